@@ -1,0 +1,1 @@
+"""convo: a chat-style assistant for what-matters conversations in adult social care."""

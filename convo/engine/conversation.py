@@ -1,0 +1,510 @@
+"""The conversation: the one object every face drives. Text in, outputs out, every event saved first.
+
+`send()` takes a line as typed. A line that starts with `/` is a command (`//` types a literal `/`);
+an empty line means "nothing (more) here" and moves on. Each event is committed to the store
+before the outputs (and so the next prompt) are returned.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from convo import cues as cue_finder
+from convo.engine import outputs as out
+from convo.engine.events import UNDOABLE, Event, Position
+from convo.engine.machine import Cursor, FlowMachine
+from convo.engine.state import State, apply, fold
+from convo.flow.conditions import all_hold, parse_all
+from convo.flow.loader import END, Flow, Step
+from convo.messages import say
+from convo.records import PER_OUTCOME_AREAS, Area, Assessment, Audience
+from convo.store import ConversationInfo, Store
+from convo.templating import fill
+
+Clock = Callable[[], datetime]
+
+# What /refile and /goto accept, in a practitioner's words.
+REFILE_KINDS = {
+    "outcome": ("outcome", "outcomes"),
+    "barrier": ("barrier", "barriers"),
+    "strength": ("strength", "own_resources"),
+    "support": ("support", "others"),
+    "community": ("community", "community"),
+    "risk": ("risk", "risks"),
+}
+CUE_CAPTURES = {"risk": ("risk", "risks"), "people": ("support", "others"), "community": ("community", "community")}
+SOURCES = ("person", "carer", "practitioner")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id(clock: Clock) -> str:
+    return clock().strftime("%Y%m%d-") + secrets.token_hex(3)
+
+
+class _Facts:
+    """What a flow's conditions may ask, read from the state at the cursor's position."""
+
+    def __init__(self, conversation: Conversation):
+        self._c = conversation
+
+    def count(self, name: str) -> int:
+        state, cursor = self._c.state, self._c.cursor
+        if name == "conversation":
+            step = self._c.flow.steps.get(self._c.machine.stage(cursor))
+            return (step.conversation or 0) if step else 0
+        if name == "alerts":
+            return len(state.alerts)
+        kind = {"outcomes": "outcome", "risks": "risk", "strengths": "strength"}[name]
+        if kind != "outcome" and cursor.outcome is not None:
+            return state.count(kind, state.outcome_id(cursor.outcome), any_outcome=False)
+        return state.count(kind)
+
+    def visited(self, stage: str) -> bool:
+        return stage in self._c.state.visited
+
+    def skipped(self, stage: str) -> bool:
+        return any(key[0] == stage for key in self._c.state.skipped)
+
+    def choice(self, stage: str) -> str | None:
+        return self._c.state.choices.get(stage)
+
+    @property
+    def audience(self) -> str:
+        return self._c.state.audience
+
+
+class Conversation:
+    def __init__(self, store: Store, flow: Flow, machine: FlowMachine, conversation_id: str, clock: Clock):
+        self.store, self.flow, self.machine, self.id, self.clock = store, flow, machine, conversation_id, clock
+        self.events: list[Event] = []
+        self.state = State()
+        self.cursor = Cursor()
+        machine.join(self.cursor)
+        self.facts = _Facts(self)
+
+    # -- starting and resuming ------------------------------------------------------------------
+
+    @classmethod
+    def start(cls, store: Store, flow: Flow, audience: str = "practitioner", *,
+              machine: FlowMachine | None = None, clock: Clock = _utc_now) -> Conversation:
+        if Audience(audience) not in flow.file.audiences:
+            raise ValueError(f"the {flow.id} flow is not written for a {audience}")
+        conversation = cls(store, flow, machine or FlowMachine(flow), new_id(clock), clock)
+        first = Position(flow.first)
+        event = Event(1, "started", clock(), {
+            "flow": flow.id, "flow_version": flow.version, "flow_hash": flow.hash, "audience": audience,
+            "speaker": "carer" if audience == "carer" else "person", "next": first.to_json(),
+        })
+        info = ConversationInfo(conversation.id, flow.id, flow.version, flow.hash, audience, "",
+                                event.at, event.at, "open")
+        store.create(info, event)
+        conversation._take(event)
+        conversation._settle(conversation._skip_forward(first, []), [])
+        return conversation
+
+    @classmethod
+    def resume(cls, store: Store, conversation_id: str, flow: Flow, *,
+               machine: FlowMachine | None = None, clock: Clock = _utc_now) -> Conversation:
+        conversation = cls(store, flow, machine or FlowMachine(flow), conversation_id, clock)
+        conversation.events = store.events(conversation_id)
+        conversation.state = fold(conversation.events)
+        position = conversation.state.position
+        if position.stage not in flow.steps and position.stage != END:
+            position = conversation._nearest(position.stage)
+            conversation.state.position = position
+        conversation._place(position)
+        return conversation
+
+    def _nearest(self, stage: str) -> Position:
+        """A stage the flow no longer has: carry on from the first stage not yet explored."""
+        for sid in self.flow.order:
+            if sid not in self.state.visited and not self.flow.steps[sid].per_outcome:
+                return Position(sid)
+        return Position(END)
+
+    def close(self) -> None:
+        self.machine.leave(self.cursor)
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    @property
+    def ended(self) -> bool:
+        return self.state.ended
+
+    @property
+    def position(self) -> Position:
+        return self.state.position
+
+    @property
+    def step(self) -> Step | None:
+        return self.flow.steps.get(self.position.stage)
+
+    def prompt(self) -> out.Prompt | out.Done:
+        if self.ended:
+            return out.Done(self.id)
+        pos, step = self.position, self.step
+        if step is None:
+            return out.Prompt(say("finished"), Area.closing, None, END, "", self.record_conversation(), [])
+        if pos.follow_up:
+            text = pos.follow_up
+        else:
+            answered = self.state.at_stage(step.id, self.state.outcome_id(pos.outcome))
+            wording = (step.again.get(self.audience) or say("again")) if answered else step.prompt[self.audience]
+            text = fill(wording, **self._prompt_values())
+        return out.Prompt(
+            text=text, area=str(step.area), outcome=pos.outcome, stage=step.id, title=step.title,
+            conversation=self._conversation_at(pos), choices=[{"value": c.value, "label": c.label} for c in step.choices],
+        )
+
+    @property
+    def audience(self) -> Audience:
+        return Audience(self.state.audience)
+
+    def _prompt_values(self) -> dict[str, object]:
+        pos = self.position
+        outcome_id = self.state.outcome_id(pos.outcome)
+        outcome = self.state.items[outcome_id].text if outcome_id is not None else ""
+        return {"outcome": outcome, "number": (pos.outcome or 0) + 1, "term": pos.term or "",
+                "summary": self._summary() if "summary" in (self.step.prompt.get(self.audience, "") if self.step else "") else ""}
+
+    def _summary(self) -> str:
+        from convo.render import summary_text
+
+        return summary_text(self.record())
+
+    def _conversation_at(self, pos: Position) -> int | None:
+        step = self.flow.steps.get(pos.stage)
+        if step is not None and step.conversation:
+            return step.conversation
+        if step is not None and step.interrupt is not None and pos.back_to:
+            return self._conversation_at(Position(pos.back_to[0]))
+        return self.record_conversation()
+
+    def record_conversation(self) -> int:
+        conversation = 1
+        for _, _, position, _ in self.state.moves:
+            step = self.flow.steps.get(position.stage)
+            if step is not None and step.conversation:
+                conversation = step.conversation
+        for stage in self.state.visited:
+            step = self.flow.steps.get(stage)
+            if step is not None and step.conversation and step.conversation > conversation:
+                conversation = step.conversation
+        return conversation
+
+    def record(self) -> Assessment:
+        from convo.engine.draft import build
+
+        return build(self)
+
+    # -- sending ----------------------------------------------------------------------------------
+
+    def send(self, line: str) -> list[out.Output]:
+        """Take one line as typed; return what happened, ending with the next prompt (or done)."""
+        if self.ended:
+            return [out.Error(say("ended")), out.Done(self.id)]
+        if line.startswith("/") and not line.startswith("//"):
+            results = self._command(line)
+        else:
+            results = self._answer(line[1:] if line.startswith("//") else line)
+        return results + [self.prompt()]
+
+    def _answer(self, text: str) -> list[out.Output]:
+        pos, step = self.position, self.step
+        if step is None:
+            return self._end("/end", "") if not text.strip() else [self._capture(text, "note", "closing", self.state.speaker)]
+        outcome_id = self._outcome_id_for(step, pos)
+        title = text.strip()[:80] if text.strip() and not self.state.items else None
+        data: dict = {"pos": pos.to_json(), "text": text, "outcome_id": outcome_id, "stage": step.id}
+        results: list[out.Output] = []
+        if text.strip() == "":
+            data["text"] = ""
+            data["nothing"] = not self.state.at_stage(step.id, outcome_id) and step.captures != "outcome_type"
+            after = self._leave(pos)
+        else:
+            choice = _match_choice(step, text)
+            data.update(kind=step.captures, area=str(step.area), source=self.state.speaker, label=step.title,
+                        choice=choice.value if choice else None, choice_label=choice.label if choice else None)
+            found = [] if choice else cue_finder.find(text, str(step.area), self.audience)
+            fresh = [c for c in found if f"{c.kind}:{c.term.casefold()}" not in self.state.raised_terms]
+            data["cues"] = [{"kind": c.kind, "term": c.term, "text": c.text} for c in fresh]
+            after = self._leave(pos) if step.single or step.interrupt else pos.__class__(pos.stage, pos.outcome, pos.back_to, pos.term)
+            after = self._interrupt(after, fresh, step)
+        data["skips"] = []
+        if after.stage != pos.stage or after.outcome != pos.outcome:
+            after = self._skip_forward(after, data["skips"])
+        event = self._record("answered", data, after, **({"title": title} if title else {}))
+        if text.strip():
+            results.append(self._captured(event))
+        for index, cue in enumerate(data.get("cues", [])):
+            if cue["kind"] == "safeguarding":
+                results.append(out.Alert(cue["kind"], cue["term"], cue["text"]))
+            else:
+                results.append(out.Cue(f"{event.seq}.{index}", cue["kind"], cue["term"], cue["text"]))
+        return results
+
+    def _outcome_id_for(self, step: Step, pos: Position) -> int | None:
+        if step.per_outcome or (step.interrupt is not None and pos.outcome is not None):
+            return self.state.outcome_id(pos.outcome)
+        return None
+
+    def _interrupt(self, after: Position, found: list, step: Step) -> Position:
+        if step.interrupt is not None:
+            return after
+        for cue in found:
+            for interrupt in self.flow.file.interrupts:
+                if interrupt.on == cue.kind and step.area not in interrupt.unless_area:
+                    return Position(interrupt.id, after.outcome if step.per_outcome else None,
+                                    back_to=after.place, term=cue.term)
+        return after
+
+    def _leave(self, pos: Position) -> Position:
+        """Where the conversation goes when this stage is done with."""
+        if pos.back_to is not None:
+            return Position(pos.back_to[0], pos.back_to[1])
+        self.machine.place(self.cursor, pos.stage, pos.outcome)
+        stage, outcome = self.machine.advance(self.cursor, self.facts)
+        return Position(stage, outcome)
+
+    def _skip_forward(self, pos: Position, skips: list[dict]) -> Position:
+        """Pass over stages whose skip rule holds, noting each with the flow's reason."""
+        for _ in range(len(self.flow.order) * max(1, len(self.state.outcome_ids()) + 1)):
+            step = self.flow.steps.get(pos.stage)
+            if step is None or not step.skip_when:
+                break
+            self.machine.place(self.cursor, pos.stage, pos.outcome)
+            if not all_hold(step.skip_when, self.facts):
+                break
+            skips.append({"stage": step.id, "outcome_id": self.state.outcome_id(pos.outcome),
+                          "reason": step.skip_reason or say("no_reason")})
+            pos = self._leave(pos)
+        return pos
+
+    def _record(self, kind: str, data: dict, after: Position, **summary: str | None) -> Event:
+        data = {**data, "next": after.to_json()}
+        if "pos" not in data:
+            data["pos"] = self.position.to_json()
+        event = Event(self._next_seq(), kind, self.clock(), data)
+        self.store.append(self.id, event, **summary)
+        self._take(event)
+        self._place(after)
+        return event
+
+    def _next_seq(self) -> int:
+        return self.events[-1].seq + 1 if self.events else 1
+
+    def _take(self, event: Event) -> None:
+        self.events.append(event)
+        if event.type == "undone":
+            self.state = fold(self.events)
+        else:
+            apply(self.state, event)
+
+    def _settle(self, pos: Position, skips: list[dict]) -> None:
+        if pos != self.position:
+            self._record("moved", {"skips": skips, "automatic": True}, pos)
+        self._place(pos)
+
+    def _place(self, pos: Position) -> None:
+        if pos.stage in self.machine.full:
+            self.machine.place(self.cursor, pos.stage, pos.outcome)
+
+    def _captured(self, event: Event) -> out.Captured:
+        item = self.state.items[event.seq]
+        return out.Captured(item.id, item.kind, item.area, self.state.outcome_index(item.outcome),
+                            item.text, item.source, item.choice)
+
+    # -- commands ---------------------------------------------------------------------------------
+
+    def _command(self, line: str) -> list[out.Output]:
+        name, _, rest = line.partition(" ")
+        name, rest = name.lower(), rest.strip()
+        handler = _COMMANDS.get(name)
+        if handler is None:
+            return [out.Error(say("unknown_command", name=name))]
+        return handler(self, name, rest)
+
+    def _help(self, name: str, rest: str) -> list[out.Output]:
+        return [out.Info(say("help"))]
+
+    def _skip(self, name: str, rest: str) -> list[out.Output]:
+        pos, step = self.position, self.step
+        if step is None:
+            return []
+        reason = rest or say("no_reason")
+        skips = [{"stage": step.id, "outcome_id": self._outcome_id_for(step, pos), "reason": reason}]
+        if step.interrupt is not None:
+            skips = []
+        after = self._skip_forward(self._leave(pos), skips)
+        self._record("skipped", {"skips": skips}, after)
+        return [out.Info(say("skipped", title=step.title, reason=reason))]
+
+    def _back(self, name: str, rest: str) -> list[out.Output]:
+        here = self.position.place
+        undone = {e.data["event"] for e in self.events if e.type == "undone"}
+        for event in reversed(self.events):
+            before = event.before
+            if event.seq in undone or before is None or before.place == here:
+                continue
+            if before.stage in self.flow.steps and self.flow.steps[before.stage].interrupt is None:
+                return self._move(Position(before.stage, before.outcome), None)
+        return [out.Error(say("no_back"))]
+
+    def _goto(self, name: str, rest: str) -> list[out.Output]:
+        words = rest.split()
+        if not words:
+            return [out.Error(say("needs_text", name=name))]
+        target, number = words[0].lower(), words[1] if len(words) > 1 else None
+        if target in self.flow.steps and self.flow.steps[target].interrupt is None:
+            stage = target
+        else:
+            stages = [s for s in self.flow.stages_in_area(target)]
+            if not stages:
+                areas = ", ".join(a.value for a in Area)
+                return [out.Error(say("unknown_area", name=target, areas=areas))]
+            stage = stages[0]
+        step = self.flow.steps[stage]
+        outcome = None
+        if step.per_outcome:
+            count = len(self.state.outcome_ids())
+            if count == 0:
+                return [out.Error(say("no_outcomes_yet", name=target))]
+            if number is not None:
+                if not number.isdigit() or not 1 <= int(number) <= count:
+                    return [out.Error(say("no_such_outcome", number=number, count=count))]
+                outcome = int(number) - 1
+            else:
+                outcome = self.position.outcome if self.position.outcome is not None else 0
+        return self._move(Position(stage, outcome), None)
+
+    def _switch(self, name: str, rest: str) -> list[out.Output]:
+        number = int(name[-1])
+        first = self.flow.part_first(number)
+        part = self.flow.part_of_conversation(number)
+        if first is None or part is None:
+            return [out.Error(say("no_conversation", number=number))]
+        self.machine.place(self.cursor, self.position.stage, self.position.outcome)
+        if part.enter_when and not all_hold(parse_all(part.enter_when), self.facts) and not rest:
+            return [out.Error(part.blocked or say("no_conversation", number=number))]
+        return self._move(Position(first), rest or None)
+
+    def _move(self, pos: Position, reason: str | None) -> list[out.Output]:
+        skips: list[dict] = []
+        after = self._skip_forward(pos, skips)
+        self._record("moved", {"reason": reason, "skips": skips}, after)
+        step = self.flow.steps.get(after.stage)
+        return [out.Info(say("moved", title=step.title if step else after.stage))]
+
+    def _capture_command(self, name: str, rest: str) -> list[out.Output]:
+        if not rest:
+            return [out.Error(say("needs_text", name=name))]
+        kind, area = {"/risk": ("risk", "risks"), "/strength": ("strength", "own_resources"),
+                      "/note": ("note", self.step.area if self.step else "closing")}[name]
+        source = "practitioner" if name == "/note" else self.state.speaker
+        return [self._capture(rest, kind, area, source)]
+
+    def _capture(self, text: str, kind: str, area: str, source: str, cue: str | None = None) -> out.Captured:
+        pos = self.position
+        outcome_id = self.state.outcome_id(pos.outcome) if kind != "outcome" else None
+        data = {"text": text, "kind": kind, "area": str(area), "outcome_id": outcome_id, "source": source}
+        if cue:
+            data["cue"] = cue
+        event = self._record("captured", data, pos)
+        return self._captured(event)
+
+    def _from(self, name: str, rest: str) -> list[out.Output]:
+        source = rest.lower()
+        if source not in SOURCES:
+            return [out.Error(say("bad_speaker"))]
+        self._record("speaker", {"source": source}, self.position)
+        return [out.Info(say("speaker", source=source))]
+
+    def _refile(self, name: str, rest: str) -> list[out.Output]:
+        words = rest.lower().split()
+        if not words or words[0] not in REFILE_KINDS:
+            return [out.Error(say("bad_kind", kinds=", ".join(REFILE_KINDS)))]
+        item_id = int(words[1]) if len(words) > 1 and words[1].isdigit() else self.state.last_answer
+        item = self.state.items.get(item_id) if item_id is not None else None
+        if item is None:
+            return [out.Error(say("nothing_to_refile"))]
+        kind, area = REFILE_KINDS[words[0]]
+        outcome_id = None
+        if kind != "outcome":
+            outcome_id = item.outcome if item.outcome is not None else self.state.outcome_id(self.position.outcome)
+        self._record("refiled", {"item": item.id, "kind": kind, "area": area, "outcome_id": outcome_id},
+                     self.position)
+        return [out.Info(say("refiled", kind=words[0], text=item.text)), self._captured_item(item.id)]
+
+    def _captured_item(self, item_id: int) -> out.Captured:
+        item = self.state.items[item_id]
+        return out.Captured(item.id, item.kind, item.area, self.state.outcome_index(item.outcome),
+                            item.text, item.source, item.choice)
+
+    def _cue_command(self, name: str, rest: str) -> list[out.Output]:
+        pending = self.state.pending_cues()
+        cue_id = rest or (pending[-1] if pending else "")
+        if cue_id not in pending:
+            return [out.Error(say("no_cue", id=cue_id))]
+        event_seq, kind, term, text = self.state.cues[cue_id]
+        if name == "/dismiss":
+            self._record("cue", {"cue": cue_id, "action": "dismissed"}, self.position)
+            return [out.Info(say("cue_dismissed"))]
+        if kind in CUE_CAPTURES:
+            item_kind, area = CUE_CAPTURES[kind]
+            answer = self.state.items.get(event_seq)
+            return [self._capture(answer.text if answer else term, item_kind, area, self.state.speaker, cue_id)]
+        pos = self.position
+        follow = Position(pos.stage, pos.outcome, pos.back_to, pos.term, follow_up=text)
+        self._record("cue", {"cue": cue_id, "action": "accepted"}, follow)
+        return []
+
+    def _undo(self, name: str, rest: str) -> list[out.Output]:
+        undone = {e.data["event"] for e in self.events if e.type == "undone"}
+        for event in reversed(self.events):
+            if event.type in UNDOABLE and event.seq not in undone and event.before is not None:
+                target = event.before
+                self._record("undone", {"event": event.seq}, target)
+                what = event.data.get("text") or event.type
+                return [out.Info(say("undone", what=what))]
+        return [out.Error(say("nothing_to_undo"))]
+
+    def _end(self, name: str, rest: str) -> list[out.Output]:
+        self._record("ended", {}, Position(END), status="ended")
+        return []
+
+
+def _match_choice(step: Step, text: str):
+    if not step.choices:
+        return None
+    said = " ".join(text.casefold().strip().strip(".!?,;:()").split())
+    for choice in step.choices:
+        names = {choice.value.casefold(), choice.label.casefold(), *(s.casefold() for s in choice.says)}
+        if said in names:
+            return choice
+    return None
+
+
+_COMMANDS: dict[str, Callable[[Conversation, str, str], list[out.Output]]] = {
+    "/help": Conversation._help,
+    "/skip": Conversation._skip,
+    "/back": Conversation._back,
+    "/undo": Conversation._undo,
+    "/goto": Conversation._goto,
+    "/c2": Conversation._switch,
+    "/c3": Conversation._switch,
+    "/risk": Conversation._capture_command,
+    "/strength": Conversation._capture_command,
+    "/note": Conversation._capture_command,
+    "/from": Conversation._from,
+    "/refile": Conversation._refile,
+    "/accept": Conversation._cue_command,
+    "/dismiss": Conversation._cue_command,
+    "/end": Conversation._end,
+}
+
+__all__ = ["Conversation", "PER_OUTCOME_AREAS"]

@@ -1,0 +1,182 @@
+"""Build the draft assessment (the record) from a conversation's state. Nothing here is invented:
+every entry is something recorded, and every area with nothing in it says why."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from convo.engine.state import Item
+from convo.flow.loader import END
+from convo.records import (
+    PER_OUTCOME_AREAS,
+    Alert,
+    Assessment,
+    Entry,
+    OutcomeType,
+    PathStep,
+    PersonalOutcome,
+    Risk,
+    Skip,
+)
+
+if TYPE_CHECKING:
+    from convo.engine.conversation import Conversation
+
+# Which list of the record each kind of item goes to, when it belongs to no outcome.
+_SECTION = {
+    "about": "about",
+    "circumstance": "circumstances",
+    "connection": "connect",
+    "crisis": "crisis",
+    "good_life": "good_life",
+    "support_shape": "good_life",
+    "call_result": "call_results",
+    "agreement": "agreement",
+    "next_little_step": "next_little_steps",
+    "next_step": "next_steps",
+    "safeguarding": "safeguarding_notes",
+    "note": "notes",
+    "decision": "decisions",
+}
+_PER_OUTCOME = {"barrier": "barriers", "strength": "own_resources", "support": "others",
+                "community": "community", "risk": "risks"}
+_WANTS_RISK = {"yes": True, "no": False}
+
+
+def _entry(item: Item, cls: type[Entry] = Entry) -> Entry:
+    return cls(id=item.id, text=item.text, source=item.source, at=item.at, label=item.label,
+               choice=item.choice, choice_label=item.choice_label)
+
+
+def build(conversation: Conversation) -> Assessment:
+    state, flow = conversation.state, conversation.flow
+    outcomes: dict[int, PersonalOutcome] = {}
+    sections: dict[str, list[Entry]] = {name: [] for name in set(_SECTION.values())}
+    general: dict[str, list[Entry]] = {}
+    for item in state.items.values():
+        if item.kind == "outcome":
+            outcomes[item.id] = PersonalOutcome(number=len(outcomes) + 1, text=item.text, source=item.source,
+                                                at=item.at, id=item.id)
+    for item in state.items.values():
+        owner = outcomes.get(item.outcome) if item.outcome is not None else None
+        if item.kind == "outcome":
+            continue
+        if item.kind in _PER_OUTCOME:
+            area = _PER_OUTCOME[item.kind]
+            entry = _entry(item, Risk if item.kind == "risk" else Entry)
+            if owner is not None:
+                getattr(owner, area).append(entry)
+            else:
+                general.setdefault(area, []).append(entry)
+        elif item.kind == "outcome_type" and owner is not None:
+            if item.choice in OutcomeType.__members__:
+                owner.type = OutcomeType(item.choice)
+            else:
+                owner.said.append(_entry(item))
+        elif item.kind == "risk_choice" and owner is not None:
+            if item.choice in _WANTS_RISK:
+                owner.risks[:] = [r.model_copy(update={"wants_to_take_risk": _WANTS_RISK[item.choice]})
+                                  for r in owner.risks]
+                owner.risk_decision = item.choice_label
+            else:
+                owner.said.append(_entry(item))
+        else:
+            sections[_SECTION.get(item.kind, "notes")].append(_entry(item))
+
+    numbers = {outcome_id: outcome.number for outcome_id, outcome in outcomes.items()}
+    skipped = []
+    for (stage, outcome_id), reason in state.skipped.items():
+        step = flow.steps.get(stage)
+        if step is None or (outcome_id is not None and outcome_id not in numbers):
+            continue
+        if state.at_stage(stage, outcome_id):
+            continue  # moved on with /skip after saying something: explored, not left out
+        skipped.append(Skip(area=step.area, stage=stage, title=step.title, outcome=numbers.get(outcome_id),
+                            reason=reason))
+        if outcome_id is not None and step.captures in _PER_OUTCOME:
+            outcomes[outcome_id].not_explored[str(step.area)] = reason
+
+    not_reached, nothing = _unexplored(conversation, numbers)
+    return Assessment(
+        id=conversation.id, flow=flow.id, flow_title=flow.title, flow_version=flow.version,
+        audience=state.audience, started_at=state.started_at, ended_at=state.ended_at,
+        conversation=conversation.record_conversation(),
+        about=sections["about"], circumstances=sections["circumstances"], general=general,
+        outcomes=list(outcomes.values()), connect=sections["connect"], crisis=sections["crisis"],
+        good_life=sections["good_life"], call_results=sections["call_results"], agreement=sections["agreement"],
+        next_little_steps=sections["next_little_steps"], next_steps=sections["next_steps"], notes=sections["notes"],
+        decisions=sections["decisions"],
+        safeguarding=[Alert(kind=kind, term=term, text=text, at=at, id=seq) for seq, kind, term, text, at in state.alerts],
+        safeguarding_notes=sections["safeguarding_notes"],
+        path=_path(conversation), skipped=skipped, not_reached=not_reached, nothing_said=nothing,
+    )
+
+
+def _path(conversation: Conversation) -> list[PathStep]:
+    state, flow = conversation.state, conversation.flow
+    path: list[PathStep] = []
+    current = None
+    first = flow.steps[flow.first]
+    if state.started_at is not None and first.conversation:
+        current = first.conversation
+        path.append(PathStep(conversation=current, at=state.started_at, reason=None))
+    undone = {e.data["event"] for e in conversation.events if e.type == "undone"}
+    for event in conversation.events:
+        if event.seq in undone or event.after is None:
+            continue
+        step = flow.steps.get(event.after.stage)
+        if step is not None and step.conversation and step.conversation != current:
+            current = step.conversation
+            path.append(PathStep(conversation=current, at=event.at,
+                                 reason=event.data.get("reason") if event.type == "moved" else None))
+    return path
+
+
+def _unexplored(conversation: Conversation, numbers: dict[int, int]) -> tuple[list[str], list[str]]:
+    """Areas never reached, and areas asked about where nothing was said, by title.
+
+    A part of the flow never entered, or an outcome not yet explored at all, is one line.
+    """
+    state, flow = conversation.state, conversation.flow
+    not_reached, nothing = [], []
+
+    def touched(stage: str, outcome_id: int | None) -> bool:
+        return ((stage, outcome_id) in state.skipped or bool(state.at_stage(stage, outcome_id))
+                or (stage, outcome_id) in state.nothing_said or _passed(conversation, stage, outcome_id))
+
+    for part in flow.file.parts:
+        stages = [sid for sid in flow.order if flow.steps[sid].part is part]
+        outcome_ids = list(numbers) or [None]
+        if not any(touched(sid, oid) for sid in stages for oid in (outcome_ids if flow.steps[sid].per_outcome else [None])):
+            name = f"Conversation {part.conversation} ({part.title})" if part.conversation else part.title
+            not_reached.append(f"{name}: not entered")
+            continue
+        for loop in {flow.steps[sid].loop.id: flow.steps[sid].loop for sid in stages if flow.steps[sid].loop}.values():
+            for outcome_id, number in numbers.items():
+                if not any(touched(s.id, outcome_id) for s in loop.stages):
+                    not_reached.append(f"Outcome {number}: {loop.title.lower()} not explored yet")
+        for stage in stages:
+            step = flow.steps[stage]
+            places = [(oid, f"{step.title} (outcome {n})") for oid, n in numbers.items()] if step.per_outcome \
+                else [(None, step.title)]
+            for outcome_id, name in places:
+                if step.loop and not any(touched(s.id, outcome_id) for s in step.loop.stages):
+                    continue
+                if (stage, outcome_id) in state.skipped or state.at_stage(stage, outcome_id):
+                    continue
+                if (stage, outcome_id) in state.nothing_said:
+                    nothing.append(name)
+                elif not _passed(conversation, stage, outcome_id):
+                    not_reached.append(f"{name}: not reached")
+    return not_reached, nothing
+
+
+def _passed(conversation: Conversation, stage: str, outcome_id: int | None) -> bool:
+    index = conversation.state.outcome_index(outcome_id)
+    return any(
+        e.before is not None and e.before.stage == stage and e.before.outcome == index and e.type == "answered"
+        for e in conversation.events
+    )
+
+
+__all__ = ["build", "PER_OUTCOME_AREAS", "END"]

@@ -1,0 +1,72 @@
+"""`convo flows check`: every problem in flow, lexicon and practice files, as FILE:LINE:COL lines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from convo.flow.yamlfile import Problem, YamlProblems, read
+from convo.paths import flows_dir
+
+Checker = Callable[[Path], object]
+
+
+def _kind_of(path: Path) -> str:
+    """Which kind of file this is: by its folder, else by its first keys."""
+    if path.name == "messages.yaml":
+        return "messages"
+    if path.parent.name == "lexicons":
+        return "lexicon"
+    if path.parent.name == "practice":
+        return "scenario"
+    try:
+        data = read(path).data
+    except YamlProblems:
+        return "flow"
+    if isinstance(data, dict) and "terms" in data or isinstance(data, dict) and "kind" in data:
+        return "lexicon"
+    if isinstance(data, dict) and "facts" in data:
+        return "scenario"
+    return "flow"
+
+
+def _checkers() -> dict[str, Checker]:
+    from convo.cues import load_lexicon
+    from convo.flow.loader import load
+
+    checkers: dict[str, Checker] = {"flow": load, "lexicon": load_lexicon, "messages": read}
+    try:
+        from convo.practice.scenario import load_scenario
+    except ImportError:
+        pass
+    else:
+        checkers["scenario"] = load_scenario
+    return checkers
+
+
+def shipped_files() -> list[Path]:
+    root = flows_dir()
+    return sorted(root.glob("*.yaml")) + sorted((root / "lexicons").glob("*.yaml")) + sorted(
+        (root / "practice").glob("*.yaml")
+    )
+
+
+def check_paths(paths: list[Path] | None = None) -> list[Problem]:
+    checkers = _checkers()
+    problems: list[Problem] = []
+    files: list[Path] = []
+    for path in paths if paths is not None else shipped_files():
+        if path.is_dir():
+            files += sorted(path.rglob("*.yaml"))
+        else:
+            files.append(path)
+    for path in files:
+        checker = checkers.get(_kind_of(path))
+        if checker is None:
+            problems.append(Problem(str(path), 1, 1, f"no checker for {_kind_of(path)} files"))
+            continue
+        try:
+            checker(path)
+        except YamlProblems as error:
+            problems.extend(error.problems)
+    return problems

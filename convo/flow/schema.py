@@ -1,0 +1,97 @@
+"""The shape of a flow file, as pydantic models: parts, stages, loops, interrupts and conditions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
+
+from convo.records import Area, Audience, ItemKind
+
+StageId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
+Condition = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(_Strict):
+    value: StageId
+    label: str = Field(min_length=1)
+    says: list[str] = Field(default=[], description="Other words that pick this choice")
+
+
+class Route(_Strict):
+    to: StageId
+    when: Condition | list[Condition] | None = None
+
+
+class Stage(_Strict):
+    """One question area: the prompt, and the kind of item each answer becomes."""
+
+    id: StageId
+    title: str = Field(min_length=1, max_length=80)
+    area: Area
+    captures: ItemKind
+    prompt: dict[Audience, str]
+    again: dict[Audience, str] = Field(default={}, description="Asked after an answer, for more")
+    choices: list[Choice] = []
+    single: bool = Field(default=False, description="One answer moves on; otherwise a blank line does")
+    next: StageId | list[Route] | None = None
+    skip_when: Condition | list[Condition] | None = None
+    skip_reason: str | None = None
+
+
+class Loop(_Strict):
+    """Stages asked once for each personal outcome."""
+
+    id: StageId
+    title: str = Field(min_length=1, max_length=80)
+    for_each: Literal["outcome"]
+    stages: list[Stage] = Field(min_length=1)
+    next: StageId | list[Route] | None = None
+
+
+def _stage_or_loop(value: Any) -> str:
+    has_for_each = "for_each" in value if isinstance(value, dict) else hasattr(value, "for_each")
+    return "loop" if has_for_each else "stage"
+
+
+StageOrLoop = Annotated[
+    Annotated[Stage, Tag("stage")] | Annotated[Loop, Tag("loop")], Discriminator(_stage_or_loop)
+]
+
+
+class Part(_Strict):
+    """A group of stages; in the three-conversations flow, one of the conversations or the closing."""
+
+    id: StageId
+    title: str = Field(min_length=1, max_length=80)
+    conversation: Literal[1, 2, 3] | None = None
+    enter_when: Condition | list[Condition] | None = None
+    blocked: str | None = Field(default=None, description="Said when a move here is refused without a reason")
+    stages: list[StageOrLoop] = Field(min_length=1)
+
+
+class Interrupt(_Strict):
+    """Asked whenever a cue of a kind appears, then the conversation returns to where it was."""
+
+    id: StageId
+    title: str = Field(min_length=1, max_length=80)
+    on: Literal["risk", "safeguarding"]
+    area: Area
+    captures: ItemKind
+    prompt: dict[Audience, str]
+    unless_area: list[Area] = []
+
+
+class FlowFile(_Strict):
+    id: StageId
+    version: int = Field(ge=1)
+    title: str = Field(min_length=1, max_length=80)
+    description: str = ""
+    language: str = "en"
+    audiences: list[Audience] = Field(min_length=1)
+    parts: list[Part] = Field(min_length=1)
+    interrupts: list[Interrupt] = []

@@ -1,0 +1,60 @@
+"""The flows convo knows: the shipped ones by name, or any flow file by path; one machine per flow."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from convo.engine.conversation import Conversation
+from convo.engine.machine import FlowMachine
+from convo.flow.loader import Flow, load
+from convo.paths import flows_dir
+from convo.store import Store, StoreError
+
+DEFAULT_FLOW = "three-conversations"
+
+
+def flow_files() -> list[Path]:
+    return sorted(flows_dir().glob("*.yaml"), key=lambda p: p.name) if flows_dir().is_dir() else []
+
+
+def shipped_names() -> list[str]:
+    return [path.stem for path in flow_files() if path.stem != "messages"]
+
+
+def flow_path(name: str) -> Path:
+    """A shipped flow by name, or a flow file by path."""
+    candidate = Path(name)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        return candidate
+    if name not in shipped_names():
+        raise LookupError(f"there is no flow called {name!r}: choose one of {', '.join(shipped_names())} or give a file")
+    return flows_dir() / f"{name}.yaml"
+
+
+@lru_cache(maxsize=16)
+def _compiled(path: str, mtime: float) -> tuple[Flow, FlowMachine]:
+    flow = load(path)
+    return flow, FlowMachine(flow)
+
+
+def get(name: str) -> tuple[Flow, FlowMachine]:
+    path = flow_path(name)
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        stamp = 0.0
+    return _compiled(str(path), stamp)
+
+
+def start(store: Store, flow_name: str, audience: str) -> Conversation:
+    flow, machine = get(flow_name)
+    return Conversation.start(store, flow, audience, machine=machine)
+
+
+def resume(store: Store, conversation_id: str) -> Conversation:
+    info = store.get(conversation_id)
+    if info is None:
+        raise StoreError(f"there is no conversation {conversation_id!r} in {store.path}")
+    flow, machine = get(info.flow)
+    return Conversation.resume(store, conversation_id, flow, machine=machine)

@@ -1,0 +1,61 @@
+"""Line mode: one answer a line on stdin, prompts and events on stdout; with --jsonl, one JSON object a line.
+
+It needs no terminal, so other programs can drive a conversation. Every line read is answered by
+any number of events and then exactly one `prompt` or `done`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from convo.engine import outputs as out
+from convo.engine.conversation import Conversation
+from convo.render import render, visible
+
+
+def _text_line(output: out.Output) -> str | None:
+    if isinstance(output, out.Prompt):
+        return f"\n{visible(output.text)}"
+    if isinstance(output, out.Cue):
+        return f"  ~ suggestion [{output.id}] {visible(output.text)}  (/accept {output.id} or /dismiss {output.id})"
+    if isinstance(output, out.Alert):
+        return f"\n!!! {visible(output.text)}\n"
+    if isinstance(output, out.Captured):
+        return f"  + recorded as {output.kind}" + (f" for outcome {output.outcome + 1}" if output.outcome is not None else "")
+    if isinstance(output, out.Info):
+        return visible(output.text)
+    if isinstance(output, out.Error):
+        return f"! {visible(output.text)}"
+    return None
+
+
+def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextIO, jsonl: bool = False) -> int:
+    """Hold the conversation until it ends or stdin closes; return the exit status."""
+
+    def emit(outputs: list[out.Output]) -> None:
+        for output in outputs:
+            if jsonl:
+                stdout.write(json.dumps(output.to_json(), ensure_ascii=False) + "\n")
+            elif isinstance(output, out.Done):
+                stdout.write(f"\nConversation {output.id} is finished.\n\n")
+                stdout.write(render(conversation.record(), "md"))
+            else:
+                line = _text_line(output)
+                if line is not None:
+                    stdout.write(line + "\n")
+        stdout.flush()
+
+    emit([conversation.prompt()])
+    if conversation.ended:
+        return 0
+    for raw in stdin:
+        line = raw[:-1] if raw.endswith("\n") else raw
+        if line.endswith("\r"):
+            line = line[:-1]
+        emit(conversation.send(line))
+        if conversation.ended:
+            return 0
+    if not jsonl:
+        stderr.write(f"Saved. Carry on later with: convo plain --resume {conversation.id}\n")
+    return 0

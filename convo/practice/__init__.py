@@ -1,0 +1,1 @@
+"""Practice mode: coding a trainee's turns as a MITI coder would."""

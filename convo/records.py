@@ -1,0 +1,182 @@
+"""The record of a conversation: the draft assessment and every item in it, as pydantic models.
+
+These models are the contract: the JSON export and `convo schema` come from them, and the
+templates read nothing else.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Audience(StrEnum):
+    practitioner = "practitioner"
+    carer = "carer"
+
+
+class Source(StrEnum):
+    """Whose words an item records."""
+
+    person = "person"
+    carer = "carer"
+    practitioner = "practitioner"
+
+
+class OutcomeType(StrEnum):
+    change = "change"
+    maintain = "maintain"
+    process = "process"
+
+
+class Area(StrEnum):
+    """Where in the conversation something belongs; the line-mode protocol names these."""
+
+    about = "about"
+    circumstances = "circumstances"
+    outcomes = "outcomes"
+    barriers = "barriers"
+    own_resources = "own_resources"
+    others = "others"
+    community = "community"
+    risks = "risks"
+    connect = "connect"
+    crisis = "crisis"
+    good_life = "good_life"
+    closing = "closing"
+
+
+PER_OUTCOME_AREAS = (Area.barriers, Area.own_resources, Area.others, Area.community, Area.risks)
+
+
+class ItemKind(StrEnum):
+    """What a captured item is. A flow stage names the kind it captures."""
+
+    about = "about"
+    circumstance = "circumstance"
+    outcome = "outcome"
+    outcome_type = "outcome_type"
+    barrier = "barrier"
+    strength = "strength"
+    support = "support"
+    community = "community"
+    risk = "risk"
+    risk_choice = "risk_choice"
+    connection = "connection"
+    crisis = "crisis"
+    good_life = "good_life"
+    support_shape = "support_shape"
+    call_result = "call_result"
+    agreement = "agreement"
+    next_little_step = "next_little_step"
+    next_step = "next_step"
+    safeguarding = "safeguarding"
+    note = "note"
+    decision = "decision"
+
+
+class Entry(BaseModel):
+    """Something said, kept exactly as typed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int = Field(description="The sequence number of the event that recorded it")
+    text: str = Field(description="The words exactly as typed")
+    source: Source
+    at: datetime
+    label: str | None = Field(default=None, description="The question it answered, as the flow names it")
+    choice: str | None = Field(default=None, description="The option chosen, when the question offered options")
+    choice_label: str | None = Field(default=None, description="The option chosen, in words")
+
+
+class Risk(Entry):
+    wants_to_take_risk: bool | None = Field(
+        default=None,
+        description="Whether the person wants to take this risk (positive risk-taking); null if not discussed",
+    )
+
+
+class PersonalOutcome(BaseModel):
+    """What matters to the person, in their own words, with everything explored about it."""
+
+    number: int = Field(description="1-based, in the order outcomes were recorded")
+    text: str
+    source: Source
+    at: datetime
+    id: int
+    type: OutcomeType | None = Field(default=None, description="change, maintain or process; null if not said")
+    barriers: list[Entry] = []
+    own_resources: list[Entry] = []
+    others: list[Entry] = []
+    community: list[Entry] = []
+    risks: list[Risk] = []
+    risk_decision: str | None = Field(default=None, description="What the person decided about taking the risks")
+    said: list[Entry] = Field(default=[], description="Other words said about this outcome")
+    not_explored: dict[str, str] = Field(
+        default={}, description="Area name to the reason it was not explored for this outcome"
+    )
+
+
+class Skip(BaseModel):
+    area: Area
+    stage: str
+    title: str
+    outcome: int | None = Field(default=None, description="1-based outcome number, if the area belongs to one")
+    reason: str
+
+
+class PathStep(BaseModel):
+    """A move between the three conversations."""
+
+    conversation: int
+    at: datetime
+    reason: str | None = None
+
+
+class Alert(BaseModel):
+    kind: str
+    term: str
+    text: str = Field(description="The answer that raised the alert, exactly as typed")
+    at: datetime
+    id: int
+
+
+class Assessment(BaseModel):
+    """The draft what-matters assessment: a fold of the conversation's events."""
+
+    id: str
+    flow: str
+    flow_title: str
+    flow_version: int
+    audience: Audience
+    started_at: datetime
+    ended_at: datetime | None = None
+    draft: bool = Field(default=True, description="Always true: to be checked with the person")
+    conversation: int = Field(description="The conversation (1, 2 or 3) the call is in now")
+    about: list[Entry] = []
+    circumstances: list[Entry] = []
+    general: dict[str, list[Entry]] = Field(
+        default={}, description="Per-outcome areas said of no outcome in particular, by area name"
+    )
+    outcomes: list[PersonalOutcome] = []
+    connect: list[Entry] = []
+    crisis: list[Entry] = []
+    good_life: list[Entry] = []
+    call_results: list[Entry] = Field(default=[], description="What came of the call")
+    agreement: list[Entry] = Field(default=[], description="Whether the person agrees with what was read back")
+    next_little_steps: list[Entry] = []
+    next_steps: list[Entry] = []
+    notes: list[Entry] = []
+    decisions: list[Entry] = Field(default=[], description="Choices about where the conversation went next")
+    safeguarding: list[Alert] = []
+    safeguarding_notes: list[Entry] = []
+    path: list[PathStep] = []
+    skipped: list[Skip] = []
+    not_reached: list[str] = Field(default=[], description="Areas the conversation has not reached")
+    nothing_said: list[str] = Field(default=[], description="Areas asked about where nothing was said")
+
+
+def export_schema() -> dict:
+    return Assessment.model_json_schema()

@@ -1,0 +1,77 @@
+"""Render the record as Markdown, HTML or plain text with sandboxed Jinja2 templates; JSON comes
+straight from the pydantic models. Templates read only the record.
+
+What a person typed is always escaped for the format and its control characters made visible,
+so a draft can never run, style or hide anything that was typed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from convo.records import Assessment
+
+FORMATS = ("md", "html", "txt", "json")
+_TEMPLATES = {"md": "draft.md.j2", "txt": "draft.md.j2", "html": "draft.html.j2"}
+
+# C0 controls (but tab and newline), DEL and C1 controls become visible symbols.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&])")
+
+
+def visible(text: str) -> str:
+    """Control characters as visible symbols (U+2400 block), so nothing typed can drive a terminal."""
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else f"<{ord(m.group()):#04x}>", text)
+
+
+def md_escape(text: str) -> str:
+    escaped = _MD_SPECIAL.sub(r"\\\1", visible(text))
+    lines = escaped.splitlines() or [""]
+    # A typed line that would start a list, quote or heading stays text.
+    lines = [re.sub(r"^(\s*)([-=>])", r"\1\\\2", line) for line in lines]
+    return "  \n  ".join(lines)
+
+
+def html_text(text: str) -> Markup:
+    return Markup("<br>").join(escape(line) for line in visible(text).splitlines() or [""])
+
+
+def txt_text(text: str) -> str:
+    return "\n    ".join(visible(text).splitlines() or [""])
+
+
+@lru_cache(maxsize=2)
+def _environment(fmt: str) -> SandboxedEnvironment:
+    from pathlib import Path
+
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["said"] = {"md": md_escape, "txt": txt_text, "html": html_text}[fmt]
+    env.filters["visible"] = visible
+    return env
+
+
+def render(record: Assessment, fmt: str, template: str | None = None) -> str:
+    """The record in one of FORMATS; raises ValueError for any other."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt == "json":
+        return record.model_dump_json(indent=2) + "\n"
+    env = _environment(fmt)
+    return env.get_template(template or _TEMPLATES[fmt]).render(a=record, markdown=fmt == "md")
+
+
+def summary_text(record: Assessment) -> str:
+    """A short read-back of what was recorded, for the agreement question."""
+    return _environment("txt").get_template("readback.txt.j2").render(a=record).strip()

@@ -197,6 +197,12 @@ class Conversation:
                 conversation = step.conversation
         return conversation
 
+    def overview(self):
+        """Each part and area of the flow with what it holds, for a side panel."""
+        from convo.engine.overview import overview
+
+        return overview(self)
+
     def record(self) -> Assessment:
         from convo.engine.draft import build
 

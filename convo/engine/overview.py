@@ -1,0 +1,60 @@
+"""A map of the conversation for a face to show: each part and area, how much each holds, where we are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from convo.engine.conversation import Conversation
+
+
+@dataclass(frozen=True)
+class AreaView:
+    stage: str
+    title: str
+    area: str
+    per_outcome: bool
+    items: int
+    by_outcome: dict[int, int] = field(default_factory=dict)  # 1-based outcome number -> items
+    skipped: tuple[int | None, ...] = ()  # outcome numbers (None for the whole area) skipped
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class PartView:
+    id: str
+    title: str
+    conversation: int | None
+    areas: tuple[AreaView, ...]
+    current: bool
+
+
+def overview(conversation: Conversation) -> list[PartView]:
+    state, flow = conversation.state, conversation.flow
+    here = conversation.position
+    here_step = flow.steps.get(here.stage)
+    if here_step is not None and here_step.interrupt is not None and here.back_to:
+        here_stage = here.back_to[0]
+    else:
+        here_stage = here.stage
+    numbers = {oid: n for n, oid in enumerate(state.outcome_ids(), start=1)}
+    parts = []
+    for part in flow.file.parts:
+        areas = []
+        for sid in flow.order:
+            step = flow.steps[sid]
+            if step.part is not part:
+                continue
+            items = [i for i in state.items.values() if i.stage == sid]
+            by_outcome: dict[int, int] = {}
+            for item in items:
+                if item.outcome in numbers:
+                    by_outcome[numbers[item.outcome]] = by_outcome.get(numbers[item.outcome], 0) + 1
+            skipped = tuple(numbers.get(oid) for (stage, oid) in state.skipped if stage == sid
+                            and (oid is None or oid in numbers))
+            areas.append(AreaView(sid, step.title, str(step.area), step.per_outcome, len(items), by_outcome,
+                                  skipped, sid == here_stage))
+        parts.append(PartView(part.id, part.title, part.conversation, tuple(areas),
+                              any(a.current for a in areas)))
+    return parts

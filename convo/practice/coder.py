@@ -174,6 +174,8 @@ def features(text: str, previous: str | None = None) -> dict[str, float]:
                 found["lastq1:" + head1] = 1.0
         elif _ADVICE_OPENING.match(" ".join(core)):
             found["cue:advice"] = 1.0
+            if last:
+                found["cue:advice_last"] = 1.0
 
     words = set(tokens)
     you = sum(1 for token in tokens if token in _SECOND_PERSON)
@@ -240,6 +242,10 @@ class Coder:
         if previous is not None and not isinstance(previous, str):
             raise TypeError(f"previous must be a string or None, not {type(previous).__name__}")
         found = features(text, previous)
+        if "cue:advice_last" in found and "has:?" not in found:
+            # MITI hand rule: a turn that ends by telling the person what to try is advice. Neutral
+            # overall under grouped CV, but the model alone sees too little advice to learn it.
+            return {code: float(code == "advice") for code in CODES}
         result = {}
         for beh, p_beh in self._probabilities("behaviour", found).items():
             if beh in SUBTYPE_HEADS:

@@ -1,0 +1,192 @@
+"""Train the practice-mode utterance coder from AnnoMI and write convo/practice/coder_model.json.gz.
+
+Needs the `train` extra (scikit-learn); the shipped coder itself needs only the standard library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from convo.practice.coder import MODEL_PATH, SUBTYPE_HEADS, features  # noqa: E402
+
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "annomi" / "train.csv"
+SEED = 0
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+MIN_DOCUMENTS = 2
+# Weights below this change no decision worth keeping and would only bloat the shipped file.
+PRUNE_BELOW = 0.01
+
+_BEHAVIOUR = {
+    "question": "question",
+    "reflection": "reflection",
+    "therapist_input": "information_advice",
+    "other": "other",
+}
+# AnnoMI's negotiation (goal setting) and options (menus of change) both put the therapist's
+# own direction forward, which MITI counts with advice (Persuade / Persuade with Permission).
+_INPUT_SUBTYPE = {
+    "information": "information",
+    "advice": "advice",
+    "negotiation": "advice",
+    "options": "advice",
+}
+_SUBTYPE_FIELDS = {
+    "question": ("question_subtype", {"open": "open_question", "closed": "closed_question"}),
+    "reflection": (
+        "reflection_subtype",
+        {"simple": "simple_reflection", "complex": "complex_reflection"},
+    ),
+    "information_advice": ("therapist_input_subtype", _INPUT_SUBTYPE),
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    transcript: str
+    text: str
+    previous: str | None
+    behaviour: str
+    # Every subtype the annotators gave, primary or not, keyed by behaviour.
+    subtypes: tuple[tuple[str, str], ...]
+
+    @property
+    def code(self) -> str:
+        if self.behaviour == "other":
+            return "other"
+        return dict(self.subtypes)[self.behaviour]
+
+
+def load_examples(path: Path) -> list[Example]:
+    """Therapist turns with a usable primary code, each with the client turn just before it."""
+    examples = []
+    previous_row = None
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            prior = previous_row if previous_row and previous_row["transcript_id"] == row["transcript_id"] else None
+            previous_row = row
+            if row["interlocutor"] != "therapist":
+                continue
+            behaviour = _BEHAVIOUR[row["main_therapist_behaviour"]]
+            subtypes = []
+            for beh, (field, mapping) in _SUBTYPE_FIELDS.items():
+                if row[field] in mapping:
+                    subtypes.append((beh, mapping[row[field]]))
+            if behaviour != "other" and behaviour not in dict(subtypes):
+                continue  # one reflection carries no subtype; it cannot be given a code
+            previous = prior["utterance_text"] if prior and prior["interlocutor"] == "client" else None
+            examples.append(
+                Example(row["transcript_id"], row["utterance_text"], previous, behaviour, tuple(subtypes))
+            )
+    return examples
+
+
+def _head_data(examples, head):
+    """Rows and labels a head learns from: subtype heads use secondary annotations too."""
+    if head == "behaviour":
+        return [(e, e.behaviour) for e in examples]
+    return [(e, dict(e.subtypes)[head]) for e in examples if head in dict(e.subtypes)]
+
+
+def _fit_head(rows, matrix_of, c):
+    from sklearn.linear_model import LogisticRegression
+
+    labels = [label for _, label in rows]
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=SEED)
+    model.fit(matrix_of([e for e, _ in rows]), labels)
+    return model
+
+
+def _choose_c(rows, matrix_of) -> float:
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import GroupKFold
+
+    groups = [e.transcript for e, _ in rows]
+    labels = [label for _, label in rows]
+    best = None
+    for c in C_GRID:
+        gold, predicted = [], []
+        for train, test in GroupKFold(n_splits=3).split(rows, labels, groups):
+            model = _fit_head([rows[i] for i in train], matrix_of, c)
+            predicted += list(model.predict(matrix_of([rows[i][0] for i in test])))
+            gold += [labels[i] for i in test]
+        score = f1_score(gold, predicted, average="macro")
+        if best is None or score > best[0] + 1e-9:
+            best = (score, c)
+    return best[1]
+
+
+def fit(examples: list[Example], c: float | None = None, verbose: bool = False) -> dict:
+    """A model dict for `convo.practice.coder.Coder`; C is chosen per head by inner grouped CV unless given."""
+    from sklearn.feature_extraction import DictVectorizer
+
+    found = {id(e): features(e.text, e.previous) for e in examples}
+    documents = Counter(name for e in examples for name in found[id(e)])
+    kept = {name for name, count in documents.items() if count >= MIN_DOCUMENTS}
+    vectoriser = DictVectorizer()
+    vectoriser.fit([{k: v for k, v in found[id(e)].items() if k in kept} for e in examples])
+    names = vectoriser.get_feature_names_out()
+
+    def matrix_of(chosen):
+        return vectoriser.transform([found[id(e)] for e in chosen])
+
+    heads = {}
+    for head in ("behaviour", *SUBTYPE_HEADS):
+        rows = _head_data(examples, head)
+        head_c = c if c is not None else _choose_c(rows, matrix_of)
+        model = _fit_head(rows, matrix_of, head_c)
+        classes = [str(label) for label in model.classes_]
+        coef = model.coef_
+        intercept = model.intercept_
+        if len(classes) == 2:
+            # A binary logistic regression is a softmax whose first class scores zero.
+            coef = [[0.0] * coef.shape[1], list(coef[0])]
+            intercept = [0.0, float(intercept[0])]
+        else:
+            coef = [list(row) for row in coef]
+        weights = {}
+        for index, name in enumerate(names):
+            row = [round(float(coef[k][index]), 4) for k in range(len(classes))]
+            if max(abs(w) for w in row) >= PRUNE_BELOW:
+                weights[str(name)] = row
+        heads[head] = {
+            "classes": classes,
+            "bias": [round(float(b), 4) for b in intercept],
+            "C": head_c,
+            "weights": weights,
+        }
+        if verbose:
+            print(f"{head}: {len(rows)} examples, C={head_c}, {len(weights)} features kept", file=sys.stderr)
+    return {"format": 1, "heads": heads}
+
+
+def write_model(model: dict, path: Path) -> None:
+    data = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    # mtime=0 so the same data gives a byte-identical file.
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:
+        handle.write(data)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="AnnoMI train.csv")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args(argv)
+    examples = load_examples(args.data)
+    model = fit(examples, verbose=True)
+    write_model(model, args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes) from {len(examples)} therapist turns")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,173 @@
+"""The practice-mode utterance coder: textbook MITI codes, the JSON-lines filter, hostile input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from convo.practice.coder import CODES, behaviour, code, code_jsonl, features
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        ("What would you like to talk about today?", None),
+        ("How do you feel about your drinking?", "I drink a bit more than I should."),
+        ("Tell me more about what a good day looks like for you.", "Some days are better than others."),
+    ],
+)
+def test_open_invitations_are_open_questions(text, previous):
+    assert code(text, previous) == "open_question"
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        ("Do you smoke?", None),
+        ("Is your daughter living with you?", "My daughter helps me with the shopping."),
+    ],
+)
+def test_yes_no_questions_are_closed_questions(text, previous):
+    assert code(text, previous) == "closed_question"
+
+
+def test_echoing_the_client_is_a_reflection():
+    previous = "I worry about falling when I go out on my own."
+    assert behaviour(code("So you worry about falling when you go out on your own.", previous)) == "reflection"
+
+
+def test_naming_the_ambivalence_behind_the_words_is_a_complex_reflection():
+    previous = "I want to stay in my own home, but I'm scared after the last fall."
+    text = "It sounds like you're torn: part of you wants your independence, and part of you is scared of what might happen."
+    assert code(text, previous) == "complex_reflection"
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        ("You might try the walking group on Tuesdays.", "I get lonely in the afternoons."),
+        ("I would recommend that you talk to your GP about your medication.", "The tablets make me dizzy."),
+    ],
+)
+def test_suggesting_what_to_do_is_advice(text, previous):
+    assert code(text, previous) == "advice"
+
+
+def test_stating_facts_in_answer_to_a_question_is_information():
+    assert code("Adults should not drink more than fourteen units a week.", "How much is too much?") == "information"
+
+
+@pytest.mark.parametrize("text", ["Mm-hmm.", "Thank you for coming in today."])
+def test_backchannels_and_courtesies_are_other(text):
+    assert code(text, "I was tired yesterday.") == "other"
+
+
+def test_every_code_has_a_behaviour():
+    assert {behaviour(c) for c in CODES} == {"question", "reflection", "information_advice", "other"}
+    with pytest.raises(ValueError):
+        behaviour("affirm")
+
+
+def test_coding_is_deterministic_across_processes():
+    text, previous = "So you feel stuck between your family and your own plans.", "My family wants me to move."
+    here = code(text, previous)
+    there = subprocess.run(
+        [sys.executable, "-c", f"from convo.practice.coder import code; print(code({text!r}, {previous!r}))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    ).stdout.strip()
+    assert [code(text, previous) for _ in range(5)] == [here] * 5
+    assert there == here
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "🙂🙂🙂",
+        "Sut wyt ti heddiw? Beth sy'n bwysig i chi?",
+        "\x1b[31mWhat matters to you?\x1b[0m",
+        "What\x00 matters\x07 to you?\r\n\t",
+        "\ud800 lone surrogate",
+        "[unintelligible 00:01:18]",
+        "?!?!...---",
+        "word " * 20_000,
+        "x" * 100_000,
+    ],
+)
+def test_hostile_text_is_coded_without_crashing(text):
+    assert code(text) in CODES
+    assert code(text, text) in CODES
+
+
+def test_ansi_escapes_do_not_leak_into_features():
+    assert features("\x1b[31mDo you smoke?\x1b[0m") == features("Do you smoke?")
+
+
+def test_non_string_text_is_refused():
+    with pytest.raises(TypeError):
+        code(None)  # type: ignore[arg-type]
+
+
+def test_jsonl_adds_a_code_and_keeps_every_other_key(capsys):
+    out = io.StringIO()
+    lines = [
+        json.dumps({"text": "Do you smoke?", "id": 7, "meta": {"trainee": "Siân"}}, ensure_ascii=False),
+        "",
+        json.dumps({"text": "What brings you here today?", "previous": None}),
+    ]
+    assert code_jsonl(lines, out) == 0
+    written = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert written == [
+        {"text": "Do you smoke?", "id": 7, "meta": {"trainee": "Siân"}, "code": "closed_question"},
+        {"text": "What brings you here today?", "previous": None, "code": "open_question"},
+    ]
+    assert "Siân" in out.getvalue()
+    assert capsys.readouterr().err == ""
+
+
+def test_jsonl_reports_each_bad_line_by_number_and_carries_on(capsys):
+    out = io.StringIO()
+    lines = [
+        '{"text": "Do you smoke?"}',
+        "not json",
+        '["a list"]',
+        '{"text": 3}',
+        '{"words": "no text key"}',
+        '{"text": "And your sleep?", "previous": 5}',
+        '{"text": "Mm-hmm."}',
+    ]
+    assert code_jsonl(lines, out) == 5
+    assert len(out.getvalue().splitlines()) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == 'line 2: expected a JSON object with a string "text"'
+    assert [line.split(":")[0] for line in err] == ["line 2", "line 3", "line 4", "line 5", "line 6"]
+
+
+def test_jsonl_keeps_lines_with_lone_surrogates_valid():
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8")
+    assert code_jsonl(['{"text": "\\ud800 hi"}'], out) == 0
+    assert json.loads(raw.getvalue())["text"] == "\ud800 hi"
+
+
+def test_jsonl_flushes_each_line_as_it_is_coded():
+    class Recording(io.StringIO):
+        def __init__(self):
+            super().__init__()
+            self.flushed_at = []
+
+        def flush(self):
+            self.flushed_at.append(len(self.getvalue().splitlines()))
+
+    out = Recording()
+    code_jsonl(['{"text": "Do you smoke?"}', '{"text": "Mm-hmm."}'], out)
+    assert out.flushed_at == [1, 2]

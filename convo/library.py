@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from convo.engine.conversation import Conversation
 from convo.engine.machine import FlowMachine
@@ -47,14 +48,15 @@ def get(name: str) -> tuple[Flow, FlowMachine]:
     return _compiled(str(path), stamp)
 
 
-def start(store: Store, flow_name: str, audience: str) -> Conversation:
+def start(store: Store, flow_name: str, audience: str, **options: Any) -> Conversation:
+    """Start a conversation on a shipped flow (or a flow file); options go to Conversation.start."""
     flow, machine = get(flow_name)
-    return Conversation.start(store, flow, audience, machine=machine)
+    return Conversation.start(store, flow, audience, machine=machine, **options)
 
 
-def resume(store: Store, conversation_id: str) -> Conversation:
+def resume(store: Store, conversation_id: str, **options: Any) -> Conversation:
     info = store.get(conversation_id)
     if info is None:
         raise StoreError(f"there is no conversation {conversation_id!r} in {store.path}")
     flow, machine = get(info.flow)
-    return Conversation.resume(store, conversation_id, flow, machine=machine)
+    return Conversation.resume(store, conversation_id, flow, machine=machine, **options)

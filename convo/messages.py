@@ -16,5 +16,5 @@ def _all() -> dict[str, str]:
     return {str(key): str(value) for key, value in read(flows_dir() / "messages.yaml").data.items()}
 
 
-def say(key: str, **values: Any) -> str:
+def say(key: str, /, **values: Any) -> str:
     return fill(_all()[key], **values)

@@ -26,5 +26,5 @@ def unknown_names(source: str) -> set[str]:
     return set(meta.find_undeclared_variables(_ENV.parse(source))) - PROMPT_NAMES
 
 
-def fill(source: str, **values: Any) -> str:
-    return compile_text(source).render(**values).strip()
+def fill(template: str, /, **values: Any) -> str:
+    return compile_text(template).render(**values).strip()

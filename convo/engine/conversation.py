@@ -91,10 +91,11 @@ class Conversation:
 
     @classmethod
     def start(cls, store: Store, flow: Flow, audience: str = "practitioner", *,
-              machine: FlowMachine | None = None, clock: Clock = _utc_now) -> Conversation:
+              machine: FlowMachine | None = None, clock: Clock = _utc_now,
+              conversation_id: str | None = None) -> Conversation:
         if Audience(audience) not in flow.file.audiences:
             raise ValueError(f"the {flow.id} flow is not written for a {audience}")
-        conversation = cls(store, flow, machine or FlowMachine(flow), new_id(clock), clock)
+        conversation = cls(store, flow, machine or FlowMachine(flow), conversation_id or new_id(clock), clock)
         first = Position(flow.first)
         event = Event(1, "started", clock(), {
             "flow": flow.id, "flow_version": flow.version, "flow_hash": flow.hash, "audience": audience,
@@ -469,6 +470,14 @@ class Conversation:
         self._record("cue", {"cue": cue_id, "action": "accepted"}, follow)
         return []
 
+    def _acknowledge(self, name: str, rest: str) -> list[out.Output]:
+        """Note that a person has seen a safeguarding alert (the oldest waiting, or the answer numbered)."""
+        pending = [alert[0] for alert in self.state.pending_alerts()]
+        seq = int(rest) if rest.isdigit() else (pending[0] if pending else None)
+        if seq in pending:
+            self._record("acknowledged", {"alert": seq}, self.position)
+        return []
+
     def _undo(self, name: str, rest: str) -> list[out.Output]:
         undone = {e.data["event"] for e in self.events if e.type == "undone"}
         for event in reversed(self.events):
@@ -510,6 +519,7 @@ _COMMANDS: dict[str, Callable[[Conversation, str, str], list[out.Output]]] = {
     "/refile": Conversation._refile,
     "/accept": Conversation._cue_command,
     "/dismiss": Conversation._cue_command,
+    "/ack": Conversation._acknowledge,
     "/end": Conversation._end,
 }
 

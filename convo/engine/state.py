@@ -50,6 +50,7 @@ class State:
     cue_actions: dict[str, str] = field(default_factory=dict)
     moves: list[tuple[int, datetime, Position, str | None]] = field(default_factory=list)
     raised_terms: set[str] = field(default_factory=set)
+    acknowledged: set[int] = field(default_factory=set)  # seqs of answers whose safeguarding alert was seen
     last_answer: int | None = None
 
     @property
@@ -78,6 +79,10 @@ class State:
 
     def pending_cues(self) -> list[str]:
         return [cue for cue in self.cues if cue not in self.cue_actions]
+
+    def pending_alerts(self) -> list[tuple[int, str, str, str, datetime]]:
+        """Safeguarding alerts no one has yet said they have seen."""
+        return [alert for alert in self.alerts if alert[0] not in self.acknowledged]
 
 
 def fold(events: list[Event]) -> State:
@@ -173,6 +178,10 @@ def _speaker(state: State, event: Event, data: dict) -> None:
     state.speaker = data["source"]
 
 
+def _acknowledged(state: State, event: Event, data: dict) -> None:
+    state.acknowledged.add(data["alert"])
+
+
 def _ended(state: State, event: Event, data: dict) -> None:
     state.ended_at = event.at
 
@@ -186,5 +195,6 @@ _HANDLERS = {
     "refiled": _refiled,
     "cue": _cue,
     "speaker": _speaker,
+    "acknowledged": _acknowledged,
     "ended": _ended,
 }

@@ -229,10 +229,10 @@ class Conversation:
         title = text.strip()[:80] if text.strip() and not self.state.items else None
         data: dict = {"pos": pos.to_json(), "text": text, "outcome_id": outcome_id, "stage": step.id}
         results: list[out.Output] = []
+        fresh: list[cue_finder.Cue] = []
         if text.strip() == "":
             data["text"] = ""
             data["nothing"] = not self.state.at_stage(step.id, outcome_id) and step.captures != "outcome_type"
-            after = self._leave(pos)
         else:
             choice = _match_choice(step, text)
             data.update(kind=step.captures, area=str(step.area), source=self.state.speaker, label=step.title,
@@ -240,12 +240,18 @@ class Conversation:
             found = [] if choice else cue_finder.find(text, str(step.area), self.audience)
             fresh = [c for c in found if f"{c.kind}:{c.term.casefold()}" not in self.state.raised_terms]
             data["cues"] = [{"kind": c.kind, "term": c.term, "text": c.text} for c in fresh]
-            after = self._leave(pos) if step.single or step.interrupt else pos.__class__(pos.stage, pos.outcome, pos.back_to, pos.term)
-            after = self._interrupt(after, fresh, step)
-        data["skips"] = []
-        if after.stage != pos.stage or after.outcome != pos.outcome:
-            after = self._skip_forward(after, data["skips"])
-        event = self._record("answered", data, after, **({"title": title} if title else {}))
+
+        def where_next(skips: list[dict]) -> Position:
+            if text.strip() == "" or step.single or step.interrupt:
+                after = self._leave(pos)
+            else:
+                after = Position(pos.stage, pos.outcome, pos.back_to, pos.term)
+            after = self._interrupt(after, fresh, step) if text.strip() else after
+            if after.place != pos.place:
+                after = self._skip_forward(after, skips)
+            return after
+
+        event = self._record("answered", data, where_next, **({"title": title} if title else {}))
         if text.strip():
             results.append(self._captured(event))
         for index, cue in enumerate(data.get("cues", [])):
@@ -292,13 +298,39 @@ class Conversation:
             pos = self._leave(pos)
         return pos
 
-    def _record(self, kind: str, data: dict, after: Position, **summary: str | None) -> Event:
-        data = {**data, "next": after.to_json()}
-        if "pos" not in data:
-            data["pos"] = self.position.to_json()
-        event = Event(self._next_seq(), kind, self.clock(), data)
-        self.store.append(self.id, event, **summary)
-        self._take(event)
+    def _record(self, kind: str, data: dict, after: Position | Callable[[list[dict]], Position],
+                **summary: str | None) -> Event:
+        """Commit one event, then take it into the state. Nothing is shown before the commit.
+
+        `after` may be worked out from the state with this event already in it (a choice just made
+        decides the route), and may note stages it passes over; if the commit fails the state is
+        rebuilt from the events that were saved.
+        """
+        data = {**data}
+        data.setdefault("pos", self.position.to_json())
+        seq, at = self._next_seq(), self.clock()
+        decided_later = callable(after)
+        if callable(after):
+            apply(self.state, Event(seq, kind, at, data))
+            skips: list[dict] = []
+            after = after(skips)
+            data["skips"] = data.get("skips", []) + skips
+        event = Event(seq, kind, at, {**data, "next": after.to_json()})
+        try:
+            self.store.append(self.id, event, **summary)
+        except BaseException:
+            self.state = fold(self.events)
+            self._place(self.state.position)
+            raise
+        self.events.append(event)
+        if event.type == "undone":
+            self.state = fold(self.events)
+        elif decided_later:
+            for skip in data["skips"]:
+                self.state.skipped[(skip["stage"], skip.get("outcome_id"))] = skip["reason"]
+            self.state.position = after
+        else:
+            apply(self.state, event)
         self._place(after)
         return event
 
@@ -307,10 +339,7 @@ class Conversation:
 
     def _take(self, event: Event) -> None:
         self.events.append(event)
-        if event.type == "undone":
-            self.state = fold(self.events)
-        else:
-            apply(self.state, event)
+        apply(self.state, event)
 
     def _settle(self, pos: Position, skips: list[dict]) -> None:
         if pos != self.position:

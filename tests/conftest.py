@@ -1,0 +1,57 @@
+"""Shared fixtures: a fresh database per test, a fixed clock, no user configuration."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from convo import library
+from convo.store import Store
+
+
+class FixedClock:
+    """Starts at a known moment and moves on a second each time it is read."""
+
+    def __init__(self, start: datetime = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        current = self.now
+        self.now += timedelta(seconds=1)
+        return current
+
+
+@pytest.fixture(autouse=True)
+def _pinned_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONVO_DB", str(tmp_path / "default.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("CONVO_PASSPHRASE", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "conversations.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    with Store(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def start(store: Store, clock: FixedClock):
+    """Start a conversation on a shipped flow with a fixed clock and id."""
+
+    def _start(flow: str = "three-conversations", audience: str = "practitioner", conversation_id: str = "test-0001"):
+        return library.start(store, flow, audience, clock=clock, conversation_id=conversation_id)
+
+    return _start

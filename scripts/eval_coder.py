@@ -1,0 +1,119 @@
+"""Measure the utterance coder on unseen transcripts (grouped cross-validation) and time the shipped model.
+
+Prints figures only; it passes or fails nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from train_coder import DEFAULT_DATA, fit, load_examples  # noqa: E402
+
+from convo.practice.coder import BEHAVIOURS, CODES, Coder, behaviour, code  # noqa: E402
+
+FOLDS = 5
+
+
+def _subtype_scores(gold, scored, pair):
+    """Macro-F1 over gold rows of one behaviour: given it, and end to end."""
+    from sklearn.metrics import f1_score
+
+    rows = [(g, s) for g, s in zip(gold, scored) if g in pair]
+    truth = [g for g, _ in rows]
+    given = [max(pair, key=s.__getitem__) for _, s in rows]
+    end_to_end = [max(CODES, key=s.__getitem__) for _, s in rows]
+    return (
+        len(rows),
+        f1_score(truth, given, labels=list(pair), average="macro"),
+        f1_score(truth, end_to_end, labels=list(pair), average="macro", zero_division=0),
+    )
+
+
+def _confusion(gold, predicted, labels):
+    width = max(len(label) for label in labels)
+    lines = [" " * (width + 2) + " ".join(f"{label[:8]:>8}" for label in labels)]
+    for row in labels:
+        counts = [sum(1 for g, p in zip(gold, predicted) if g == row and p == col) for col in labels]
+        lines.append(f"{row:>{width}}  " + " ".join(f"{n:>8}" for n in counts))
+    return "\n".join(lines)
+
+
+def cross_validate(examples, c=None):
+    from sklearn.model_selection import GroupKFold
+
+    groups = [e.transcript for e in examples]
+    scored = [None] * len(examples)
+    for fold, (train, test) in enumerate(GroupKFold(n_splits=FOLDS).split(examples, groups=groups), 1):
+        coder = Coder(fit([examples[i] for i in train], c=c))
+        for i in test:
+            scored[i] = coder.scores(examples[i].text, examples[i].previous)
+        print(f"fold {fold}/{FOLDS}: trained on {len(train)}, tested on {len(test)}", file=sys.stderr)
+    return scored
+
+
+def report(examples, scored) -> None:
+    from sklearn.metrics import f1_score
+
+    gold = [e.code for e in examples]
+    predicted = [max(CODES, key=s.__getitem__) for s in scored]
+    gold_beh = [behaviour(g) for g in gold]
+    pred_beh = [behaviour(p) for p in predicted]
+    transcripts = len({e.transcript for e in examples})
+    print(f"AnnoMI therapist turns: {len(examples)} from {transcripts} transcripts, GroupKFold({FOLDS}) by transcript")
+    print(f"four-way behaviour macro-F1: {f1_score(gold_beh, pred_beh, average='macro'):.3f}")
+    for name, f in zip(BEHAVIOURS, f1_score(gold_beh, pred_beh, labels=list(BEHAVIOURS), average=None)):
+        print(f"  {name:<20} F1 {f:.3f}")
+    for title, pair in (
+        ("open vs closed", ("open_question", "closed_question")),
+        ("simple vs complex", ("simple_reflection", "complex_reflection")),
+        ("information vs advice", ("information", "advice")),
+    ):
+        n, given, end_to_end = _subtype_scores(gold, scored, pair)
+        print(f"{title} macro-F1 on {n} gold rows: {given:.3f} given the behaviour, {end_to_end:.3f} end to end")
+    print(f"seven-way macro-F1: {f1_score(gold, predicted, average='macro'):.3f}")
+    accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
+    print(f"seven-way accuracy: {accuracy:.3f}")
+    print("confusion (rows gold, columns predicted):")
+    print(_confusion(gold, predicted, CODES))
+
+
+def time_shipped(path: Path) -> None:
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    pairs = []
+    for i, row in enumerate(rows):
+        before = rows[i - 1] if i and rows[i - 1]["transcript_id"] == row["transcript_id"] else None
+        pairs.append((row["utterance_text"], before["utterance_text"] if before else None))
+    code("warm up the cached model")
+    spent = []
+    for text, previous in pairs:
+        start = time.perf_counter_ns()
+        code(text, previous)
+        spent.append((time.perf_counter_ns() - start) / 1000)
+    spent.sort()
+    p99 = spent[min(len(spent) - 1, round(0.99 * len(spent)))]
+    print(f"shipped coder time per utterance over {len(spent)} utterances: median {statistics.median(spent):.0f} µs, p99 {p99:.0f} µs")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="AnnoMI train.csv")
+    parser.add_argument("--c", type=float, default=None, help="fix C instead of choosing it by inner CV (quicker)")
+    parser.add_argument("--no-timing", action="store_true")
+    args = parser.parse_args(argv)
+    examples = load_examples(args.data)
+    report(examples, cross_validate(examples, c=args.c))
+    if not args.no_timing:
+        time_shipped(args.data)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -58,5 +58,9 @@ def resume(store: Store, conversation_id: str, **options: Any) -> Conversation:
     info = store.get(conversation_id)
     if info is None:
         raise StoreError(f"there is no conversation {conversation_id!r} in {store.path}")
-    flow, machine = get(info.flow)
+    name = info.flow
+    if name not in shipped_names():
+        started = store.events(conversation_id)[0]
+        name = started.data.get("flow_source", name)
+    flow, machine = get(name)
     return Conversation.resume(store, conversation_id, flow, machine=machine, **options)

@@ -98,7 +98,8 @@ class Conversation:
         conversation = cls(store, flow, machine or FlowMachine(flow), conversation_id or new_id(clock), clock)
         first = Position(flow.first)
         event = Event(1, "started", clock(), {
-            "flow": flow.id, "flow_version": flow.version, "flow_hash": flow.hash, "audience": audience,
+            "flow": flow.id, "flow_version": flow.version, "flow_hash": flow.hash, "flow_source": flow.source,
+            "audience": audience,
             "speaker": "carer" if audience == "carer" else "person", "next": first.to_json(),
         })
         info = ConversationInfo(conversation.id, flow.id, flow.version, flow.hash, audience, "",
@@ -517,6 +518,13 @@ class Conversation:
                 return [out.Info(say("undone", what=what))]
         return [out.Error(say("nothing_to_undo"))]
 
+    def _name(self, name: str, rest: str) -> list[out.Output]:
+        """Mark a name to be hidden when the draft is exported with --redact."""
+        if not rest:
+            return [out.Error(say("needs_text", name=name))]
+        self._record("named", {"text": rest}, self.position)
+        return [out.Info(say("named", name=rest))]
+
     def _end(self, name: str, rest: str) -> list[out.Output]:
         self._record("ended", {}, Position(END), status="ended")
         return []
@@ -549,6 +557,7 @@ _COMMANDS: dict[str, Callable[[Conversation, str, str], list[out.Output]]] = {
     "/accept": Conversation._cue_command,
     "/dismiss": Conversation._cue_command,
     "/ack": Conversation._acknowledge,
+    "/name": Conversation._name,
     "/end": Conversation._end,
 }
 

@@ -1,0 +1,119 @@
+"""`convo flows check`: each kind of mistake in a flow file is reported as FILE:LINE:COL: message."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from convo.cli import main
+
+GOOD = """\
+id: tiny
+version: 1
+title: Tiny
+audiences: [practitioner, carer]
+parts:
+  - id: only
+    title: Only
+    stages:
+      - id: first
+        title: First
+        area: circumstances
+        captures: circumstance
+        prompt:
+          practitioner: "How are things?"
+          carer: "How are things for you?"
+      - id: second
+        title: Second
+        area: outcomes
+        captures: outcome
+        prompt:
+          practitioner: "What matters?"
+          carer: "What matters to you?"
+"""
+
+CASES = {
+    "yaml_syntax": (GOOD.replace("title: Tiny", "title: [Tiny"), r":\d+:\d+: YAML syntax"),
+    "unknown_key": (GOOD.replace("        captures: outcome\n", "        captures: outcome\n        colour: red\n"),
+                    r":20:9: parts\[0\]\.stages\[1\]\.colour: unknown key"),
+    "duplicate_id": (GOOD.replace("id: second", "id: first"), r":16:9: duplicate id 'first' \(first used on line 9\)"),
+    "missing_stage": (GOOD.replace("        captures: circumstance\n", "        captures: circumstance\n        next: nowhere\n"),
+                      r":13:9: 'next' goes to 'nowhere', which is not a stage"),
+    "unreachable": (GOOD.replace("        captures: circumstance\n", "        captures: circumstance\n        next: end\n"),
+                    r":17:9: stage 'second' cannot be reached"),
+    "no_prompt_for_audience": (GOOD.replace('          carer: "What matters to you?"\n', ""),
+                               r":20:9: no prompt for audience 'carer'"),
+    "bad_condition": (GOOD.replace("        captures: circumstance\n",
+                                   "        captures: circumstance\n        skip_when: outcomes is lots\n"),
+                      r":13:9: cannot read condition 'outcomes is lots'"),
+    "condition_on_missing_stage": (GOOD.replace("        captures: circumstance\n",
+                                                "        captures: circumstance\n        skip_when: visited ghost\n"),
+                                   r":13:9: condition names 'ghost', which is not a stage"),
+    "bad_area": (GOOD.replace("area: outcomes", "area: feelings"), r":18:9: parts\[0\]\.stages\[1\]\.area: Input should be"),
+    "bad_template": (GOOD.replace('"What matters?"', '"What matters {{ outcome"'), r":21:11: template: "),
+    "unknown_template_name": (GOOD.replace('"What matters?"', '"What matters to {{ client }}?"'),
+                              r":21:11: template uses 'client'"),
+    "alias": (GOOD.replace("audiences: [practitioner, carer]", "audiences: &a [practitioner, carer]\nx: *a"),
+              r":5:4: aliases \(\*name\) are not allowed here"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_mistake_is_reported_with_its_position(name, tmp_path, capsys):
+    text, expected = CASES[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text)
+    assert main(["flows", "check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(str(path) + ":"), err
+    assert re.search(expected, err), err
+    assert "Traceback" not in err
+
+
+def test_a_good_flow_passes(tmp_path, capsys):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(GOOD)
+    assert main(["flows", "check", str(path)]) == 0
+
+
+def test_shipped_flows_lexicons_and_scenarios_pass(capsys):
+    assert main(["flows", "check"]) == 0, capsys.readouterr().err
+
+
+def test_a_missing_file_is_one_line(tmp_path, capsys):
+    assert main(["flows", "check", str(tmp_path / "nope.yaml")]) == 1
+    assert "cannot read file" in capsys.readouterr().err
+
+
+def test_the_engine_refuses_an_invalid_flow_with_the_same_messages(tmp_path, db_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(CASES["missing_stage"][0])
+    result = subprocess.run([sys.executable, "-m", "convo.cli", "plain", "--flow", str(path), "--db", str(db_path)],
+                            capture_output=True, text=True, input="")
+    assert result.returncode == 1
+    assert re.search(CASES["missing_stage"][1], result.stderr) and "Traceback" not in result.stderr
+
+
+def test_a_custom_flow_file_can_be_held_and_resumed(tmp_path, db_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(GOOD)
+    run = [sys.executable, "-m", "convo.cli", "plain", "--db", str(db_path)]
+    subprocess.run(run + ["--flow", str(path), "--audience", "carer"], input="Fine\n", capture_output=True, text=True)
+    ident = subprocess.run(run[:3] + ["list", "--db", str(db_path)], capture_output=True, text=True).stdout.split()[0]
+    resumed = subprocess.run(run + ["--resume", ident, "--jsonl"], input="", capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+
+
+def test_diagram_is_mermaid_with_every_stage():
+    from convo import library
+    from convo.flow.diagram import mermaid
+
+    flow, _ = library.get("three-conversations")
+    text = mermaid(flow)
+    assert text.startswith("flowchart TD")
+    assert all(stage in text for stage in flow.order)
+    assert "c1-next -- choice c1-next == crisis --> crisis-safe" in text

@@ -1,0 +1,143 @@
+"""`convo plain` as other programs use it: a real process, stdin lines in, prompts (or JSON lines) out."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROMPT_AREAS = {"about", "circumstances", "outcomes", "barriers", "own_resources", "others", "community",
+                "risks", "connect", "crisis", "good_life", "closing"}
+
+
+def convo(*args: str, db: Path, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "convo.cli", *args], input=stdin, capture_output=True, text=True,
+        env={**os.environ, "CONVO_DB": str(db), **(env or {})}, timeout=60,
+    )
+
+
+def jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+ANSWERS = [
+    "Megan Lloyd, 29, rang herself", "", "", "Shares a flat in Bangor", "",
+    "To stop ending up in A&E", "", "change", "She forgets her insulin when her mood drops",
+    "", "", "", "", "", "", "", "", "1", "1", "", "yes", "Try the dispenser for a week", "", "",
+]
+
+
+def test_every_line_read_gets_events_then_exactly_one_prompt_or_done(db_path):
+    result = convo("plain", "--jsonl", db=db_path, stdin="\n".join(ANSWERS) + "\n")
+    assert result.returncode == 0, result.stderr
+    objects = jsonl(result.stdout)
+    assert objects[0]["type"] == "prompt"
+    turns, current = [], []
+    for obj in objects[1:]:
+        current.append(obj)
+        if obj["type"] in ("prompt", "done"):
+            turns.append(current)
+            current = []
+    assert current == []
+    assert len(turns) == len(ANSWERS)
+    for turn in turns:
+        assert [o["type"] for o in turn[:-1]] == [o["type"] for o in turn[:-1] if o["type"] not in ("prompt", "done")]
+    assert turns[-1][-1]["type"] == "done"
+
+
+def test_prompts_carry_the_documented_fields(db_path):
+    objects = jsonl(convo("plain", "--jsonl", db=db_path, stdin="\n".join(ANSWERS) + "\n").stdout)
+    prompts = [o for o in objects if o["type"] == "prompt"]
+    assert all(p["area"] in PROMPT_AREAS and isinstance(p["text"], str) and p["text"] for p in prompts)
+    assert {p["outcome"] for p in prompts} == {None, 0}
+    captured = [o for o in objects if o["type"] == "captured"]
+    assert captured[0] == {"type": "captured", "id": 2, "kind": "about", "area": "about", "outcome": None,
+                           "text": "Megan Lloyd, 29, rang herself", "source": "person", "choice": None}
+    done = objects[-1]
+    assert done["type"] == "done" and done["id"]
+
+
+def test_cues_and_alerts_are_typed_objects(db_path):
+    objects = jsonl(convo("plain", "--jsonl", db=db_path,
+                          stdin="She wants to be independent\nHe hit her last week\n").stdout)
+    cue = next(o for o in objects if o["type"] == "cue")
+    assert cue["kind"] == "so_what" and cue["term"] == "independent" and "mean" in cue["text"]
+    alert = next(o for o in objects if o["type"] == "alert")
+    assert alert["kind"] == "safeguarding" and "duty to report" in alert["text"]
+
+
+def test_plain_text_mode_ends_with_the_id_and_the_draft(db_path):
+    result = convo("plain", "--flow", "what-matters", db=db_path, stdin="Lives alone\n/end\n")
+    assert result.returncode == 0
+    assert "# Draft what-matters record" in result.stdout
+    assert "- Lives alone" in result.stdout
+    listed = convo("list", db=db_path).stdout.split("\t")[0]
+    assert f"Conversation {listed} is finished." in result.stdout
+
+
+def test_end_of_input_saves_and_says_how_to_carry_on(db_path):
+    result = convo("plain", db=db_path, stdin="Ann\n")
+    ident = convo("list", db=db_path).stdout.split("\t")[0]
+    assert f"convo plain --resume {ident}" in result.stderr
+    resumed = convo("plain", "--resume", ident, "--jsonl", db=db_path, stdin="/end\n")
+    assert jsonl(resumed.stdout)[0]["text"].startswith("Anything else")
+
+
+def test_export_writes_every_format_and_refuses_others(db_path, tmp_path):
+    convo("plain", db=db_path, stdin="Ann Bowen\n/end\n")
+    ident = convo("list", db=db_path).stdout.split("\t")[0]
+    for fmt in ("md", "html", "txt", "json"):
+        target = tmp_path / f"draft.{fmt}"
+        result = convo("export", ident, "--format", fmt, "-o", str(target), db=db_path)
+        assert result.returncode == 0, result.stderr
+        assert "Ann Bowen" in target.read_text()
+        assert target.stat().st_mode & 0o777 == 0o600
+    bad = convo("export", ident, "--format", "docx", db=db_path)
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "docx" in bad.stderr
+    missing = convo("export", "nope", db=db_path)
+    assert missing.returncode == 1 and "no conversation 'nope'" in missing.stderr
+
+
+def test_schema_is_the_json_schema_of_the_record():
+    result = subprocess.run([sys.executable, "-m", "convo.cli", "schema"], capture_output=True, text=True)
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "Assessment"
+    assert {"outcomes", "safeguarding", "skipped"} <= set(schema["properties"])
+
+
+def test_unknown_flow_is_one_line_and_non_zero(db_path):
+    result = convo("plain", "--flow", "nonsense", db=db_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+
+
+def test_a_process_killed_mid_conversation_loses_nothing_acknowledged(db_path):
+    """Answers are acknowledged by the prompt that follows them; SIGKILL then resume keeps them all."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "convo.cli", "plain", "--jsonl"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True, env={**os.environ, "CONVO_DB": str(db_path)}, bufsize=1,
+    )
+    assert json.loads(process.stdout.readline())["type"] == "prompt"
+    acknowledged = []
+    for index in range(12):
+        answer = f"answer number {index} ✓"
+        process.stdin.write(answer + "\n")
+        process.stdin.flush()
+        while True:
+            obj = json.loads(process.stdout.readline())
+            if obj["type"] == "prompt":
+                break
+        acknowledged.append(answer)
+    process.stdin.write("one more that may or may not be saved\n")
+    process.stdin.flush()
+    time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    ident = convo("list", db=db_path).stdout.split("\t")[0]
+    exported = json.loads(convo("export", ident, "--format", "json", db=db_path).stdout)
+    saved = [e["text"] for e in exported["about"]]
+    assert saved[: len(acknowledged)] == acknowledged

@@ -18,7 +18,10 @@ class CliError(Exception):
 def _parser() -> argparse.ArgumentParser:
     db_help = "the database file (default: $CONVO_DB, or convo's data folder)"
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", help=db_help)
+    # SUPPRESS: a subcommand's default must not overwrite what was given before it (convo --db X plain).
+    common.add_argument("--db", metavar="PATH", help=db_help, default=argparse.SUPPRESS)
+    common.add_argument("--encrypt", action="store_true", default=argparse.SUPPRESS,
+                        help="create the store encrypted with a passphrase ($CONVO_PASSPHRASE or asked)")
 
     parser = argparse.ArgumentParser(
         prog="convo", parents=[common],
@@ -38,6 +41,18 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("id")
     export.add_argument("--format", default="md", help="md, html, txt or json (default md)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument("--redact", action="store_true",
+                        help="replace marked names, emails, phone numbers, postcodes and NHS numbers")
+    export.add_argument("--plaintext-export", action="store_true",
+                        help="allow -o to write an unencrypted file from an encrypted store")
+
+    sub.add_parser("encrypt", parents=[common], help="re-write an existing store encrypted with a passphrase")
+    delete = sub.add_parser("delete", parents=[common], help="delete a conversation and overwrite its words")
+    delete.add_argument("id")
+    purge = sub.add_parser("purge", parents=[common], help="delete conversations not updated for DAYS days")
+    purge.add_argument("--older-than", metavar="DAYS", type=_days, required=True)
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    sub.add_parser("audit", parents=[common], help="print the log of exports and deletions")
 
     sub.add_parser("schema", help="print the JSON Schema of the exported record")
 
@@ -51,6 +66,16 @@ def _parser() -> argparse.ArgumentParser:
     resume = sub.add_parser("resume", parents=[common], help="open a saved conversation in the app")
     resume.add_argument("id")
     return parser
+
+
+def _days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if not days >= 0 or days == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    return days
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,16 +106,27 @@ def _dispatch(args: argparse.Namespace) -> int:
         raise CliError(str(error).strip("'\"")) from None
 
 
-def _store(args: argparse.Namespace):
+def _db_path(args: argparse.Namespace) -> Path:
     from convo.paths import default_db
+
+    return Path(args.db).expanduser() if getattr(args, "db", None) else default_db()
+
+
+def _store(args: argparse.Namespace):
+    from convo.crypt import passphrase_source
     from convo.store import Store
 
-    return Store(Path(args.db).expanduser() if getattr(args, "db", None) else default_db())
+    path = _db_path(args)
+    encrypt = getattr(args, "encrypt", False)
+    return Store(path, passphrase=passphrase_source(new=encrypt and not path.exists()), encrypt=encrypt)
 
 
 def _plain(args: argparse.Namespace) -> int:
     from convo import library, plain
 
+    # Bytes that are not UTF-8 become U+FFFD, so a bad paste is kept (marked) rather than ending the conversation.
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")
     store = _store(args)
     if args.resume:
         if args.flow or args.audience:
@@ -129,23 +165,87 @@ def _export(args: argparse.Namespace) -> int:
 
     if args.format not in FORMATS:
         raise CliError(f"unknown format {args.format!r}: choose one of {', '.join(FORMATS)}")
-    conversation = library.resume(_store(args), args.id)
-    text = render(conversation.record(), args.format)
+    store = _store(args)
+    if args.output and store.encrypted and not args.plaintext_export:
+        raise CliError("this store is encrypted and -o would write the draft unencrypted;"
+                       " add --plaintext-export if that is what you want")
+    conversation = library.resume(store, args.id)
+    record = conversation.record()
+    if args.redact:
+        from convo.redact import redact
+
+        record = redact(record, conversation.state.names)
+    text = render(record, args.format)
     if args.output:
         _write_private(Path(args.output), text)
         print(f"Wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    store.record("exported", args.id, format=args.format, to=str(Path(args.output).resolve()) if args.output else "stdout",
+                 redacted=args.redact, encrypted_store=store.encrypted)
     return 0
 
 
 def _write_private(path: Path, text: str) -> None:
+    """Write owner-only and whole: a temporary file beside it, then renamed, so a crash leaves no half draft."""
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8", errors="surrogateescape") as handle:
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
     except OSError as error:
+        partial.unlink(missing_ok=True)
         raise CliError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _encrypt(args: argparse.Namespace) -> int:
+    from convo.crypt import CryptError, passphrase_source
+    from convo.store import encrypt_store
+
+    path = _db_path(args)
+    try:
+        count = encrypt_store(path, passphrase_source(new=True)())
+    except CryptError as error:
+        raise CliError(str(error)) from None
+    print(f"Encrypted {count} conversation(s) in {path}. Without the passphrase they cannot be read: keep it safe.")
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    if not _store(args).delete(args.id):
+        raise CliError(f"there is no conversation {args.id!r}; nothing was deleted")
+    print(f"Deleted {args.id}.")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from convo.store import now
+
+    store = _store(args)
+    before = now() - timedelta(days=args.older_than)
+    count = sum(1 for info in store.list() if info.updated < before)
+    if count and not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError(f"{count} conversation(s) would be deleted; add --yes to confirm")
+        answer = input(f"Delete {count} conversation(s) not updated for {args.older_than:g} days? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was deleted.")
+            return 0
+    print(f"Removed {len(store.purge(before))} conversation(s).")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    for entry in _store(args).audit_log():
+        when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        detail = " ".join(f"{key}={value}" for key, value in sorted(entry.detail.items()))
+        print(f"{entry.seq}\t{when}\t{entry.action}\t{entry.conversation or '-'}\t{detail}")
+    return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -174,9 +274,12 @@ def _flows(args: argparse.Namespace) -> int:
 
 
 def _app(args: argparse.Namespace) -> int:
-    from convo.tui.app import run_app
+    from convo.tui.app import make_app
 
-    return run_app(db=getattr(args, "db", None), resume=getattr(args, "id", None))
+    # The store is opened here, so an encrypted one asks for its passphrase before the app starts.
+    app = make_app(resume=getattr(args, "id", None), store=_store(args))
+    app.run()
+    return app.return_code or 0
 
 
 _HANDLERS = {
@@ -185,6 +288,10 @@ _HANDLERS = {
     "export": _export,
     "schema": _schema,
     "flows": _flows,
+    "encrypt": _encrypt,
+    "delete": _delete,
+    "purge": _purge,
+    "audit": _audit,
     "resume": _app,
     "app": _app,
 }

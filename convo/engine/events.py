@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 # What can be taken back with /undo.
-UNDOABLE = frozenset({"answered", "captured", "skipped", "moved", "refiled", "cue", "speaker"})
+UNDOABLE = frozenset({"answered", "captured", "skipped", "moved", "refiled", "cue", "speaker", "named"})
 
 
 @dataclass(frozen=True)

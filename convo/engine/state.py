@@ -52,6 +52,7 @@ class State:
     raised_terms: set[str] = field(default_factory=set)
     acknowledged: set[int] = field(default_factory=set)  # seqs of answers whose safeguarding alert was seen
     last_answer: int | None = None
+    names: list[str] = field(default_factory=list)  # marked with /name, hidden by export --redact
 
     @property
     def ended(self) -> bool:
@@ -182,6 +183,11 @@ def _acknowledged(state: State, event: Event, data: dict) -> None:
     state.acknowledged.add(data["alert"])
 
 
+def _named(state: State, event: Event, data: dict) -> None:
+    if data["text"] not in state.names:
+        state.names.append(data["text"])
+
+
 def _ended(state: State, event: Event, data: dict) -> None:
     state.ended_at = event.at
 
@@ -196,5 +202,6 @@ _HANDLERS = {
     "cue": _cue,
     "speaker": _speaker,
     "acknowledged": _acknowledged,
+    "named": _named,
     "ended": _ended,
 }

@@ -21,6 +21,7 @@ _TEMPLATES = {"md": "draft.md.j2", "txt": "draft.md.j2", "html": "draft.html.j2"
 
 # C0 controls (but tab and newline), DEL and C1 controls become visible symbols.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BLANK_RUNS = re.compile(r"\n{3,}")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&])")
 
 
@@ -69,7 +70,8 @@ def render(record: Assessment, fmt: str, template: str | None = None) -> str:
     if fmt == "json":
         return record.model_dump_json(indent=2) + "\n"
     env = _environment(fmt)
-    return env.get_template(template or _TEMPLATES[fmt]).render(a=record, markdown=fmt == "md")
+    text = env.get_template(template or _TEMPLATES[fmt]).render(a=record, markdown=fmt == "md")
+    return text if fmt == "html" else _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
 
 
 def summary_text(record: Assessment) -> str:

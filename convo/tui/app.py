@@ -1,0 +1,101 @@
+"""The terminal app: `make_app()` builds it for the CLI and the tests; `run_app()` runs it."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from convo import library
+from convo.engine.conversation import Conversation
+from convo.paths import default_db
+from convo.store import Store
+from convo.tui.commands import ConvoCommands
+from convo.tui.messages import ResumeChosen, StartChosen
+from convo.tui.screens.conversation import ConversationScreen
+from convo.tui.screens.home import HomeScreen, StartChoice, start_choices
+from convo.tui.themes import DEFAULT_THEME, HIGH_CONTRAST
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ConvoApp(App):
+    TITLE = "convo"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ConvoCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Everything is already saved"),
+    ]
+
+    def __init__(self, store: Store, conversation: Conversation | None = None, *, clock: Clock = _utc_now,
+                 choices: Callable[[], list[StartChoice]] = start_choices, high_contrast: bool = False,
+                 new_id: Callable[[], str] | None = None, blink: bool = True):
+        super().__init__()
+        self.store, self.clock, self.choices, self.new_id = store, clock, choices, new_id
+        self.blink = blink  # tests and snapshots turn the cursor's blinking off
+        self.opening = conversation
+        self.high_contrast = high_contrast
+
+    def get_default_screen(self) -> HomeScreen:
+        return HomeScreen(self.store, self.choices)
+
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = HIGH_CONTRAST.name if self.high_contrast else DEFAULT_THEME
+        if self.opening is not None:
+            self.open(self.opening)
+
+    def open(self, conversation: Conversation) -> None:
+        self.push_screen(ConversationScreen(conversation))
+
+    @property
+    def conversation(self) -> Conversation | None:
+        screen = self.screen
+        return screen.conversation if isinstance(screen, ConversationScreen) else None
+
+    def on_start_chosen(self, message: StartChosen) -> None:
+        if message.mode == "practice":
+            self.open_practice()
+            return
+        flow, machine = library.get(message.flow)
+        options = {"conversation_id": self.new_id()} if self.new_id else {}
+        self.open(Conversation.start(self.store, flow, message.audience, machine=machine, clock=self.clock,
+                                     **options))
+
+    def on_resume_chosen(self, message: ResumeChosen) -> None:
+        self.open(library.resume(self.store, message.conversation_id, clock=self.clock))
+
+    def open_practice(self) -> None:
+        """The hook for practice mode: its face lives in convo.tui.screens.practice (PracticeScreen)."""
+        try:
+            module = importlib.import_module("convo.tui.screens.practice")
+        except ImportError:
+            self.notify("Practice mode is not ready in the app yet.", severity="warning")
+            return
+        self.push_screen(module.PracticeScreen(self.store))
+
+    def action_toggle_high_contrast(self) -> None:
+        self.high_contrast = self.theme != HIGH_CONTRAST.name
+        self.theme = HIGH_CONTRAST.name if self.high_contrast else DEFAULT_THEME
+
+
+def make_app(db: str | Path | None = None, resume: str | None = None, *, store: Store | None = None,
+             clock: Clock = _utc_now, **options) -> ConvoApp:
+    """The app on a database; with `resume`, opened on that conversation (a StoreError if it is not there)."""
+    store = store or Store(Path(db).expanduser() if db else default_db())
+    conversation = library.resume(store, resume, clock=clock) if resume else None
+    return ConvoApp(store, conversation, clock=clock, **options)
+
+
+def run_app(db: str | Path | None = None, resume: str | None = None) -> int:
+    app = make_app(db, resume)
+    app.run()
+    return app.return_code or 0

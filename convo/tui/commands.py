@@ -1,0 +1,31 @@
+"""The command palette (Ctrl+P): whatever the current screen can do, found by typing part of its name."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class ConvoCommands(Provider):
+    """Asks the current screen for its `palette_commands()`: (title, callback, help) triples."""
+
+    def _commands(self):
+        screen = self.screen
+        commands = list(screen.palette_commands()) if hasattr(screen, "palette_commands") else []
+        app = self.app
+        if hasattr(app, "action_toggle_high_contrast"):
+            commands.append(("High contrast on or off", app.action_toggle_high_contrast,
+                             "a black and white theme with yellow highlights"))
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(callback), help=help_text)

@@ -1,0 +1,290 @@
+"""The conversation screen: chat log, answer box, safeguarding banner, the map of areas and the live draft.
+
+Everything typed goes to `Conversation.send()`, which saves it before returning; only then does it appear
+in the log. The screen shows outputs and holds no domain logic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from convo.engine import outputs as out
+from convo.engine.conversation import REFILE_KINDS, SOURCES, Conversation
+from convo.render import FORMATS, render
+from convo.store import StoreError
+from convo.tui import transcript
+from convo.tui.export import write_draft
+from convo.tui.messages import AnswerSubmitted, AreaChosen
+from convo.tui.screens.confirm_modal import ConfirmModal
+from convo.tui.screens.export_modal import ExportModal
+from convo.tui.screens.reason_modal import ReasonModal
+from convo.tui.screens.refile_modal import RefileModal
+from convo.tui.widgets.alert_banner import AlertBanner
+from convo.tui.widgets.answer_input import AnswerInput
+from convo.tui.widgets.area_map import AreaMap
+from convo.tui.widgets.call_header import CallHeader
+from convo.tui.widgets.chat_log import ChatLog
+from convo.tui.widgets.draft_pane import DraftPane
+
+ACK_KEY = "ctrl+n"
+FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "txt": "plain text", "json": "JSON"}
+
+
+class ConversationScreen(Screen):
+    CSS_PATH = "conversation.tcss"
+    BINDINGS = [
+        Binding(ACK_KEY, "acknowledge", "Acknowledge alert", priority=True,
+                tooltip="Say you have seen the safeguarding alert"),
+        Binding("f3", "accept_cue", "Accept", priority=True, tooltip="Take up the latest suggestion"),
+        Binding("f4", "dismiss_cue", "Dismiss", priority=True, tooltip="Set the latest suggestion aside"),
+        Binding("f5", "skip", "Skip", priority=True, tooltip="Leave this out for now, with a reason"),
+        Binding("f6", "undo", "Undo", priority=True, tooltip="Take back the last thing recorded or done"),
+        Binding("f7", "refile", "Re-file", priority=True, tooltip="Re-file the last answer as another kind"),
+        Binding("f8", "goto", "Go to", priority=True, tooltip="Choose an area in the map"),
+        Binding("f9", "toggle_draft", "Draft", priority=True, tooltip="Show or hide the draft record"),
+        Binding("ctrl+b", "toggle_map", "Map", priority=True, tooltip="Show or hide the map of areas"),
+        Binding("ctrl+o", "export", "Export", priority=True, tooltip="Write the draft to a file"),
+        Binding("escape", "focus_answer", "Back to typing", show=False),
+    ]
+
+    def __init__(self, conversation: Conversation):
+        super().__init__()
+        self.conversation = conversation
+        self.last_prompt: out.Prompt | out.Done | None = None
+
+    # -- building --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield CallHeader(self.app.clock, id="header")
+        with Horizontal(id="body"):
+            yield AreaMap(id="map")
+            with Vertical(id="talk"):
+                yield AlertBanner(id="alert")
+                yield ChatLog(id="log")
+                yield AnswerInput(id="answer")
+            yield DraftPane(id="draft")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(ChatLog).add(transcript.from_events(self.conversation))
+        self.last_prompt = self.conversation.prompt()
+        self.query_one("#draft").display = False
+        self.refresh_views()
+        self.query_one(AnswerInput).focus_entry()
+
+    @property
+    def chat(self) -> ChatLog:
+        return self.query_one(ChatLog)
+
+    # -- sending ---------------------------------------------------------------------------------
+
+    def send(self, line: str) -> list[out.Output] | None:
+        """Send one line to the engine; show it only once it is saved. Returns the outputs, or None on failure."""
+        try:
+            outputs = self.conversation.send(line)
+        except StoreError as error:
+            self.notify(f"Not saved: {error}", severity="error", timeout=10)
+            return None
+        is_command = line.startswith("/") and not line.startswith("//")
+        prompt = outputs[-1] if outputs and isinstance(outputs[-1], (out.Prompt, out.Done)) else None
+        shown = outputs
+        if is_command and prompt is not None and prompt == self.last_prompt:
+            shown = outputs[:-1]  # a command that left us where we were need not ask again
+        self.chat.add([transcript.said(line)] + transcript.from_outputs(shown))
+        self.last_prompt = prompt or self.last_prompt
+        self.refresh_views()
+        return outputs
+
+    def on_answer_submitted(self, message: AnswerSubmitted) -> None:
+        message.stop()
+        if self.conversation.ended:
+            return
+        if self.send(message.text) is not None:
+            self.query_one(AnswerInput).clear()
+
+    def on_area_chosen(self, message: AreaChosen) -> None:
+        message.stop()
+        self.goto(message.stage, message.outcome)
+        self.query_one(AnswerInput).focus_entry()
+
+    def goto(self, stage: str, outcome: int | None = None) -> None:
+        self.send(f"/goto {stage}" + (f" {outcome}" if outcome else ""))
+
+    # -- keeping the views in step ---------------------------------------------------------------
+
+    def refresh_views(self) -> None:
+        conversation = self.conversation
+        self.query_one(AreaMap).show(conversation.overview())
+        self.query_one(AlertBanner).show(self.pending_alerts(), "Ctrl+N")
+        number = conversation.record_conversation()
+        step = conversation.step
+        where = f"{conversation.flow.title} · Conversation {number}"
+        if step is not None:
+            where += f" · {step.title}"
+        if conversation.ended:
+            where += " · finished"
+        self.query_one(CallHeader).show(where, conversation.state.started_at)
+        if conversation.ended:
+            self.query_one(AnswerInput).set_enabled(False, "This conversation has finished; export or copy the draft.")
+            self.query_one("#draft").display = True
+        if self.query_one("#draft").display:
+            self.query_one(DraftPane).show(self.draft_text())
+        self.refresh_bindings()
+
+    def pending_alerts(self) -> list[tuple[int, str, str]]:
+        by_seq = {e.seq: e for e in self.conversation.events}
+        alerts = []
+        for seq, _kind, _term, said, _at in self.conversation.state.pending_alerts():
+            cues = by_seq[seq].data.get("cues", []) if seq in by_seq else []
+            wording = next((c["text"] for c in cues if c["kind"] == "safeguarding"), "")
+            alerts.append((seq, wording, said))
+        return alerts
+
+    def draft_text(self) -> str:
+        return render(self.conversation.record(), "txt")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.conversation.state
+        if action == "acknowledge":
+            return bool(state.pending_alerts())
+        if action in ("accept_cue", "dismiss_cue"):
+            return bool(state.pending_cues()) and not self.conversation.ended
+        if action in ("skip", "undo", "refile", "goto"):
+            return not self.conversation.ended
+        return True
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def action_focus_answer(self) -> None:
+        self.query_one(AnswerInput).focus_entry()
+
+    def action_acknowledge(self) -> None:
+        self.send("/ack")
+
+    def action_accept_cue(self, cue_id: str = "") -> None:
+        self.send(f"/accept {cue_id}".strip())
+
+    def action_dismiss_cue(self, cue_id: str = "") -> None:
+        self.send(f"/dismiss {cue_id}".strip())
+
+    def action_skip(self) -> None:
+        step = self.conversation.step
+        title = step.title if step else "this"
+        self.app.push_screen(ReasonModal(f"Leave out “{title}” for now. Why?"),
+                             lambda reason: reason is not None and self.send(f"/skip {reason}".strip()))
+
+    def action_undo(self) -> None:
+        self.send("/undo")
+
+    def action_refile(self) -> None:
+        item_id = self.conversation.state.last_answer
+        item = self.conversation.state.items.get(item_id) if item_id is not None else None
+        if item is None:
+            self.notify("There is no answer to re-file yet.", severity="warning")
+            return
+        self.app.push_screen(RefileModal(item.text), lambda kind: kind and self.refile(kind))
+
+    def refile(self, kind: str) -> None:
+        self.send(f"/refile {kind}")
+
+    def action_goto(self) -> None:
+        area_map = self.query_one(AreaMap)
+        area_map.display = True
+        area_map.focus()
+
+    def action_toggle_map(self) -> None:
+        area_map = self.query_one(AreaMap)
+        area_map.display = not area_map.display
+        if not area_map.display:
+            self.query_one(AnswerInput).focus_entry()
+
+    def action_toggle_draft(self) -> None:
+        pane = self.query_one(DraftPane)
+        pane.display = not pane.display
+        if pane.display:
+            pane.show(self.draft_text())
+
+    def switch(self, number: int) -> None:
+        outputs = self.send(f"/c{number}")
+        if outputs and isinstance(outputs[0], out.Error):
+            self.notify(outputs[0].text, title=f"Conversation {number}", severity="warning", timeout=8)
+            self.app.push_screen(
+                ReasonModal(f"{outputs[0].text}\n\nTo move to Conversation {number} anyway, give the reason:",
+                            required=True),
+                lambda reason: reason and self.send(f"/c{number} {reason}"))
+
+    def action_export(self, fmt: str = "md") -> None:
+        suggested = Path.cwd() / f"convo-{self.conversation.id}.{fmt}"
+        self.app.push_screen(ExportModal(suggested), lambda path: path and self.export(path))
+
+    def export(self, path: Path) -> Path | None:
+        try:
+            written = write_draft(self.conversation, path)
+        except (OSError, ValueError) as error:
+            self.notify(f"Could not write {path}: {getattr(error, 'strerror', None) or error}", severity="error")
+            return None
+        self.chat.add([transcript.LogLine(transcript.INFO, f"Draft written to {written}", "·")])
+        self.notify(f"Draft written to {written}", title="Exported")
+        return written
+
+    def action_copy_draft(self) -> None:
+        self.app.copy_to_clipboard(render(self.conversation.record(), "md"))
+        self.notify("The draft (Markdown) is on the clipboard.", title="Copied")
+
+    def action_end(self) -> None:
+        self.app.push_screen(
+            ConfirmModal("End this conversation? It is saved either way; once ended it can be read and "
+                         "exported but not added to.", "Yes, end it"),
+            lambda yes: yes and self.send("/end"))
+
+    def action_speaker(self, who: str) -> None:
+        self.send(f"/from {who}")
+
+    # -- the palette -----------------------------------------------------------------------------
+
+    def palette_commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        c = self.conversation
+        commands: list[tuple[str, Callable[[], object], str]] = []
+        if not c.ended:
+            count = len(c.state.outcome_ids())
+            for sid in c.flow.order:
+                step = c.flow.steps[sid]
+                if step.per_outcome:
+                    for n in range(1, count + 1):
+                        commands.append((f"Go to: {step.title} (outcome {n})",
+                                         lambda s=sid, n=n: self.goto(s, n), f"area {step.area}"))
+                else:
+                    commands.append((f"Go to: {step.title}", lambda s=sid: self.goto(s), f"area {step.area}"))
+            commands += [(f"Re-file the last answer as {kind}", lambda k=kind: self.refile(k),
+                          "when an answer landed in the wrong place") for kind in REFILE_KINDS]
+            commands += [
+                ("Skip this question, with a reason", self.action_skip, "F5"),
+                ("Undo", self.action_undo, "F6: take back the last thing recorded or done"),
+                ("Move to Conversation 2 (crisis)", lambda: self.switch(2), "work intensively with them now"),
+                ("Move to Conversation 3 (a good life)", lambda: self.switch(3), "once 1 (and 2) are done"),
+                ("End the conversation", self.action_end, "finish; it stays saved"),
+            ]
+            commands += [(f"Now speaking: {who}", lambda w=who: self.action_speaker(w),
+                          "whose words the next answers are") for who in SOURCES]
+            for cue_id in c.state.pending_cues():
+                _, kind, term, text = c.state.cues[cue_id]
+                commands.append((f"Accept suggestion {cue_id}: {term}", lambda i=cue_id: self.action_accept_cue(i), text))
+                commands.append((f"Dismiss suggestion {cue_id}: {term}", lambda i=cue_id: self.action_dismiss_cue(i), text))
+        if c.state.pending_alerts():
+            commands.append(("Acknowledge the safeguarding alert", self.action_acknowledge, "Ctrl+N"))
+        commands += [(f"Export the draft as {FORMAT_NAMES[fmt]}", lambda f=fmt: self.action_export(f),
+                      "write a file only you can read") for fmt in FORMATS]
+        commands += [
+            ("Copy the draft to the clipboard", self.action_copy_draft, "as Markdown"),
+            ("Show or hide the draft", self.action_toggle_draft, "F9"),
+            ("Show or hide the map", self.action_toggle_map, "Ctrl+B"),
+            ("Back to the start screen", self.app.pop_screen, "this conversation stays saved"),
+        ]
+        return commands

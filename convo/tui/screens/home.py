@@ -1,0 +1,152 @@
+"""The home screen: start a new conversation, or carry on a saved one (filter by typing)."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from convo import library
+from convo.render import visible
+from convo.store import ConversationInfo, Store
+from convo.tui.messages import ResumeChosen, StartChosen
+
+
+@dataclass(frozen=True)
+class StartChoice:
+    id: str
+    label: str
+    hint: str
+    flow: str | None
+    audience: str
+    mode: str = "conversation"
+
+
+def practice_available() -> bool:
+    """Practice mode is offered only once its session module exists (another part of convo provides it)."""
+    try:
+        return importlib.util.find_spec("convo.practice.session") is not None
+    except ImportError:
+        return False
+
+
+def start_choices(flows: list[str] | None = None, practice: bool | None = None) -> list[StartChoice]:
+    flows = library.shipped_names() if flows is None else flows
+    choices = [
+        StartChoice("practitioner-call", "Practitioner call", "the three conversations, from listening to a good life",
+                    "three-conversations", "practitioner"),
+        StartChoice("what-matters", "What matters only", "the what-matters elements, one outcome at a time",
+                    "what-matters", "practitioner"),
+    ]
+    if "carer" in flows:
+        choices.append(StartChoice("carer", "Carer self-assessment", "a carer, in their own words",
+                                   "carer", "carer"))
+    if practice_available() if practice is None else practice:
+        choices.append(StartChoice("practice", "Practice", "rehearse a conversation with a simulated person",
+                                   None, "practitioner", mode="practice"))
+    return [c for c in choices if c.flow is None or c.flow in flows]
+
+
+def saved_order(infos: list[ConversationInfo]) -> list[ConversationInfo]:
+    """Unfinished conversations first, most recently touched first within each group."""
+    return sorted(infos, key=lambda i: (i.status == "ended", -i.updated.timestamp()))
+
+
+def row_for(info: ConversationInfo) -> tuple[str, str, str, str, str]:
+    when = info.updated.astimezone().strftime("%Y-%m-%d %H:%M")
+    status = "finished" if info.status == "ended" else "unfinished"
+    return (info.id, when, info.flow, status, visible(info.title))
+
+
+class HomeScreen(Screen):
+    CSS_PATH = "home.tcss"
+    AUTO_FOCUS = "#start"
+    BINDINGS = [
+        Binding("ctrl+f", "filter", "Find saved", tooltip="Filter the saved conversations"),
+        Binding("ctrl+r", "refresh_saved", "Refresh", show=False),
+    ]
+
+    def __init__(self, store: Store, choices: Callable[[], list[StartChoice]] = start_choices):
+        super().__init__()
+        self.store = store
+        self.choices = choices()
+        self.saved: list[ConversationInfo] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("convo · what matters conversations", id="title")
+        with Vertical(id="start-box"):
+            yield Static("Start a new conversation", classes="section")
+            yield OptionList(*[Option(Content.assemble((c.label, "bold"), " — ", c.hint), id=c.id)
+                               for c in self.choices], id="start")
+        with Vertical(id="saved-box"):
+            yield Static("Carry on a saved conversation", classes="section")
+            yield Input(placeholder="Type to filter by id, date, flow, status or title (Ctrl+F)", id="filter")
+            yield DataTable(id="saved", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#saved", DataTable)
+        table.add_columns("Id", "When", "Flow", "Status", "Title")
+        self.refresh_saved()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_saved()
+
+    def refresh_saved(self) -> None:
+        self.saved = saved_order(self.store.list())
+        self.show_saved(self.query_one("#filter", Input).value)
+
+    def show_saved(self, text: str) -> None:
+        table = self.query_one("#saved", DataTable)
+        table.clear()
+        wanted = text.casefold().strip()
+        for info in self.saved:
+            row = row_for(info)
+            if not wanted or any(wanted in cell.casefold() for cell in row):
+                table.add_row(*[Content(cell) for cell in row], key=info.id)
+
+    @property
+    def shown_ids(self) -> list[str]:
+        table = self.query_one("#saved", DataTable)
+        return [str(key.value) for key in table.rows]
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.show_saved(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        table = self.query_one("#saved", DataTable)
+        if table.row_count:
+            table.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        choice = next(c for c in self.choices if c.id == event.option.id)
+        self.post_message(StartChosen(choice.flow, choice.audience, choice.mode))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(ResumeChosen(str(event.row_key.value)))
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_refresh_saved(self) -> None:
+        self.refresh_saved()
+
+    def palette_commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        commands = [(f"Start: {c.label}", lambda c=c: self.post_message(StartChosen(c.flow, c.audience, c.mode)),
+                     c.hint) for c in self.choices]
+        commands += [(f"Resume: {info.id} {visible(info.title)[:40]}",
+                      lambda i=info.id: self.post_message(ResumeChosen(i)), f"{info.flow}, {info.status}")
+                     for info in self.saved]
+        commands.append(("Find a saved conversation", self.action_filter, "Filter the list by typing"))
+        return commands

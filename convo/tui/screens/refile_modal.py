@@ -1,0 +1,36 @@
+"""Choose what the last answer really is: outcome, barrier, strength, support, community or risk."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from convo.engine.conversation import REFILE_KINDS
+
+
+class RefileModal(ModalScreen[str | None]):
+    CSS_PATH = "modal.tcss"
+    AUTO_FOCUS = "OptionList"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, answer: str):
+        super().__init__()
+        self.answer = answer
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static(Content.assemble("Re-file “", self.answer, "” as:"), classes="question")
+            yield OptionList(*[Option(kind, id=kind) for kind in REFILE_KINDS])
+            yield Static("Enter to choose · Escape to cancel", classes="hint")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

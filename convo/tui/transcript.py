@@ -1,0 +1,147 @@
+"""The chat log as plain lines: from the engine's outputs as they happen, and from the saved events on resume.
+
+No Textual here, so what the log says can be tested (and reused) without a screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from convo.engine import outputs as out
+from convo.engine.conversation import Conversation
+from convo.engine.events import Event
+from convo.render import visible
+
+# Kinds of line, each styled by a CSS class of the same name in the chat log.
+PROMPT, STAGE, ANSWER, COMMAND, MOVED_ON, CAPTURED, CUE, ALERT, INFO, ERROR, DONE = (
+    "prompt", "stage", "answer", "command", "moved-on", "captured", "cue", "alert", "info", "error", "done",
+)
+
+
+@dataclass(frozen=True)
+class LogLine:
+    kind: str
+    text: str  # shown literally, never as markup; control characters already made visible
+    label: str = ""  # a word or symbol that carries the meaning without colour
+
+    @property
+    def plain(self) -> str:
+        return f"{self.label} {self.text}".strip()
+
+
+def _captured_text(kind: str, outcome: int | None) -> str:
+    where = f" for outcome {outcome + 1}" if outcome is not None else ""
+    return f"recorded as {kind.replace('_', ' ')}{where}"
+
+
+def alert_line(text: str) -> LogLine:
+    """A safeguarding alert, always named in words (the lexicon's wording may already say it)."""
+    text = visible(text)
+    return LogLine(ALERT, text, "⚠" if text.upper().startswith("SAFEGUARDING") else "⚠ SAFEGUARDING")
+
+
+def cue_line(cue_id: str, text: str) -> LogLine:
+    return LogLine(CUE, f"{visible(text)}  [suggestion {cue_id}]", "?")
+
+
+def from_outputs(outputs: list[out.Output]) -> list[LogLine]:
+    """What to add to the log for the outputs of one send (the prompt included)."""
+    lines: list[LogLine] = []
+    for output in outputs:
+        if isinstance(output, out.Prompt):
+            lines.append(LogLine(PROMPT, visible(output.text), "convo ›"))
+        elif isinstance(output, out.Captured):
+            lines.append(LogLine(CAPTURED, _captured_text(output.kind, output.outcome), "✓"))
+        elif isinstance(output, out.Cue):
+            lines.append(cue_line(output.id, output.text))
+        elif isinstance(output, out.Alert):
+            lines.append(alert_line(output.text))
+        elif isinstance(output, out.Info):
+            lines.append(LogLine(INFO, visible(output.text), "·"))
+        elif isinstance(output, out.Error):
+            lines.append(LogLine(ERROR, visible(output.text), "!"))
+        elif isinstance(output, out.Done):
+            lines.append(LogLine(DONE, "The conversation is finished and saved.", "■"))
+    return lines
+
+
+def said(line: str) -> LogLine:
+    """What the user sent, once the engine has saved it."""
+    if line.strip() == "":
+        return LogLine(MOVED_ON, "(nothing more — moving on)", "you ›")
+    if line.startswith("/") and not line.startswith("//"):
+        return LogLine(COMMAND, visible(line), "you ›")
+    return LogLine(ANSWER, visible(line[1:] if line.startswith("//") else line), "you ›")
+
+
+def from_events(conversation: Conversation) -> list[LogLine]:
+    """The whole history of a saved conversation, in the order it happened, ending with where it stands."""
+    flow = conversation.flow
+    undone = {e.data["event"] for e in conversation.events if e.type == "undone"}
+    by_seq = {e.seq: e for e in conversation.events}
+    lines: list[LogLine] = []
+    stage_shown: tuple[str, int | None] | None = None
+
+    def heading(event: Event) -> None:
+        nonlocal stage_shown
+        before = event.before
+        if before is None or before.place == stage_shown:
+            return
+        stage_shown = before.place
+        step = flow.steps.get(before.stage)
+        title = step.title if step else before.stage
+        if before.outcome is not None and step is not None and step.per_outcome:
+            title = f"{title} (outcome {before.outcome + 1})"
+        lines.append(LogLine(STAGE, visible(title), "convo ›"))
+
+    for event in conversation.events:
+        data = event.data
+        struck = " (undone)" if event.seq in undone else ""
+        if event.type == "answered":
+            heading(event)
+            text = data.get("text", "")
+            if text == "":
+                lines.append(said(""))
+                continue
+            lines.append(LogLine(ANSWER, visible(text) + struck, "you ›"))
+            lines.append(LogLine(CAPTURED, _captured_text(data.get("kind", ""), _outcome_number(conversation, data)), "✓"))
+            for index, cue in enumerate(data.get("cues", [])):
+                if cue["kind"] == "safeguarding":
+                    lines.append(alert_line(cue["text"]))
+                else:
+                    lines.append(cue_line(f"{event.seq}.{index}", cue["text"]))
+        elif event.type == "captured":
+            heading(event)
+            lines.append(LogLine(ANSWER, visible(data["text"]) + struck, "noted ›"))
+            lines.append(LogLine(CAPTURED, _captured_text(data["kind"], _outcome_number(conversation, data)), "✓"))
+        elif event.type == "skipped":
+            for skip in data.get("skips", []):
+                step = flow.steps.get(skip["stage"])
+                lines.append(LogLine(INFO, f"Left out: {visible(step.title if step else skip['stage'])} "
+                                           f"({visible(skip['reason'])}){struck}", "·"))
+        elif event.type == "moved" and not data.get("automatic"):
+            after = event.after
+            step = flow.steps.get(after.stage) if after else None
+            reason = f" — {visible(data['reason'])}" if data.get("reason") else ""
+            lines.append(LogLine(INFO, f"Moved to {visible(step.title if step else '')}{reason}{struck}", "·"))
+        elif event.type == "refiled":
+            item = by_seq.get(data["item"])
+            text = visible(item.data.get("text", "")) if item else ""
+            lines.append(LogLine(INFO, f"Re-filed as {data['kind'].replace('_', ' ')}: {text}{struck}", "·"))
+        elif event.type == "cue":
+            action = "accepted" if data["action"] == "accepted" else "set aside"
+            lines.append(LogLine(INFO, f"Suggestion {data['cue']} {action}{struck}", "·"))
+        elif event.type == "speaker":
+            lines.append(LogLine(INFO, f"Now speaking: {data['source']}{struck}", "·"))
+        elif event.type == "acknowledged":
+            lines.append(LogLine(INFO, "Safeguarding alert acknowledged", "·"))
+        elif event.type == "undone":
+            target = by_seq.get(data["event"])
+            what = visible(target.data.get("text") or target.type) if target else ""
+            lines.append(LogLine(INFO, f"Undone: {what}", "·"))
+    lines.extend(from_outputs([conversation.prompt()]))
+    return lines
+
+
+def _outcome_number(conversation: Conversation, data: dict) -> int | None:
+    return conversation.state.outcome_index(data.get("outcome_id"))

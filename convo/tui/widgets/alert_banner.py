@@ -1,0 +1,35 @@
+"""The safeguarding banner: unmissable, labelled in words, and there until someone acknowledges it."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from convo.render import visible
+
+
+class AlertBanner(Static):
+    DEFAULT_CSS = """
+    AlertBanner { display: none; height: auto; }
+    AlertBanner.-waiting { display: block; }
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__("", **kwargs)
+        self.waiting: list[tuple[int, str, str]] = []  # (answer seq, alert wording, what was said)
+
+    def show(self, alerts: list[tuple[int, str, str]], key: str) -> None:
+        self.waiting = alerts
+        self.set_class(bool(alerts), "-waiting")
+        if not alerts:
+            self.update("")
+            return
+        parts: list[str | tuple[str, str]] = []
+        for _, wording, said in alerts:
+            wording = visible(wording)
+            if wording.upper().startswith("SAFEGUARDING"):
+                wording = wording[len("SAFEGUARDING"):].lstrip(" —-:")
+            parts += [(" ⚠ SAFEGUARDING ", "bold reverse"), " ", (wording, "bold"), "\n",
+                      "Said: “", visible(said), "”\n"]
+        parts.append((f"Press {key} to acknowledge you have seen this.", "bold"))
+        self.update(Content.assemble(*parts))

@@ -1,0 +1,44 @@
+"""The header: which flow and conversation we are in, and how long the call has been going."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+
+def elapsed(since: datetime | None, now: datetime) -> str:
+    seconds = max(0, int((now - since).total_seconds())) if since else 0
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours:d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+class CallHeader(Horizontal):
+    DEFAULT_CSS = """
+    CallHeader { height: 1; dock: top; }
+    CallHeader > #where { width: 1fr; }
+    CallHeader > #time { width: auto; }
+    """
+
+    def __init__(self, clock: Callable[[], datetime], **kwargs):
+        super().__init__(**kwargs)
+        self.clock = clock
+        self.since: datetime | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="where", markup=False)
+        yield Static("", id="time", markup=False)
+
+    def on_mount(self) -> None:
+        self.set_interval(1, self.tick)
+
+    def show(self, where: str, since: datetime | None) -> None:
+        self.query_one("#where", Static).update(where)
+        self.since = since
+        self.tick()
+
+    def tick(self) -> None:
+        self.query_one("#time", Static).update(f"Call time {elapsed(self.since, self.clock())}")

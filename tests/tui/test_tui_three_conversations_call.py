@@ -1,0 +1,178 @@
+"""A whole practitioner call through the three conversations, by keyboard alone."""
+
+from __future__ import annotations
+
+import stat
+
+from textual.widgets import Input
+
+from convo.tui.screens.conversation import ConversationScreen
+from convo.tui.screens.export_modal import ExportModal
+from convo.tui.screens.reason_modal import ReasonModal
+from convo.tui.screens.refile_modal import RefileModal
+from convo.tui.widgets.alert_banner import AlertBanner
+from convo.tui.widgets.area_map import AreaMap
+
+from .conftest import SIZE, log_text, palette, say
+
+
+async def test_a_practitioner_call_from_home_to_conversation_two_by_keyboard(app_factory, tmp_path):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # "Practitioner call" is the first choice on the home screen
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        conversation = screen.conversation
+        assert conversation.flow.id == "three-conversations"
+
+        await say(pilot, "Ann, 82, called about getting out")
+        for answer in ["", "She loves her garden", "", "Lives alone", "",
+                       "To sing in the chapel choir again", "To keep her cat"]:
+            await say(pilot, answer)
+        record = conversation.record()
+        assert [o.text for o in record.outcomes] == ["To sing in the chapel choir again", "To keep her cat"]
+        assert "Ann, 82, called about getting out" in log_text(app)
+
+        # The outcome mentioned a chapel and a choir: two quiet suggestions wait.
+        assert conversation.state.pending_cues() == ["8.0", "8.1"]
+        assert "[suggestion 8.1]" in log_text(app)
+        await pilot.press("f3")  # accept the latest (choir): recorded as community
+        await pilot.pause()
+        assert conversation.state.cue_actions == {"8.1": "accepted"}
+        await pilot.press("f4")  # dismiss the other
+        await pilot.pause()
+        assert conversation.state.cue_actions == {"8.1": "accepted", "8.0": "dismissed"}
+        assert conversation.state.pending_cues() == []
+
+        # Move on to the first outcome, answer, and re-file an answer that landed in the wrong place.
+        await say(pilot, "")
+        assert conversation.position.stage == "outcome-kind"
+        await say(pilot, "change")
+        await say(pilot, "The stairs at the chapel")  # asked for strengths, but it is a barrier
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, RefileModal)
+        await pilot.press("down", "enter")  # outcome, then barrier
+        await pilot.pause()
+        barrier = conversation.state.items[conversation.state.last_answer]
+        assert (barrier.kind, barrier.text) == ("barrier", "The stairs at the chapel")
+        assert record_barriers(conversation) == ["The stairs at the chapel"]
+
+        # Undo takes the re-filing back.
+        await pilot.press("f6")
+        await pilot.pause()
+        assert conversation.state.items[conversation.state.last_answer].kind == "strength"
+        assert "Undone" in log_text(app)
+
+        # Skip with a reason, through the small modal.
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonModal)
+        app.screen.query_one(Input).value = "she wants to think about it"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert ("own-resources", conversation.state.outcome_id(0)) in conversation.state.skipped
+        assert conversation.state.skipped[("own-resources", conversation.state.outcome_id(0))] == \
+            "she wants to think about it"
+        assert "skipped" in screen.query_one(AreaMap).text
+
+        # Jump to an area through the side panel: F8 focuses the map; choose "Life at the moment".
+        await pilot.press("f8")
+        await pilot.pause()
+        area_map = screen.query_one(AreaMap)
+        assert area_map.has_focus
+        area_map.highlighted = area_map.get_option_index("area:circumstances")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert conversation.position.stage == "circumstances"
+        assert "▶ Life at the moment" in area_map.text
+
+        # ...and through the palette.
+        await palette(pilot, "Go to: What gets in the way (outcome 2)")
+        assert (conversation.position.stage, conversation.position.outcome) == ("barriers", 1)
+
+        # A safeguarding cue: an unmissable banner that stays until acknowledged.
+        banner = screen.query_one(AlertBanner)
+        assert not banner.display
+        await say(pilot, "he hit me")
+        assert banner.display and "SAFEGUARDING" in str(banner.render())
+        await say(pilot, "Noted her words; calling the safeguarding team now")
+        assert banner.display  # answering does not clear it
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not banner.display
+        assert conversation.state.pending_alerts() == []
+
+        # Conversation 3 is refused while in Conversation 1: the engine's reason is shown, a reason is asked for.
+        await palette(pilot, "Move to Conversation 3")
+        assert isinstance(app.screen, ReasonModal)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Conversation 3 comes once" in log_text(app)
+
+        # Conversation 2.
+        await palette(pilot, "Move to Conversation 2")
+        assert conversation.position.stage == "crisis-safe"
+        assert "Conversation 2 ◀ now" in screen.query_one(AreaMap).text
+        await say(pilot, "A neighbour to stay tonight")
+
+        # Export: the file exists, only its owner can read it, and it holds an answer.
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportModal)
+        target = tmp_path / "ann.md"
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.exists()
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        assert "A neighbour to stay tonight" in target.read_text()
+        assert str(target) in log_text(app)
+
+
+def record_barriers(conversation) -> list[str]:
+    return [b.text for o in conversation.record().outcomes for b in o.barriers]
+
+
+async def test_quitting_and_resuming_shows_the_history_and_the_same_question(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        conversation = app.screen.conversation
+        for answer in ["Dai, who called about his garden", "", "Woodwork", "", "Lives with his son", "", "To walk to the shop"]:
+            await say(pilot, answer)
+        conversation_id = conversation.id
+        prompt = conversation.prompt()
+        await pilot.press("ctrl+q")
+
+    again = app_factory(resume=conversation_id)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = again.screen
+        assert isinstance(screen, ConversationScreen)
+        assert screen.conversation.prompt() == prompt
+        text = log_text(again)
+        for answer in ["Dai, who called about his garden", "Woodwork", "Lives with his son", "To walk to the shop"]:
+            assert answer in text
+        assert text.splitlines()[-1] == f"convo › {prompt.text}"
+        await say(pilot, "To see his grandchildren")
+        assert [o.text for o in screen.conversation.record().outcomes] == ["To walk to the shop",
+                                                                             "To see his grandchildren"]
+
+
+async def test_an_unacknowledged_alert_is_still_there_after_resuming(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await say(pilot, "She said her son hit her")
+        conversation_id = app.screen.conversation.id
+
+    again = app_factory(resume=conversation_id)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        banner = again.screen.query_one(AlertBanner)
+        assert banner.display
+        assert "She said her son hit her" in str(banner.render())

@@ -18,6 +18,8 @@ from convo.records import Assessment
 
 FORMATS = ("md", "html", "txt", "json")
 _TEMPLATES = {"md": "draft.md.j2", "txt": "draft.md.j2", "html": "draft.html.j2"}
+# A carer writing about their own life reads "What you told us" first, then the draft.
+_CARER_TEMPLATES = {"md": "summary.md.j2", "txt": "summary.md.j2", "html": "summary.html.j2"}
 
 # C0 controls (but tab and newline), DEL and C1 controls become visible symbols.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -70,7 +72,24 @@ def render(record: Assessment, fmt: str, template: str | None = None) -> str:
     if fmt == "json":
         return record.model_dump_json(indent=2) + "\n"
     env = _environment(fmt)
+    if template is None and record.audience == "carer":
+        return _render_summary(record, fmt, with_draft=True)
     text = env.get_template(template or _TEMPLATES[fmt]).render(a=record, markdown=fmt == "md")
+    return text if fmt == "html" else _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
+
+
+def render_summary(record: Assessment, fmt: str) -> str:
+    """Only "What you told us": the answers in the writer's own words, addressed to them (md, html or txt)."""
+    if fmt not in _CARER_TEMPLATES:
+        raise ValueError(f"the summary comes as {', '.join(_CARER_TEMPLATES)}, not {fmt!r}")
+    return _render_summary(record, fmt, with_draft=False)
+
+
+def _render_summary(record: Assessment, fmt: str, with_draft: bool) -> str:
+    from convo.render.summary import summarise
+
+    text = _environment(fmt).get_template(_CARER_TEMPLATES[fmt]).render(
+        a=record, s=summarise(record), markdown=fmt == "md", with_draft=with_draft)
     return text if fmt == "html" else _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
 
 

@@ -1,0 +1,98 @@
+"""The carer's summary, "What you told us": the record's answers grouped by the question they
+answered, in the order they were first given. It reads only the record and adds no words of its
+own; the summary templates hold all the wording."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from convo.records import Assessment, Entry, PersonalOutcome, Skip
+
+# Where the record's lists hold answers that belong to no thing that matters.
+_LISTS = ("about", "circumstances", "connect", "crisis", "good_life", "call_results", "agreement",
+          "next_little_steps", "next_steps", "notes", "decisions", "safeguarding_notes")
+_PER_OUTCOME = ("barriers", "own_resources", "others", "community", "risks", "said")
+_OUTCOME_PLACE = re.compile(r"\(outcome (\d+)\)|^Outcome (\d+):")
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Everything said in answer to one question (`title` is None for things added by command)."""
+
+    title: str | None
+    entries: list[Entry]
+
+    @property
+    def first(self) -> int:
+        return min(entry.id for entry in self.entries)
+
+
+@dataclass(frozen=True)
+class ThingThatMatters:
+    outcome: PersonalOutcome
+    answers: list[Answers]
+    left_out: list[Skip]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """`parts` in the order first answered; `matters` sits where the first thing that matters was said."""
+
+    parts: list[Answers]
+    matters: list[ThingThatMatters]
+    matters_at: int
+    left_out: list[Skip] = field(default_factory=list)
+    left_blank: list[str] = field(default_factory=list)
+    not_reached: list[str] = field(default_factory=list)
+
+    @property
+    def before_matters(self) -> list[Answers]:
+        return [part for part in self.parts if part.first < self.matters_at]
+
+    @property
+    def after_matters(self) -> list[Answers]:
+        return [part for part in self.parts if part.first >= self.matters_at]
+
+    @property
+    def empty(self) -> bool:
+        return not self.parts and not self.matters
+
+
+def grouped(entries: list[Entry]) -> list[Answers]:
+    """Entries grouped by the question they answered, each group where its first answer came."""
+    groups: dict[str | None, list[Entry]] = {}
+    for entry in sorted(entries, key=lambda e: e.id):
+        groups.setdefault(entry.label, []).append(entry)
+    return [Answers(title, items) for title, items in groups.items()]
+
+
+def summarise(record: Assessment) -> Summary:
+    loose: list[Entry] = [entry for name in _LISTS for entry in getattr(record, name)]
+    loose += [entry for items in record.general.values() for entry in items]
+    matters = [
+        ThingThatMatters(
+            outcome=outcome,
+            answers=grouped([entry for name in _PER_OUTCOME for entry in getattr(outcome, name)]),
+            left_out=[skip for skip in record.skipped if skip.outcome == outcome.number],
+        )
+        for outcome in record.outcomes
+    ]
+    matters_at = min((o.id for o in record.outcomes), default=1 << 62)
+    return Summary(
+        parts=grouped(loose), matters=matters, matters_at=matters_at,
+        left_out=[skip for skip in record.skipped if skip.outcome is None],
+        left_blank=[_for_you(name, record) for name in record.nothing_said],
+        not_reached=[_for_you(name, record) for name in record.not_reached],
+    )
+
+
+def _for_you(place: str, record: Assessment) -> str:
+    """The draft names an outcome by its number; a carer reads it in their own words."""
+
+    def words(match: re.Match[str]) -> str:
+        number = int(match.group(1) or match.group(2))
+        text = record.outcomes[number - 1].text if 0 < number <= len(record.outcomes) else str(number)
+        return f"(about “{text}”)" if match.group(1) else f"“{text}”:"
+
+    return _OUTCOME_PLACE.sub(words, place)

@@ -9,7 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel as _PydanticModel
+from pydantic import ConfigDict, Field
+
+
+class BaseModel(_PydanticModel):
+    # Schemas are built on first use, not at import, so line mode starts quickly.
+    model_config = ConfigDict(defer_build=True)
 
 
 class Audience(StrEnum):
@@ -80,7 +86,7 @@ class ItemKind(StrEnum):
 class Entry(BaseModel):
     """Something said, kept exactly as typed."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: int = Field(description="The sequence number of the event that recorded it")
     text: str = Field(description="The words exactly as typed")

@@ -139,10 +139,17 @@ def _unexplored(conversation: Conversation, numbers: dict[int, int]) -> tuple[li
     """
     state, flow = conversation.state, conversation.flow
     not_reached, nothing = [], []
+    answered = _answered_places(conversation)
+    holding = {(item.stage, item.outcome) for item in state.items.values()}
+
+    index_of = {outcome_id: index for index, outcome_id in enumerate(state.outcome_ids())}
+
+    def passed(stage: str, outcome_id: int | None) -> bool:
+        return (stage, index_of.get(outcome_id)) in answered
 
     def touched(stage: str, outcome_id: int | None) -> bool:
-        return ((stage, outcome_id) in state.skipped or bool(state.at_stage(stage, outcome_id))
-                or (stage, outcome_id) in state.nothing_said or _passed(conversation, stage, outcome_id))
+        return ((stage, outcome_id) in state.skipped or (stage, outcome_id) in holding
+                or (stage, outcome_id) in state.nothing_said or passed(stage, outcome_id))
 
     for part in flow.file.parts:
         stages = [sid for sid in flow.order if flow.steps[sid].part is part]
@@ -162,21 +169,19 @@ def _unexplored(conversation: Conversation, numbers: dict[int, int]) -> tuple[li
             for outcome_id, name in places:
                 if step.loop and not any(touched(s.id, outcome_id) for s in step.loop.stages):
                     continue
-                if (stage, outcome_id) in state.skipped or state.at_stage(stage, outcome_id):
+                if (stage, outcome_id) in state.skipped or (stage, outcome_id) in holding:
                     continue
                 if (stage, outcome_id) in state.nothing_said:
                     nothing.append(name)
-                elif not _passed(conversation, stage, outcome_id):
+                elif not passed(stage, outcome_id):
                     not_reached.append(f"{name}: not reached")
     return not_reached, nothing
 
 
-def _passed(conversation: Conversation, stage: str, outcome_id: int | None) -> bool:
-    index = conversation.state.outcome_index(outcome_id)
-    return any(
-        e.before is not None and e.before.stage == stage and e.before.outcome == index and e.type == "answered"
-        for e in conversation.events
-    )
+def _answered_places(conversation: Conversation) -> set[tuple[str, int | None]]:
+    """Every (stage, outcome index) where a line was answered, blank or not."""
+    return {(e.before.stage, e.before.outcome) for e in conversation.events
+            if e.type == "answered" and e.before is not None}
 
 
 __all__ = ["build", "PER_OUTCOME_AREAS", "END"]

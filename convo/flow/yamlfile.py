@@ -6,6 +6,9 @@ can be reported as `FILE:LINE:COL: message`.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,16 +39,22 @@ class YamlProblems(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True)
 class YamlDocument:
-    path: str
-    text: str
-    data: Any
+    """A parsed file. `data` is plain Python; positions come from a round-trip parse, made only when asked."""
+
+    def __init__(self, path: str, text: str, data: Any, tree: Any = None):
+        self.path, self.text, self.data, self._tree = path, text, data, tree
+
+    @property
+    def tree(self) -> Any:
+        if self._tree is None:
+            self._tree = _round_trip(self.text, self.path)
+        return self._tree
 
     def at(self, loc: tuple[Any, ...]) -> tuple[int, int]:
         """The 1-based line and column of the deepest node `loc` reaches."""
         line, col = 0, 0
-        node = self.data
+        node = self.tree
         if isinstance(node, CommentedMap | CommentedSeq):
             line, col = node.lc.line, node.lc.col
         for part in loc:
@@ -76,10 +85,52 @@ def read(path: str | Path) -> YamlDocument:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise YamlProblems([Problem(name, line, 1, "file is not valid UTF-8")]) from None
-    return parse(text, name)
+    cached = _cache_file(raw)
+    if cached is not None and cached.exists():
+        try:
+            return YamlDocument(name, text, json.loads(cached.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
+    document = parse(text, name)
+    _remember(cached, document.data)
+    return document
+
+
+def _cache_file(raw: bytes) -> Path | None:
+    """Where a parse of exactly these bytes is kept: parsing YAML costs more than the rest of start-up."""
+    if os.environ.get("CONVO_NO_CACHE"):
+        return None
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("convo", appauthor=False)) / "yaml" / f"{hashlib.sha256(raw).hexdigest()}.json"
+
+
+def _remember(cached: Path | None, data: Any) -> None:
+    if cached is None:
+        return
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, cached)
+    except (OSError, TypeError, ValueError):
+        pass  # a cache that cannot be written only costs time
 
 
 def parse(text: str, name: str = "<text>") -> YamlDocument:
+    tree = _round_trip(text, name)
+    return YamlDocument(name, text, _plain(tree), tree)
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
+    return node
+
+
+def _round_trip(text: str, name: str) -> Any:
     yaml = YAML(typ="rt", pure=True)
     try:
         depth = 0
@@ -106,7 +157,7 @@ def parse(text: str, name: str = "<text>") -> YamlDocument:
     except (YAMLError, RecursionError, ValueError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise YamlProblems([Problem(name, 1, 1, f"YAML syntax: {first}")]) from None
-    return YamlDocument(name, text, data)
+    return data
 
 
 def validation_problems(document: YamlDocument, error: Any) -> list[Problem]:

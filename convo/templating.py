@@ -22,8 +22,13 @@ def compile_text(source: str) -> Template:
     return _ENV.from_string(source)
 
 
+@lru_cache(maxsize=1024)
+def names_used(source: str) -> frozenset[str]:
+    return frozenset(meta.find_undeclared_variables(_ENV.parse(source)))
+
+
 def unknown_names(source: str) -> set[str]:
-    return set(meta.find_undeclared_variables(_ENV.parse(source))) - PROMPT_NAMES
+    return set(names_used(source)) - PROMPT_NAMES
 
 
 def fill(template: str, /, **values: Any) -> str:

@@ -21,7 +21,7 @@ from convo.flow.loader import END, Flow, Step
 from convo.messages import say
 from convo.records import PER_OUTCOME_AREAS, Area, Assessment, Audience
 from convo.store import ConversationInfo, Store
-from convo.templating import fill
+from convo.templating import fill, names_used
 
 Clock = Callable[[], datetime]
 
@@ -106,7 +106,8 @@ class Conversation:
                                 event.at, event.at, "open")
         store.create(info, event)
         conversation._take(event)
-        conversation._settle(conversation._skip_forward(first, []), [])
+        skips: list[dict] = []
+        conversation._settle(conversation._skip_forward(first, skips), skips)
         return conversation
 
     @classmethod
@@ -171,8 +172,9 @@ class Conversation:
         pos = self.position
         outcome_id = self.state.outcome_id(pos.outcome)
         outcome = self.state.items[outcome_id].text if outcome_id is not None else ""
+        wording = self.step.prompt.get(self.audience, "") if self.step else ""
         return {"outcome": outcome, "number": (pos.outcome or 0) + 1, "term": pos.term or "",
-                "summary": self._summary() if "summary" in (self.step.prompt.get(self.audience, "") if self.step else "") else ""}
+                "summary": self._summary() if "summary" in names_used(wording) else ""}
 
     def _summary(self) -> str:
         from convo.render import summary_text

@@ -44,12 +44,10 @@ class ConvoApp(App):
         self.opening = conversation
         self.high_contrast = high_contrast
 
-    def get_default_screen(self) -> HomeScreen:
-        return HomeScreen(self.store, self.choices)
-
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name if self.high_contrast else DEFAULT_THEME
+        self.push_screen(HomeScreen(self.store, self.choices))  # pushed, so its stylesheet is loaded
         if self.opening is not None:
             self.open(self.opening)
 

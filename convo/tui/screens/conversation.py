@@ -121,7 +121,7 @@ class ConversationScreen(Screen):
 
     def refresh_views(self) -> None:
         conversation = self.conversation
-        self.query_one(AreaMap).show(conversation.overview())
+        self.query_one(AreaMap).show(conversation.overview(), len(conversation.state.outcome_ids()))
         self.query_one(AlertBanner).show(self.pending_alerts(), "Ctrl+N")
         number = conversation.record_conversation()
         step = conversation.step

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from rich.text import Text
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, Static
@@ -56,8 +57,9 @@ def start_choices(flows: list[str] | None = None, practice: bool | None = None) 
 
 
 def saved_order(infos: list[ConversationInfo]) -> list[ConversationInfo]:
-    """Unfinished conversations first, most recently touched first within each group."""
-    return sorted(infos, key=lambda i: (i.status == "ended", -i.updated.timestamp()))
+    """Unfinished conversations first (a carer's own self-assessments before the rest), most recently
+    touched first within each group."""
+    return sorted(infos, key=lambda i: (i.status == "ended", i.audience != "carer", -i.updated.timestamp()))
 
 
 def row_for(info: ConversationInfo) -> tuple[str, str, str, str, str]:
@@ -111,7 +113,7 @@ class HomeScreen(Screen):
         for info in self.saved:
             row = row_for(info)
             if not wanted or any(wanted in cell.casefold() for cell in row):
-                table.add_row(*[Content(cell) for cell in row], key=info.id)
+                table.add_row(*[Text(cell, no_wrap=True) for cell in row], key=info.id)
 
     @property
     def shown_ids(self) -> list[str]:

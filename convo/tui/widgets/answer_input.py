@@ -19,12 +19,12 @@ class AnswerInput(Vertical):
     """
 
     BINDINGS = [
-        Binding("f2", "toggle_lines", "Several lines", tooltip="Switch between one line and several"),
+        Binding("f2", "toggle_lines", "Lines", tooltip="Switch between one line and several"),
         Binding("ctrl+s,ctrl+enter", "send_lines", "Send", show=False, tooltip="Send what is in the text area"),
     ]
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Type their words and press Enter (empty Enter moves on)", id="line",
+        yield Input(placeholder="Their words · Enter sends · empty Enter moves on", id="line",
                     select_on_focus=False)
         area = TextArea(id="lines", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         area.border_title = "Several lines: Ctrl+S sends, F2 back to one line"

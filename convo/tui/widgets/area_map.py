@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.events import Resize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -10,32 +11,34 @@ from convo.engine.overview import AreaView, PartView
 from convo.tui.messages import AreaChosen
 
 
-def _counts(area: AreaView) -> str:
-    if area.per_outcome and area.by_outcome:
-        return " ".join(f"#{n}:{count}" for n, count in sorted(area.by_outcome.items()))
-    return str(area.items) if area.items else "–"
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 
-def _skipped(area: AreaView) -> str:
-    if not area.skipped:
-        return ""
-    if None in area.skipped:
-        return " skipped"
-    return " skipped " + ",".join(f"#{n}" for n in sorted(n for n in area.skipped if n is not None))
-
-
-def area_label(area: AreaView) -> Content:
+def area_label(area: AreaView, outcomes: int, width: int = 80) -> Content:
+    """`▶  2 Title`, and for areas asked per outcome a second line: `#1 2 · #2 0 · #3 skipped`."""
     marker = "▶ " if area.current else "  "
-    return Content.assemble(
-        (marker, "bold"), (area.title, "bold" if area.current else ""), " ",
-        (_counts(area), "dim" if not area.items else ""), (_skipped(area), "italic"),
-    )
+    whole_skipped = None in area.skipped
+    count = str(area.items) if area.items else "–"
+    skipped = " (skipped)" if whole_skipped else ""
+    title = _fit(area.title, width - 5 - len(skipped))
+    parts: list[str | tuple[str, str]] = [(marker, "bold"), count.rjust(2), " ",
+                                          (title, "bold" if area.current else ""), (skipped, "italic")]
+    if area.per_outcome and outcomes and not whole_skipped:
+        each = []
+        for number in range(1, outcomes + 1):
+            said = "skipped" if number in area.skipped else str(area.by_outcome.get(number, 0))
+            each.append(f"#{number} {said}")
+        parts += ["\n     ", (" · ".join(each), "dim")]
+    return Content.assemble(*parts)
 
 
-def part_label(part: PartView) -> Content:
+def part_label(part: PartView, width: int) -> Content:
     name = f"Conversation {part.conversation}" if part.conversation else part.title
     now = " ◀ now" if part.current else ""
-    subtitle = f"\n{part.title}" if part.conversation else ""
+    if len(name) + len(now) > width:
+        name = f"Conv. {part.conversation}" if part.conversation else _fit(name, width - len(now))
+    subtitle = f"\n{_fit(part.title, width)}" if part.conversation else ""
     return Content.assemble((name, "bold underline"), (now, "bold"), (subtitle, "italic"))
 
 
@@ -47,23 +50,38 @@ class AreaMap(OptionList):
     AreaMap { scrollbar-size-vertical: 1; }
     """
 
-    def show(self, parts: list[PartView]) -> None:
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.parts: list[PartView] = []
+        self.outcomes = 0
+
+    @property
+    def label_width(self) -> int:
+        return max(14, self.scrollable_content_region.width - 2)
+
+    def show(self, parts: list[PartView], outcomes: int) -> None:
+        self.parts, self.outcomes = parts, outcomes
         highlighted = self.highlighted_option.id if self.highlighted_option else None
+        width = self.label_width
         options: list[Option | None] = []
         current = None
         for part in parts:
             if options:
                 options.append(None)
-            options.append(Option(part_label(part), id=f"part:{part.id}", disabled=True))
+            options.append(Option(part_label(part, width), id=f"part:{part.id}", disabled=True))
             for area in part.areas:
-                options.append(Option(area_label(area), id=f"area:{area.stage}"))
+                options.append(Option(area_label(area, outcomes, width), id=f"area:{area.stage}"))
                 if area.current:
                     current = f"area:{area.stage}"
         self.clear_options()
         self.add_options(options)
-        target = current if not self.has_focus or highlighted is None else highlighted
+        target = highlighted if self.has_focus and highlighted is not None else current
         if target is not None:
             self.highlighted = self.get_option_index(target)
+
+    def on_resize(self, event: Resize) -> None:
+        if self.parts:
+            self.show(self.parts, self.outcomes)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

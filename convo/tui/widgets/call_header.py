@@ -19,8 +19,8 @@ def elapsed(since: datetime | None, now: datetime) -> str:
 class CallHeader(Horizontal):
     DEFAULT_CSS = """
     CallHeader { height: 1; dock: top; }
-    CallHeader > #where { width: 1fr; }
-    CallHeader > #time { width: auto; }
+    CallHeader > #where { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    CallHeader > #time { width: auto; margin-left: 2; }
     """
 
     def __init__(self, clock: Callable[[], datetime], **kwargs):

@@ -20,7 +20,7 @@ class ChatLine(Static):
 
 class ChatLog(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
-    ChatLog { height: 1fr; padding: 0 1; }
+    ChatLog { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
     ChatLog > ChatLine { width: 1fr; height: auto; }
     """
 

@@ -1,0 +1,60 @@
+"""Where a carer in a web browser starts: a new self-assessment, or carrying on with their code.
+
+It lists no saved conversations, so nobody at this page can see what anyone else wrote; the code
+(shown before anything is typed) is the only way back to a conversation started here.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+
+from convo import carer
+from convo.messages import say
+from convo.store import Store
+from convo.tui.messages import ResumeChosen, StartChosen
+
+
+class CarerStartScreen(Screen):
+    CSS_PATH = "carer_start.tcss"
+    AUTO_FOCUS = "#start"
+
+    def __init__(self, store: Store):
+        super().__init__()
+        self.store = store
+        self.code = carer.new_code()
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="carer-start"):
+            yield Static(say("carer_web_title"), id="title", markup=False)
+            yield Static(say("carer_web_intro"), id="intro", markup=False)
+            yield Button(say("carer_web_start"), id="start", variant="primary")
+            yield Static(say("carer_web_code", code=self.code), id="code", markup=False)
+            yield Static(say("carer_web_resume"), id="resume-label", markup=False)
+            yield Input(placeholder="abcd-efgh-jkmn", id="resume-code", max_length=40)
+            yield Static("", id="resume-problem", markup=False)
+        yield Footer()
+
+    def take_code(self) -> str:
+        """The code shown now becomes a conversation's id; the next start gets a fresh one."""
+        code, self.code = self.code, carer.new_code()
+        self.query_one("#code", Static).update(say("carer_web_code", code=self.code))
+        return code
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "start":
+            self.app.notify(say("carer_web_code_again", code=self.code), timeout=30)
+            self.post_message(StartChosen(carer.FLOW, carer.AUDIENCE))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        info = carer.find_by_code(self.store, event.value)
+        if info is None:
+            self.query_one("#resume-problem", Static).update(say("carer_code_unknown"))
+            return
+        event.input.value = ""
+        self.query_one("#resume-problem", Static).update("")
+        self.post_message(ResumeChosen(info.id))

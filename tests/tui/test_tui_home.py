@@ -1,0 +1,80 @@
+"""The home screen: what can be started, and finding a saved conversation to carry on."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from textual.widgets import Input, OptionList
+
+from convo import library
+from convo.store import Store
+from convo.tui.screens.conversation import ConversationScreen
+from convo.tui.screens.home import HomeScreen, start_choices
+
+from .conftest import SIZE
+
+
+def test_carer_and_practice_are_offered_only_when_they_exist():
+    plain = [c.id for c in start_choices(["three-conversations", "what-matters"], practice=False)]
+    assert plain == ["practitioner-call", "what-matters"]
+    more = start_choices(["three-conversations", "what-matters", "carer"], practice=True)
+    assert [c.id for c in more] == ["practitioner-call", "what-matters", "carer", "practice"]
+    carer = next(c for c in more if c.id == "carer")
+    assert (carer.flow, carer.audience) == ("carer", "carer")
+
+
+def _conversations(db, count: int = 3) -> list[str]:
+    store = Store(db)
+    ids = []
+    for n in range(count):
+        moment = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc) + timedelta(hours=n)
+        c = library.start(store, "what-matters", "practitioner", clock=lambda m=moment: m,
+                          conversation_id=f"saved-{n}")
+        c.send(f"Person number {n}")
+        ids.append(c.id)
+    library.resume(store, ids[-1]).send("/end")
+    store.close()
+    return ids
+
+
+async def test_saved_conversations_list_unfinished_first_and_filter_by_typing(app_factory, db):
+    _conversations(db)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert home.shown_ids == ["saved-1", "saved-0", "saved-2"]  # saved-2 is finished
+        await pilot.press("ctrl+f")
+        home.query_one("#filter", Input).value = "number 0"
+        await pilot.pause()
+        assert home.shown_ids == ["saved-0"]
+        await pilot.press("enter", "enter")  # to the table, then open the row
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        assert screen.conversation.id == "saved-0"
+        assert "Person number 0" in screen.chat.text
+
+
+async def test_resume_from_the_palette_and_back_home(app_factory, db):
+    _conversations(db, 1)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        from .conftest import palette
+
+        await palette(pilot, "Resume: saved-0")
+        assert app.screen.conversation.id == "saved-0"
+        await palette(pilot, "Back to the start screen")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#start", OptionList).option_count == 2
+
+
+async def test_high_contrast_theme_toggles_from_the_palette(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        from .conftest import palette
+
+        await palette(pilot, "High contrast")
+        assert app.theme == "convo-high-contrast"
+        await palette(pilot, "High contrast")
+        assert app.theme != "convo-high-contrast"

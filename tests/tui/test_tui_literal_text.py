@@ -1,0 +1,49 @@
+"""What a person types is shown exactly as typed: never as markup, links or terminal escapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from convo.tui import transcript
+from convo.tui.widgets.chat_log import ChatLine
+
+from .conftest import SIZE, say
+
+TYPED = [
+    ("[bold red]x[/]", "[bold red]x[/]"),
+    ("[link=http://e.x]y[/link]", "[link=http://e.x]y[/link]"),
+    ("\x1b[31mred", "␛[31mred"),
+    ("[b]bold?[/b] and $var and \\[escaped]", "[b]bold?[/b] and $var and \\[escaped]"),
+]
+
+
+@pytest.mark.parametrize(("typed", "shown"), TYPED)
+def test_a_typed_line_becomes_a_log_line_with_its_text_literal(typed, shown):
+    assert transcript.said(typed).text == shown
+
+
+async def test_markup_and_escapes_typed_by_a_user_appear_literally_in_the_log(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        for typed, _ in TYPED:
+            await say(pilot, typed)
+        rendered = [str(line.render()) for line in app.screen.query(ChatLine) if line.line.kind == "answer"]
+        assert rendered == [f"you › {shown}" for _, shown in TYPED]
+        # The stored answers are exactly what was typed.
+        assert [i.text for i in app.screen.conversation.state.items.values()] == [t for t, _ in TYPED]
+
+
+async def test_a_literal_answer_survives_resume(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await say(pilot, "[bold red]x[/] \x07 bell")
+        conversation_id = app.screen.conversation.id
+    again = app_factory(resume=conversation_id)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        answers = [str(line.render()) for line in again.screen.query(ChatLine) if line.line.kind == "answer"]
+        assert answers == ["you › [bold red]x[/] ␇ bell"]

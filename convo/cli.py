@@ -63,6 +63,18 @@ def _parser() -> argparse.ArgumentParser:
     diagram = flows_sub.add_parser("diagram", help="print a Mermaid diagram of a flow")
     diagram.add_argument("name")
 
+    practice = sub.add_parser(
+        "practice", parents=[common], help="rehearse a what-matters conversation with a simulated person",
+        description="Practise with a simulated person and get feedback. With no SCENARIO, lists them (and lets you"
+                    " pick one in a terminal). Sessions are kept in a practice database beside --db.")
+    practice.add_argument("scenario", nargs="?", help="scenario name or file")
+    practice.add_argument("--jsonl", action="store_true", help="write one JSON object a line")
+    practice.add_argument("--no-coach", action="store_true", help="start with coaching off (/coach turns it on)")
+    practice.add_argument("--export", metavar="FILE", help="write the feedback to FILE at the end")
+    practice.add_argument("--format", choices=["md", "html", "json"], default="md", help="format for --export (default md)")
+
+    sub.add_parser("code", help="add a MITI \"code\" to each JSON line {\"text\": ..., \"previous\": ...} on stdin")
+
     resume = sub.add_parser("resume", parents=[common], help="open a saved conversation in the app")
     resume.add_argument("id")
     return parser
@@ -273,6 +285,39 @@ def _flows(args: argparse.Namespace) -> int:
     return 0
 
 
+def _practice(args: argparse.Namespace) -> int:
+    from convo.practice import plain as practice
+    from convo.practice.scenario import get_scenario
+    from convo.practice.session import PracticeSession
+    from convo.store import Store
+
+    if args.scenario:
+        loaded = get_scenario(args.scenario)
+    elif sys.stdin.isatty() and not args.jsonl:
+        loaded = practice.choose(sys.stdin, sys.stdout)
+        if loaded is None:
+            return 0
+    else:
+        practice.list_scenarios(sys.stdout, jsonl=args.jsonl)
+        return 0
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")
+    store = Store(practice.practice_db(_db_path(args)))
+    session = PracticeSession.start(loaded, store)
+    if args.no_coach:
+        session.send("/coach off")
+    return practice.run(session, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl,
+                        export=Path(args.export) if args.export else None, fmt=args.format)
+
+
+def _code(args: argparse.Namespace) -> int:
+    from convo.practice.coder import code_jsonl
+
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")
+    return EXIT_ERROR if code_jsonl(sys.stdin, sys.stdout) else 0
+
+
 def _app(args: argparse.Namespace) -> int:
     from convo.tui.app import make_app
 
@@ -294,6 +339,8 @@ _HANDLERS = {
     "audit": _audit,
     "resume": _app,
     "app": _app,
+    "practice": _practice,
+    "code": _code,
 }
 
 

@@ -18,7 +18,7 @@ def _kind_of(path: Path) -> str:
     if path.parent.name == "lexicons":
         return "lexicon"
     if path.parent.name == "practice":
-        return "scenario"
+        return "coaching" if path.name == "coaching.yaml" else "scenario"
     try:
         data = read(path).data
     except YamlProblems:
@@ -40,7 +40,10 @@ def _checkers() -> dict[str, Checker]:
     except ImportError:
         pass
     else:
+        from convo.practice.coaching import load_coaching
+
         checkers["scenario"] = load_scenario
+        checkers["coaching"] = load_coaching
     return checkers
 
 

@@ -1,0 +1,75 @@
+"""What a practice session gives back to a face after each line; `to_json()` is the --jsonl protocol."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Output:
+    type: str = field(init=False, default="")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Reply(Output):
+    """The simulated person speaks; `explored` counts what has come out in each area so far."""
+
+    name: str
+    text: str
+    revealed: list[str]
+    explored: dict[str, int]
+    type: str = field(init=False, default="reply")
+
+
+@dataclass(frozen=True)
+class Coach(Output):
+    """The code of the trainee's turn as it happened, a one-line tip, and anything else worth noticing."""
+
+    code: str
+    behaviour: str
+    tip: str
+    notes: list[str]
+    type: str = field(init=False, default="coach")
+
+
+@dataclass(frozen=True)
+class Alert(Output):
+    text: str
+    type: str = field(init=False, default="alert")
+
+
+@dataclass(frozen=True)
+class Prompt(Output):
+    """The session is waiting for a line; `phase` says what for: talk, draft, what, so_what, now_what."""
+
+    text: str
+    phase: str
+    type: str = field(init=False, default="prompt")
+
+
+@dataclass(frozen=True)
+class Info(Output):
+    text: str
+    type: str = field(init=False, default="info")
+
+
+@dataclass(frozen=True)
+class Error(Output):
+    text: str
+    type: str = field(init=False, default="error")
+
+
+@dataclass(frozen=True)
+class Feedback(Output):
+    feedback: dict[str, Any]
+    type: str = field(init=False, default="feedback")
+
+
+@dataclass(frozen=True)
+class Done(Output):
+    id: str
+    type: str = field(init=False, default="done")

@@ -1,0 +1,120 @@
+"""Practice in line mode: what the trainee says on stdin, the person's replies and coaching on stdout.
+
+It needs no terminal. With --jsonl every output is one JSON object a line (`reply`, `coach`, `alert`,
+`info`, `error`, `prompt`, `feedback`, `done`), and every line read is answered by exactly one
+`prompt` or `done`, like the core's line mode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TextIO
+
+from convo.practice import outputs as out
+from convo.practice.feedback import Feedback, render_feedback
+from convo.practice.scenario import LoadedScenario, shipped
+from convo.practice.session import PracticeSession
+from convo.render import visible
+
+CODE_LABELS = {
+    "open_question": "open question", "closed_question": "closed question", "simple_reflection": "simple reflection",
+    "complex_reflection": "complex reflection", "information": "information", "advice": "advice", "other": "other",
+}
+
+
+def practice_db(main_db: Path) -> Path:
+    """Practice sessions live beside the conversations database, in a file of their own, so they never
+    appear among real conversations; $CONVO_PRACTICE_DB overrides."""
+    env = os.environ.get("CONVO_PRACTICE_DB")
+    if env:
+        return Path(env).expanduser()
+    return main_db.with_name(f"{main_db.stem}-practice{main_db.suffix or '.db'}")
+
+
+def _text(output: out.Output) -> str | None:
+    if isinstance(output, out.Reply):
+        return f"\n{visible(output.name)}: {visible(output.text)}"
+    if isinstance(output, out.Coach):
+        lines = [f"  [{CODE_LABELS.get(output.code, output.code)}] {visible(output.tip)}"]
+        lines += [f"  · {visible(note)}" for note in output.notes]
+        return "\n".join(lines)
+    if isinstance(output, out.Alert):
+        return f"\n!!! {visible(output.text)}\n"
+    if isinstance(output, out.Prompt):
+        return f"\n{visible(output.text)}"
+    if isinstance(output, (out.Info,)):
+        return f"  ({visible(output.text)})" if "\n" not in output.text else visible(output.text)
+    if isinstance(output, out.Error):
+        return f"! {visible(output.text)}"
+    return None
+
+
+def run(session: PracticeSession, stdin: TextIO, stdout: TextIO, stderr: TextIO, *, jsonl: bool = False,
+        export: Path | None = None, fmt: str = "md") -> int:
+    """Hold the practice until it ends or stdin closes (which ends it too); return the exit status."""
+
+    def emit(outputs: list[out.Output]) -> None:
+        for output in outputs:
+            if jsonl:
+                stdout.write(json.dumps(output.to_json(), ensure_ascii=False) + "\n")
+            elif isinstance(output, out.Feedback):
+                stdout.write("\n" + render_feedback(Feedback.model_validate(output.feedback), "md"))
+            elif isinstance(output, out.Done):
+                stdout.write(f"\n{visible(session.coaching.say('ended'))} ({output.id})\n")
+            else:
+                line = _text(output)
+                if line is not None:
+                    stdout.write(line + "\n")
+        stdout.flush()
+
+    emit(session.opening())
+    for raw in stdin:
+        line = raw.rstrip("\n").rstrip("\r")
+        emit(session.send(line))
+        if session.ended:
+            break
+    else:
+        # Input ran out before the end: finish, so the feedback is shown and the practice is complete.
+        while not session.ended:
+            emit(session.send("/end"))
+    if export is not None:
+        write_private(export, render_feedback(session.feedback(), fmt))
+        stderr.write(f"Wrote {export}\n")
+    return 0
+
+
+def write_private(path: Path, text: str) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def list_scenarios(stdout: TextIO, jsonl: bool = False) -> list[LoadedScenario]:
+    scenarios = shipped()
+    for number, loaded in enumerate(scenarios, start=1):
+        s = loaded.scenario
+        if jsonl:
+            stdout.write(json.dumps({"type": "scenario", "id": s.id, "title": s.title, "summary": s.summary,
+                                     "person": s.person.name}, ensure_ascii=False) + "\n")
+        else:
+            stdout.write(f"{number}. {s.id}\t{visible(s.title)}\n   {visible(s.summary)}\n")
+    return scenarios
+
+
+def choose(stdin: TextIO, stdout: TextIO) -> LoadedScenario | None:
+    """List the scenarios and let the trainee pick one by number or id."""
+    scenarios = list_scenarios(stdout)
+    stdout.write("\nWhich one? (number or name; Enter to leave) ")
+    stdout.flush()
+    answer = stdin.readline().strip()
+    if not answer:
+        return None
+    if answer.isdigit() and 1 <= int(answer) <= len(scenarios):
+        return scenarios[int(answer) - 1]
+    for loaded in scenarios:
+        if answer in (loaded.scenario.id, Path(loaded.path).stem):
+            return loaded
+    raise LookupError(f"there is no practice scenario {answer!r}")
+

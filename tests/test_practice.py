@@ -1,0 +1,485 @@
+"""Practice mode: whole conversations with the simulated people, the rules the coder drives, and the feedback.
+
+Scenario tests use the real coder; only the arithmetic of the measures is tested with a fixed mapping.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from convo.flow.check import check_paths
+from convo.flow.yamlfile import YamlProblems
+from convo.practice.coaching import shipped_coaching
+from convo.practice.feedback import measures, render_feedback
+from convo.practice.scenario import get_scenario, load_scenario, shipped
+from convo.practice.session import PracticeSession
+from convo.store import Store
+
+SKILLED_BETTY = [
+    "What is it about the shower that has become hard?",
+    "You want to keep doing things your own way.",
+    "What does being independent mean for you?",
+    "It sounds like you really miss chapel and Gwen.",
+    "So Sundays at Bethel have been a big part of your life.",
+    "Tell me about the car.",
+    "You still could, but something has held you back.",
+    "What happened that made you stop?",
+    "It sounds like that tractor really shook you.",
+    "You've lost your confidence, and with it your Sundays and Wednesdays.",
+    "What worries you most about the bath?",
+    "You've been carrying a lot on your own.",
+    "It sounds like that has been weighing on you for months.",
+    "What do you still do for yourself these days?",
+    "You're someone who likes to keep busy and useful.",
+    "Who else is around you, family or neighbours?",
+    "You'd hate to be a burden on Rhodri.",
+]
+
+CHECKLIST_BETTY = [
+    "Do you drive?",
+    "Do you have any family nearby?",
+    "Can you get in and out of the bath?",
+    "Have you had any falls?",
+    "Do you go to chapel?",
+    "Do you feel safe at home?",
+    "Would a care package help?",
+]
+
+# One skilled conversation per shipped scenario: open questions, reflections, "so what?" follow-ups,
+# and listening that makes it safe to say the hardest thing.
+SKILLED = {
+    "betty-driving": SKILLED_BETTY,
+    "david-siani": [
+        "What does coping look like for you?",
+        "It sounds like Siani means a great deal to you.",
+        "What would happen if you went into hospital?",
+        "You'd rather not leave her, whatever it costs you.",
+        "What is your health like at the moment?",
+        "What happens at night?",
+        "What do you still enjoy doing in the garden?",
+        "Who else is around you, family or neighbours?",
+        "Tell me about getting out, groups or the choir.",
+    ],
+    "helen-heron": [
+        "What would quality of life look like for you?",
+        "What is it about the heron that matters so much?",
+        "How are things with your health at the moment?",
+        "You've been carrying a lot, very quietly.",
+        "What makes the walk hard these days?",
+        "Who is with you in all this, family or friends?",
+        "What worries you about Alun?",
+        "What do you still enjoy doing for yourself?",
+        "What is there in the town, the hospice or the café?",
+    ],
+    "jane-dotty": [
+        "What would being happy look like for you?",
+        "It sounds like dogs are where you feel most like yourself.",
+        "Tell me about the box for your insulin.",
+        "How do you feel about Kelly checking on you?",
+        "What happens when your mood drops?",
+        "It sounds like some days it all gets too heavy.",
+        "What worries you about ending up in hospital again?",
+        "Who else is in your life, family or friends?",
+        "What have you found out about grooming courses or volunteering?",
+    ],
+    "toby-lifeboat": [
+        "What would getting out more look like for you?",
+        "What stops you going down to see the crew?",
+        "What happened with the stroke?",
+        "Tell me about the call system they fitted.",
+        "What would happen if you fell while Sue is on a shift?",
+        "How are you getting about these days?",
+        "What do you enjoy doing with your hands?",
+        "Who is around you, family or mates?",
+        "What is there locally, a club or a group?",
+    ],
+    "rhian-glenys": [
+        "What does wellbeing mean for you?",
+        "Tell me about your mam and her health.",
+        "What are the nights like?",
+        "It sounds like you are running on empty.",
+        "What would happen if you couldn't care for her?",
+        "How is work going for you?",
+        "What is your mam hoping for this Christmas?",
+        "What are you good at, in all of this?",
+        "Who else is in your family, or friends?",
+        "What is there locally, any groups for your mam?",
+    ],
+}
+
+
+def play(scenario: str, lines: list[str], **options) -> PracticeSession:
+    session = PracticeSession.start(get_scenario(scenario), **options)
+    for line in lines:
+        session.send(line)
+    return session
+
+
+def reply_to(session: PracticeSession, line: str):
+    outputs = session.send(line)
+    return next(o for o in outputs if o.type == "reply"), outputs
+
+
+# -- whole conversations ---------------------------------------------------------------------------
+
+
+def test_at_least_six_scenarios_ship_and_all_are_valid():
+    assert len(shipped()) >= 6
+    assert check_paths() == []
+
+
+@pytest.mark.parametrize("scenario", sorted(SKILLED))
+def test_a_skilled_conversation_uncovers_every_fact(scenario):
+    feedback = play(scenario, SKILLED[scenario]).feedback()
+    missed = [f.id for area in feedback.areas for f in area.missed]
+    assert missed == []
+    assert feedback.facts_uncovered == feedback.facts_total
+
+
+def test_a_skilled_conversation_scores_well():
+    feedback = play("betty-driving", SKILLED_BETTY).feedback()
+    assert feedback.measure("open_questions").level == "good"
+    assert feedback.measure("complex_reflections").level == "good"
+    assert feedback.measure("reflection_to_question").level in ("fair", "good")
+    assert feedback.jargon == []
+    assert [f.id for f in feedback.alerts_uncovered] == ["the-gutter-man"]
+    assert any(m.word == "independent" for m in feedback.so_what)
+
+
+def test_a_closed_question_checklist_misses_the_deeper_facts_and_scores_poorly():
+    feedback = play("betty-driving", CHECKLIST_BETTY).feedback()
+    missed = {f.id for area in feedback.areas for f in area.missed}
+    assert {"chapel-and-gwen", "tractor", "own-routines", "fall-alone", "the-gutter-man"} <= missed
+    scenario = get_scenario("betty-driving").scenario
+    uncovered = {f.id for area in feedback.areas for f in area.uncovered}
+    assert all(scenario.fact(f).needs == "topic" and not scenario.fact(f).alert for f in uncovered)
+    assert feedback.measure("open_questions").level == "below_fair"
+    assert feedback.measure("reflection_to_question").level == "below_fair"
+    assert feedback.alerts_missed and not feedback.alerts_uncovered
+    assert [j.term for j in feedback.jargon] == ["care package"]
+    assert not any(m.followed for m in feedback.so_what)
+
+
+def test_the_same_conversation_always_gets_the_same_replies():
+    first = [t.reply for t in play("jane-dotty", SKILLED["jane-dotty"]).turns]
+    again = [t.reply for t in play("jane-dotty", SKILLED["jane-dotty"]).turns]
+    assert first == again
+
+
+# -- the rules the coder drives -------------------------------------------------------------------
+
+
+def test_a_closed_question_gets_a_short_answer():
+    session = play("betty-driving", [])
+    reply, outputs = reply_to(session, "Do you drive?")
+    coach = next(o for o in outputs if o.type == "coach")
+    assert coach.code == "closed_question"
+    assert reply.text == "I can still drive, yes."
+    assert reply.revealed == ["car-in-garage"]
+
+
+def test_a_closed_question_on_a_deeper_fact_gets_a_short_answer_and_reveals_nothing():
+    session = play("betty-driving", ["Tell me about the car."])
+    reply, _ = reply_to(session, "Have you driven recently?")
+    assert reply.text == "No. Not for a while now."
+    assert reply.revealed == []
+    reply, _ = reply_to(session, "What happened that made you stop?")
+    assert reply.revealed == ["tractor"]
+
+
+def test_jargon_gets_a_puzzled_reply_and_reveals_nothing():
+    session = play("betty-driving", [])
+    reply, outputs = reply_to(session, "What would a care package look like for you in the shower?")
+    assert "care package" in reply.text
+    assert reply.revealed == []
+    coach = next(o for o in outputs if o.type == "coach")
+    assert any("care package" in note for note in coach.notes)
+
+
+def test_the_persons_own_generic_word_is_not_jargon_when_followed_up():
+    session = play("betty-driving", ["What is it about the shower that has become hard?"])
+    reply, outputs = reply_to(session, "What does being independent mean for you?")
+    assert reply.revealed == ["chapel-and-gwen"]
+    assert session.turns[-1].jargon == []
+    assert session.turns[-1].follows_up == "independent"
+
+
+def test_a_generic_word_the_person_never_used_is_jargon():
+    session = play("betty-driving", [])
+    reply, _ = reply_to(session, "How can we promote your wellbeing?")
+    assert reply.revealed == []
+    assert session.turns[-1].jargon == ["wellbeing"]
+
+
+def test_a_so_what_fact_needs_the_follow_up_not_just_the_topic():
+    session = play("betty-driving", ["What is it about the shower that has become hard?"])
+    reply, _ = reply_to(session, "Tell me about chapel and your sister.")
+    assert "chapel-and-gwen" not in reply.revealed
+
+
+def test_a_safeguarding_fact_stays_hidden_from_a_closed_safety_question():
+    session = play("betty-driving", SKILLED_BETTY[:4])
+    reply, outputs = reply_to(session, "Do you feel safe at home?")
+    assert reply.text == "Yes, I'm fine. Fine."
+    assert reply.revealed == []
+    assert not any(o.type == "alert" for o in outputs)
+
+
+def test_a_safeguarding_fact_stays_hidden_from_an_open_question_on_something_else():
+    session = play("betty-driving", SKILLED_BETTY[:4])
+    reply, _ = reply_to(session, "How do you spend your evenings?")
+    assert "the-gutter-man" not in reply.revealed
+
+
+def test_a_safeguarding_fact_comes_out_after_an_open_question_about_safety():
+    session = play("betty-driving", SKILLED_BETTY[:4])
+    reply, outputs = reply_to(session, "What has made you feel unsafe lately?")
+    assert reply.revealed == ["the-gutter-man"]
+    assert any(o.type == "alert" for o in outputs)
+
+
+def test_a_safeguarding_fact_comes_out_after_a_reflection():
+    session = play("betty-driving", SKILLED_BETTY[:4])
+    reply, outputs = reply_to(session, "So Sundays at Bethel have been a big part of your life.")
+    assert reply.revealed == ["the-gutter-man"]
+    assert any(o.type == "alert" for o in outputs)
+
+
+def test_information_given_too_soon_reveals_nothing():
+    session = play("david-siani", [])
+    reply, outputs = reply_to(session, "I recommend you try the falls clinic at the health centre.")
+    assert next(o for o in outputs if o.type == "coach").code == "advice"
+    assert reply.revealed == []
+
+
+# -- coaching ----------------------------------------------------------------------------------------
+
+
+def test_coaching_is_on_by_default_and_can_be_turned_off():
+    session = play("toby-lifeboat", [])
+    assert any(o.type == "coach" for o in session.send("What happened with the stroke?"))
+    session.send("/coach off")
+    outputs = session.send("Tell me about the call system they fitted.")
+    assert not any(o.type == "coach" for o in outputs)
+    assert session.feedback().coached is False
+    session.send("/coach")
+    assert any(o.type == "coach" for o in session.send("What do you enjoy doing with your hands?"))
+
+
+def test_coaching_tips_come_from_the_data_file():
+    session = play("toby-lifeboat", [])
+    coach = next(o for o in session.send("Do you like jigsaws?") if o.type == "coach")
+    assert coach.tip == shipped_coaching().tips.closed_question
+
+
+def test_a_missed_so_what_is_pointed_out_as_it_happens():
+    session = play("toby-lifeboat", [])
+    coach = next(o for o in session.send("Do you have a car?") if o.type == "coach")
+    assert any("get out more" in note for note in coach.notes)
+
+
+def test_areas_explored_so_far_are_shown():
+    session = play("betty-driving", [])
+    reply, outputs = reply_to(session, "Tell me about the car.")
+    assert reply.explored == {"circumstances": 1}
+    assert any(o.type == "info" and "Personal circumstances" in o.text for o in outputs)
+    assert "Personal circumstances (1)" in session.send("/areas")[0].text
+
+
+# -- feedback ---------------------------------------------------------------------------------------
+
+
+def test_measures_from_a_known_sequence_of_codes():
+    codes = ["open_question"] * 3 + ["closed_question"] + ["simple_reflection"] * 2 + ["complex_reflection"] * 3 + ["advice"]
+    counts, (rq, complex_, open_) = measures(codes, shipped_coaching())
+    assert counts["advice"] == 1
+    assert rq.value == pytest.approx(5 / 4) and rq.level == "fair" and rq.shown == "1.2:1"
+    assert complex_.value == pytest.approx(3 / 5) and complex_.level == "good" and complex_.shown == "60%"
+    assert open_.value == pytest.approx(3 / 4) and open_.level == "good"
+    assert rq.source.startswith("MITI 4.2.1") and complex_.source.startswith("MITI 4.2.1")
+    assert open_.source.startswith("MITI 3.1.1")
+    assert (rq.fair, rq.good, complex_.fair, complex_.good, open_.fair, open_.good) == (1, 2, 0.4, 0.5, 0.5, 0.7)
+
+
+def test_measures_at_the_thresholds_and_with_nothing_to_divide_by():
+    _, (rq, complex_, open_) = measures(["open_question", "simple_reflection", "complex_reflection", "closed_question"], shipped_coaching())
+    assert rq.value == 1 and rq.level == "fair"
+    assert complex_.value == 0.5 and complex_.level == "good"
+    assert open_.value == 0.5 and open_.level == "fair"
+    _, results = measures(["information", "other"], shipped_coaching())
+    assert [m.level for m in results] == ["not_enough"] * 3
+
+
+def test_the_session_counts_each_code_the_coder_gives():
+    fixed = {"a": "open_question", "b": "closed_question", "c": "complex_reflection", "d": "simple_reflection"}
+    session = play("helen-heron", list("abccd"), coder=lambda text, previous=None: fixed[text])
+    feedback = session.feedback()
+    assert feedback.counts["open_question"] == 1 and feedback.counts["complex_reflection"] == 2
+    assert feedback.questions == 2 and feedback.reflections == 3
+    assert feedback.measure("reflection_to_question").value == pytest.approx(1.5)
+    assert feedback.measure("complex_reflections").value == pytest.approx(2 / 3)
+
+
+def test_the_draft_and_debrief_are_kept_and_exported():
+    session = play("betty-driving", SKILLED_BETTY[:3] + ["/draft Chapel on Sundays", "/end",
+                                                      "Gwen's on Wednesdays", "We talked", "Her word opened it", "Ask sooner"])
+    assert session.ended
+    feedback = session.feedback()
+    assert feedback.draft == "Chapel on Sundays\nGwen's on Wednesdays"
+    assert (feedback.debrief.what, feedback.debrief.so_what, feedback.debrief.now_what) == (
+        "We talked", "Her word opened it", "Ask sooner")
+    assert "chapel" in feedback.scenario_what_matters
+    for fmt in ("md", "html"):
+        text = render_feedback(feedback, fmt)
+        assert "Her word opened it" in text and "MITI 3.1.1" in text and "MITI 4.2.1" in text
+    assert json.loads(render_feedback(feedback, "json"))["debrief"]["now_what"] == "Ask sooner"
+
+
+def test_typed_text_cannot_mark_up_the_html_feedback():
+    session = play("betty-driving", ["<script>alert(1)</script> what matters to you?", "/end", "<b>bold</b>", "", "", ""])
+    html = render_feedback(session.feedback(), "html")
+    assert "<script>" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_a_so_what_moment_records_whether_the_next_turn_followed_it_up():
+    feedback = play("betty-driving", ["What is it about the shower that has become hard?", "Do you drive?"]).feedback()
+    moment = next(m for m in feedback.so_what if m.word == "independent")
+    assert moment.followed is False and moment.next_text == "Do you drive?"
+    feedback = play("betty-driving", SKILLED_BETTY[:1] + ["What does being independent mean for you?"]).feedback()
+    moment = next(m for m in feedback.so_what if m.word == "independent")
+    assert moment.followed is True and moment.turn == 2
+
+
+# -- persistence --------------------------------------------------------------------------------------
+
+
+def test_a_practice_is_saved_as_events_and_can_be_replayed(tmp_path):
+    store = Store(tmp_path / "practice.db")
+    session = play("david-siani", SKILLED["david-siani"][:4] + ["/draft Siani", "/coach off"], store=store)
+    again = PracticeSession.resume(Store(tmp_path / "practice.db"), session.id,
+                                   coder=lambda *a: pytest.fail("a replay needs no coder"))
+    assert [t.model_dump() for t in again.turns] == [t.model_dump() for t in session.turns]
+    assert again.coach is False and again.drafts == ["Siani"]
+    assert again.feedback() == session.feedback()
+    assert store.get(session.id).flow == "practice:david-siani"
+
+
+# -- scenario files --------------------------------------------------------------------------------
+
+
+BAD_SCENARIO = """\
+id: bad
+title: Bad
+summary: A scenario with mistakes
+person:
+  name: Nobody
+  about: Invented.
+setting: Nowhere.
+opening: I'm fine.
+what_matters: Nothing.
+replies:
+  closed: ["Yes."]
+  open: ["Hm."]
+  reflection: ["Yes."]
+  information: ["OK."]
+  puzzled: ["{{ term }}?"]
+  other: ["OK."]
+facts:
+  - id: first
+    area: feelings
+    topics: [home]
+    summary: x
+    replies: ["At home."]
+  - id: second
+    area: outcome
+    needs: so_what
+    word: independent
+    after: [nowhere]
+    summary: y
+    replies: ["Yes."]
+"""
+
+
+def test_scenario_problems_are_reported_with_file_line_and_column(tmp_path):
+    folder = tmp_path / "practice"
+    folder.mkdir()
+    path = folder / "bad.yaml"
+    path.write_text(BAD_SCENARIO)
+    with pytest.raises(YamlProblems) as caught:
+        load_scenario(path)
+    assert [str(p) for p in caught.value.problems] == [f"{path}:19:5: facts[0].area: Input should be 'circumstances', 'outcome', 'barrier', 'own_resources', 'others', 'community' or 'risk'"]
+    path.write_text(BAD_SCENARIO.replace("area: feelings", "area: circumstances"))
+    with pytest.raises(YamlProblems) as caught:
+        load_scenario(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:26:5: facts[1].word: the person never says 'independent'",
+        f"{path}:27:13: facts[1].after: no fact 'nowhere'",
+    ]
+    result = subprocess.run([sys.executable, "-m", "convo.cli", "flows", "check", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"{path}:26:5:" in result.stderr
+
+
+# -- the commands, end to end ---------------------------------------------------------------------
+
+
+def convo(*args: str, stdin: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "convo.cli", *args], input=stdin, capture_output=True, text=True,
+                          env={**os.environ, "CONVO_DB": str(tmp_path / "c.db")}, timeout=60)
+
+
+def test_convo_code_adds_a_code_to_each_line_and_fails_on_a_bad_one(tmp_path):
+    lines = [json.dumps({"text": "What would make tomorrow a better day?"}),
+             json.dumps({"text": "Do you drive?", "previous": "I used to."})]
+    result = convo("code", stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    coded = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [c["code"] for c in coded] == ["open_question", "closed_question"]
+    assert coded[1]["previous"] == "I used to."
+    result = convo("code", stdin=lines[0] + "\nnot json\n", tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert len(result.stdout.splitlines()) == 1 and "line 2" in result.stderr
+
+
+def test_convo_practice_lists_the_scenarios_without_a_terminal(tmp_path):
+    result = convo("practice", "--jsonl", stdin="", tmp_path=tmp_path)
+    assert result.returncode == 0
+    ids = {json.loads(line)["id"] for line in result.stdout.splitlines()}
+    assert {"betty-driving", "david-siani", "helen-heron", "jane-dotty", "toby-lifeboat", "rhian-glenys"} <= ids
+
+
+def test_convo_practice_in_line_mode_with_jsonl(tmp_path):
+    export = tmp_path / "feedback.json"
+    lines = SKILLED_BETTY[:3] + ["/coach off", "Do you drive?", "/end", "Chapel and Gwen", "We talked", "So much", "Ask sooner"]
+    result = convo("practice", "betty-driving", "--jsonl", "--export", str(export), "--format", "json",
+                   stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {o["type"] for o in objects} >= {"info", "reply", "coach", "prompt", "feedback", "done"}
+    # Every line read is answered by exactly one prompt or done.
+    assert sum(o["type"] in ("prompt", "done") for o in objects) == len(lines) + 1
+    assert objects[-1]["type"] == "done" and objects[-2]["type"] == "feedback"
+    coached = [o for o in objects if o["type"] == "coach"]
+    assert len(coached) == 3  # not for the turn after /coach off
+    feedback = objects[-2]["feedback"]
+    assert feedback["draft"] == "Chapel and Gwen" and feedback["debrief"]["now_what"] == "Ask sooner"
+    assert json.loads(export.read_text())["practice_id"] == objects[-1]["id"]
+    assert stat.S_IMODE(export.stat().st_mode) == 0o600
+    assert (tmp_path / "c-practice.db").exists() and not (tmp_path / "c.db").exists()
+
+
+def test_convo_practice_in_plain_text_ends_when_input_runs_out(tmp_path):
+    result = convo("practice", "toby-lifeboat", stdin="What would getting out more look like for you?\n", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Toby Williams: Out" in result.stdout or "Toby Williams: Not out" in result.stdout
+    assert "# Practice feedback: Toby and the lifeboat station" in result.stdout
+    assert "[open question]" in result.stdout

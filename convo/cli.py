@@ -63,6 +63,29 @@ def _parser() -> argparse.ArgumentParser:
     diagram = flows_sub.add_parser("diagram", help="print a Mermaid diagram of a flow")
     diagram.add_argument("name")
 
+    carer = sub.add_parser(
+        "carer", parents=[common], help="a carer's self-assessment, in the app or (with --plain) line mode",
+        description="A carer's own self-assessment. With an unfinished one saved, offers to carry on where you"
+                    " left off. Opens the app in a terminal; line mode when input is not a terminal or with --plain.")
+    carer_mode = carer.add_mutually_exclusive_group()
+    carer_mode.add_argument("--plain", action="store_true", help="line mode, even in a terminal")
+    carer_mode.add_argument("--app", action="store_true", help="the app, even when input is not a terminal")
+    carer_mode.add_argument("--browser", action="store_true", help=argparse.SUPPRESS)  # what `convo serve` runs
+    carer_which = carer.add_mutually_exclusive_group()
+    carer_which.add_argument("--new", action="store_true", help="start afresh, without asking")
+    carer_which.add_argument("--resume", action="store_true", help="carry on the latest unfinished one, without asking")
+    carer_which.add_argument("--code", metavar="CODE", help="carry on the self-assessment started in a browser with CODE")
+
+    serve = sub.add_parser(
+        "serve", parents=[common], help="offer the carer's self-assessment in a web browser",
+        description="Serve the carer's self-assessment to web browsers. Each browser tab starts its own new"
+                    " self-assessment and is shown a code to carry on later. Anyone who can reach the port can"
+                    " use it and add to the database, so it listens on this computer only (127.0.0.1) unless"
+                    " --host says otherwise.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--public-url", metavar="URL", help="the address browsers use, if not http://HOST:PORT")
+
     practice = sub.add_parser(
         "practice", parents=[common], help="rehearse a what-matters conversation with a simulated person",
         description="Practise with a simulated person and get feedback. With no SCENARIO, lists them (and lets you"
@@ -91,6 +114,8 @@ def _days(text: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # convo uses no pydantic plugins; looking for them means reading every installed package's metadata.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = _parser().parse_args(argv)
     try:
         return _dispatch(args)
@@ -285,6 +310,58 @@ def _flows(args: argparse.Namespace) -> int:
     return 0
 
 
+def _carer(args: argparse.Namespace) -> int:
+    from convo import carer, library, plain
+    from convo.messages import say
+
+    store = _store(args)
+    if args.browser:
+        from convo.tui.carer_app import CarerWebApp
+
+        app = CarerWebApp(store)
+        app.run()
+        return app.return_code or 0
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    conversation, welcome_back = None, False
+    if args.code:
+        info = carer.find_by_code(store, args.code)
+        if info is None:
+            raise CliError(say("carer_code_unknown"))
+        conversation, welcome_back = library.resume(store, info.id), True
+    elif not args.new:
+        waiting = carer.unfinished(store)
+        if waiting and (args.resume or (sys.stdin.isatty() and _yes(say(
+                "carer_carry_on", when=waiting[0].updated.astimezone().strftime("%A %d %B at %H:%M"))))):
+            conversation, welcome_back = library.resume(store, waiting[0].id), True
+    if conversation is None:
+        conversation = library.start(store, carer.FLOW, carer.AUDIENCE)
+    if args.app or (terminal and not args.plain):
+        from convo.tui.app import ConvoApp
+
+        app = ConvoApp(store, conversation)
+        app.run()
+        return app.return_code or 0
+    if welcome_back:
+        print(say("carer_welcome_back"))
+    command = f"convo carer --code {conversation.id}" if carer.is_code(conversation.id) else "convo carer"
+    return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, saved=say("carer_saved", command=command))
+
+
+def _yes(question: str) -> bool:
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().casefold() in ("y", "yes", "yeah", "yep", "ie")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from convo.serve import serve
+
+    serve(_db_path(args).resolve(), args.host, args.port, args.public_url)
+    return 0
+
+
 def _practice(args: argparse.Namespace) -> int:
     from convo.practice import plain as practice
     from convo.practice.scenario import get_scenario
@@ -339,6 +416,8 @@ _HANDLERS = {
     "audit": _audit,
     "resume": _app,
     "app": _app,
+    "carer": _carer,
+    "serve": _serve,
     "practice": _practice,
     "code": _code,
 }

@@ -30,8 +30,12 @@ def _text_line(output: out.Output) -> str | None:
     return None
 
 
-def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextIO, jsonl: bool = False) -> int:
-    """Hold the conversation until it ends or stdin closes; return the exit status."""
+def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextIO, jsonl: bool = False,
+        saved: str | None = None) -> int:
+    """Hold the conversation until it ends or stdin closes; return the exit status.
+
+    `saved` is what to say when input ends first (by default, how to carry on with `convo plain`).
+    """
 
     def emit(outputs: list[out.Output]) -> None:
         for output in outputs:
@@ -57,5 +61,5 @@ def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextI
         if conversation.ended:
             return 0
     if not jsonl:
-        stderr.write(f"Saved. Carry on later with: convo plain --resume {conversation.id}\n")
+        stderr.write((saved or f"Saved. Carry on later with: convo plain --resume {conversation.id}") + "\n")
     return 0

@@ -1,0 +1,57 @@
+"""Carers' mode: finding a carer's unfinished self-assessment, and the codes that let a carer in a
+web browser carry on without anyone else's conversations ever being listed to them.
+
+A conversation started in a browser gets a random code as its id (about 59 bits: not guessable,
+easy to copy down). A carer types it back to carry on; nothing else finds a browser conversation
+from a browser. Conversations started in a terminal have ordinary ids and are offered back only in
+the terminal, so `convo carer` there never carries on a stranger's browser session.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from convo.store import ConversationInfo, Store
+
+FLOW = "carer"
+AUDIENCE = "carer"
+
+# No 0/o, 1/i/l: a code read aloud or copied by hand should come back the same.
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+_GROUPS, _GROUP = 3, 4
+_CODE = re.compile(rf"^[{_ALPHABET}]{{{_GROUP}}}(-[{_ALPHABET}]{{{_GROUP}}}){{{_GROUPS - 1}}}$")
+
+
+def new_code() -> str:
+    """A fresh code such as `k7qm-2xrd-pa9c`, used as the id of a conversation started in a browser."""
+    letters = "".join(secrets.choice(_ALPHABET) for _ in range(_GROUPS * _GROUP))
+    return "-".join(letters[i:i + _GROUP] for i in range(0, len(letters), _GROUP))
+
+
+def is_code(conversation_id: str) -> bool:
+    return bool(_CODE.match(conversation_id))
+
+
+def normalise_code(typed: str) -> str | None:
+    """A code as typed (any case, spaces or dashes anywhere) in its canonical form, or None."""
+    letters = re.sub(r"[\s\-_.]", "", typed.casefold())
+    if len(letters) != _GROUPS * _GROUP or any(ch not in _ALPHABET for ch in letters):
+        return None
+    return "-".join(letters[i:i + _GROUP] for i in range(0, len(letters), _GROUP))
+
+
+def find_by_code(store: Store, typed: str) -> ConversationInfo | None:
+    """The carer conversation a code belongs to; None for a wrong code or any other conversation."""
+    code = normalise_code(typed)
+    info = store.get(code) if code else None
+    return info if info is not None and info.flow == FLOW and info.audience == AUDIENCE else None
+
+
+def unfinished(store: Store) -> list[ConversationInfo]:
+    """Unfinished carer conversations started in a terminal, with something typed, latest first."""
+    return [
+        info for info in store.list()
+        if info.flow == FLOW and info.audience == AUDIENCE and info.status != "ended"
+        and info.title and not is_code(info.id)
+    ]

@@ -1,0 +1,273 @@
+"""The carer's self-assessment end to end in line mode: plain words, a route for young carers,
+every answer filed in its place, and "What you told us" in the carer's exact words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from transcript import play, rows
+
+from convo import carer, library
+from convo.engine import outputs as out
+from convo.render import render, render_summary
+from convo.render.summary import summarise
+
+SIAN = """
+| say                                                          | asks             | records          | notes      |
+| no                                                           | circumstances    | decision         |            |
+| My mum Glenys, who has dementia and lives with us            | circumstances    | circumstance     | cue:people |
+|                                                              | circumstances    |                  |            |
+| I help her wash and dress, and she wakes me twice a night    | circumstances    | circumstance     |            |
+|                                                              | outcomes         |                  |            |
+| Singing with the choir on Thursdays                          | outcomes         | outcome          |            |
+| A whole night's sleep                                        | outcomes         | outcome          |            |
+|                                                              | barriers#1       |                  |            |
+| Nobody can sit with Mam in the evening                       | barriers#1       | barrier          |            |
+|                                                              | own_resources#1  |                  |            |
+| I sing along to recordings in the kitchen                    | own_resources#1  | strength         |            |
+|                                                              | others#1         |                  |            |
+| My brother Dafydd could come on Thursdays                    | others#1         | support          |            |
+|                                                              | community#1      |                  |            |
+| The carers' centre has a sitting scheme                      | community#1      | community        |            |
+|                                                              | risks#1          |                  |            |
+|                                                              | barriers#2       |                  |            |
+| /skip I'd rather not go into that today                      | own_resources#2  |                  |            |
+|                                                              | others#2         |                  |            |
+|                                                              | community#2      |                  |            |
+|                                                              | risks#2          |                  |            |
+|                                                              | circumstances    |                  |            |
+| 2                                                            | circumstances    | decision         |            |
+| Days are fine but I can't keep doing nights                  | circumstances    | circumstance     |            |
+|                                                              | circumstances    |                  |            |
+| My back aches and I get headaches                            | circumstances    | circumstance     |            |
+|                                                              | circumstances    |                  |            |
+| I went part time at the bakery                               | circumstances    | circumstance     |            |
+|                                                              | circumstances    |                  |            |
+|                                                              | circumstances    |                  |            |
+| My husband and I hardly talk                                 | circumstances    | circumstance     |            |
+|                                                              | circumstances    |                  |            |
+|                                                              | own_resources    |                  |            |
+| A walk with the dog first thing                              | own_resources    | strength         |            |
+|                                                              | others           |                  |            |
+|                                                              | community        |                  |            |
+|                                                              | good_life        |                  |            |
+| Someone to sit with Mam one night a week                     | good_life        | good_life        |            |
+|                                                              | risks            |                  |            |
+| Mam would be on her own and frightened                       | risks            | risk             |            |
+|                                                              | crisis           |                  |            |
+| Dafydd has a key but nothing is written down                 | crisis           | crisis           |            |
+|                                                              | closing          |                  |            |
+| yes please                                                   | closing          | decision         |            |
+| yes                                                          | closing          | decision         |            |
+| Book the choir taster night                                  | closing          | next_little_step |            |
+|                                                              | done             |                  |            |
+"""
+
+SERVICE_WORDS = ["outcome", "outcomes", "barrier", "barriers", "community resources", "assessment", "review",
+                 "allocation", "hand-off", "handoff", "referral", "refer", "pathway", "journey", "waiting list",
+                 "customer", "client", "service user", "case"]
+
+
+@pytest.fixture
+def sian(start):
+    conversation = start("carer", audience="carer", conversation_id="carer-0001")
+    play(conversation, SIAN)
+    return conversation
+
+
+def carer_wording() -> list[str]:
+    flow, _ = library.get("carer")
+    texts = []
+    for step in flow.steps.values():
+        texts += [step.title, *step.prompt.values(), *step.again.values(), *(c.label for c in step.choices)]
+    texts += [part.title for part in flow.file.parts] + [loop.title for loop in flow.loops.values()]
+    return texts
+
+
+def test_sian_is_asked_everything_once_and_each_answer_is_filed_in_its_place(sian):
+    record = sian.record()
+    assert record.flow == "carer" and record.audience == "carer" and record.ended_at is not None
+    assert [o.text for o in record.outcomes] == ["Singing with the choir on Thursdays", "A whole night's sleep"]
+    choir, sleep = record.outcomes
+    assert [e.text for e in choir.barriers] == ["Nobody can sit with Mam in the evening"]
+    assert [e.text for e in choir.others] == ["My brother Dafydd could come on Thursdays"]
+    assert sleep.not_explored == {"barriers": "I'd rather not go into that today"}
+    labels = {e.label: e.text for e in record.circumstances}
+    assert labels["Who you look after"] == "My mum Glenys, who has dementia and lives with us"
+    assert labels["How much, now and later"] == "Days are fine but I can't keep doing nights"
+    assert labels["Your health and sleep"] == "My back aches and I get headaches"
+    assert labels["Work, school or study"] == "I went part time at the bakery"
+    assert labels["Relationships"] == "My husband and I hardly talk"
+    decisions = {e.label: (e.choice, e.text) for e in record.decisions}
+    assert decisions == {
+        "Are you under 18?": ("no", "no"),
+        "Willing and able to keep caring": ("less", "2"),
+        "Would you like a carer's assessment?": ("yes", "yes please"),
+        "Sharing what you wrote": ("yes", "yes"),
+    }
+    assert [e.text for e in record.general["own_resources"]] == ["A walk with the dog first thing"]
+    assert [e.text for e in record.general["risks"]] == ["Mam would be on her own and frightened"]
+    assert [e.text for e in record.crisis] == ["Dafydd has a key but nothing is written down"]
+    assert [e.text for e in record.good_life] == ["Someone to sit with Mam one night a week"]
+    assert [e.text for e in record.next_little_steps] == ["Book the choir taster night"]
+
+
+YOUNG = """
+| say                                                  | asks          | records      | notes |
+| yes                                                  | about         | decision     |       |
+| I miss school when Dad has a bad day                 | about         | circumstance |       |
+|                                                      | circumstances |              |       |
+"""
+
+
+def test_a_carer_under_18_is_told_their_rights_before_going_on(start):
+    conversation = start("carer", audience="carer")
+    note = conversation.prompt()
+    assert "under 18" in note.text
+    played = play(conversation, YOUNG)
+    young_note = played[0][-1]
+    assert isinstance(young_note, out.Prompt) and young_note.title == "Being a young carer"
+    assert "same right as any carer" in young_note.text and "young carers' group" in young_note.text
+    assert conversation.record().circumstances[0].label == "Being a young carer"
+
+
+def test_a_carer_of_18_or_over_goes_straight_to_who_they_look_after(start):
+    conversation = start("carer", audience="carer")
+    outputs = conversation.send("no")
+    assert outputs[-1].title == "Who you look after"
+    assert "young-carer" not in conversation.state.visited
+
+
+@pytest.mark.parametrize("answer", ["", "I'd rather not say"])
+def test_an_age_not_given_is_not_guessed(start, answer):
+    conversation = start("carer", audience="carer")
+    assert conversation.send(answer)[-1].title == "Who you look after"
+
+
+def test_the_flow_is_for_carers_only(start):
+    with pytest.raises(ValueError):
+        start("carer", audience="practitioner")
+
+
+@pytest.mark.parametrize("word", SERVICE_WORDS)
+def test_nothing_a_carer_reads_uses_service_words(word):
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.I)
+    for text in carer_wording():
+        allowed = re.sub(r"{{.*?}}", "", text).replace("carer's assessment", "")  # the one right named
+        assert not pattern.search(allowed), f"{word!r} in: {text}"
+
+
+def test_the_right_to_a_carers_assessment_is_named_and_sharing_is_asked(start):
+    flow, _ = library.get("carer")
+    assert "a carer's assessment" in flow.steps["carers-assessment"].prompt["carer"]
+    assert [c.value for c in flow.steps["share"].choices] == ["yes", "no", "unsure"]
+
+
+def test_carer_interrupts_speak_to_the_carer(start):
+    conversation = start("carer", audience="carer")
+    conversation.send("no")
+    outputs = conversation.send("He hits me when he is confused")
+    assert any(isinstance(o, out.Alert) for o in outputs)
+    assert "call 999" in outputs[-1].text and "you" in outputs[-1].text
+
+
+# -- the summary ---------------------------------------------------------------------------------
+
+
+def test_what_you_told_us_quotes_every_answer_exactly(sian):
+    text = render_summary(sian.record(), "txt")
+    assert text.startswith("What you told us\n")
+    said = [row["say"] for row in rows(SIAN) if row["say"] and not row["say"].startswith("/")]
+    typed = [s for s in said if not s.isdigit() and s not in ("no", "yes")]
+    for answer in typed:
+        assert f"“{answer}”" in text, answer
+
+
+def test_what_you_told_us_invents_nothing(sian):
+    """Every quoted phrase is something the carer typed (or a thing that matters they named)."""
+    text = render_summary(sian.record(), "txt")
+    said = {row["say"] for row in rows(SIAN)} | {"I'd rather not go into that today"}
+    for quoted in re.findall(r"“([^”]*)”", text):
+        assert quoted in said, quoted
+
+
+def test_what_you_told_us_is_addressed_to_the_carer_and_says_plainly_what_was_left_out(sian):
+    text = render_summary(sian.record(), "md")
+    assert "## What matters to you" in text and "outcome" not in text.casefold()
+    left_out = text[text.index("## What you left out"):]
+    assert "What gets in the way (about “A whole night's sleep”): left out (I'd rather not go into that today)" in left_out
+    assert "Money: you left this blank" in left_out
+    assert "Taking the risk (about “Singing with the choir on Thursdays”): left out" in left_out
+
+
+def test_an_unfinished_summary_says_so_and_lists_what_is_still_to_come(start):
+    conversation = start("carer", audience="carer")
+    conversation.send("no")
+    conversation.send("My dad")
+    text = render_summary(conversation.record(), "txt")
+    assert "It is not finished yet" in text
+    assert "“My dad”" in text
+    still_to_come = text[text.index("Not answered yet"):]
+    assert "How caring affects you: not entered" in still_to_come and "Money" not in text
+
+
+def test_summary_groups_follow_the_order_things_were_asked(sian):
+    summary = summarise(sian.record())
+    titles = [a.title for a in summary.before_matters] + ["*"] + [a.title for a in summary.after_matters]
+    assert titles[:4] == ["Are you under 18?", "Who you look after", "Caring, day and night", "*"]
+    assert titles[-3:] == ["Would you like a carer's assessment?", "Sharing what you wrote", "One small step"]
+
+
+def test_export_puts_the_summary_first_then_the_draft(sian):
+    text = render(sian.record(), "md")
+    assert text.index("# What you told us") < text.index("# Draft what-matters record")
+    assert "## Personal circumstances" in text  # the draft's fixed headings are all still there
+
+
+def test_a_practitioners_export_has_no_carer_summary(start):
+    text = render(start().record(), "md")
+    assert "What you told us" not in text
+
+
+def test_summary_escapes_what_was_typed(start):
+    conversation = start("carer", audience="carer")
+    conversation.send("no")
+    conversation.send("<script>alert(1)</script> **bold** # not a heading")
+    html = render(conversation.record(), "html")
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    md = render_summary(conversation.record(), "md")
+    assert "\\*\\*bold\\*\\*" in md and "\\# not a heading" in md
+
+
+# -- codes for browsers ----------------------------------------------------------------------------
+
+
+def test_codes_are_long_random_and_forgiving_to_type():
+    codes = {carer.new_code() for _ in range(200)}
+    assert len(codes) == 200
+    code = codes.pop()
+    assert carer.is_code(code) and len(code) == 14
+    assert carer.normalise_code(f"  {code.upper().replace('-', ' ')} ") == code
+    assert carer.normalise_code("20260302-abc123") is None
+    assert carer.normalise_code("") is None
+
+
+def test_a_code_finds_only_a_carers_conversation(store, clock):
+    code = carer.new_code()
+    library.start(store, "carer", "carer", clock=clock, conversation_id=code)
+    other = carer.new_code()
+    library.start(store, "what-matters", "practitioner", clock=clock, conversation_id=other)
+    assert carer.find_by_code(store, code.upper()).id == code
+    assert carer.find_by_code(store, other) is None
+    assert carer.find_by_code(store, carer.new_code()) is None
+
+
+def test_browser_conversations_are_never_offered_back_in_a_terminal(store, clock):
+    web = library.start(store, "carer", "carer", clock=clock, conversation_id=carer.new_code())
+    web.send("no")
+    here = library.start(store, "carer", "carer", clock=clock, conversation_id="20260302-aaaaaa")
+    here.send("no")
+    empty = library.start(store, "carer", "carer", clock=clock, conversation_id="20260302-bbbbbb")
+    assert [info.id for info in carer.unfinished(store)] == [here.id]
+    assert empty.id not in [info.id for info in carer.unfinished(store)]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from rich.text import Text
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, Static
@@ -112,7 +113,7 @@ class HomeScreen(Screen):
         for info in self.saved:
             row = row_for(info)
             if not wanted or any(wanted in cell.casefold() for cell in row):
-                table.add_row(*[Content(cell) for cell in row], key=info.id)
+                table.add_row(*[Text(cell, no_wrap=True) for cell in row], key=info.id)
 
     @property
     def shown_ids(self) -> list[str]:

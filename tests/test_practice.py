@@ -483,3 +483,18 @@ def test_convo_practice_in_plain_text_ends_when_input_runs_out(tmp_path):
     assert "Toby Williams: Out" in result.stdout or "Toby Williams: Not out" in result.stdout
     assert "# Practice feedback: Toby and the lifeboat station" in result.stdout
     assert "[open question]" in result.stdout
+
+
+def test_practice_line_mode_runs_without_loading_textual(tmp_path):
+    script = (
+        "import io, sys\n"
+        "from convo.practice import plain\n"
+        "from convo.practice.scenario import get_scenario\n"
+        "from convo.practice.session import PracticeSession\n"
+        "session = PracticeSession.start(get_scenario('helen-heron'))\n"
+        "plain.run(session, io.StringIO('What matters to you?\\n/end\\n'), io.StringIO(), io.StringIO())\n"
+        "loaded = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
+        "sys.exit(1 if loaded else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,143 @@
+"""Practice mode in the app: pick a scenario, talk with the simulated person, see the coaching and the feedback.
+
+A thin face over `PracticeSession`, like line mode: text in, outputs shown. Everything typed or said is
+shown through Content objects, never parsed as markup. Sessions are saved in the practice database
+beside the app's own; if that cannot be opened, the practice is kept in memory and the screen says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from convo.practice import outputs as out
+from convo.practice.feedback import render_feedback
+from convo.practice.plain import CODE_LABELS, practice_db, write_private
+from convo.practice.scenario import LoadedScenario, shipped
+from convo.practice.session import PracticeSession
+from convo.render import visible
+from convo.store import Store, StoreError
+from convo.tui.transcript import LogLine
+from convo.tui.widgets.chat_log import ChatLog
+
+EXPORT_FORMATS = {".md": "md", ".html": "html", ".json": "json"}
+
+
+class PracticeScreen(Screen):
+    CSS_PATH = "practice.tcss"
+    AUTO_FOCUS = "#scenarios"
+    BINDINGS = [
+        Binding("escape", "leave", "Back", tooltip="Back to the start; a practice in progress is saved"),
+    ]
+
+    def __init__(self, store: Store | None = None, scenarios: list[LoadedScenario] | None = None, **options):
+        super().__init__()
+        self.main_store = store
+        self.scenarios = scenarios if scenarios is not None else shipped()
+        self.options = options  # e.g. a coder or a clock, for tests
+        self.session: PracticeSession | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Practice: rehearse a what-matters conversation with a simulated person", id="practice-title")
+        yield OptionList(*[Option(Content.assemble((s.scenario.title, "bold"), " — ", s.scenario.summary), id=s.scenario.id)
+                           for s in self.scenarios], id="scenarios")
+        yield ChatLog(id="practice-log")
+        yield Static("", id="explored")
+        yield Input(placeholder="What would you say?", id="practice-input", disabled=True)
+        yield Footer()
+
+    # -- starting -------------------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        loaded = next(s for s in self.scenarios if s.scenario.id == event.option.id)
+        self.start(loaded)
+
+    def start(self, loaded: LoadedScenario) -> None:
+        store = None
+        if self.main_store is not None:
+            try:
+                store = Store(practice_db(self.main_store.path))
+            except StoreError as error:
+                self.notify(f"This practice will not be saved: {error}", severity="warning")
+        self.session = PracticeSession.start(loaded, store, **self.options)
+        self.query_one("#scenarios", OptionList).display = False
+        field = self.query_one("#practice-input", Input)
+        field.disabled = False
+        field.focus()
+        self.show(self.session.opening())
+
+    # -- talking --------------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.session is None:
+            return
+        text, event.input.value = event.value, ""
+        if self.session.ended:
+            self.export(text.strip())
+            return
+        if text.strip() and not (text.startswith("/") and not text.startswith("//")):
+            self.log_lines([LogLine("you", visible(text), "You:")])
+        self.show(self.session.send(text))
+
+    def log_lines(self, lines: list[LogLine]) -> None:
+        self.query_one("#practice-log", ChatLog).add(lines)
+
+    def show(self, outputs: list[out.Output]) -> None:
+        assert self.session is not None
+        lines: list[LogLine] = []
+        for output in outputs:
+            if isinstance(output, out.Reply):
+                lines.append(LogLine("reply", visible(output.text), f"{visible(output.name)}:"))
+            elif isinstance(output, out.Coach):
+                lines.append(LogLine("coach", visible(output.tip), f"[{CODE_LABELS.get(output.code, output.code)}]"))
+                lines += [LogLine("coach", visible(note), "·") for note in output.notes]
+            elif isinstance(output, out.Alert):
+                lines.append(LogLine("alert", visible(output.text), "!!!"))
+            elif isinstance(output, out.Info):
+                lines.append(LogLine("info", visible(output.text)))
+            elif isinstance(output, out.Error):
+                lines.append(LogLine("error", visible(output.text), "!"))
+            elif isinstance(output, out.Prompt):
+                self.query_one("#practice-input", Input).placeholder = output.text
+                if output.phase != "talk":
+                    lines.append(LogLine("prompt", visible(output.text)))
+            elif isinstance(output, out.Feedback):
+                self.log_lines(lines)
+                lines = []
+                log = self.query_one("#practice-log", ChatLog)
+                log.mount(Markdown(render_feedback(self.session.feedback(), "md"), id="feedback"))
+                log.call_after_refresh(log.scroll_end, animate=False, immediate=True)
+            elif isinstance(output, out.Done):
+                self.query_one("#practice-input", Input).placeholder = (
+                    "To keep this feedback, type a file name ending .md, .html or .json and press Enter")
+        self.log_lines(lines)
+        self.query_one("#explored", Static).update(Content(visible(self.session.explored_text())))
+
+    # -- after the end --------------------------------------------------------------------------
+
+    def export(self, name: str) -> None:
+        assert self.session is not None
+        if not name:
+            return
+        path = Path(name).expanduser()
+        fmt = EXPORT_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            self.notify("End the file name with .md, .html or .json.", severity="warning")
+            return
+        try:
+            write_private(path, render_feedback(self.session.feedback(), fmt))
+        except OSError as error:
+            self.notify(f"Could not write {path}: {error.strerror}", severity="error")
+            return
+        self.notify(f"Wrote {path}")
+
+    def action_leave(self) -> None:
+        self.dismiss()

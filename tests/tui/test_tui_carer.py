@@ -1,0 +1,100 @@
+"""The carer's self-assessment in the app: the whole flow by keyboard, carrying on after closing,
+and the browser start screen, where only a code brings a conversation back."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Input, Static
+from transcript import rows
+
+import test_carer_flow as flows
+from convo import carer, library
+from convo.store import Store
+from convo.tui.app import ConvoApp
+from convo.tui.carer_app import CarerWebApp
+from convo.tui.screens.carer_start import CarerStartScreen
+from convo.tui.screens.conversation import ConversationScreen
+from convo.tui.widgets.draft_pane import DraftPane
+
+from .conftest import SIZE, frozen_clock, say
+
+LINES = [row["say"] for row in rows(flows.SIAN)]
+
+
+async def test_a_carer_completes_the_self_assessment_and_sees_what_they_told_us(db):
+    store = Store(db)
+    conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-1")
+    app = ConvoApp(store, conversation, clock=frozen_clock, blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        for line in LINES:
+            await say(pilot, line)
+        assert conversation.ended
+        assert app.screen.query_one(DraftPane).display  # shown at the end
+        draft = app.screen.draft_text()
+        assert draft.startswith("What you told us")
+        assert "“Singing with the choir on Thursdays”" in draft
+    assert [o.text for o in conversation.record().outcomes] == ["Singing with the choir on Thursdays",
+                                                                 "A whole night's sleep"]
+
+
+async def test_closing_the_app_and_opening_it_again_asks_the_same_next_question(db):
+    store = Store(db)
+    conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-2")
+    app = ConvoApp(store, conversation, clock=frozen_clock, blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for line in LINES[:7]:
+            await say(pilot, line)
+        expected = conversation.prompt().text
+    resumed = library.resume(Store(db), "carer-2", clock=frozen_clock)
+    assert resumed.prompt().text == expected
+    assert [o.text for o in resumed.record().outcomes] == ["Singing with the choir on Thursdays",
+                                                            "A whole night's sleep"]
+
+
+async def test_the_browser_start_screen_lists_nobody_and_starts_with_the_code_it_showed(db):
+    store = Store(db)
+    other = library.start(store, "carer", "carer", conversation_id=carer.new_code())
+    other.send("no")
+    other.send("Someone else's private words")
+    app = CarerWebApp(store, clock=frozen_clock, blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CarerStartScreen)
+        assert not app.query("DataTable")
+        code = screen.code
+        assert code in str(screen.query_one("#code", Static).render())
+        screen.query_one("#start", Button).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        mine = app.screen.conversation
+        assert mine.id == code and mine.flow.id == "carer"
+        await say(pilot, "no")
+        await say(pilot, "My grandad")
+        assert "Someone else's" not in app.screen.draft_text()
+
+
+async def test_a_code_typed_on_the_start_screen_carries_on_and_a_wrong_one_is_refused(db):
+    store = Store(db)
+    code = carer.new_code()
+    mine = library.start(store, "carer", "carer", conversation_id=code)
+    mine.send("no")
+    mine.send("My sister, who has MS")
+    app = CarerWebApp(store, clock=frozen_clock, blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#resume-code", Input)
+        box.focus()
+        box.value = carer.new_code()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CarerStartScreen)
+        assert "does not match" in str(app.screen.query_one("#resume-problem", Static).render())
+        box.value = code.upper().replace("-", " ")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.screen.conversation.id == code
+        assert app.screen.conversation.prompt().text.startswith("Anyone else you look after")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from convo.engine.conversation import Conversation
-from convo.engine.machine import FlowMachine
-from convo.flow.loader import Flow, load
 from convo.paths import flows_dir
 from convo.store import Store, StoreError
+
+if TYPE_CHECKING:  # the engine is imported when a flow is first used, so listing flows stays cheap
+    from convo.engine.conversation import Conversation
+    from convo.engine.machine import FlowMachine
+    from convo.flow.loader import Flow
 
 DEFAULT_FLOW = "three-conversations"
 
@@ -35,6 +37,9 @@ def flow_path(name: str) -> Path:
 
 @lru_cache(maxsize=16)
 def _compiled(path: str, mtime: float) -> tuple[Flow, FlowMachine]:
+    from convo.engine.machine import FlowMachine
+    from convo.flow.loader import load
+
     flow = load(path)
     return flow, FlowMachine(flow)
 
@@ -50,6 +55,8 @@ def get(name: str) -> tuple[Flow, FlowMachine]:
 
 def start(store: Store, flow_name: str, audience: str, **options: Any) -> Conversation:
     """Start a conversation on a shipped flow (or a flow file); options go to Conversation.start."""
+    from convo.engine.conversation import Conversation
+
     flow, machine = get(flow_name)
     return Conversation.start(store, flow, audience, machine=machine, **options)
 
@@ -63,4 +70,6 @@ def resume(store: Store, conversation_id: str, **options: Any) -> Conversation:
         started = store.events(conversation_id)[0]
         name = started.data.get("flow_source", name)
     flow, machine = get(name)
+    from convo.engine.conversation import Conversation
+
     return Conversation.resume(store, conversation_id, flow, machine=machine, **options)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
-from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup, escape
+if TYPE_CHECKING:  # Jinja2 and the record models load on the first render, so `visible` stays cheap to import
+    from jinja2.sandbox import SandboxedEnvironment
+    from markupsafe import Markup
 
-from convo.records import Assessment
+    from convo.records import Assessment
 
 FORMATS = ("md", "html", "txt", "json")
 _TEMPLATES = {"md": "draft.md.j2", "txt": "draft.md.j2", "html": "draft.html.j2"}
@@ -41,6 +42,8 @@ def md_escape(text: str) -> str:
 
 
 def html_text(text: str) -> Markup:
+    from markupsafe import Markup, escape
+
     return Markup("<br>").join(escape(line) for line in visible(text).splitlines() or [""])
 
 
@@ -51,6 +54,9 @@ def txt_text(text: str) -> str:
 @lru_cache(maxsize=2)
 def _environment(fmt: str) -> SandboxedEnvironment:
     from pathlib import Path
+
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"),

@@ -29,9 +29,9 @@ wait_gone() {  # wait (up to 5 s) until the pane no longer shows the text (the a
     done
 }
 
-wait_for() {  # wait (up to 15 s) until the pane shows the text
+wait_for() {  # wait (up to 30 s) until the pane shows the text
     local text="$1"
-    for _ in $(seq 1 150); do
+    for _ in $(seq 1 300); do
         if t capture-pane -p -t "$SESSION" | grep -qF -- "$text"; then return 0; fi
         sleep 0.1
     done
@@ -67,6 +67,7 @@ t send-keys -t "$SESSION" C-q
 wait_gone "Call time"
 ID="$(CONVO_DB="$CONVO_DB" "$CONVO" list | cut -f1 | head -1)"
 t kill-server 2>/dev/null || true
+SOCKET="$WORK/tmux-resume.sock"  # a fresh tmux server, so the old one's shutdown cannot race the new one
 
 launch resume "$ID"
 wait_for "Ann, 82, called about getting out"

@@ -7,18 +7,22 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
 from convo import library
-from convo.engine.conversation import Conversation
 from convo.paths import default_db
 from convo.store import Store
 from convo.tui.commands import ConvoCommands
 from convo.tui.messages import ResumeChosen, StartChosen
-from convo.tui.screens.conversation import ConversationScreen
 from convo.tui.screens.home import HomeScreen, StartChoice, start_choices
 from convo.tui.themes import DEFAULT_THEME, HIGH_CONTRAST
+
+if TYPE_CHECKING:  # the engine and the conversation screen load after the home screen is up
+    from convo.engine.conversation import Conversation
 
 Clock = Callable[[], datetime]
 
@@ -50,19 +54,33 @@ class ConvoApp(App):
         self.push_screen(HomeScreen(self.store, self.choices))  # pushed, so its stylesheet is loaded
         if self.opening is not None:
             self.open(self.opening)
+        else:
+            self.set_timer(0.5, self.warm_up)  # after the first paint, so it does not slow the start
+
+    @work(thread=True, group="warm-up", exclusive=True)
+    def warm_up(self) -> None:
+        """Load the engine and the flows while the home screen waits, so starting a call is instant."""
+        from convo.tui.screens import conversation  # noqa: F401
+
+        for choice in self.choices():
+            if choice.flow:
+                library.get(choice.flow)
 
     def open(self, conversation: Conversation) -> None:
+        from convo.tui.screens.conversation import ConversationScreen
+
         self.push_screen(ConversationScreen(conversation))
 
     @property
     def conversation(self) -> Conversation | None:
-        screen = self.screen
-        return screen.conversation if isinstance(screen, ConversationScreen) else None
+        return getattr(self.screen, "conversation", None)
 
     def on_start_chosen(self, message: StartChosen) -> None:
         if message.mode == "practice":
             self.open_practice()
             return
+        from convo.engine.conversation import Conversation
+
         flow, machine = library.get(message.flow)
         options = {"conversation_id": self.new_id()} if self.new_id else {}
         self.open(Conversation.start(self.store, flow, message.audience, machine=machine, clock=self.clock,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from convo.tui import transcript
-from convo.tui.widgets.chat_log import ChatLine
 
 from .conftest import SIZE, say
 
@@ -29,8 +28,12 @@ async def test_markup_and_escapes_typed_by_a_user_appear_literally_in_the_log(ap
         await pilot.pause()
         for typed, _ in TYPED:
             await say(pilot, typed)
-        rendered = [str(line.render()) for line in app.screen.query(ChatLine) if line.line.kind == "answer"]
-        assert rendered == [f"you › {shown}" for _, shown in TYPED]
+        chat = app.screen.chat
+        assert [line.plain for line in chat.entries if line.kind == "answer"] == [f"you › {s}" for _, s in TYPED]
+        on_screen = chat.rendered
+        for _, shown in TYPED:
+            assert f"you › {shown}" in on_screen  # drawn as typed: no style, link or escape took effect
+        assert "\x1b" not in on_screen
         # The stored answers are exactly what was typed.
         assert [i.text for i in app.screen.conversation.state.items.values()] == [t for t, _ in TYPED]
 
@@ -45,5 +48,6 @@ async def test_a_literal_answer_survives_resume(app_factory):
     again = app_factory(resume=conversation_id)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        answers = [str(line.render()) for line in again.screen.query(ChatLine) if line.line.kind == "answer"]
-        assert answers == ["you › [bold red]x[/] ␇ bell"]
+        chat = again.screen.chat
+        assert [line.plain for line in chat.entries if line.kind == "answer"] == ["you › [bold red]x[/] ␇ bell"]
+        assert "you › [bold red]x[/] ␇ bell" in chat.rendered

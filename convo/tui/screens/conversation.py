@@ -58,6 +58,7 @@ class ConversationScreen(Screen):
         super().__init__()
         self.conversation = conversation
         self.last_prompt: out.Prompt | out.Done | None = None
+        self.keys_shown: tuple[bool, bool, bool] | None = None
 
     # -- building --------------------------------------------------------------------------------
 
@@ -136,7 +137,10 @@ class ConversationScreen(Screen):
             self.query_one("#draft").display = True
         if self.query_one("#draft").display:
             self.query_one(DraftPane).show(self.draft_text())
-        self.refresh_bindings()
+        keys = (bool(conversation.state.pending_alerts()), bool(conversation.state.pending_cues()), conversation.ended)
+        if keys != self.keys_shown:  # the footer is rebuilt only when the keys that matter change
+            self.keys_shown = keys
+            self.refresh_bindings()
 
     def pending_alerts(self) -> list[tuple[int, str, str]]:
         by_seq = {e.seq: e for e in self.conversation.events}

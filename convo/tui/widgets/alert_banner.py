@@ -19,6 +19,8 @@ class AlertBanner(Static):
         self.waiting: list[tuple[int, str, str]] = []  # (answer seq, alert wording, what was said)
 
     def show(self, alerts: list[tuple[int, str, str]], key: str) -> None:
+        if alerts == self.waiting and (bool(alerts) == self.has_class("-waiting")):
+            return
         self.waiting = alerts
         self.set_class(bool(alerts), "-waiting")
         if not alerts:

@@ -54,6 +54,7 @@ class AreaMap(OptionList):
         super().__init__(**kwargs)
         self.parts: list[PartView] = []
         self.outcomes = 0
+        self._shown: list[tuple[str, str]] = []  # (option id, label markup) as now on screen
 
     @property
     def label_width(self) -> int:
@@ -61,26 +62,36 @@ class AreaMap(OptionList):
 
     def show(self, parts: list[PartView], outcomes: int) -> None:
         self.parts, self.outcomes = parts, outcomes
-        highlighted = self.highlighted_option.id if self.highlighted_option else None
         width = self.label_width
-        options: list[Option | None] = []
+        wanted: list[tuple[str, Content, bool]] = []
         current = None
         for part in parts:
-            if options:
-                options.append(None)
-            options.append(Option(part_label(part, width), id=f"part:{part.id}", disabled=True))
+            wanted.append((f"part:{part.id}", part_label(part, width), True))
             for area in part.areas:
-                options.append(Option(area_label(area, outcomes, width), id=f"area:{area.stage}"))
+                wanted.append((f"area:{area.stage}", area_label(area, outcomes, width), False))
                 if area.current:
                     current = f"area:{area.stage}"
-        self.clear_options()
-        self.add_options(options)
-        target = highlighted if self.has_focus and highlighted is not None else current
-        if target is not None:
-            self.highlighted = self.get_option_index(target)
+        shown = [(option_id, label.markup) for option_id, label, _ in wanted]
+        if [option_id for option_id, _ in shown] == [option_id for option_id, _ in self._shown]:
+            # The same areas: change only the labels that changed, so a turn costs little.
+            for (option_id, markup), (_, label, _) in zip(self._shown, wanted):
+                if label.markup != markup:
+                    self.replace_option_prompt(option_id, label)
+        else:
+            options: list[Option | None] = []
+            for option_id, label, heading in wanted:
+                if heading and options:
+                    options.append(None)
+                options.append(Option(label, id=option_id, disabled=heading))
+            self.clear_options()
+            self.add_options(options)
+        self._shown = shown
+        if current is not None and not self.has_focus:
+            self.highlighted = self.get_option_index(current)
 
     def on_resize(self, event: Resize) -> None:
         if self.parts:
+            self._shown = []
             self.show(self.parts, self.outcomes)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

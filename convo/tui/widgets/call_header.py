@@ -20,13 +20,14 @@ class CallHeader(Horizontal):
     DEFAULT_CSS = """
     CallHeader { height: 1; dock: top; }
     CallHeader > #where { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
-    CallHeader > #time { width: auto; margin-left: 2; }
+    CallHeader > #time { width: 20; margin-left: 2; text-align: right; }
     """
 
     def __init__(self, clock: Callable[[], datetime], **kwargs):
         super().__init__(**kwargs)
         self.clock = clock
         self.since: datetime | None = None
+        self.where = self.shown = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="where", markup=False)
@@ -36,9 +37,14 @@ class CallHeader(Horizontal):
         self.set_interval(1, self.tick)
 
     def show(self, where: str, since: datetime | None) -> None:
-        self.query_one("#where", Static).update(where)
+        if where != self.where:
+            self.where = where
+            self.query_one("#where", Static).update(where, layout=False)
         self.since = since
         self.tick()
 
     def tick(self) -> None:
-        self.query_one("#time", Static).update(f"Call time {elapsed(self.since, self.clock())}")
+        shown = f"Call time {elapsed(self.since, self.clock())}"
+        if shown != self.shown:
+            self.shown = shown
+            self.query_one("#time", Static).update(shown, layout=False)

@@ -1,41 +1,95 @@
-"""The chat log: the assistant's questions, what was typed, what was recorded, cues and alerts, in order."""
+"""The chat log: the assistant's questions, what was typed, what was recorded, cues and alerts, in order.
+
+A RichLog, so adding a turn costs the same however long the call has been (no widget per line to lay
+out). Each line is a rich `Text` built from plain strings, so nothing typed is ever read as markup;
+the look of each kind of line comes from component classes in the stylesheet.
+"""
 
 from __future__ import annotations
 
-from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.widgets import Static
+from rich.padding import Padding
+from rich.text import Text
+from textual.events import Resize
+from textual.widgets import RichLog
 
-from convo.tui.transcript import LogLine
+from convo.tui.transcript import ALERT, DONE, PROMPT, STAGE, LogLine
 
-
-class ChatLine(Static):
-    """One line of the log. Its text is a Content object, so nothing typed is read as markup."""
-
-    def __init__(self, line: LogLine):
-        label = (line.label, "bold") if line.label else ""
-        super().__init__(Content.assemble(label, " " if line.label else "", line.text), classes=f"line {line.kind}")
-        self.line = line
+INDENT = {"answer": 2, "command": 2, "moved-on": 2, "you": 2, "captured": 4, "info": 4, "cue": 4, "coach": 4,
+          "error": 4}
+SPACED = {PROMPT, STAGE, DONE, ALERT, "reply"}  # a blank line before these starts a new turn
 
 
-class ChatLog(VerticalScroll, can_focus=True):
+class ChatLog(RichLog):
+    # One class per kind of line (practice mode adds "you", "reply" and "coach"); unknown kinds draw plain.
+    COMPONENT_CLASSES = {f"chat-log--{kind}" for kind in
+                         ("prompt", "stage", "answer", "command", "moved-on", "captured", "cue", "alert",
+                          "info", "error", "done", "label", "you", "reply", "coach")}
     DEFAULT_CSS = """
-    ChatLog { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
-    ChatLog > ChatLine { width: 1fr; height: auto; }
+    ChatLog { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; background: $surface; }
+    /* Each kind also has a word or symbol, so colour is never the only sign. */
+    ChatLog > .chat-log--label { text-style: bold; }
+    ChatLog > .chat-log--prompt, ChatLog > .chat-log--reply { text-style: bold; }
+    ChatLog > .chat-log--stage { text-style: bold; color: $text-muted; }
+    ChatLog > .chat-log--answer, ChatLog > .chat-log--command, ChatLog > .chat-log--you {
+        color: $text; background: $boost;
+    }
+    ChatLog > .chat-log--moved-on { color: $text-muted; text-style: italic; }
+    ChatLog > .chat-log--captured, ChatLog > .chat-log--info { color: $text-muted; }
+    ChatLog > .chat-log--cue, ChatLog > .chat-log--coach { color: $text-secondary; text-style: italic; }
+    ChatLog > .chat-log--alert { background: $error 40%; text-style: bold; }
+    ChatLog > .chat-log--error { color: $text-warning; }
+    ChatLog > .chat-log--done { text-style: bold; }
     """
 
     def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(wrap=True, markup=False, highlight=False, min_width=20, **kwargs)
         self.entries: list[LogLine] = []
+        self._drawn_width = 0
+
+    def on_mount(self) -> None:
+        if self.entries:
+            self.call_after_refresh(self.redraw)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.call_after_refresh(self.redraw))
 
     def add(self, lines: list[LogLine]) -> None:
-        if not lines:
-            return
         self.entries.extend(lines)
-        self.mount_all([ChatLine(line) for line in lines])
-        self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+        for line in lines:
+            self._draw(line)
+
+    def _draw(self, line: LogLine) -> None:
+        if not self.is_mounted:
+            return
+        if line.kind in SPACED and self.lines:
+            self.write(Text(""), expand=True, shrink=True)
+        name = f"chat-log--{line.kind}"
+        text = Text(style=self.get_component_rich_style(name, partial=True) if name in self.COMPONENT_CLASSES else "")
+        if line.label:
+            text.append(line.label, self.get_component_rich_style("chat-log--label", partial=True))
+            text.append(" ")
+        text.append(line.text)
+        indent = INDENT.get(line.kind, 0)
+        self.write(Padding(text, (0, 0, 0, indent), expand=False) if indent else text, expand=True, shrink=True)
+
+    def redraw(self) -> None:
+        """Lay the whole log out again (after a resize or a change of theme)."""
+        self.clear()
+        self._drawn_width = self.scrollable_content_region.width
+        for line in self.entries:
+            self._draw(line)
+
+    def on_resize(self, event: Resize) -> None:
+        super().on_resize(event)
+        width = self.scrollable_content_region.width
+        if width and width != self._drawn_width and self.entries:
+            self.redraw()
+        self._drawn_width = width
 
     @property
     def text(self) -> str:
-        """The log as plain text, one line each (for tests and the screen reader-minded)."""
+        """The log as plain text, one entry a line (for tests and anyone reading it aloud)."""
         return "\n".join(line.plain for line in self.entries)
+
+    @property
+    def rendered(self) -> str:
+        """What is on the log's canvas, as text: the lines as drawn, after wrapping."""
+        return "\n".join(strip.text.rstrip() for strip in self.lines)

@@ -1,0 +1,203 @@
+"""Benchmark the terminal app (prints numbers; asserts nothing).
+
+  /work/venv/bin/python scripts/bench_tui.py [--runs 7] [--turns 60]
+
+1. Cold start: spawn the process on a pseudo-terminal (100×30) and time until the first screen's text
+   appears in its output: `convo` (home screen), `convo resume ID` (the conversation's prompt) and a
+   minimal Textual app showing one Input. Peak RSS (VmHWM) of each process is read at that moment.
+2. Turn latency, in process with Textual's Pilot (headless driver, 100×34): time from pressing Enter
+   with an answer in the box until the screen refresh that paints the new prompt has run (a
+   call_after_refresh mark set when the log lines are added). Also shown: Pilot's whole press+pause
+   round trip (which adds Pilot's own waiting) and the engine's share (Conversation.send).
+Targets: start within 1.3× the minimal app; under 50 ms per turn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import pty
+import re
+import resource
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import textwrap
+import time
+from pathlib import Path
+
+ANSI = re.compile(r"\x1b(\[[0-9;?<>=$ ]*[A-Za-z~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|[=>78DEHMc])")
+MINIMAL_APP = textwrap.dedent("""
+    from textual.app import App
+    from textual.widgets import Input
+
+    class Minimal(App):
+        def compose(self):
+            yield Input(placeholder="minimal app ready")
+
+    Minimal().run()
+""")
+
+
+def _spawn_until(argv: list[str], marker: str, env: dict[str, str], timeout: float = 20.0) -> tuple[float, int]:
+    """Seconds from spawn until `marker` is on screen, and the process's peak RSS in KiB."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+                               start_new_session=True)
+    os.close(slave)
+    seen, elapsed, peak = "", float("nan"), 0
+    try:
+        while time.perf_counter() - started < timeout:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                seen += ANSI.sub("", chunk.decode("utf-8", "replace"))
+                if marker in seen:
+                    elapsed = time.perf_counter() - started
+                    peak = _peak_rss(process.pid)
+                    break
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        os.close(master)
+    return elapsed, peak
+
+
+def _peak_rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _summary(times: list[float]) -> str:
+    ms = sorted(t * 1000 for t in times)
+    p90 = ms[min(len(ms) - 1, int(round(0.9 * (len(ms) - 1))))]
+    return f"median {statistics.median(ms):7.1f} ms   p90 {p90:7.1f} ms   (n={len(ms)})"
+
+
+def cold_start(runs: int, work: Path) -> None:
+    python = sys.executable
+    convo = str(Path(python).parent / "convo")
+    env = {**os.environ, "TERM": "xterm-256color", "CONVO_DB": str(work / "bench.db"), "COLUMNS": "100",
+           "LINES": "30"}
+    env.pop("TEXTUAL", None)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from convo import library
+    from convo.store import Store
+
+    store = Store(work / "bench.db")
+    conversation = library.start(store, "three-conversations", "practitioner")
+    for line in ["Ann, about getting out", "", "She loves her garden", "", "Lives alone", "", "To sing"]:
+        conversation.send(line)
+    store.close()
+    minimal = work / "minimal_app.py"
+    minimal.write_text(MINIMAL_APP)
+    cases = [
+        ("minimal Textual app (one Input)", [python, str(minimal)], "minimal app ready"),
+        ("convo (home screen)", [convo], "Start a new conversation"),
+        ("convo resume ID (prompt shown)", [convo, "resume", conversation.id], "Anything else that matters"),
+    ]
+    results: dict[str, tuple[list[float], list[int]]] = {}
+    for _ in range(runs):
+        for name, argv, marker in cases:
+            elapsed, peak = _spawn_until(argv, marker, env)
+            times, peaks = results.setdefault(name, ([], []))
+            times.append(elapsed)
+            peaks.append(peak)
+    base = statistics.median(results[cases[0][0]][0])
+    print("Cold start: process spawn to first screen text on a pty (100×30)")
+    for name, _, _ in cases:
+        times, peaks = results[name]
+        ratio = statistics.median(times) / base
+        print(f"  {name:34s} {_summary(times)}   {ratio:4.2f}× minimal   peak RSS {max(peaks) / 1024:6.1f} MiB")
+
+
+async def turns(count: int, work: Path) -> None:
+    from textual.widgets import Input
+
+    from convo.tui.app import make_app
+
+    script = ["Ann, about getting out", "", "She loves her garden", "", "Lives alone", "",
+              "To sing in the choir again", "To keep her cat", "", "change", "She knows all the hymns", "",
+              "Her daughter Mair drives her", "", "The chapel on Tuesdays", "", "The stairs", "",
+              "She could get lonely", "", "yes"]
+    lines = (script + [f"Another thing she can do, number {n}" for n in range(count)])[:count]
+    app = make_app(work / "turns.db", blink=False)
+    pressed: list[float] = []
+    engine: list[float] = []
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        original = screen.conversation.send
+
+        def timed_send(line: str):
+            t0 = time.perf_counter()
+            try:
+                return original(line)
+            finally:
+                engine.append(time.perf_counter() - t0)
+
+        screen.conversation.send = timed_send
+        chat = screen.chat
+        add = chat.add
+        painted: list[float] = []
+
+        def add_and_mark(entries):
+            add(entries)
+            chat.call_after_refresh(lambda: painted.append(time.perf_counter()))
+
+        chat.add = add_and_mark
+        box = screen.query_one("#line", Input)
+        rendered: list[float] = []
+        for line in lines:
+            box.focus()
+            box.value = line
+            painted.clear()
+            t0 = time.perf_counter()
+            await pilot.press("enter")
+            await pilot.pause()
+            pressed.append(time.perf_counter() - t0)
+            if painted:
+                rendered.append(painted[0] - t0)
+        entries = len(screen.chat.entries)
+    print(f"Turn latency, Pilot in process (headless, 100×34), {len(lines)} turns, {entries} log lines at the end")
+    print(f"  Enter to next prompt painted        {_summary(rendered)}")
+    print(f"  Pilot press+pause round trip        {_summary(pressed)}")
+    print(f"  of which Conversation.send()        {_summary(engine)}")
+    print(f"  peak RSS of this benchmark process  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.1f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="cold starts of each program (default 7)")
+    parser.add_argument("--turns", type=int, default=60, help="answers sent in the turn benchmark (default 60)")
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        cold_start(args.runs, work)
+        asyncio.run(turns(args.turns, work))
+
+
+if __name__ == "__main__":
+    main()

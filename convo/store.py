@@ -114,9 +114,8 @@ class Store:
         if existed and self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a convo database")
         header: dict[str, str] = {}
-        if not existed or self.path.stat().st_size == 0:
-            if encrypt:
-                header = self._new_key(passphrase)
+        if not existed and encrypt:
+            header = self._new_key(passphrase)  # before the file exists, so a refused passphrase leaves nothing
         if not existed:
             private_dir(self.path.parent)
             try:
@@ -126,7 +125,10 @@ class Store:
         db = None
         try:
             db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None, check_same_thread=False)
-            self._check(db, not existed or self.path.stat().st_size == 0, header, passphrase, encrypt)
+            blank = _blank(db)
+            if blank and encrypt and not header:
+                header = self._new_key(passphrase)
+            self._check(db, blank, header, passphrase, encrypt)
         except sqlite3.DatabaseError as error:
             if db is not None:
                 db.close()
@@ -342,10 +344,10 @@ def encrypt_store(path: str | Path, passphrase: str) -> int:
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"there is no store at {path}")
-    old = Store(path)
-    if old.encrypted:
-        old.close()
+    def already() -> str:
         raise StoreError(f"{path} is already encrypted; nothing was changed")
+
+    old = Store(path, passphrase=already)
     fresh = path.with_name(f"{path.name}.encrypting-{secrets.token_hex(4)}")
     db = old._db
     scrub = None
@@ -457,6 +459,12 @@ def _explain(error: sqlite3.DatabaseError, path: Path) -> str:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat()
+
+
+def _blank(db: sqlite3.Connection) -> bool:
+    """Empty, or left with no tables by a crash while it was being created: safe to set up afresh."""
+    return (db.execute("PRAGMA application_id").fetchone()[0] == 0
+            and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0)
 
 
 def _quote(text: str) -> str:

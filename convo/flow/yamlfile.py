@@ -30,7 +30,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        # One problem, one line: parser messages can quote multi-line values.
+        message = " ".join(part.strip() for part in self.message.splitlines() if part.strip())
+        return f"{self.file}:{self.line}:{self.col}: {message}"
 
 
 class YamlProblems(Exception):

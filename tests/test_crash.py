@@ -1,0 +1,22 @@
+"""A small run of the crash test: convo is killed at random moments and loses nothing it acknowledged."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "crash_test.py"
+
+
+def test_killing_convo_at_random_moments_loses_no_acknowledged_answer():
+    result = subprocess.run([sys.executable, str(SCRIPT), "--runs", "10", "--seed", "7", "--tui-runs", "2"],
+                            capture_output=True, text=True, timeout=600)
+    figures = dict(re.findall(r"^(runs|kills|answers acknowledged|answers recovered|answers lost): (\d+)$",
+                              result.stdout, re.MULTILINE))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert int(figures["runs"]) >= 10 and int(figures["kills"]) >= 10
+    assert int(figures["answers acknowledged"]) > 0
+    assert figures["answers lost"] == "0"
+    assert figures["answers recovered"] == figures["answers acknowledged"]

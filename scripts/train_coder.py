@@ -23,6 +23,8 @@ DEFAULT_DATA = REPO.parent / "shared" / "data" / "annomi" / "train.csv"
 SEED = 0
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 MIN_DOCUMENTS = 2
+# Laplace smoothing of the feature counts behind the NB log-count ratios.
+NB_ALPHA = 1.0
 # Weights below this change no decision worth keeping and would only bloat the shipped file.
 PRUNE_BELOW = 0.01
 
@@ -91,19 +93,60 @@ def load_examples(path: Path) -> list[Example]:
 
 
 def _head_data(examples, head):
-    """Rows and labels a head learns from: subtype heads use secondary annotations too."""
+    """Rows and labels a head learns from: subtype heads use secondary annotations too; the joint head learns the seven codes."""
     if head == "behaviour":
         return [(e, e.behaviour) for e in examples]
+    if head == "joint":
+        return [(e, e.code) for e in examples]
     return [(e, dict(e.subtypes)[head]) for e in examples if head in dict(e.subtypes)]
 
 
-def _fit_head(rows, matrix_of, c):
-    from sklearn.linear_model import LogisticRegression
+class _Head:
+    """A linear head over NB-scaled features (Wang & Manning 2012, "NBSVM"), with logistic loss.
 
-    labels = [label for _, label in rows]
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=SEED)
-    model.fit(matrix_of([e for e, _ in rows]), labels)
-    return model
+    Each feature is multiplied by its log-count ratio, the log of how much likelier a class's turns
+    are to contain it than the other turns'. A binary head has one ratio per feature; a head with
+    more classes trains one balanced one-vs-rest model per class, each over its own ratios, and
+    scores the classes by a softmax over those models. The ratio folds into the weight, so the
+    shipped head is still a plain linear model: `weights[k]` and `bias[k]` for class k.
+    """
+
+    def __init__(self, c: float):
+        self.c = c
+
+    def fit(self, matrix, labels):
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        labels = np.asarray(labels)
+        self.classes = sorted(set(labels.tolist()))
+        present = (matrix != 0).astype(np.float64)
+        columns = [self.classes[1]] if len(self.classes) == 2 else self.classes
+        weights, bias = [], []
+        for label in columns:
+            positive = labels == label
+            ratio = np.log(
+                _normalised(np.asarray(present[positive].sum(0)).ravel() + NB_ALPHA)
+                / _normalised(np.asarray(present[~positive].sum(0)).ravel() + NB_ALPHA)
+            )
+            model = LogisticRegression(C=self.c, class_weight="balanced", max_iter=5000, random_state=SEED)
+            model.fit(matrix.multiply(ratio).tocsr(), positive.astype(int))
+            weights.append(model.coef_[0] * ratio)
+            bias.append(float(model.intercept_[0]))
+        if len(self.classes) == 2:
+            # A binary logistic regression is a softmax whose first class scores zero.
+            weights.insert(0, np.zeros(matrix.shape[1]))
+            bias.insert(0, 0.0)
+        self.weights, self.bias = np.array(weights), np.array(bias)
+        return self
+
+    def predict(self, matrix):
+        totals = matrix @ self.weights.T + self.bias
+        return [self.classes[k] for k in totals.argmax(1)]
+
+
+def _normalised(counts):
+    return counts / counts.sum()
 
 
 def _choose_c(rows, matrix_of) -> float:
@@ -116,8 +159,8 @@ def _choose_c(rows, matrix_of) -> float:
     for c in C_GRID:
         gold, predicted = [], []
         for train, test in GroupKFold(n_splits=3).split(rows, labels, groups):
-            model = _fit_head([rows[i] for i in train], matrix_of, c)
-            predicted += list(model.predict(matrix_of([rows[i][0] for i in test])))
+            head = _Head(c).fit(matrix_of([rows[i][0] for i in train]), [labels[i] for i in train])
+            predicted += head.predict(matrix_of([rows[i][0] for i in test]))
             gold += [labels[i] for i in test]
         score = f1_score(gold, predicted, average="macro")
         if best is None or score > best[0] + 1e-9:
@@ -140,33 +183,24 @@ def fit(examples: list[Example], c: float | None = None, verbose: bool = False) 
         return vectoriser.transform([found[id(e)] for e in chosen])
 
     heads = {}
-    for head in ("behaviour", *SUBTYPE_HEADS):
+    for head in ("behaviour", *SUBTYPE_HEADS, "joint"):
         rows = _head_data(examples, head)
         head_c = c if c is not None else _choose_c(rows, matrix_of)
-        model = _fit_head(rows, matrix_of, head_c)
-        classes = [str(label) for label in model.classes_]
-        coef = model.coef_
-        intercept = model.intercept_
-        if len(classes) == 2:
-            # A binary logistic regression is a softmax whose first class scores zero.
-            coef = [[0.0] * coef.shape[1], list(coef[0])]
-            intercept = [0.0, float(intercept[0])]
-        else:
-            coef = [list(row) for row in coef]
+        model = _Head(head_c).fit(matrix_of([e for e, _ in rows]), [label for _, label in rows])
         weights = {}
         for index, name in enumerate(names):
-            row = [round(float(coef[k][index]), 4) for k in range(len(classes))]
+            row = [round(float(w), 4) for w in model.weights[:, index]]
             if max(abs(w) for w in row) >= PRUNE_BELOW:
                 weights[str(name)] = row
         heads[head] = {
-            "classes": classes,
-            "bias": [round(float(b), 4) for b in intercept],
+            "classes": [str(label) for label in model.classes],
+            "bias": [round(float(b), 4) for b in model.bias],
             "C": head_c,
             "weights": weights,
         }
         if verbose:
             print(f"{head}: {len(rows)} examples, C={head_c}, {len(weights)} features kept", file=sys.stderr)
-    return {"format": 1, "heads": heads}
+    return {"format": 2, "heads": heads}
 
 
 def write_model(model: dict, path: Path) -> None:

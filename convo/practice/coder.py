@@ -214,7 +214,12 @@ def features(text: str, previous: str | None = None) -> dict[str, float]:
 
 
 class Coder:
-    """A loaded model: one linear head for the behaviour and one for each behaviour's subtype."""
+    """A loaded model: linear heads for the behaviour, each behaviour's subtype, and all seven codes.
+
+    A code's score is P(behaviour) times P(subtype | behaviour). P(behaviour) is the mean of the
+    behaviour head and the seven-way "joint" head summed over the behaviour's codes; a model
+    without a joint head uses the behaviour head alone.
+    """
 
     def __init__(self, model: Mapping) -> None:
         self._heads = {
@@ -236,7 +241,7 @@ class Coder:
         return {label: e / whole for label, e in zip(classes, exps)}
 
     def scores(self, text: str, previous: str | None = None) -> dict[str, float]:
-        """The probability of each code, as the behaviour head times its subtype head."""
+        """The probability of each code, as the behaviour's probability times its subtype head's."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a string, not {type(text).__name__}")
         if previous is not None and not isinstance(previous, str):
@@ -247,7 +252,14 @@ class Coder:
             # overall under grouped CV, but the model alone sees too little advice to learn it.
             return {code: float(code == "advice") for code in CODES}
         result = {}
-        for beh, p_beh in self._probabilities("behaviour", found).items():
+        behaviours = self._probabilities("behaviour", found)
+        if "joint" in self._heads:
+            # Average the behaviour head with the joint seven-way head's share for the behaviour.
+            joint = self._probabilities("joint", found)
+            for beh in behaviours:
+                share = sum(joint[sub] for sub in SUBTYPE_HEADS.get(beh, (beh,)))
+                behaviours[beh] = (behaviours[beh] + share) / 2
+        for beh, p_beh in behaviours.items():
             if beh in SUBTYPE_HEADS:
                 for sub, p_sub in self._probabilities(beh, found).items():
                     result[sub] = p_beh * p_sub

@@ -15,18 +15,27 @@ def flows_dir() -> Path:
     return installed if installed.is_dir() else here.parent / "flows"
 
 
-def data_dir() -> Path:
+def data_dir_path() -> Path:
     from platformdirs import user_data_dir
 
-    path = Path(user_data_dir(APP_NAME, appauthor=False))
-    private_dir(path)
-    return path
+    return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
-def private_dir(path: Path) -> Path:
-    """Create a directory readable by its owner alone (and tighten one that exists)."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+def data_dir() -> Path:
+    return private_dir(data_dir_path())
+
+
+def private_dir(path: Path, tighten: bool = True) -> Path:
+    """Create a directory readable by its owner alone.
+
+    convo's own folders are tightened if they exist; a folder the user named (the one holding a
+    `--db` file, say /tmp) is only created if missing, never changed.
+    """
+    if not path.exists():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path, 0o700)
+    elif tighten:
+        os.chmod(path, 0o700)
     return path
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from convo.engine.events import Event
-from convo.paths import private_dir
+from convo.paths import data_dir_path, private_dir
 
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x636F6E76  # "conv", so another program's SQLite file is never mistaken for ours
@@ -117,7 +117,7 @@ class Store:
         if not existed and encrypt:
             header = self._new_key(passphrase)  # before the file exists, so a refused passphrase leaves nothing
         if not existed:
-            private_dir(self.path.parent)
+            private_dir(self.path.parent, tighten=self.path.parent.resolve() == data_dir_path().resolve())
             try:
                 os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             except OSError as error:

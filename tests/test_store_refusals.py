@@ -95,3 +95,13 @@ def test_resume_rebuilds_exactly_the_same_state(start, store, clock):
     assert resumed.record() == conversation.record()
     assert resumed.prompt() == conversation.prompt()
     assert resumed.position == conversation.position
+
+
+def test_a_database_in_a_shared_folder_leaves_the_folder_as_it_was(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    os.chmod(shared, 0o1777)
+    with Store(shared / "c.db"):
+        pass
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE((shared / "c.db").stat().st_mode) == 0o600

@@ -198,44 +198,22 @@ def _list(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from convo import library
-    from convo.render import FORMATS, render
+    from convo.export import ExportRefused, export
+    from convo.render import FORMATS
 
     if args.format not in FORMATS:
         raise CliError(f"unknown format {args.format!r}: choose one of {', '.join(FORMATS)}")
-    store = _store(args)
-    if args.output and store.encrypted and not args.plaintext_export:
-        raise CliError("this store is encrypted and -o would write the draft unencrypted;"
-                       " add --plaintext-export if that is what you want")
-    conversation = library.resume(store, args.id)
-    record = conversation.record()
-    if args.redact:
-        from convo.redact import redact
-
-        record = redact(record, conversation.state.names)
-    text = render(record, args.format)
+    conversation = library.resume(_store(args), args.id)
+    try:
+        result = export(conversation, args.format, Path(args.output) if args.output else None,
+                        redact=args.redact, plaintext=args.plaintext_export)
+    except ExportRefused as error:
+        raise CliError(str(error)) from None
     if args.output:
-        _write_private(Path(args.output), text)
         print(f"Wrote {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
-    store.record("exported", args.id, format=args.format, to=str(Path(args.output).resolve()) if args.output else "stdout",
-                 redacted=args.redact, encrypted_store=store.encrypted)
+        sys.stdout.write(result)
     return 0
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write owner-only and whole: a temporary file beside it, then renamed, so a crash leaves no half draft."""
-    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    try:
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8", errors="surrogateescape") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise CliError(f"cannot write {path}: {error.strerror}") from None
 
 
 def _encrypt(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from convo.engine.conversation import REFILE_KINDS, SOURCES, Conversation
 from convo.render import FORMATS, render
 from convo.store import StoreError
 from convo.tui import transcript
-from convo.tui.export import write_draft
+from convo.export import ExportRefused, export
 from convo.tui.messages import AnswerSubmitted, AreaChosen
 from convo.tui.screens.confirm_modal import ConfirmModal
 from convo.tui.screens.export_modal import ExportModal
@@ -230,9 +230,9 @@ class ConversationScreen(Screen):
 
     def export(self, path: Path) -> Path | None:
         try:
-            written = write_draft(self.conversation, path)
-        except (OSError, ValueError) as error:
-            self.notify(f"Could not write {path}: {getattr(error, 'strerror', None) or error}", severity="error")
+            written = Path(export(self.conversation, path.suffix.lstrip("."), path))
+        except ExportRefused as error:
+            self.notify(f"Not exported: {error}", severity="error", timeout=10)
             return None
         self.chat.add([transcript.LogLine(transcript.INFO, f"Draft written to {written}", "·")])
         self.notify(f"Draft written to {written}", title="Exported")

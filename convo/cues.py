@@ -53,7 +53,8 @@ class Lexicon:
         return fill(wording, term=term)
 
 
-def _term_regex(term: str) -> str:
+def term_regex(term: str) -> str:
+    """The regular expression for one lexicon term: whole words, simple inflections, `*` for any ending."""
     words = term.strip().rstrip(".…").split()
     *head, last = words
     if last.endswith("*"):
@@ -75,7 +76,7 @@ def load_lexicon(path: str | Path) -> Lexicon:
         file = LexiconFile.model_validate(document.data)
     except ValidationError as error:
         raise YamlProblems(validation_problems(document, error)) from None
-    parts = [_term_regex(term) for term in file.terms if term.strip()]
+    parts = [term_regex(term) for term in file.terms if term.strip()]
     problems = []
     for index, pattern in enumerate(file.patterns):
         try:

@@ -139,6 +139,12 @@ def test_a_carer_of_18_or_over_goes_straight_to_who_they_look_after(start):
     assert "young-carer" not in conversation.state.visited
 
 
+@pytest.mark.parametrize("age", ["16", "12"])
+def test_a_carer_who_gives_an_age_under_18_is_heard(start, age):
+    conversation = start("carer", audience="carer")
+    assert conversation.send(age)[-1].title == "Being a young carer"
+
+
 @pytest.mark.parametrize("answer", ["", "I'd rather not say"])
 def test_an_age_not_given_is_not_guessed(start, answer):
     conversation = start("carer", audience="carer")

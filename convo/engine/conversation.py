@@ -152,7 +152,7 @@ class Conversation:
             return out.Done(self.id)
         pos, step = self.position, self.step
         if step is None:
-            return out.Prompt(say("finished"), Area.closing, None, END, "", self.record_conversation(), [])
+            return out.Prompt(say("finished", audience=self.audience.value), Area.closing, None, END, "", self.record_conversation(), [])
         if pos.follow_up:
             text = pos.follow_up
         else:
@@ -230,7 +230,9 @@ class Conversation:
             return self._end("/end", "") if not text.strip() else [self._capture(text, "note", "closing", self.state.speaker)]
         outcome_id = self._outcome_id_for(step, pos)
         title = text.strip()[:80] if text.strip() and not self.state.items else None
-        data: dict = {"pos": pos.to_json(), "text": text, "outcome_id": outcome_id, "stage": step.id}
+        # The question as it was put, so a resumed conversation can show its history word for word.
+        data: dict = {"pos": pos.to_json(), "text": text, "outcome_id": outcome_id, "stage": step.id,
+                      "asked": self.prompt().text}
         results: list[out.Output] = []
         fresh: list[cue_finder.Cue] = []
         if text.strip() == "":

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from convo import cues
-from convo.cues import _term_regex  # one word matcher for lexicons and scenarios alike
+from convo.cues import term_regex  # one word matcher for lexicons and scenarios alike
 from convo.practice.coaching import Coaching
 from convo.practice.scenario import Fact, Scenario
 from convo.templating import fill
@@ -47,7 +47,7 @@ class Turn(BaseModel):
 
 
 def _regex(terms: Iterable[str]) -> re.Pattern[str] | None:
-    parts = [_term_regex(term) for term in terms if term.strip().strip("*")]
+    parts = [term_regex(term) for term in terms if term.strip().strip("*")]
     if not parts:
         return None
     return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", re.IGNORECASE)

@@ -81,10 +81,16 @@ def from_events(conversation: Conversation) -> list[LogLine]:
     by_seq = {e.seq: e for e in conversation.events}
     lines: list[LogLine] = []
     stage_shown: tuple[str, int | None] | None = None
+    asked_shown: str | None = None
 
     def heading(event: Event) -> None:
-        nonlocal stage_shown
+        nonlocal stage_shown, asked_shown
         before = event.before
+        asked = event.data.get("asked")
+        if asked and asked != asked_shown and event.type == "answered":
+            asked_shown, stage_shown = asked, before.place if before else None
+            lines.append(LogLine(PROMPT, visible(asked), "convo ›"))
+            return
         if before is None or before.place == stage_shown:
             return
         stage_shown = before.place

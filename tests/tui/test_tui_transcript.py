@@ -17,7 +17,7 @@ def test_history_lists_answers_cues_alerts_skips_and_undos_and_ends_with_the_que
     lines = transcript.from_events(resumed)
     text = [line.plain for line in lines]
 
-    assert text[0] == "convo › Who we're talking with"
+    assert text[0] == "convo › Who are you talking with today, and what made them get in touch now?"  # as it was asked
     assert "you › Ann" in text
     assert "· Left out: Who we're talking with (no time today)" in text
     assert "you › Lives alone" in text

@@ -126,7 +126,9 @@ class ConversationScreen(Screen):
         self.query_one(AlertBanner).show(self.pending_alerts(), "Ctrl+N")
         number = conversation.record_conversation()
         step = conversation.step
-        where = f"{conversation.flow.title} · Conversation {number}"
+        where = conversation.flow.title
+        if conversation.flow.part_of_conversation(number) is not None:
+            where += f" · Conversation {number}"
         if step is not None:
             where += f" · {step.title}"
         if conversation.ended:

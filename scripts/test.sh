@@ -21,7 +21,7 @@ python3 -m venv .venv
 # shellcheck disable=SC1091
 . .venv/bin/activate
 python -m pip install -q --upgrade pip
-python -m pip install -q -e '.[test]'
+python -m pip install -q -e '.[test,serve]'
 
 if [ -f tests/browser/package.json ] && command -v npm >/dev/null 2>&1; then
   (cd tests/browser && npm ci --no-audit --no-fund --silent)

@@ -2,7 +2,7 @@
 headless through Playwright with Debian's chromium (never a downloaded browser), then an axe-core
 check of the exported HTML in the same browser.
 
-CI installs what this needs (see docs/carers.md, "CI needs"); locally it is skipped with the reason.
+CI installs what this needs (scripts/test.sh, as root); locally it is skipped with the reason.
 """
 
 from __future__ import annotations

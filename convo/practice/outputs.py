@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
+# The same plain outputs as a conversation gives, so every face reads them one way.
+from convo.engine.outputs import Done, Error, Info, Output
 
-@dataclass(frozen=True)
-class Output:
-    type: str = field(init=False, default="")
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+__all__ = ["Alert", "Coach", "Done", "Error", "Feedback", "Info", "Output", "Prompt", "Reply"]
 
 
 @dataclass(frozen=True)
@@ -52,24 +49,7 @@ class Prompt(Output):
 
 
 @dataclass(frozen=True)
-class Info(Output):
-    text: str
-    type: str = field(init=False, default="info")
-
-
-@dataclass(frozen=True)
-class Error(Output):
-    text: str
-    type: str = field(init=False, default="error")
-
-
-@dataclass(frozen=True)
 class Feedback(Output):
     feedback: dict[str, Any]
     type: str = field(init=False, default="feedback")
 
-
-@dataclass(frozen=True)
-class Done(Output):
-    id: str
-    type: str = field(init=False, default="done")

@@ -12,9 +12,6 @@ import os
 import sys
 from collections.abc import Callable
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 PASSPHRASE_ENV = "CONVO_PASSPHRASE"
 MIN_PASSPHRASE = 8
@@ -43,6 +40,8 @@ def new_kdf() -> dict:
 def derive(passphrase: str, kdf: dict) -> bytes:
     if kdf.get("name") != "scrypt" or kdf.get("n", 0) < 2**15:
         raise CryptError("the store names a key derivation this convo does not accept")
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # loaded only for encrypted stores
+
     return Scrypt(salt=bytes.fromhex(kdf["salt"]), length=32, n=kdf["n"], r=kdf["r"], p=kdf["p"]).derive(
         passphrase.encode("utf-8")
     )
@@ -52,6 +51,8 @@ class Sealer:
     """AES-256-GCM with a fresh random nonce for every value."""
 
     def __init__(self, key: bytes):
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # loaded only for encrypted stores
+
         self._aead = AESGCM(key)
 
     def seal(self, data: bytes) -> bytes:
@@ -61,6 +62,8 @@ class Sealer:
     def open(self, blob: bytes) -> bytes:
         if blob[:1] != _VERSION or len(blob) < 1 + _NONCE + 16:
             raise CryptError("a stored value is not sealed the way convo seals values")
+        from cryptography.exceptions import InvalidTag
+
         try:
             return self._aead.decrypt(blob[1 : 1 + _NONCE], blob[1 + _NONCE :], None)
         except InvalidTag:

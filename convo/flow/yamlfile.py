@@ -13,10 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -55,6 +51,8 @@ class YamlDocument:
 
     def at(self, loc: tuple[Any, ...]) -> tuple[int, int]:
         """The 1-based line and column of the deepest node `loc` reaches."""
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
         line, col = 0, 0
         node = self.tree
         if isinstance(node, CommentedMap | CommentedSeq):
@@ -133,6 +131,11 @@ def _plain(node: Any) -> Any:
 
 
 def _round_trip(text: str, name: str) -> Any:
+    # Imported here: with the parse cache, most starts never need the parser at all.
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.events import AliasEvent
+
     yaml = YAML(typ="rt", pure=True)
     try:
         depth = 0

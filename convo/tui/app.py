@@ -51,10 +51,10 @@ class ConvoApp(App):
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name if self.high_contrast else DEFAULT_THEME
-        self.push_screen(HomeScreen(self.store, self.choices))  # pushed, so its stylesheet is loaded
         if self.opening is not None:
-            self.open(self.opening)
+            self.open(self.opening)  # straight in: the start screen is built only if asked for
         else:
+            self.push_screen(HomeScreen(self.store, self.choices))  # pushed, so its stylesheet is loaded
             self.set_timer(0.5, self.warm_up)  # after the first paint, so it does not slow the start
 
     @work(thread=True, group="warm-up", exclusive=True)
@@ -70,6 +70,14 @@ class ConvoApp(App):
         from convo.tui.screens.conversation import ConversationScreen
 
         self.push_screen(ConversationScreen(conversation))
+
+    def go_home(self) -> None:
+        """Back to the start screen, building it if the app was opened straight on a conversation."""
+        if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, HomeScreen):
+                self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen(self.store, self.choices))
 
     @property
     def conversation(self) -> Conversation | None:

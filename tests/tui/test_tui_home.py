@@ -78,3 +78,15 @@ async def test_high_contrast_theme_toggles_from_the_palette(app_factory):
         assert app.theme == "convo-high-contrast"
         await palette(pilot, "High contrast")
         assert app.theme != "convo-high-contrast"
+
+
+async def test_an_app_opened_on_a_conversation_builds_the_start_screen_only_when_asked(app_factory, db):
+    _conversations(db, 1)
+    app = app_factory(resume="saved-0")
+    async with app.run_test(size=SIZE) as pilot:
+        from .conftest import palette
+
+        assert not any(isinstance(screen, HomeScreen) for screen in app.screen_stack)
+        await palette(pilot, "Back to the start screen")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#start", OptionList).option_count == 2

@@ -291,6 +291,6 @@ class ConversationScreen(Screen):
             ("Copy the draft to the clipboard", self.action_copy_draft, "as Markdown"),
             ("Show or hide the draft", self.action_toggle_draft, "F9"),
             ("Show or hide the map", self.action_toggle_map, "Ctrl+B"),
-            ("Back to the start screen", self.app.pop_screen, "this conversation stays saved"),
+            ("Back to the start screen", self.app.go_home, "this conversation stays saved"),
         ]
         return commands

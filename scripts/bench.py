@@ -108,6 +108,9 @@ def main() -> None:
         bench_turns(args.turns, Path(folder))
         bench_start(args.starts, Path(folder))
         bench_render(Path(folder))
+    import resource
+
+    print(f"peak RSS of this benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB")
 
 
 if __name__ == "__main__":

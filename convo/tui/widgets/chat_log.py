@@ -62,9 +62,10 @@ class ChatLog(RichLog):
         if line.kind in SPACED and self.lines:
             self.write(Text(""), expand=True, shrink=True)
         name = f"chat-log--{line.kind}"
-        text = Text(style=self.get_component_rich_style(name, partial=True) if name in self.COMPONENT_CLASSES else "")
+        # Full styles: a partial one drops the blending of translucent colours and can paint white on white.
+        text = Text(style=self.get_component_rich_style(name) if name in self.COMPONENT_CLASSES else "")
         if line.label:
-            text.append(line.label, self.get_component_rich_style("chat-log--label", partial=True))
+            text.append(line.label, self.get_component_rich_style("chat-log--label", partial=True))  # bold only
             text.append(" ")
         text.append(line.text)
         indent = INDENT.get(line.kind, 0)

@@ -53,9 +53,9 @@ def app_factory(db):
     return make
 
 
-async def say(pilot, text: str) -> None:
+async def say(pilot, text: str, field: str = "#line") -> None:
     """Type a whole answer into the answer box and press Enter (as a practitioner would)."""
-    line = pilot.app.screen.query_one("#line", Input)
+    line = pilot.app.screen.query_one(field, Input)
     line.focus()
     line.value = text
     await pilot.press("enter")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Markdown, OptionList
+from textual.widgets import Markdown, OptionList
 
 from convo.practice.plain import practice_db
 from convo.store import Store
@@ -10,15 +10,11 @@ from convo.tui.screens.home import start_choices
 from convo.tui.screens.practice import PracticeScreen
 from convo.tui.widgets.chat_log import ChatLog
 
-from .conftest import SIZE
+from .conftest import SIZE, say
 
 
 async def type_line(pilot, text: str) -> None:
-    field = pilot.app.screen.query_one("#practice-input", Input)
-    field.focus()
-    field.value = text
-    await pilot.press("enter")
-    await pilot.pause()
+    await say(pilot, text, field="#practice-input")
 
 
 async def test_practice_from_the_home_screen_to_feedback_and_export(app_factory, db, tmp_path):

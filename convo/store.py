@@ -339,8 +339,6 @@ def encrypt_store(path: str | Path, passphrase: str) -> int:
     encrypted copy has been verified; on any failure the copy is removed and the original stays.
     Returns the number of conversations encrypted.
     """
-    from convo import crypt
-
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"there is no store at {path}")

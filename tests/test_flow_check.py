@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -117,3 +116,23 @@ def test_diagram_is_mermaid_with_every_stage():
     assert text.startswith("flowchart TD")
     assert all(stage in text for stage in flow.order)
     assert "c1-next -- choice c1-next == crisis --> crisis-safe" in text
+
+
+def test_a_conversation_whose_stage_was_removed_from_the_flow_carries_on_at_the_first_unexplored(tmp_path, db_path):
+    from convo import library
+    from convo.store import Store
+
+    path = tmp_path / "tiny.yaml"
+    path.write_text(GOOD.replace("  - id: only", "  - id: only").replace(
+        "      - id: second", "      - id: middle\n        title: Middle\n        area: circumstances\n"
+        "        captures: circumstance\n        prompt:\n          practitioner: \"And?\"\n"
+        "          carer: \"And for you?\"\n      - id: second"))
+    with Store(db_path) as store:
+        conversation = library.start(store, str(path), "practitioner")
+        conversation.send("Fine")
+        conversation.send("")
+        assert conversation.position.stage == "middle"
+        path.write_text(GOOD)  # a new version of the flow without 'middle'
+        resumed = library.resume(store, conversation.id)
+        assert resumed.position.stage == "second"
+        assert [c.text for c in resumed.record().circumstances] == ["Fine"]

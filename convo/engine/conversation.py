@@ -19,7 +19,7 @@ from convo.engine.state import State, apply, fold
 from convo.flow.conditions import all_hold, parse_all
 from convo.flow.loader import END, Flow, Step
 from convo.messages import say
-from convo.records import PER_OUTCOME_AREAS, Area, Assessment, Audience
+from convo.records import Area, Assessment, Audience
 from convo.store import ConversationInfo, Store
 from convo.templating import fill, names_used
 
@@ -258,7 +258,7 @@ class Conversation:
 
         event = self._record("answered", data, where_next, **({"title": title} if title else {}))
         if text.strip():
-            results.append(self._captured(event))
+            results.append(self._captured(event.seq))
         for index, cue in enumerate(data.get("cues", [])):
             if cue["kind"] == "safeguarding":
                 results.append(out.Alert(cue["kind"], cue["term"], cue["text"]))
@@ -355,8 +355,8 @@ class Conversation:
         if pos.stage in self.machine.full:
             self.machine.place(self.cursor, pos.stage, pos.outcome)
 
-    def _captured(self, event: Event) -> out.Captured:
-        item = self.state.items[event.seq]
+    def _captured(self, item_id: int) -> out.Captured:
+        item = self.state.items[item_id]
         return out.Captured(item.id, item.kind, item.area, self.state.outcome_index(item.outcome),
                             item.text, item.source, item.choice)
 
@@ -456,7 +456,7 @@ class Conversation:
         if cue:
             data["cue"] = cue
         event = self._record("captured", data, pos)
-        return self._captured(event)
+        return self._captured(event.seq)
 
     def _from(self, name: str, rest: str) -> list[out.Output]:
         source = rest.lower()
@@ -479,12 +479,7 @@ class Conversation:
             outcome_id = item.outcome if item.outcome is not None else self.state.outcome_id(self.position.outcome)
         self._record("refiled", {"item": item.id, "kind": kind, "area": area, "outcome_id": outcome_id},
                      self.position)
-        return [out.Info(say("refiled", kind=words[0], text=item.text)), self._captured_item(item.id)]
-
-    def _captured_item(self, item_id: int) -> out.Captured:
-        item = self.state.items[item_id]
-        return out.Captured(item.id, item.kind, item.area, self.state.outcome_index(item.outcome),
-                            item.text, item.source, item.choice)
+        return [out.Info(say("refiled", kind=words[0], text=item.text)), self._captured(item.id)]
 
     def _cue_command(self, name: str, rest: str) -> list[out.Output]:
         pending = self.state.pending_cues()
@@ -565,4 +560,3 @@ _COMMANDS: dict[str, Callable[[Conversation, str, str], list[out.Output]]] = {
     "/end": Conversation._end,
 }
 
-__all__ = ["Conversation", "PER_OUTCOME_AREAS"]

@@ -6,9 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from convo.engine.state import Item
-from convo.flow.loader import END
 from convo.records import (
-    PER_OUTCOME_AREAS,
     Alert,
     Assessment,
     Entry,
@@ -183,5 +181,3 @@ def _answered_places(conversation: Conversation) -> set[tuple[str, int | None]]:
     return {(e.before.stage, e.before.outcome) for e in conversation.events
             if e.type == "answered" and e.before is not None}
 
-
-__all__ = ["build", "PER_OUTCOME_AREAS", "END"]

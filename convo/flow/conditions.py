@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -107,7 +106,3 @@ def parse_all(when: str | list[str] | None) -> tuple[Test, ...]:
 
 def all_hold(tests: tuple[Test, ...], facts: Facts) -> bool:
     return all(test.holds(facts) for test in tests)
-
-
-def stage_references(tests: tuple[Test, ...]) -> Mapping[str, Test]:
-    return {test.arg: test for test in tests if test.arg is not None}

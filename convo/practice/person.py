@@ -118,12 +118,6 @@ class SimulatedPerson:
 
     # -- one turn -------------------------------------------------------------------------------
 
-    def respond(self, text: str) -> Turn:
-        """Answer a trainee turn and remember it."""
-        turn = self.answer(text)
-        self.take(turn)
-        return turn
-
     def answer(self, text: str) -> Turn:
         """The person's answer to a trainee turn, without remembering it yet."""
         n = len(self.turns) + 1

@@ -1,4 +1,4 @@
-"""The terminal app: `make_app()` builds it for the CLI and the tests; `run_app()` runs it."""
+"""The terminal app: `make_app()` builds it for the CLI and the tests."""
 
 from __future__ import annotations
 
@@ -117,9 +117,3 @@ def make_app(db: str | Path | None = None, resume: str | None = None, *, store: 
     store = store or Store(Path(db).expanduser() if db else default_db())
     conversation = library.resume(store, resume, clock=clock) if resume else None
     return ConvoApp(store, conversation, clock=clock, **options)
-
-
-def run_app(db: str | Path | None = None, resume: str | None = None) -> int:
-    app = make_app(db, resume)
-    app.run()
-    return app.return_code or 0

@@ -34,8 +34,3 @@ class AreaChosen(Message):
 
     stage: str
     outcome: int | None = None
-
-
-@dataclass
-class AlertAcknowledged(Message):
-    alert: int

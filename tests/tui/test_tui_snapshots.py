@@ -9,7 +9,7 @@ import pytest
 from convo import library
 from convo.store import Store
 
-from .conftest import frozen_clock, say
+from .conftest import say
 
 
 def _saved(db) -> None:

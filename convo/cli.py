@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # argparse loads only when there are arguments to parse
+    import argparse
 
 EXIT_ERROR = 1
 
@@ -16,6 +20,8 @@ class CliError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     db_help = "the database file (default: $CONVO_DB, or convo's data folder)"
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand's default must not overwrite what was given before it (convo --db X plain).
@@ -104,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _days(text: str) -> float:
+    import argparse
+
     try:
         days = float(text)
     except ValueError:
@@ -116,7 +124,9 @@ def _days(text: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     # convo uses no pydantic plugins; looking for them means reading every installed package's metadata.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # `convo` alone opens the app; building the whole parser for that would only slow its start.
+    args = SimpleNamespace(command=None) if not argv else _parser().parse_args(argv)
     try:
         return _dispatch(args)
     except CliError as error:
@@ -127,7 +137,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from convo.flow.yamlfile import YamlProblems
     from convo.store import StoreError
 
     try:
@@ -135,12 +144,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return handler(args)
     except StoreError as error:
         raise CliError(str(error)) from None
-    except YamlProblems as problems:
-        for problem in problems.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_ERROR
     except (LookupError, ValueError) as error:
         raise CliError(str(error).strip("'\"")) from None
+    except Exception as error:
+        from convo.flow.yamlfile import YamlProblems  # loaded only now, so the app's start need not
+
+        if not isinstance(error, YamlProblems):
+            raise
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _db_path(args: argparse.Namespace) -> Path:

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from convo.engine.events import Event
 from convo.paths import data_dir_path, private_dir
+
+if TYPE_CHECKING:  # loaded when events are first read, so listing conversations stays light
+    from convo.engine.events import Event
 
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x636F6E76  # "conv", so another program's SQLite file is never mistaken for ours
@@ -287,6 +288,8 @@ class Store:
     # -- reading -------------------------------------------------------------------------------
 
     def events(self, conversation: str) -> list[Event]:
+        from convo.engine.events import Event
+
         rows = self._read(
             "SELECT seq, type, at, data FROM events WHERE conversation = ? ORDER BY seq", (conversation,)
         )
@@ -344,6 +347,8 @@ def encrypt_store(path: str | Path, passphrase: str) -> int:
         raise StoreError(f"there is no store at {path}")
     def already() -> str:
         raise StoreError(f"{path} is already encrypted; nothing was changed")
+
+    import secrets
 
     old = Store(path, passphrase=already)
     fresh = path.with_name(f"{path.name}.encrypting-{secrets.token_hex(4)}")

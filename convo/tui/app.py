@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from convo import library
 from convo.paths import default_db
@@ -33,7 +33,10 @@ def _utc_now() -> datetime:
 
 class ConvoApp(App):
     TITLE = "convo"
-    CSS_PATH = "app.tcss"
+    # Every screen's styles are read once at start: a screen bringing its own CSS_PATH makes Textual
+    # re-parse the whole stylesheet when it is first shown, which slowed the first screen and each new one.
+    CSS_PATH = ["app.tcss", "screens/home.tcss", "screens/conversation.tcss", "screens/modal.tcss",
+                "screens/practice.tcss", "screens/carer_start.tcss"]
     COMMANDS = App.COMMANDS | {ConvoCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Everything is already saved"),
@@ -46,16 +49,39 @@ class ConvoApp(App):
         self.store, self.clock, self.choices, self.new_id = store, clock, choices, new_id
         self.blink = blink  # tests and snapshots turn the cursor's blinking off
         self.opening = conversation
+        self.home: Screen | None = None  # the start screen, once built
         self.high_contrast = high_contrast
+
+    def get_default_screen(self) -> Screen:
+        """The start screen, built as the first screen rather than pushed over a blank one; but when
+        opened on a conversation, a blank screen under it (the one thing Textual can switch the start
+        screen in for, if it is asked for)."""
+        if self.opening is not None:
+            return super().get_default_screen()
+        self.home = self.start_screen()
+        return self.home
+
+    def start_screen(self) -> Screen:
+        """The screen everything starts from and goes back to."""
+        return HomeScreen(self.store, self.choices)
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name if self.high_contrast else DEFAULT_THEME
         if self.opening is not None:
-            self.open(self.opening)  # straight in: the start screen is built only if asked for
-        else:
-            self.push_screen(HomeScreen(self.store, self.choices))  # pushed, so its stylesheet is loaded
+            self.open(self.opening)
+        elif isinstance(self.screen, HomeScreen):
             self.set_timer(0.5, self.warm_up)  # after the first paint, so it does not slow the start
+
+    def watch_app_focus(self, focus: bool) -> None:
+        """In a browser the app gains focus only after its first screen is built, so Textual's auto
+        focus passed that screen by: give it now, or the first key would reach no widget."""
+        screen = self.screen
+        if focus and screen.focused is None and screen.AUTO_FOCUS:
+            for widget in screen.query(screen.AUTO_FOCUS):
+                if widget.focusable:
+                    widget.focus()
+                    break
 
     @work(thread=True, group="warm-up", exclusive=True)
     def warm_up(self) -> None:
@@ -73,11 +99,12 @@ class ConvoApp(App):
 
     def go_home(self) -> None:
         """Back to the start screen, building it if the app was opened straight on a conversation."""
-        if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
-            while not isinstance(self.screen, HomeScreen):
-                self.pop_screen()
-        else:
-            self.switch_screen(HomeScreen(self.store, self.choices))
+        if self.home is None:
+            self.home = self.start_screen()
+            self.switch_screen(self.home)
+            return
+        while self.screen is not self.home:
+            self.pop_screen()
 
     @property
     def conversation(self) -> Conversation | None:
@@ -98,13 +125,9 @@ class ConvoApp(App):
         self.open(library.resume(self.store, message.conversation_id, clock=self.clock))
 
     def open_practice(self) -> None:
-        """The hook for practice mode: its face lives in convo.tui.screens.practice (PracticeScreen)."""
-        try:
-            module = importlib.import_module("convo.tui.screens.practice")
-        except ImportError:
-            self.notify("Practice mode is not ready in the app yet.", severity="warning")
-            return
-        self.push_screen(module.PracticeScreen(self.store))
+        from convo.tui.screens.practice import PracticeScreen
+
+        self.push_screen(PracticeScreen(self.store))
 
     def action_toggle_high_contrast(self) -> None:
         self.high_contrast = self.theme != HIGH_CONTRAST.name

@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.message import Message
 
 
-@dataclass
 class StartChosen(Message):
     """Start a new conversation on a flow, or open practice mode (flow is None)."""
 
-    flow: str | None
-    audience: str
-    mode: str = "conversation"
+    def __init__(self, flow: str | None, audience: str, mode: str = "conversation"):
+        super().__init__()
+        self.flow, self.audience, self.mode = flow, audience, mode
 
 
-@dataclass
 class ResumeChosen(Message):
-    conversation_id: str
+    def __init__(self, conversation_id: str):
+        super().__init__()
+        self.conversation_id = conversation_id
 
 
-@dataclass
 class AnswerSubmitted(Message):
     """A line (or several) the user sent; empty means "nothing more here"."""
 
-    text: str
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
 
 
-@dataclass
 class AreaChosen(Message):
     """Go to this stage (for this 1-based outcome number, if it is asked per outcome)."""
 
-    stage: str
-    outcome: int | None = None
+    def __init__(self, stage: str, outcome: int | None = None):
+        super().__init__()
+        self.stage, self.outcome = stage, outcome

@@ -3,6 +3,7 @@ and the browser start screen, where only a code brings a conversation back."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Button, Input, Static
 from transcript import rows
 
@@ -15,7 +16,7 @@ from convo.tui.screens.carer_start import CarerStartScreen
 from convo.tui.screens.conversation import ConversationScreen
 from convo.tui.widgets.draft_pane import DraftPane
 
-from .conftest import SIZE, frozen_clock, say
+from .conftest import SIZE, frozen_clock, palette, say
 
 LINES = [row["say"] for row in rows(flows.SIAN)]
 
@@ -74,6 +75,11 @@ async def test_the_browser_start_screen_lists_nobody_and_starts_with_the_code_it
         await say(pilot, "no")
         await say(pilot, "My grandad")
         assert "Someone else's" not in app.screen.draft_text()
+        # "Back to the start screen" leads to the carer's start screen, never to a list of conversations.
+        await palette(pilot, "Back to the start screen")
+        assert isinstance(app.screen, CarerStartScreen)
+        assert len(app.screen_stack) == 1 and not app.query("DataTable")
+        assert app.screen.code != code
 
 
 async def test_a_code_typed_on_the_start_screen_carries_on_and_a_wrong_one_is_refused(db):
@@ -98,3 +104,16 @@ async def test_a_code_typed_on_the_start_screen_carries_on_and_a_wrong_one_is_re
         assert isinstance(app.screen, ConversationScreen)
         assert app.screen.conversation.id == code
         assert app.screen.conversation.prompt().text.startswith("Anyone else you look after")
+
+
+async def test_a_browser_tab_that_gains_focus_after_the_start_screen_is_built_focuses_the_start_button(db):
+    # In a browser the app starts without focus, so Textual's auto focus passes the first screen by.
+    app = CarerWebApp(Store(db), clock=frozen_clock, blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.set_focus(None)  # as it is when the screen was built while the app had no focus
+        app.post_message(events.AppBlur())
+        await pilot.pause()
+        assert app.focused is None
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#start", Button)

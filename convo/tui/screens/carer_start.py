@@ -18,7 +18,6 @@ from convo.tui.messages import ResumeChosen, StartChosen
 
 
 class CarerStartScreen(Screen):
-    CSS_PATH = "carer_start.tcss"
     AUTO_FOCUS = "#start"
 
     def __init__(self, store: Store):

@@ -12,7 +12,6 @@ from textual.widgets.option_list import Option
 
 
 class ConfirmModal(ModalScreen[bool]):
-    CSS_PATH = "modal.tcss"
     AUTO_FOCUS = "OptionList"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

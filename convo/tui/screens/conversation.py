@@ -38,7 +38,6 @@ FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "txt": "plain text", "json": "
 
 
 class ConversationScreen(Screen):
-    CSS_PATH = "conversation.tcss"
     BINDINGS = [
         Binding(ACK_KEY, "acknowledge", "Acknowledge alert", priority=True,
                 tooltip="Say you have seen the safeguarding alert"),

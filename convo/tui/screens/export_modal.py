@@ -14,7 +14,6 @@ from convo.render import FORMATS
 
 
 class ExportModal(ModalScreen[Path | None]):
-    CSS_PATH = "modal.tcss"
     AUTO_FOCUS = "Input"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,15 +30,7 @@ class StartChoice:
     mode: str = "conversation"
 
 
-def practice_available() -> bool:
-    """Practice mode is offered only once its session module exists (another part of convo provides it)."""
-    try:
-        return importlib.util.find_spec("convo.practice.session") is not None
-    except ImportError:
-        return False
-
-
-def start_choices(flows: list[str] | None = None, practice: bool | None = None) -> list[StartChoice]:
+def start_choices(flows: list[str] | None = None, practice: bool = True) -> list[StartChoice]:
     flows = library.shipped_names() if flows is None else flows
     choices = [
         StartChoice("practitioner-call", "Practitioner call", "the three conversations, from listening to a good life",
@@ -50,7 +41,7 @@ def start_choices(flows: list[str] | None = None, practice: bool | None = None) 
     if "carer" in flows:
         choices.append(StartChoice("carer", "Carer self-assessment", "a carer, in their own words",
                                    "carer", "carer"))
-    if practice_available() if practice is None else practice:
+    if practice:
         choices.append(StartChoice("practice", "Practice", "rehearse a conversation with a simulated person",
                                    None, "practitioner", mode="practice"))
     return [c for c in choices if c.flow is None or c.flow in flows]
@@ -69,7 +60,6 @@ def row_for(info: ConversationInfo) -> tuple[str, str, str, str, str]:
 
 
 class HomeScreen(Screen):
-    CSS_PATH = "home.tcss"
     AUTO_FOCUS = "#start"
     BINDINGS = [
         Binding("ctrl+f", "filter", "Find saved", tooltip="Filter the saved conversations"),
@@ -95,11 +85,10 @@ class HomeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#saved", DataTable)
-        table.add_columns("Id", "When", "Flow", "Status", "Title")
-        self.refresh_saved()
+        self.query_one("#saved", DataTable).add_columns("Id", "When", "Flow", "Status", "Title")
 
     def on_screen_resume(self) -> None:
+        """Each time the screen is shown, the first time included."""
         self.refresh_saved()
 
     def refresh_saved(self) -> None:

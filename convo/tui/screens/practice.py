@@ -30,7 +30,6 @@ EXPORT_FORMATS = {".md": "md", ".html": "html", ".json": "json"}
 
 
 class PracticeScreen(Screen):
-    CSS_PATH = "practice.tcss"
     AUTO_FOCUS = "#scenarios"
     BINDINGS = [
         Binding("escape", "leave", "Back", tooltip="Back to the start; a practice in progress is saved"),

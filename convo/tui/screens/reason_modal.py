@@ -11,7 +11,6 @@ from textual.widgets import Input, Static
 
 
 class ReasonModal(ModalScreen[str | None]):
-    CSS_PATH = "modal.tcss"
     AUTO_FOCUS = "Input"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

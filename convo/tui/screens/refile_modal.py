@@ -14,7 +14,6 @@ from convo.engine.conversation import REFILE_KINDS
 
 
 class RefileModal(ModalScreen[str | None]):
-    CSS_PATH = "modal.tcss"
     AUTO_FOCUS = "OptionList"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

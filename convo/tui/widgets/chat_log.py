@@ -55,12 +55,21 @@ class ChatLog(RichLog):
         self.entries.extend(lines)
         for line in lines:
             self._draw(line)
+        self._show_end()
+
+    def _show_end(self) -> None:
+        """Scroll to the newest line now, so the frame that draws it also shows it (RichLog alone would
+        wait for a refresh first, and the new prompt would appear a frame and a whole layout later);
+        and again after that refresh, in case the log's height changed in it (a banner came or went)."""
+        if self.is_mounted:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
 
     def _draw(self, line: LogLine) -> None:
         if not self.is_mounted:
             return
         if line.kind in SPACED and self.lines:
-            self.write(Text(""), expand=True, shrink=True)
+            self.write(Text(""), expand=True, shrink=True, scroll_end=False)
         name = f"chat-log--{line.kind}"
         # Full styles: a partial one drops the blending of translucent colours and can paint white on white.
         text = Text(style=self.get_component_rich_style(name) if name in self.COMPONENT_CLASSES else "")
@@ -69,7 +78,8 @@ class ChatLog(RichLog):
             text.append(" ")
         text.append(line.text)
         indent = INDENT.get(line.kind, 0)
-        self.write(Padding(text, (0, 0, 0, indent), expand=False) if indent else text, expand=True, shrink=True)
+        self.write(Padding(text, (0, 0, 0, indent), expand=False) if indent else text, expand=True, shrink=True,
+                   scroll_end=False)
 
     def redraw(self) -> None:
         """Lay the whole log out again (after a resize or a change of theme)."""
@@ -77,6 +87,7 @@ class ChatLog(RichLog):
         self._drawn_width = self.scrollable_content_region.width
         for line in self.entries:
             self._draw(line)
+        self._show_end()
 
     def on_resize(self, event: Resize) -> None:
         super().on_resize(event)

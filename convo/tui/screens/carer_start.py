@@ -9,12 +9,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from convo import carer
 from convo.messages import say
 from convo.store import Store
 from convo.tui.messages import ResumeChosen, StartChosen
+from convo.tui.widgets.key_footer import KeyFooter
 
 
 class CarerStartScreen(Screen):
@@ -34,7 +35,7 @@ class CarerStartScreen(Screen):
             yield Static(say("carer_web_resume"), id="resume-label", markup=False)
             yield Input(placeholder="abcd-efgh-jkmn", id="resume-code", max_length=40)
             yield Static("", id="resume-problem", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def take_code(self) -> str:
         """The code shown now becomes a conversation's id; the next start gets a fresh one."""

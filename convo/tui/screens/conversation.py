@@ -13,14 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from convo.engine import outputs as out
 from convo.engine.conversation import REFILE_KINDS, SOURCES, Conversation
+from convo.export import ExportRefused, export
 from convo.render import FORMATS, render
 from convo.store import StoreError
 from convo.tui import transcript
-from convo.export import ExportRefused, export
 from convo.tui.messages import AnswerSubmitted, AreaChosen
 from convo.tui.screens.confirm_modal import ConfirmModal
 from convo.tui.screens.export_modal import ExportModal
@@ -32,6 +31,7 @@ from convo.tui.widgets.area_map import AreaMap
 from convo.tui.widgets.call_header import CallHeader
 from convo.tui.widgets.chat_log import ChatLog
 from convo.tui.widgets.draft_pane import DraftPane
+from convo.tui.widgets.key_footer import KeyFooter
 
 ACK_KEY = "ctrl+n"
 FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "txt": "plain text", "json": "JSON"}
@@ -70,7 +70,7 @@ class ConversationScreen(Screen):
                 yield ChatLog(id="log")
                 yield AnswerInput(id="answer")
             yield DraftPane(id="draft")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(ChatLog).add(transcript.from_events(self.conversation))

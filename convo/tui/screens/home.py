@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from rich.text import Text
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from convo import library
 from convo.render import visible
 from convo.store import ConversationInfo, Store
 from convo.tui.messages import ResumeChosen, StartChosen
+from convo.tui.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class HomeScreen(Screen):
             yield Static("Carry on a saved conversation", classes="section")
             yield Input(placeholder="Type to filter by id, date, flow, status or title (Ctrl+F)", id="filter")
             yield DataTable(id="saved", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#saved", DataTable).add_columns("Id", "When", "Flow", "Status", "Title")

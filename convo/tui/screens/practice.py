@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from convo.practice import outputs as out
@@ -25,6 +25,7 @@ from convo.render import visible
 from convo.store import Store, StoreError
 from convo.tui.transcript import LogLine
 from convo.tui.widgets.chat_log import ChatLog
+from convo.tui.widgets.key_footer import KeyFooter
 
 EXPORT_FORMATS = {".md": "md", ".html": "html", ".json": "json"}
 
@@ -49,7 +50,7 @@ class PracticeScreen(Screen):
         yield ChatLog(id="practice-log")
         yield Static("", id="explored")
         yield Input(placeholder="What would you say?", id="practice-input", disabled=True)
-        yield Footer()
+        yield KeyFooter()
 
     # -- starting -------------------------------------------------------------------------------
 

@@ -32,10 +32,7 @@ def _utc_now() -> datetime:
 
 class ConvoApp(App):
     TITLE = "convo"
-    # Every screen's styles are read once at start: a screen bringing its own CSS_PATH makes Textual
-    # re-parse the whole stylesheet when it is first shown, which slowed the first screen and each new one.
-    CSS_PATH = ["app.tcss", "screens/home.tcss", "screens/conversation.tcss", "screens/modal.tcss",
-                "screens/practice.tcss", "screens/carer_start.tcss"]
+    CSS_PATH = "app.tcss"  # rules for every screen; each screen and widget brings its own (convo.tui.styles)
     COMMANDS = App.COMMANDS | {ConvoCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Everything is already saved"),

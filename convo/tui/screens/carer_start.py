@@ -15,10 +15,12 @@ from convo import carer
 from convo.messages import say
 from convo.store import Store
 from convo.tui.messages import ResumeChosen, StartChosen
+from convo.tui.styles import tcss
 from convo.tui.widgets.key_footer import KeyFooter
 
 
 class CarerStartScreen(Screen):
+    DEFAULT_CSS = tcss(__file__)
     AUTO_FOCUS = "#start"
 
     def __init__(self, store: Store):

@@ -10,8 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from convo.tui.styles import tcss
+
 
 class ConfirmModal(ModalScreen[bool]):
+    DEFAULT_CSS = tcss(__file__, "modal.tcss")
     AUTO_FOCUS = "OptionList"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

@@ -25,6 +25,7 @@ from convo.tui.screens.confirm_modal import ConfirmModal
 from convo.tui.screens.export_modal import ExportModal
 from convo.tui.screens.reason_modal import ReasonModal
 from convo.tui.screens.refile_modal import RefileModal
+from convo.tui.styles import tcss
 from convo.tui.widgets.alert_banner import AlertBanner
 from convo.tui.widgets.answer_input import AnswerInput
 from convo.tui.widgets.area_map import AreaMap
@@ -38,6 +39,7 @@ FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "txt": "plain text", "json": "
 
 
 class ConversationScreen(Screen):
+    DEFAULT_CSS = tcss(__file__)
     BINDINGS = [
         Binding(ACK_KEY, "acknowledge", "Acknowledge alert", priority=True,
                 tooltip="Say you have seen the safeguarding alert"),

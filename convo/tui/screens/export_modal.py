@@ -11,9 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from convo.render import FORMATS
+from convo.tui.styles import tcss
 
 
 class ExportModal(ModalScreen[Path | None]):
+    DEFAULT_CSS = tcss(__file__, "modal.tcss")
     AUTO_FOCUS = "Input"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

@@ -18,6 +18,7 @@ from convo import library
 from convo.render import visible
 from convo.store import ConversationInfo, Store
 from convo.tui.messages import ResumeChosen, StartChosen
+from convo.tui.styles import tcss
 from convo.tui.widgets.key_footer import KeyFooter
 
 
@@ -61,6 +62,7 @@ def row_for(info: ConversationInfo) -> tuple[str, str, str, str, str]:
 
 
 class HomeScreen(Screen):
+    DEFAULT_CSS = tcss(__file__)
     AUTO_FOCUS = "#start"
     BINDINGS = [
         Binding("ctrl+f", "filter", "Find saved", tooltip="Filter the saved conversations"),

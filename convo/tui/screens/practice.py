@@ -23,6 +23,7 @@ from convo.practice.scenario import LoadedScenario, shipped
 from convo.practice.session import PracticeSession
 from convo.render import visible
 from convo.store import Store, StoreError
+from convo.tui.styles import tcss
 from convo.tui.transcript import LogLine
 from convo.tui.widgets.chat_log import ChatLog
 from convo.tui.widgets.key_footer import KeyFooter
@@ -31,6 +32,7 @@ EXPORT_FORMATS = {".md": "md", ".html": "html", ".json": "json"}
 
 
 class PracticeScreen(Screen):
+    DEFAULT_CSS = tcss(__file__)
     AUTO_FOCUS = "#scenarios"
     BINDINGS = [
         Binding("escape", "leave", "Back", tooltip="Back to the start; a practice in progress is saved"),

@@ -9,8 +9,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from convo.tui.styles import tcss
+
 
 class ReasonModal(ModalScreen[str | None]):
+    DEFAULT_CSS = tcss(__file__, "modal.tcss")
     AUTO_FOCUS = "Input"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

@@ -11,9 +11,11 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from convo.engine.conversation import REFILE_KINDS
+from convo.tui.styles import tcss
 
 
 class RefileModal(ModalScreen[str | None]):
+    DEFAULT_CSS = tcss(__file__, "modal.tcss")
     AUTO_FOCUS = "OptionList"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

@@ -6,13 +6,11 @@ from textual.content import Content
 from textual.widgets import Static
 
 from convo.render import visible
+from convo.tui.styles import tcss
 
 
 class AlertBanner(Static):
-    DEFAULT_CSS = """
-    AlertBanner { display: none; height: auto; }
-    AlertBanner.-waiting { display: block; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def __init__(self, **kwargs):
         super().__init__("", **kwargs)

@@ -8,15 +8,11 @@ from textual.containers import Vertical
 from textual.widgets import Input, TextArea
 
 from convo.tui.messages import AnswerSubmitted
+from convo.tui.styles import tcss
 
 
 class AnswerInput(Vertical):
-    DEFAULT_CSS = """
-    AnswerInput { height: auto; }
-    AnswerInput > TextArea { height: 6; display: none; }
-    AnswerInput.-multiline > TextArea { display: block; }
-    AnswerInput.-multiline > Input { display: none; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     BINDINGS = [
         Binding("f2", "toggle_lines", "Lines", tooltip="Switch between one line and several"),

@@ -9,6 +9,7 @@ from textual.widgets.option_list import Option
 
 from convo.engine.overview import AreaView, PartView
 from convo.tui.messages import AreaChosen
+from convo.tui.styles import tcss
 
 
 def _fit(text: str, width: int) -> str:
@@ -46,9 +47,7 @@ class AreaMap(OptionList):
     """Where the conversation is and what each area holds; Enter or a click goes to an area."""
 
     BORDER_TITLE = "Map"
-    DEFAULT_CSS = """
-    AreaMap { scrollbar-size-vertical: 1; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

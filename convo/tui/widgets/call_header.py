@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from convo.tui.styles import tcss
+
 
 def elapsed(since: datetime | None, now: datetime) -> str:
     seconds = max(0, int((now - since).total_seconds())) if since else 0
@@ -17,11 +19,7 @@ def elapsed(since: datetime | None, now: datetime) -> str:
 
 
 class CallHeader(Horizontal):
-    DEFAULT_CSS = """
-    CallHeader { height: 1; dock: top; }
-    CallHeader > #where { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
-    CallHeader > #time { width: 20; margin-left: 2; text-align: right; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def __init__(self, clock: Callable[[], datetime], **kwargs):
         super().__init__(**kwargs)

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.events import Resize
 from textual.widgets import RichLog
 
+from convo.tui.styles import tcss
 from convo.tui.transcript import ALERT, DONE, PROMPT, STAGE, LogLine
 
 INDENT = {"answer": 2, "command": 2, "moved-on": 2, "you": 2, "captured": 4, "info": 4, "cue": 4, "coach": 4,
@@ -24,22 +25,7 @@ class ChatLog(RichLog):
     COMPONENT_CLASSES = {f"chat-log--{kind}" for kind in
                          ("prompt", "stage", "answer", "command", "moved-on", "captured", "cue", "alert",
                           "info", "error", "done", "label", "you", "reply", "coach")}
-    DEFAULT_CSS = """
-    ChatLog { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; background: $surface; }
-    /* Each kind also has a word or symbol, so colour is never the only sign. */
-    ChatLog > .chat-log--label { text-style: bold; }
-    ChatLog > .chat-log--prompt, ChatLog > .chat-log--reply { text-style: bold; }
-    ChatLog > .chat-log--stage { text-style: bold; color: $text-muted; }
-    ChatLog > .chat-log--answer, ChatLog > .chat-log--command, ChatLog > .chat-log--you {
-        color: $text; background: $boost;
-    }
-    ChatLog > .chat-log--moved-on { color: $text-muted; text-style: italic; }
-    ChatLog > .chat-log--captured, ChatLog > .chat-log--info { color: $text-muted; }
-    ChatLog > .chat-log--cue, ChatLog > .chat-log--coach { color: $text-secondary; text-style: italic; }
-    ChatLog > .chat-log--alert { background: $error 40%; text-style: bold; }
-    ChatLog > .chat-log--error { color: $text-warning; }
-    ChatLog > .chat-log--done { text-style: bold; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def __init__(self, **kwargs):
         super().__init__(wrap=True, markup=False, highlight=False, min_width=20, **kwargs)

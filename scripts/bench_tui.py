@@ -10,6 +10,8 @@
    with an answer in the box until the refresh that drew the new prompt's last line has run (the
    log's line renderer is watched). Also shown: Pilot's whole press+pause round trip (which adds
    Pilot's own waiting) and the engine's share (Conversation.send).
+3. Starting a call, in process with Pilot: Enter on "Practitioner call" on the home screen (after a
+   second there) until the first question has been drawn.
 Targets: start within 1.3× the minimal app; under 50 ms per turn.
 """
 
@@ -137,6 +139,43 @@ def cold_start(runs: int, work: Path) -> None:
         print(f"  {name:34s} {_summary(times)}   {ratio:4.2f}× minimal   peak RSS {max(peaks) / 1024:6.1f} MiB")
 
 
+async def new_calls(runs: int, work: Path) -> None:
+    """Enter on "Practitioner call" in the home screen, after a second there (the app loads the engine
+    and flows in the background half a second after it starts), until the first question is painted."""
+    from convo.tui.app import make_app
+    from convo.tui.screens.conversation import ConversationScreen
+    from convo.tui.widgets.chat_log import ChatLog
+
+    deepest: dict[int, int] = {}
+    draw_line = ChatLog._render_line
+
+    def watched_draw_line(self, y: int, scroll_x: int, width: int):
+        deepest[id(self)] = max(deepest.get(id(self), -1), y)
+        return draw_line(self, y, scroll_x, width)
+
+    ChatLog._render_line = watched_draw_line
+    times: list[float] = []
+    try:
+        for run in range(runs):
+            app = make_app(work / f"calls{run}.db", blink=False)
+            async with app.run_test(size=(100, 34)) as pilot:
+                await pilot.pause()
+                await asyncio.sleep(1.0)
+                t0 = time.perf_counter()
+                await pilot.press("enter")
+                while True:
+                    screen = app.screen
+                    if isinstance(screen, ConversationScreen) and screen.chat.lines and \
+                            deepest.get(id(screen.chat), -1) >= len(screen.chat.lines) - 1:
+                        times.append(time.perf_counter() - t0)
+                        break
+                    await asyncio.sleep(0.001)
+    finally:
+        ChatLog._render_line = draw_line
+    print("Starting a call, Pilot in process (headless, 100×34): Enter on the home screen to the first question painted")
+    print(f"  home screen to first question        {_summary(times)}")
+
+
 async def turns(count: int, work: Path) -> None:
     from textual.widgets import Input
 
@@ -236,6 +275,7 @@ def main() -> None:
         work = Path(folder)
         cold_start(args.runs, work)
         asyncio.run(turns(args.turns, work))
+        asyncio.run(new_calls(args.runs, work))
 
 
 if __name__ == "__main__":

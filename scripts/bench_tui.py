@@ -8,8 +8,10 @@
    convo's modules are byte-compiled first, as an installed convo's are.
 2. Turn latency, in process with Textual's Pilot (headless driver, 100×34): time from pressing Enter
    with an answer in the box until the refresh that drew the new prompt's last line has run (the
-   log's line renderer is watched). Also shown: Pilot's whole press+pause round trip (which adds
-   Pilot's own waiting) and the engine's share (Conversation.send).
+   log's line renderer is watched). Each answer's last key is pressed for real and Enter 60 ms later,
+   and what is loaded is frozen out of the garbage collector's way first, as `convo` does. Also
+   shown: Pilot's whole press+pause round trip (which adds Pilot's own waiting) and the engine's
+   share (Conversation.send).
 3. Starting a call, in process with Pilot: Enter on "Practitioner call" on the home screen (after a
    second there) until the first question has been drawn.
 Targets: start within 1.3× the minimal app; under 50 ms per turn.

@@ -15,8 +15,10 @@ def test_killing_convo_at_random_moments_loses_no_acknowledged_answer():
                             capture_output=True, text=True, timeout=600)
     figures = dict(re.findall(r"^(runs|kills|answers acknowledged|answers recovered|answers lost): (\d+)$",
                               result.stdout, re.MULTILINE))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert int(figures["runs"]) >= 10 and int(figures["kills"]) >= 10
-    assert int(figures["answers acknowledged"]) > 0
-    assert figures["answers lost"] == "0"
-    assert figures["answers recovered"] == figures["answers acknowledged"]
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    # Most runs are killed; a few end before their kill comes, which depends on timing, not on the seed.
+    assert int(figures["runs"]) >= 12 and int(figures["kills"]) >= 6, report
+    assert int(figures["answers acknowledged"]) > 0, report
+    assert figures["answers lost"] == "0", report
+    assert figures["answers recovered"] == figures["answers acknowledged"], report

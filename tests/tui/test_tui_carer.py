@@ -3,11 +3,11 @@ and the browser start screen, where only a code brings a conversation back."""
 
 from __future__ import annotations
 
+import test_carer_flow as flows
 from textual import events
 from textual.widgets import Button, Input, Static
 from transcript import rows
 
-import test_carer_flow as flows
 from convo import carer, library
 from convo.store import Store
 from convo.tui.app import ConvoApp
@@ -72,6 +72,7 @@ async def test_the_browser_start_screen_lists_nobody_and_starts_with_the_code_it
         assert isinstance(app.screen, ConversationScreen)
         mine = app.screen.conversation
         assert mine.id == code and mine.flow.id == "carer"
+        assert app.screen.query_one("#line", Input).placeholder.startswith("Your words")
         await say(pilot, "no")
         await say(pilot, "My grandad")
         assert "Someone else's" not in app.screen.draft_text()

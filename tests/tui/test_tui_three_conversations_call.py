@@ -25,6 +25,7 @@ async def test_a_practitioner_call_from_home_to_conversation_two_by_keyboard(app
         assert isinstance(screen, ConversationScreen)
         conversation = screen.conversation
         assert conversation.flow.id == "three-conversations"
+        assert screen.query_one("#line", Input).placeholder.startswith("Their words")  # the person's, noted
 
         await say(pilot, "Ann, 82, called about getting out")
         for answer in ["", "She loves her garden", "", "Lives alone", "",

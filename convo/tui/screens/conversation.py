@@ -17,6 +17,7 @@ from textual.screen import Screen
 from convo.engine import outputs as out
 from convo.engine.conversation import REFILE_KINDS, SOURCES, Conversation
 from convo.export import ExportRefused, export
+from convo.messages import say
 from convo.render import FORMATS, render
 from convo.store import StoreError
 from convo.tui import transcript
@@ -70,7 +71,7 @@ class ConversationScreen(Screen):
             with Vertical(id="talk"):
                 yield AlertBanner(id="alert")
                 yield ChatLog(id="log")
-                yield AnswerInput(id="answer")
+                yield AnswerInput(say(f"answer_box_{self.conversation.audience.value}"), id="answer")
             yield DraftPane(id="draft")
         yield KeyFooter(compact=True)
 

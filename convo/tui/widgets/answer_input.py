@@ -19,9 +19,12 @@ class AnswerInput(Vertical):
         Binding("ctrl+s,ctrl+enter", "send_lines", "Send", show=False, tooltip="Send what is in the text area"),
     ]
 
+    def __init__(self, placeholder: str, **options):
+        super().__init__(**options)
+        self.placeholder = placeholder
+
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Their words · Enter sends · empty Enter moves on", id="line",
-                    select_on_focus=False)
+        yield Input(placeholder=self.placeholder, id="line", select_on_focus=False)
         area = TextArea(id="lines", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         area.border_title = "Several lines: Ctrl+S sends, F2 back to one line"
         yield area

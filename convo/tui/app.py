@@ -49,9 +49,9 @@ class ConvoApp(App):
         self.high_contrast = high_contrast
 
     def get_default_screen(self) -> Screen:
-        """The start screen, built as the first screen rather than pushed over a blank one; but when
-        opened on a conversation, a blank screen under it (the one thing Textual can switch the start
-        screen in for, if it is asked for)."""
+        """The start screen, unless the app opens on a conversation: then Textual's own blank screen,
+        with the conversation pushed over it (on_mount). Textual cannot replace its first screen, so
+        going home from there replaces the conversation with the start screen instead."""
         if self.opening is not None:
             return super().get_default_screen()
         self.home = self.start_screen()

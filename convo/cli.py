@@ -101,6 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--no-coach", action="store_true", help="start with coaching off (/coach turns it on)")
     practice.add_argument("--export", metavar="FILE", help="write the feedback to FILE at the end")
     practice.add_argument("--format", choices=["md", "html", "json"], default="md", help="format for --export (default md)")
+    practice.add_argument("--resume", metavar="ID", nargs="?", const="latest",
+                          help="carry on an unfinished practice (without ID: the latest)")
 
     sub.add_parser("code", help="add a MITI \"code\" to each JSON line {\"text\": ..., \"previous\": ...} on stdin")
 
@@ -147,7 +149,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     except (LookupError, ValueError) as error:
         raise CliError(str(error).strip("'\"")) from None
     except Exception as error:
-        from convo.flow.yamlfile import YamlProblems  # loaded only now, so the app's start need not
+        from convo.flow.yamlfile import (
+            YamlProblems,  # loaded only now, so the app's start need not
+        )
 
         if not isinstance(error, YamlProblems):
             raise
@@ -357,6 +361,10 @@ def _practice(args: argparse.Namespace) -> int:
     from convo.practice.session import PracticeSession
     from convo.store import Store
 
+    if args.resume:
+        if args.scenario:
+            raise CliError("--resume carries on a practice with its own scenario; leave out the scenario")
+        return _practice_again(args)
     if args.scenario:
         loaded = get_scenario(args.scenario)
     elif sys.stdin.isatty() and not args.jsonl:
@@ -372,6 +380,28 @@ def _practice(args: argparse.Namespace) -> int:
     session = PracticeSession.start(loaded, store)
     if args.no_coach:
         session.send("/coach off")
+    return practice.run(session, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl,
+                        export=Path(args.export) if args.export else None, fmt=args.format)
+
+
+def _practice_again(args: argparse.Namespace) -> int:
+    """Carry on a practice that was left unfinished (the app's Back, Ctrl+C, a crash)."""
+    from convo.practice import plain as practice
+    from convo.practice.session import PracticeSession
+    from convo.store import Store
+
+    store = Store(practice.practice_db(_db_path(args)))
+    ident = args.resume
+    if ident == "latest":
+        waiting = practice.unfinished(store)
+        if not waiting:
+            raise CliError(f"there is no unfinished practice in {store.path}")
+        ident = waiting[0].id
+    session = PracticeSession.resume(store, ident)
+    if session.ended:
+        raise CliError(f"practice {ident} has ended; start another with: convo practice {session.scenario.id}")
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")
     return practice.run(session, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl,
                         export=Path(args.export) if args.export else None, fmt=args.format)
 

@@ -498,3 +498,26 @@ def test_practice_line_mode_runs_without_loading_textual(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_convo_practice_resume_carries_on_an_unfinished_practice_and_refuses_an_ended_one(tmp_path):
+    # A practice left unfinished, as the app's Back or a Ctrl+C leaves it.
+    store = Store(tmp_path / "c-practice.db")
+    left = play("toby-lifeboat", ["What would getting out more look like for you?"], store=store)
+    assert not left.ended
+
+    result = convo("practice", "--resume", stdin="What matters most about the lifeboat station?\n",
+                   tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "# Practice feedback: Toby and the lifeboat station" in result.stdout
+    again = PracticeSession.resume(Store(tmp_path / "c-practice.db"), left.id)
+    assert [t.text for t in again.turns] == ["What would getting out more look like for you?",
+                                             "What matters most about the lifeboat station?"]
+    assert again.ended
+
+    result = convo("practice", "--resume", left.id, stdin="", tmp_path=tmp_path)
+    assert result.returncode == 1 and f"practice {left.id} has ended" in result.stderr
+    result = convo("practice", "--resume", stdin="", tmp_path=tmp_path)
+    assert result.returncode == 1 and "there is no unfinished practice" in result.stderr
+    result = convo("practice", "--resume", "no-such-id", stdin="", tmp_path=tmp_path)
+    assert result.returncode == 1 and "no-such-id" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -51,3 +51,43 @@ async def test_practice_from_the_home_screen_to_feedback_and_export(app_factory,
     saved = Store(practice_db(db)).list()
     assert [info.flow for info in saved] == ["practice:betty-driving"]
     assert Store(db).list() == []  # practice never appears among real conversations
+
+
+async def test_a_practice_left_unfinished_is_offered_first_and_carries_on_where_it_stopped(app_factory, db):
+    from convo.practice.scenario import get_scenario
+    from convo.practice.session import PracticeSession
+
+    left = PracticeSession.start(get_scenario("toby-lifeboat"), Store(practice_db(db)))
+    left.send("What would getting out more look like for you?")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_practice()
+        await pilot.pause()
+        scenarios = app.screen.query_one("#scenarios", OptionList)
+        first = scenarios.get_option_at_index(0)
+        assert first.id == f"carry-on:{left.id}"
+        assert "Carry on: Toby and the lifeboat station" in str(first.prompt)
+        assert scenarios.option_count == 1 + len(app.screen.scenarios)
+        scenarios.highlighted = 0
+        scenarios.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        log = app.screen.query_one("#practice-log", ChatLog)
+        assert "the lifeboat station" in log.text  # the person's last words, to carry on from
+        await type_line(pilot, "What matters most about the lifeboat station?")
+        assert [t.text for t in app.screen.session.turns] == ["What would getting out more look like for you?",
+                                                             "What matters most about the lifeboat station?"]
+    again = PracticeSession.resume(Store(practice_db(db)), left.id)
+    assert len(again.turns) == 2
+
+
+async def test_with_no_practice_database_the_practice_screen_makes_none(app_factory, db):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_practice()
+        await pilot.pause()
+        scenarios = app.screen.query_one("#scenarios", OptionList)
+        assert scenarios.option_count == len(app.screen.scenarios)
+        assert not practice_db(db).exists()

@@ -18,17 +18,18 @@ from textual.widgets.option_list import Option
 
 from convo.practice import outputs as out
 from convo.practice.feedback import render_feedback
-from convo.practice.plain import CODE_LABELS, practice_db, write_private
+from convo.practice.plain import CODE_LABELS, practice_db, unfinished, write_private
 from convo.practice.scenario import LoadedScenario, shipped
 from convo.practice.session import PracticeSession
 from convo.render import visible
-from convo.store import Store, StoreError
+from convo.store import ConversationInfo, Store, StoreError
 from convo.tui.styles import tcss
 from convo.tui.transcript import LogLine
 from convo.tui.widgets.chat_log import ChatLog
 from convo.tui.widgets.key_footer import KeyFooter
 
 EXPORT_FORMATS = {".md": "md", ".html": "html", ".json": "json"}
+RESUME = "carry-on:"  # an option to carry on a practice has this before the practice's id
 
 
 class PracticeScreen(Screen):
@@ -43,12 +44,16 @@ class PracticeScreen(Screen):
         self.main_store = store
         self.scenarios = scenarios if scenarios is not None else shipped()
         self.options = options  # e.g. a coder or a clock, for tests
+        self.store: Store | None = None  # the practice database, opened on first need
         self.session: PracticeSession | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Practice: rehearse a what-matters conversation with a simulated person", id="practice-title")
-        yield OptionList(*[Option(Content.assemble((s.scenario.title, "bold"), " — ", s.scenario.summary), id=s.scenario.id)
-                           for s in self.scenarios], id="scenarios")
+        waiting = [Option(Content.assemble(("Carry on: ", "bold"), visible(info.title), " — left ",
+                                           info.updated.astimezone().strftime("%d %B at %H:%M")),
+                          id=RESUME + info.id) for info in self.unfinished()]
+        yield OptionList(*waiting, *[Option(Content.assemble((s.scenario.title, "bold"), " — ", s.scenario.summary),
+                                            id=s.scenario.id) for s in self.scenarios], id="scenarios")
         yield ChatLog(id="practice-log")
         yield Static("", id="explored")
         yield Input(placeholder="What would you say?", id="practice-input", disabled=True)
@@ -56,19 +61,46 @@ class PracticeScreen(Screen):
 
     # -- starting -------------------------------------------------------------------------------
 
+    def unfinished(self) -> list[ConversationInfo]:
+        """Practices left before their end, to offer first. None if there is no practice database yet."""
+        if self.main_store is None or not practice_db(self.main_store.path).exists():
+            return []
+        store = self.practice_store()
+        return unfinished(store) if store is not None else []
+
+    def practice_store(self) -> Store | None:
+        """The practice database beside the app's own, opened on first need; None if it cannot be."""
+        if self.store is None and self.main_store is not None:
+            try:
+                self.store = Store(practice_db(self.main_store.path))
+            except StoreError as error:
+                self.notify(f"Practice is not being saved: {error}", severity="warning")
+        return self.store
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        loaded = next(s for s in self.scenarios if s.scenario.id == event.option.id)
-        self.start(loaded)
+        choice = event.option.id or ""
+        if choice.startswith(RESUME):
+            self.carry_on(choice.removeprefix(RESUME))
+        else:
+            self.start(next(s for s in self.scenarios if s.scenario.id == choice))
 
     def start(self, loaded: LoadedScenario) -> None:
-        store = None
-        if self.main_store is not None:
-            try:
-                store = Store(practice_db(self.main_store.path))
-            except StoreError as error:
-                self.notify(f"This practice will not be saved: {error}", severity="warning")
-        self.session = PracticeSession.start(loaded, store, **self.options)
+        self.talk(PracticeSession.start(loaded, self.practice_store(), **self.options))
+
+    def carry_on(self, practice_id: str) -> None:
+        store = self.practice_store()
+        if store is None:
+            return
+        try:
+            session = PracticeSession.resume(store, practice_id, **self.options)
+        except (LookupError, StoreError) as error:
+            self.notify(f"Cannot carry on that practice: {error}", severity="error")
+            return
+        self.talk(session)
+
+    def talk(self, session: PracticeSession) -> None:
+        self.session = session
         self.query_one("#scenarios", OptionList).display = False
         field = self.query_one("#practice-input", Input)
         field.disabled = False

@@ -141,3 +141,14 @@ def test_a_process_killed_mid_conversation_loses_nothing_acknowledged(db_path):
     exported = json.loads(convo("export", ident, "--format", "json", db=db_path).stdout)
     saved = [e["text"] for e in exported["about"]]
     assert saved[: len(acknowledged)] == acknowledged
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(db_path):
+    # `convo list | head` and the like: the reader has gone before convo writes.
+    process = subprocess.Popen([sys.executable, "-m", "convo.cli", "schema"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert process.returncode == 1
+    assert "Traceback" not in error and "BrokenPipeError" not in error

@@ -107,6 +107,35 @@ async def test_a_code_typed_on_the_start_screen_carries_on_and_a_wrong_one_is_re
         assert app.screen.conversation.prompt().text.startswith("Anyone else you look after")
 
 
+async def test_wrong_codes_are_audited_without_what_was_typed_and_then_slowed(db):
+    store = Store(db)
+    app = CarerWebApp(store, clock=frozen_clock, blink=False)
+    guesses = [carer.new_code() for _ in range(3)]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#resume-code", Input)
+        problem = app.screen.query_one("#resume-problem", Static)
+        for guess in guesses[:2]:  # a carer mistyping once or twice never waits
+            box.focus()
+            box.value = guess
+            await pilot.press("enter")
+            await pilot.pause()
+            assert not box.disabled and "wait" not in str(problem.render())
+        box.value = guesses[2]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert box.disabled and "wait 2 seconds" in str(problem.render())
+        await pilot.pause(2.2)
+        assert not box.disabled and app.focused is box
+    refused = [entry for entry in Store(db).audit_log() if entry.action == "carer_code_refused"]
+    assert [entry.detail for entry in refused] == [{"attempt": 1}, {"attempt": 2}, {"attempt": 3}]
+    assert not any(guess in str(entry) for entry in refused for guess in guesses)
+
+
+def test_the_wait_after_wrong_codes_doubles_up_to_a_minute():
+    assert [carer.code_wait(n) for n in range(1, 10)] == [0, 0, 2, 4, 8, 16, 32, 60, 60]
+
+
 async def test_a_browser_tab_that_gains_focus_after_the_start_screen_is_built_focuses_the_start_button(db):
     # In a browser the app starts without focus, so Textual's auto focus passes the first screen by.
     app = CarerWebApp(Store(db), clock=frozen_clock, blink=False)

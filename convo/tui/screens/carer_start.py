@@ -27,6 +27,7 @@ class CarerStartScreen(Screen):
         super().__init__()
         self.store = store
         self.code = carer.new_code()
+        self.wrong = 0  # codes refused in this page
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="carer-start"):
@@ -54,9 +55,29 @@ class CarerStartScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         info = carer.find_by_code(self.store, event.value)
+        problem = self.query_one("#resume-problem", Static)
         if info is None:
-            self.query_one("#resume-problem", Static).update(say("carer_code_unknown"))
+            self.refused(event.input, problem)
             return
         event.input.value = ""
-        self.query_one("#resume-problem", Static).update("")
+        problem.update("")
         self.post_message(ResumeChosen(info.id))
+
+    def refused(self, box: Input, problem: Static) -> None:
+        """A wrong code: said plainly, and written to the audit log (without what was typed). After a
+        few in this page, each next try waits longer, up to a minute, so codes cannot be guessed at speed."""
+        self.wrong += 1
+        self.store.record("carer_code_refused", None, attempt=self.wrong)
+        wait = carer.code_wait(self.wrong)
+        if not wait:
+            problem.update(say("carer_code_unknown"))
+            return
+        problem.update(say("carer_code_wait", seconds=wait))
+        box.disabled = True
+
+        def again() -> None:
+            box.disabled = False
+            problem.update(say("carer_code_unknown"))
+            box.focus()
+
+        self.set_timer(wait, again)

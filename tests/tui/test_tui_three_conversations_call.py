@@ -182,3 +182,26 @@ async def test_an_unacknowledged_alert_is_still_there_after_resuming(app_factory
         banner = again.screen.query_one(AlertBanner)
         assert banner.display
         assert "She said her son hit her" in str(banner.render())
+
+
+async def test_a_long_resumed_call_opens_at_its_end_and_rewraps_when_the_terminal_narrows(app_factory, db):
+    from convo import library
+    from convo.store import Store
+
+    conversation = library.start(Store(db), "three-conversations", "practitioner", conversation_id="long")
+    answers = ["Ann, about getting out", "", "", "", *[f"What matters, number {n}, in a good few words" for n in range(40)]]
+    for answer in answers:
+        conversation.send(answer)
+    app = app_factory(resume="long")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        chat = app.screen.chat
+        assert chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y  # the question is in view
+        drawn = chat.rendered
+        assert all(drawn.count(f"number {n}, ") == 1 for n in range(40))  # each answer drawn once
+        wide = len(chat.lines)
+        await pilot.resize_terminal(70, SIZE[1])
+        await pilot.pause()
+        assert len(chat.lines) > wide  # laid out again at the new width
+        assert chat.scroll_y == chat.max_scroll_y
+        assert chat.rendered.count("number 39, ") == 1

@@ -76,9 +76,12 @@ class ChatLog(RichLog):
         self._show_end()
 
     def on_resize(self, event: Resize) -> None:
-        super().on_resize(event)
+        first = not self._size_known
+        super().on_resize(event)  # the first time, this draws what was added before the size was known
         width = self.scrollable_content_region.width
-        if width and width != self._drawn_width and self.entries:
+        if first and width:
+            self._show_end()
+        elif width and width != self._drawn_width and self.entries:
             self.redraw()
         self._drawn_width = width
 

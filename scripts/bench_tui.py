@@ -118,6 +118,10 @@ def cold_start(runs: int, work: Path) -> None:
     conversation = library.start(store, "three-conversations", "practitioner")
     for line in ["Ann, about getting out", "", "She loves her garden", "", "Lives alone", "", "To sing"]:
         conversation.send(line)
+    long_call = library.start(store, "three-conversations", "practitioner")  # a long call's worth of log
+    for line in ["Ann, about getting out", "", "She loves her garden", "", "Lives alone", ""] + [
+            f"Something else that matters to her, number {n}, with a few more words to wrap" for n in range(120)]:
+        long_call.send(line)
     store.close()
     minimal = work / "minimal_app.py"
     minimal.write_text(MINIMAL_APP)
@@ -125,6 +129,7 @@ def cold_start(runs: int, work: Path) -> None:
         ("minimal Textual app (one Input)", [python, str(minimal)], "minimal app ready"),
         ("convo (home screen)", [convo], "Start a new conversation"),
         ("convo resume ID (prompt shown)", [convo, "resume", conversation.id], "Anything else that matters"),
+        ("convo resume ID, 126 answers", [convo, "resume", long_call.id], "Anything else that matters"),
     ]
     results: dict[str, tuple[list[float], list[int]]] = {}
     for _ in range(runs):

@@ -48,14 +48,14 @@ def find_by_code(store: Store, typed: str) -> ConversationInfo | None:
     return info if info is not None and info.flow == FLOW and info.audience == AUDIENCE else None
 
 
-FREE_TRIES = 3  # wrong codes a page may type before it must wait
+FIRST_WAIT_AT = 3  # the wrong code after which a page first has to wait
 LONGEST_WAIT = 60
 
 
 def code_wait(wrong: int) -> int:
-    """Seconds a page must wait after its `wrong`-th wrong code: none for the first few, then 2, 4, 8…
+    """Seconds a page must wait after its `wrong`-th wrong code: none for the first two, then 2, 4, 8…
     up to a minute. A real carer mistyping once or twice never waits."""
-    return 0 if wrong < FREE_TRIES else min(LONGEST_WAIT, 2 ** (wrong - FREE_TRIES + 1))
+    return 0 if wrong < FIRST_WAIT_AT else min(LONGEST_WAIT, 2 ** (wrong - FIRST_WAIT_AT + 1))
 
 
 def unfinished(store: Store) -> list[ConversationInfo]:

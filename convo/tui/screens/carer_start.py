@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Static
 
 from convo import carer
 from convo.messages import say
-from convo.store import Store
+from convo.store import Store, StoreError
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.styles import tcss
 from convo.tui.widgets.key_footer import KeyFooter
@@ -67,7 +67,10 @@ class CarerStartScreen(Screen):
         """A wrong code: said plainly, and written to the audit log (without what was typed). After a
         few in this page, each next try waits longer, up to a minute, so codes cannot be guessed at speed."""
         self.wrong += 1
-        self.store.record("carer_code_refused", None, attempt=self.wrong)
+        try:
+            self.store.record("carer_code_refused", None, attempt=self.wrong)
+        except StoreError:
+            pass  # a store too busy to log this still refuses the code, and the page still waits
         wait = carer.code_wait(self.wrong)
         if not wait:
             problem.update(say("carer_code_unknown"))

@@ -62,7 +62,7 @@ class PracticeScreen(Screen):
     # -- starting -------------------------------------------------------------------------------
 
     def unfinished(self) -> list[ConversationInfo]:
-        """Practices left before their end, to offer first. None if there is no practice database yet."""
+        """Practices left before their end, to offer first; none if there is no practice database yet."""
         if self.main_store is None or not practice_db(self.main_store.path).exists():
             return []
         store = self.practice_store()

@@ -369,46 +369,39 @@ def _practice(args: argparse.Namespace) -> int:
     if args.resume:
         if args.scenario:
             raise CliError("--resume carries on a practice with its own scenario; leave out the scenario")
-        return _practice_again(args)
-    if args.scenario:
-        loaded = get_scenario(args.scenario)
-    elif sys.stdin.isatty() and not args.jsonl:
-        loaded = practice.choose(sys.stdin, sys.stdout)
-        if loaded is None:
-            return 0
+        session = _unfinished_practice(Store(practice.practice_db(_db_path(args))), args.resume)
     else:
-        practice.list_scenarios(sys.stdout, jsonl=args.jsonl)
-        return 0
+        if args.scenario:
+            loaded = get_scenario(args.scenario)
+        elif sys.stdin.isatty() and not args.jsonl:
+            loaded = practice.choose(sys.stdin, sys.stdout)
+            if loaded is None:
+                return 0
+        else:
+            practice.list_scenarios(sys.stdout, jsonl=args.jsonl)
+            return 0
+        session = PracticeSession.start(loaded, Store(practice.practice_db(_db_path(args))))
+        if args.no_coach:
+            session.send("/coach off")
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")
-    store = Store(practice.practice_db(_db_path(args)))
-    session = PracticeSession.start(loaded, store)
-    if args.no_coach:
-        session.send("/coach off")
     return practice.run(session, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl,
                         export=Path(args.export) if args.export else None, fmt=args.format)
 
 
-def _practice_again(args: argparse.Namespace) -> int:
-    """Carry on a practice that was left unfinished (the app's Back, Ctrl+C, a crash)."""
-    from convo.practice import plain as practice
-    from convo.practice.session import PracticeSession
-    from convo.store import Store
+def _unfinished_practice(store, ident: str):
+    """A practice left before its end (the app's Back, Ctrl+C, a crash); "latest" is the latest one."""
+    from convo.practice.session import PracticeSession, unfinished
 
-    store = Store(practice.practice_db(_db_path(args)))
-    ident = args.resume
     if ident == "latest":
-        waiting = practice.unfinished(store)
+        waiting = unfinished(store)
         if not waiting:
             raise CliError(f"there is no unfinished practice in {store.path}")
         ident = waiting[0].id
     session = PracticeSession.resume(store, ident)
     if session.ended:
         raise CliError(f"practice {ident} has ended; start another with: convo practice {session.scenario.id}")
-    if hasattr(sys.stdin, "reconfigure"):
-        sys.stdin.reconfigure(errors="replace")
-    return practice.run(session, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl,
-                        export=Path(args.export) if args.export else None, fmt=args.format)
+    return session
 
 
 def _code(args: argparse.Namespace) -> int:

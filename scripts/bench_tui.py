@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import compileall
+import contextlib
 import fcntl
 import gc
 import os
@@ -146,15 +147,15 @@ def cold_start(runs: int, work: Path) -> None:
         print(f"  {name:34s} {_summary(times)}   {ratio:4.2f}× minimal   peak RSS {max(peaks) / 1024:6.1f} MiB")
 
 
-async def new_calls(runs: int, work: Path) -> None:
-    """Enter on "Practitioner call" in the home screen, after a second there (the app loads the engine
-    and flows in the background half a second after it starts), until the refresh that drew the first
-    question's last line has run. (Pilot's press returns later: it waits for the app to be idle.)"""
-    from convo.tui.app import make_app
+@contextlib.contextmanager
+def paint_times():
+    """While open, every line added to a chat log gets a time: when the refresh that drew the log's last
+    line has run ("painted" means drawn into a frame, not merely added). Yields the list of those times;
+    clear it before each thing timed."""
     from convo.tui.widgets.chat_log import ChatLog
 
-    deepest: dict[int, int] = {}
     painted: list[float] = []
+    deepest: dict[int, int] = {}  # per log, the deepest line drawn since lines were last added
     draw_line, add = ChatLog._render_line, ChatLog.add
 
     def watched_draw_line(self, y: int, scroll_x: int, width: int):
@@ -163,9 +164,10 @@ async def new_calls(runs: int, work: Path) -> None:
 
     def watched_add(self, lines) -> None:
         add(self, lines)
+        deepest[id(self)] = -1
 
         def after_refresh() -> None:
-            if self.lines and deepest.get(id(self), -1) >= len(self.lines) - 1:
+            if self.lines and deepest[id(self)] >= len(self.lines) - 1:
                 painted.append(time.perf_counter())
             else:
                 self.call_after_refresh(after_refresh)
@@ -173,8 +175,29 @@ async def new_calls(runs: int, work: Path) -> None:
         self.call_after_refresh(after_refresh)
 
     ChatLog._render_line, ChatLog.add = watched_draw_line, watched_add
-    times: list[float] = []
     try:
+        yield painted
+    finally:
+        ChatLog._render_line, ChatLog.add = draw_line, add
+
+
+async def _painted_since(painted: list[float], pilot, t0: float) -> float | None:
+    """Seconds from t0 to the first paint, waiting a few frames more if it came after Pilot's pause."""
+    for _ in range(50):
+        if painted:
+            return painted[0] - t0
+        await pilot.pause(0.01)
+    return None
+
+
+async def new_calls(runs: int, work: Path) -> None:
+    """Enter on "Practitioner call" in the home screen, after a second there (the app loads the engine
+    and flows in the background half a second after it starts), until the first question is painted.
+    (Pilot's press returns later than that: it waits for the app to be idle.)"""
+    from convo.tui.app import make_app
+
+    times: list[float] = []
+    with paint_times() as painted:
         for run in range(runs):
             app = make_app(work / f"calls{run}.db", blink=False)
             async with app.run_test(size=(100, 34)) as pilot:
@@ -183,13 +206,9 @@ async def new_calls(runs: int, work: Path) -> None:
                 painted.clear()
                 t0 = time.perf_counter()
                 await pilot.press("enter")
-                for _ in range(200):
-                    if painted:
-                        times.append(painted[0] - t0)
-                        break
-                    await asyncio.sleep(0.01)
-    finally:
-        ChatLog._render_line, ChatLog.add = draw_line, add
+                elapsed = await _painted_since(painted, pilot, t0)
+                if elapsed is not None:
+                    times.append(elapsed)
     print("Starting a call, Pilot in process (headless, 100×34): Enter on the home screen to the first question painted")
     print(f"  home screen to first question        {_summary(times)}")
 
@@ -209,72 +228,44 @@ async def turns(count: int, work: Path) -> None:
     pressed: list[float] = []
     engine: list[float] = []
     missed = 0
-    async with app.run_test(size=(100, 34)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        original = screen.conversation.send
-
-        def timed_send(line: str):
-            t0 = time.perf_counter()
-            try:
-                return original(line)
-            finally:
-                engine.append(time.perf_counter() - t0)
-
-        screen.conversation.send = timed_send
-        chat = screen.chat
-        # "Painted" means the log's last line (the end of the new prompt) has been drawn into a frame:
-        # the log's line renderer is watched, and the time taken after the refresh that drew it.
-        drawn = {"deepest": -1}
-        draw_line = chat._render_line
-
-        def watched_draw_line(y: int, scroll_x: int, width: int):
-            drawn["deepest"] = max(drawn["deepest"], y)
-            return draw_line(y, scroll_x, width)
-
-        chat._render_line = watched_draw_line
-        add = chat.add
-        painted: list[float] = []
-
-        def after_refresh(last: int) -> None:
-            if drawn["deepest"] >= last:
-                painted.append(time.perf_counter())
-            else:
-                chat.call_after_refresh(after_refresh, last)
-
-        def add_and_mark(entries):
-            add(entries)
-            drawn["deepest"] = -1
-            chat.call_after_refresh(after_refresh, len(chat.lines) - 1)
-
-        chat.add = add_and_mark
-        box = screen.query_one("#line", Input)
-        rendered: list[float] = []
-        for line in lines:
-            # The answer is typed (its last key pressed for real), then Enter a moment later: 60 ms, the gap
-            # between keys of a fast typist. Pressing Enter in the same frame as the last keystroke would
-            # instead time Textual's frame pacing (at most one refresh each 1/60 s) along with the turn.
-            box.focus()
-            box.value = line[:-1]
-            if line:
-                await pilot.press(line[-1])
-            await pilot.pause()
-            await asyncio.sleep(0.06)
-            painted.clear()
-            t0 = time.perf_counter()
+    with paint_times() as painted:
+        async with app.run_test(size=(100, 34)) as pilot:
             await pilot.press("enter")
             await pilot.pause()
-            for _ in range(20):  # a frame or two more, if the prompt was drawn after Pilot's pause
-                if painted:
-                    break
-                await pilot.pause(0.01)
-            pressed.append(time.perf_counter() - t0)
-            if painted:
-                rendered.append(painted[0] - t0)
-            else:
-                missed += 1
-        entries = len(screen.chat.entries)
+            screen = app.screen
+            original = screen.conversation.send
+
+            def timed_send(line: str):
+                t0 = time.perf_counter()
+                try:
+                    return original(line)
+                finally:
+                    engine.append(time.perf_counter() - t0)
+
+            screen.conversation.send = timed_send
+            box = screen.query_one("#line", Input)
+            rendered: list[float] = []
+            for line in lines:
+                # The answer is typed (its last key pressed for real), then Enter a moment later: 60 ms, the gap
+                # between keys of a fast typist. Pressing Enter in the same frame as the last keystroke would
+                # instead time Textual's frame pacing (at most one refresh each 1/60 s) along with the turn.
+                box.focus()
+                box.value = line[:-1]
+                if line:
+                    await pilot.press(line[-1])
+                await pilot.pause()
+                await asyncio.sleep(0.06)
+                painted.clear()
+                t0 = time.perf_counter()
+                await pilot.press("enter")
+                await pilot.pause()
+                pressed.append(time.perf_counter() - t0)
+                elapsed = await _painted_since(painted, pilot, t0)
+                if elapsed is not None:
+                    rendered.append(elapsed)
+                else:
+                    missed += 1
+            entries = len(screen.chat.entries)
     print(f"Turn latency, Pilot in process (headless, 100×34), {len(lines)} turns, {entries} log lines at the end")
     print(f"  Enter to next prompt painted        {_summary(rendered)}"
           + (f"   ({missed} turns never painted their prompt!)" if missed else ""))

@@ -17,7 +17,6 @@ from convo.practice.feedback import Feedback, render_feedback
 from convo.practice.scenario import LoadedScenario, shipped
 from convo.practice.session import PracticeSession
 from convo.render import visible
-from convo.store import ConversationInfo, Store
 
 CODE_LABELS = {
     "open_question": "open question", "closed_question": "closed question", "simple_reflection": "simple reflection",
@@ -50,11 +49,6 @@ def _text(output: out.Output) -> str | None:
     if isinstance(output, out.Error):
         return f"! {visible(output.text)}"
     return None
-
-
-def unfinished(store: Store) -> list[ConversationInfo]:
-    """Practices not yet ended, the most recently touched first."""
-    return [info for info in store.list() if info.status != "ended"]
 
 
 def run(session: PracticeSession, stdin: TextIO, stdout: TextIO, stderr: TextIO, *, jsonl: bool = False,

@@ -225,3 +225,7 @@ class PracticeSession:
             return [out.Info(self.coaching.say("help")), self.prompt()]
         return [out.Error(self.coaching.say("unknown_command", command=name)), self.prompt()]
 
+
+def unfinished(store: Store) -> list[ConversationInfo]:
+    """The practices in a practice database not yet ended, the most recently touched first."""
+    return [info for info in store.list() if info.status != "ended"]

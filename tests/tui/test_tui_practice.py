@@ -17,6 +17,14 @@ async def type_line(pilot, text: str) -> None:
     await say(pilot, text, field="#practice-input")
 
 
+async def practice_list(pilot) -> OptionList:
+    """Open the practice screen; its list of practices to carry on and scenarios to start."""
+    await pilot.pause()
+    pilot.app.open_practice()
+    await pilot.pause()
+    return pilot.app.screen.query_one("#scenarios", OptionList)
+
+
 async def test_practice_from_the_home_screen_to_feedback_and_export(app_factory, db, tmp_path):
     app = app_factory(choices=lambda: start_choices(["three-conversations"], True))
     async with app.run_test(size=SIZE) as pilot:
@@ -61,10 +69,7 @@ async def test_a_practice_left_unfinished_is_offered_first_and_carries_on_where_
     left.send("What would getting out more look like for you?")
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_practice()
-        await pilot.pause()
-        scenarios = app.screen.query_one("#scenarios", OptionList)
+        scenarios = await practice_list(pilot)
         first = scenarios.get_option_at_index(0)
         assert first.id == f"carry-on:{left.id}"
         assert "Carry on: Toby and the lifeboat station" in str(first.prompt)
@@ -85,9 +90,6 @@ async def test_a_practice_left_unfinished_is_offered_first_and_carries_on_where_
 async def test_with_no_practice_database_the_practice_screen_makes_none(app_factory, db):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_practice()
-        await pilot.pause()
-        scenarios = app.screen.query_one("#scenarios", OptionList)
+        scenarios = await practice_list(pilot)
         assert scenarios.option_count == len(app.screen.scenarios)
         assert not practice_db(db).exists()

@@ -18,9 +18,9 @@ from textual.widgets.option_list import Option
 
 from convo.practice import outputs as out
 from convo.practice.feedback import render_feedback
-from convo.practice.plain import CODE_LABELS, practice_db, unfinished, write_private
+from convo.practice.plain import CODE_LABELS, practice_db, write_private
 from convo.practice.scenario import LoadedScenario, shipped
-from convo.practice.session import PracticeSession
+from convo.practice.session import PracticeSession, unfinished
 from convo.render import visible
 from convo.store import ConversationInfo, Store, StoreError
 from convo.tui.styles import tcss

@@ -91,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--public-url", metavar="URL", help="the address browsers use, if not http://HOST:PORT")
+    serve.add_argument("--max-sessions", type=int, default=8, metavar="N",
+                       help="most browser tabs served at once; more are refused (default 8)")
+    serve.add_argument("--i-understand-anyone-on-the-network-can-connect", dest="network", action="store_true",
+                       help="allow a --host other than this computer")
 
     practice = sub.add_parser(
         "practice", parents=[common], help="rehearse a what-matters conversation with a simulated person",
@@ -314,12 +318,12 @@ def _carer(args: argparse.Namespace) -> int:
     from convo import carer, library, plain
     from convo.messages import say
 
-    store = _store(args)
     if args.browser:
         from convo.tui.carer_app import CarerWebApp
 
-        app = CarerWebApp(store)
+        app = CarerWebApp(_browser_store(args))
         return _run(app)
+    store = _store(args)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     conversation, welcome_back = None, False
     if args.code:
@@ -354,10 +358,41 @@ def _yes(question: str) -> bool:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from convo.serve import serve
+    from convo.serve import WILDCARD_HOSTS, ServeError, is_loopback, serve
 
-    serve(_db_path(args).resolve(), args.host, args.port, args.public_url)
+    if args.max_sessions < 1:
+        raise CliError("--max-sessions must be at least 1")
+    if not is_loopback(args.host):
+        if not args.network:
+            raise CliError(f"--host {args.host} lets other computers connect; add "
+                           "--i-understand-anyone-on-the-network-can-connect if that is what you want")
+        if args.host in WILDCARD_HOSTS and not args.public_url:
+            raise CliError(f"--host {args.host} needs --public-url: the address browsers will use")
+        plain_http = not (args.public_url or "").startswith("https://")
+        print(f"convo serve: warning: listening on {args.host}, so anyone who can reach this computer and has "
+              "the address printed below can use it" + ("; the connection is not encrypted" if plain_http else ""),
+              file=sys.stderr)
+    # Checked now, so a store that cannot be opened is one line here, not a blank page in every tab.
+    _browser_store(args).close()
+    try:
+        serve(_db_path(args).resolve(), args.host, args.port, args.public_url, max_sessions=args.max_sessions)
+    except ServeError as error:
+        raise CliError(str(error)) from None
     return 0
+
+
+def _browser_store(args: argparse.Namespace):
+    """The store for `convo serve` and its tabs: a passphrase from the environment only, never a prompt."""
+    from convo.crypt import PASSPHRASE_ENV, CryptError
+    from convo.store import Store
+
+    def from_environment() -> str:
+        given = os.environ.get(PASSPHRASE_ENV)
+        if not given:
+            raise CryptError(f"the store is encrypted: set {PASSPHRASE_ENV} where convo serve runs")
+        return given
+
+    return Store(_db_path(args), passphrase=from_environment, encrypt=getattr(args, "encrypt", False))
 
 
 def _practice(args: argparse.Namespace) -> int:

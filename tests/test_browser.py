@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -62,19 +63,18 @@ def wait_for(check, what: str, seconds: float = 30):
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("serve") / "carers.db"
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "convo.cli", "--db", str(db), "serve", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "CONVO_DB": str(db)})
+    printed = db.parent / "serve.out"
+    with printed.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "convo.cli", "--db", str(db), "serve", "--port", str(port)],
+                                   stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                   env={**os.environ, "CONVO_DB": str(db)})
 
-    def listening():
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            return False
+    def address():  # printed once it listens, with the server's secret token
+        found = re.search(r"http://\S+\?token=\S+", printed.read_text())
+        return found and found.group(0)
 
-    wait_for(listening, "convo serve to listen")
-    yield f"http://127.0.0.1:{port}/", db
+    url = wait_for(address, "convo serve to listen")
+    yield url, db
     process.terminate()
     process.wait(timeout=10)
 
@@ -89,7 +89,8 @@ def browser():
 
 def open_tab(browser, url: str):
     page = browser.new_page(viewport={"width": 1200, "height": 800})
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url.rstrip("/"))
+    home = url.split("?")[0].rstrip("/")
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(home)
                or route.request.url.startswith("ws") else route.abort())  # nothing leaves the machine
     page.goto(url)
     page.wait_for_selector("textarea.xterm-helper-textarea", state="attached", timeout=30_000)

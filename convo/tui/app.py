@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from convo import library
+from convo.messages import say
 from convo.paths import default_db
 from convo.store import Store
 from convo.tui.commands import ConvoCommands
@@ -34,9 +35,12 @@ class ConvoApp(App):
     TITLE = "convo"
     CSS_PATH = "app.tcss"  # rules for every screen; each screen and widget brings its own (convo.tui.styles)
     COMMANDS = App.COMMANDS | {ConvoCommands}
+    # One key, two bindings: check_action shows the one that tells the truth about the last save.
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Everything is already saved"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip=say("quit_saved")),
+        Binding("ctrl+q", "quit_unsaved", "Quit", priority=True, tooltip=say("quit_not_saved")),
     ]
+    deliver_exports = False  # True where exports go to a web browser, never to a path on this computer
 
     def __init__(self, store: Store, conversation: Conversation | None = None, *, clock: Clock = _utc_now,
                  choices: Callable[[], list[StartChoice]] = start_choices, high_contrast: bool = False,
@@ -47,6 +51,7 @@ class ConvoApp(App):
         self.opening = conversation
         self.home: Screen | None = None  # the start screen, once built
         self.high_contrast = high_contrast
+        self.last_save_failed = False
 
     def get_default_screen(self) -> Screen:
         """The start screen, unless the app opens on a conversation: then Textual's own blank screen,
@@ -124,6 +129,58 @@ class ConvoApp(App):
         from convo.tui.screens.practice import PracticeScreen
 
         self.push_screen(PracticeScreen(self.store))
+
+    def saved(self, ok: bool) -> None:
+        """Whether the last answer was saved, so Ctrl+Q never claims what is not so."""
+        if ok != (not self.last_save_failed):
+            self.last_save_failed = not ok
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit":
+            return not self.last_save_failed
+        if action == "quit_unsaved":
+            return self.last_save_failed
+        return True
+
+    async def action_quit_unsaved(self) -> None:
+        await self.action_quit()
+
+    # -- what Textual offers that would leak people's words ---------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Textual's Screenshot writes the screen, answers and all, to an unencrypted file.
+        return (command for command in super().get_system_commands(screen) if command.title != "Screenshot")
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify(say("no_screenshots"), severity="warning")
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        self.notify(say("no_screenshots"), severity="warning")
+        return None
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Any uncaught error ends the app with one line: Textual's own report shows local variables,
+        which can hold what someone said. Nothing is written to disk."""
+        self._return_code = 1
+        if self._exception is None:  # Pilot re-raises it in tests
+            self._exception = error
+            self._exception_event.set()
+        self._fatal_error()
+
+    def _fatal_error(self) -> None:
+        self.panic()
+
+    def panic(self, *renderables: object) -> None:
+        from rich.text import Text
+
+        try:
+            line = say("app_stopped")
+        except Exception:  # the crash may be in reading what convo says
+            line = "convo stopped unexpectedly."
+        self._exit_renderables[:] = [Text(line)]
+        self._close_messages_no_wait()
 
     def action_toggle_high_contrast(self) -> None:
         self.high_contrast = self.theme != HIGH_CONTRAST.name

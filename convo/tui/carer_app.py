@@ -9,6 +9,7 @@ from convo.tui.screens.carer_start import CarerStartScreen
 
 
 class CarerWebApp(ConvoApp):
+    deliver_exports = True  # `convo serve` runs this: a draft is a download, never a file on the server
     def __init__(self, store: Store, **options):
         options.setdefault("new_id", self._take_code)
         super().__init__(store, None, **options)

@@ -6,6 +6,7 @@ in the log. The screen shows outputs and holds no domain logic.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from textual.screen import Screen
 
 from convo.engine import outputs as out
 from convo.engine.conversation import REFILE_KINDS, SOURCES, Conversation
-from convo.export import ExportRefused, export
+from convo.export import ExportRefused, draft_text, export
 from convo.messages import say
 from convo.render import FORMATS, render
 from convo.store import StoreError
@@ -92,9 +93,12 @@ class ConversationScreen(Screen):
         """Send one line to the engine; show it only once it is saved. Returns the outputs, or None on failure."""
         try:
             outputs = self.conversation.send(line)
-        except StoreError as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=10)
+        except (StoreError, OSError) as error:
+            # The caller leaves the words in the box, so nothing typed is lost.
+            self.app.saved(False)
+            self.notify(say("not_saved", problem=_one_line(error)), severity="error", timeout=15, markup=False)
             return None
+        self.app.saved(True)
         is_command = line.startswith("/") and not line.startswith("//")
         prompt = outputs[-1] if outputs and isinstance(outputs[-1], (out.Prompt, out.Done)) else None
         shown = outputs
@@ -147,13 +151,7 @@ class ConversationScreen(Screen):
             self.refresh_bindings()
 
     def pending_alerts(self) -> list[tuple[int, str, str]]:
-        by_seq = {e.seq: e for e in self.conversation.events}
-        alerts = []
-        for seq, _kind, _term, said, _at in self.conversation.state.pending_alerts():
-            cues = by_seq[seq].data.get("cues", []) if seq in by_seq else []
-            wording = next((c["text"] for c in cues if c["kind"] == "safeguarding"), "")
-            alerts.append((seq, wording, said))
-        return alerts
+        return self.conversation.waiting_alerts()
 
     def draft_text(self) -> str:
         return render(self.conversation.record(), "txt")
@@ -229,6 +227,9 @@ class ConversationScreen(Screen):
                 lambda reason: reason and self.send(f"/c{number} {reason}"))
 
     def action_export(self, fmt: str = "md") -> None:
+        if getattr(self.app, "deliver_exports", False):
+            self.confirm_plaintext("download_encrypted", lambda: self.download(fmt))
+            return
         suggested = Path.cwd() / f"convo-{self.conversation.id}.{fmt}"
         self.app.push_screen(ExportModal(suggested), lambda path: path and self.export(path))
 
@@ -236,15 +237,55 @@ class ConversationScreen(Screen):
         try:
             written = Path(export(self.conversation, path.suffix.lstrip("."), path))
         except ExportRefused as error:
-            self.notify(f"Not exported: {error}", severity="error", timeout=10)
+            self.notify(f"Not exported: {error}", severity="error", timeout=10, markup=False)
+            return None
+        except StoreError as error:  # the file may be written and only its audit line missing: say which
+            if path.exists():
+                self.notify(say("written_not_audited", path=path.resolve(), problem=_one_line(error)),
+                            severity="error", timeout=15, markup=False)
+                return path.resolve()
+            self.notify(f"Not exported: {_one_line(error)}", severity="error", timeout=15, markup=False)
             return None
         self.chat.add([transcript.LogLine(transcript.INFO, f"Draft written to {written}", "·")])
-        self.notify(f"Draft written to {written}", title="Exported")
+        self.notify(f"Draft written to {written}", title="Exported", markup=False)
         return written
 
+    def download(self, fmt: str) -> str | None:
+        """The draft as a download in the browser (`convo serve`): audited first, never a file here."""
+        text = draft_text(self.conversation, fmt)
+        if not self.audited("exported", format=fmt, to="browser download", redacted=False):
+            return None
+        name = f"convo-{self.conversation.id}.{fmt}"
+        self.app.deliver_text(io.StringIO(text), save_filename=name, encoding="utf-8")
+        self.notify(f"The draft is downloading as {name}.", title="Exported", markup=False)
+        return name
+
     def action_copy_draft(self) -> None:
+        self.confirm_plaintext("copy_encrypted", self.copy_draft)
+
+    def copy_draft(self) -> bool:
+        if not self.audited("copied", format="md", to="clipboard"):
+            return False
         self.app.copy_to_clipboard(render(self.conversation.record(), "md"))
         self.notify("The draft (Markdown) is on the clipboard.", title="Copied")
+        return True
+
+    def confirm_plaintext(self, question: str, then: Callable[[], object]) -> None:
+        """From an encrypted store, a copy that will not be encrypted is made only once confirmed."""
+        if not self.conversation.store.encrypted:
+            then()
+            return
+        self.app.push_screen(ConfirmModal(say(question), "Yes"), lambda yes: yes and then())
+
+    def audited(self, action: str, **detail: object) -> bool:
+        """Write the audit line before the copy is made; if it cannot be written, the copy is not made."""
+        store = self.conversation.store
+        try:
+            store.record(action, self.conversation.id, encrypted_store=store.encrypted, **detail)
+        except StoreError as error:
+            self.notify(say("not_audited", problem=_one_line(error)), severity="error", timeout=15, markup=False)
+            return False
+        return True
 
     def action_end(self) -> None:
         self.app.push_screen(
@@ -287,8 +328,10 @@ class ConversationScreen(Screen):
                 commands.append((f"Dismiss suggestion {cue_id}: {term}", lambda i=cue_id: self.action_dismiss_cue(i), text))
         if c.state.pending_alerts():
             commands.append(("Acknowledge the safeguarding alert", self.action_acknowledge, "Ctrl+N"))
-        commands += [(f"Export the draft as {FORMAT_NAMES[fmt]}", lambda f=fmt: self.action_export(f),
-                      "write a file only you can read") for fmt in FORMATS]
+        where = "download it in this browser" if getattr(self.app, "deliver_exports", False) \
+            else "write a file only you can read"
+        commands += [(f"Export the draft as {FORMAT_NAMES[fmt]}", lambda f=fmt: self.action_export(f), where)
+                     for fmt in FORMATS]
         commands += [
             ("Copy the draft to the clipboard", self.action_copy_draft, "as Markdown"),
             ("Show or hide the draft", self.action_toggle_draft, "F9"),
@@ -296,3 +339,7 @@ class ConversationScreen(Screen):
             ("Back to the start screen", self.app.go_home, "this conversation stays saved"),
         ]
         return commands
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__

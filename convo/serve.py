@@ -226,7 +226,7 @@ class ConvoServer(Server):
             await self._process_messages(websocket, service)
         except asyncio.CancelledError:
             await websocket.close()
-        except Exception as error:  # one line, never a traceback: its locals could hold what was typed
+        except Exception as error:  # noqa: BLE001 -- one line, never a traceback: its locals could hold what was typed
             log.warning("a browser tab stopped: %s", type(error).__name__)
         finally:
             if service is not None:

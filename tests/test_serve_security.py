@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("textual_serve", reason="convo serve needs the serve extra")
-from aiohttp import WSServerHandshakeError  # noqa: E402
-from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
+from aiohttp import WSServerHandshakeError
+from aiohttp.test_utils import TestClient, TestServer
 
-from convo import cli  # noqa: E402
-from convo.serve import ConvoServer, local_templates  # noqa: E402
+from convo import cli
+from convo.serve import ConvoServer, local_templates
 
 TOKEN = "a-test-token-0123456789"
 
@@ -208,7 +208,7 @@ def test_a_host_other_than_this_computer_needs_the_long_flag(tmp_path, capsys):
 def run_serve(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "CONVO_PASSPHRASE"} | (env or {})
     return subprocess.run([sys.executable, "-m", "convo.cli", "--db", str(db), "serve", *args],
-                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                          check=False, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
                           env=environment, start_new_session=True)
 
 
@@ -225,7 +225,7 @@ def test_a_busy_port_is_one_line_and_no_traceback(tmp_path):
 def test_an_encrypted_store_without_its_passphrase_stops_the_server_at_once(tmp_path):
     db = tmp_path / "sealed.db"
     made = subprocess.run([sys.executable, "-m", "convo.cli", "--db", str(db), "--encrypt", "list"],
-                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                          check=False, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
                           env={**os.environ, "CONVO_PASSPHRASE": "correct horse battery"})
     assert made.returncode == 0, made.stderr
     result = run_serve(db, "--port", str(free_port()))

@@ -177,7 +177,7 @@ class ConvoApp(App):
 
         try:
             line = say("app_stopped")
-        except Exception:  # the crash may be in reading what convo says
+        except Exception:  # noqa: BLE001 -- the crash may be in reading what convo says
             line = "convo stopped unexpectedly."
         self._exit_renderables[:] = [Text(line)]
         self._close_messages_no_wait()

@@ -1,7 +1,8 @@
 """Line mode: one answer a line on stdin, prompts and events on stdout; with --jsonl, one JSON object a line.
 
 It needs no terminal, so other programs can drive a conversation. Every line read is answered by
-any number of events and then exactly one `prompt` or `done`.
+any number of events and then exactly one `prompt` or `done`. A line that cannot be saved (a full
+disk, say) is answered by one `error` and the same prompt again, so it can be sent again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from typing import TextIO
 from convo.engine import outputs as out
 from convo.engine.conversation import Conversation
 from convo.render import render, visible
+from convo.store import StoreError, TakenOver
+
+EXIT_ERROR = 1
 
 
 def _text_line(output: out.Output) -> str | None:
@@ -57,7 +61,16 @@ def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextI
         line = raw[:-1] if raw.endswith("\n") else raw
         if line.endswith("\r"):
             line = line[:-1]
-        emit(conversation.send(line))
+        try:
+            outputs = conversation.send(line)
+        except TakenOver as error:
+            # Another window writes this conversation now: nothing typed here could be kept.
+            emit([out.Error(str(error)), out.Done(conversation.id)] if jsonl else [out.Error(str(error))])
+            return EXIT_ERROR
+        except StoreError as error:
+            # Not saved, so not acknowledged: the same question again, to send the line again.
+            outputs = [out.Error(str(error)), conversation.prompt()]
+        emit(outputs)
         if conversation.ended:
             return 0
     if not jsonl:

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import platform
+import random
+import secrets
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,8 +27,19 @@ from convo.paths import data_dir_path, private_dir
 if TYPE_CHECKING:  # loaded when events are first read, so listing conversations stays light
     from convo.engine.events import Event
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x636F6E76  # "conv", so another program's SQLite file is never mistaken for ours
+# How long a write waits for other writers before giving up: long enough for dozens of processes
+# each committing with synchronous=FULL.
+BUSY_WAIT = 15.0
+# How long delete and purge keep trying to move the freed pages out of the WAL while a reader holds it.
+CHECKPOINT_WAIT = 10.0
+# A lease not renewed for this long is free, whoever holds it (the only test for another computer).
+LEASE_SECONDS = 30 * 60
+_SAME_HOST_GRACE = 12 * 3600  # after that a live pid is more likely a new process given the old number
+# Audit actions for a deletion whose words a reader kept in the file, and for when they went.
+_NOT_YET_REMOVED, _REMOVED = "deleted_words_still_in_file", "deleted_words_removed"
+TAKEN_OVER = "this conversation was taken over in another window; nothing more is saved here"
 
 _SCHEMA = """
 CREATE TABLE conversations (
@@ -62,10 +77,32 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
+# Version 3: which process is writing each open conversation, so two windows never write one.
+_LEASES = """
+CREATE TABLE IF NOT EXISTS leases (
+    conversation TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    expires REAL NOT NULL
+);
+"""
 
 
 class StoreError(Exception):
     """A problem with the database, in one line a person can act on."""
+
+
+class ConversationOpen(StoreError):
+    """The conversation is being written by another process (another window)."""
+
+    def __init__(self, message: str, pid: int, host: str):
+        super().__init__(message)
+        self.pid, self.host = pid, host
+
+
+class TakenOver(StoreError):
+    """This process's lease on a conversation was taken by another: nothing more is saved here."""
 
 
 @dataclass(frozen=True)
@@ -104,16 +141,23 @@ class Store:
 
     def __init__(self, path: str | Path, codec: Codec | None = None, *,
                  passphrase: Passphrase | None = None, encrypt: bool = False):
-        """Open (or create) a store. `passphrase` is called only if the store is, or is to be, encrypted."""
+        """Open (or create) a store. `passphrase` is called only if the store is, or is to be, encrypted.
+
+        A file this process may not write is opened read-only: it can be read, and any write says so.
+        """
         self.path = Path(path)
         self._encode, self._decode = codec or _PLAIN
         self.encrypted = False
+        self.readonly = False
+        self._holder = secrets.token_hex(8)
+        self._claimed: set[str] = set()
         self._db = self._open(passphrase, encrypt)
 
     def _open(self, passphrase: Passphrase | None, encrypt: bool) -> sqlite3.Connection:
         existed = self.path.exists()
         if existed and self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a convo database")
+        _tidy_encrypting(self.path)
         header: dict[str, str] = {}
         if not existed and encrypt:
             header = self._new_key(passphrase)  # before the file exists, so a refused passphrase leaves nothing
@@ -121,24 +165,41 @@ class Store:
             private_dir(self.path.parent, tighten=self.path.parent.resolve() == data_dir_path().resolve())
             try:
                 os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:
+                pass  # another process created it a moment ago; the schema is set up (once) below
             except OSError as error:
                 raise StoreError(f"cannot create {self.path}: {error.strerror}") from None
+        self.readonly = existed and not _writable(self.path)
+        self._inode = _inode(self.path)
         db = None
         try:
-            db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None, check_same_thread=False)
-            blank = _blank(db)
+            db = self._connect()
+            blank = not self.readonly and _blank(db)
             if blank and encrypt and not header:
                 header = self._new_key(passphrase)
             self._check(db, blank, header, passphrase, encrypt)
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
             if db is not None:
                 db.close()
-            raise StoreError(_explain(error, self.path)) from None
+            raise StoreError(self._explain(error)) from None
         except BaseException:
             if db is not None:
                 db.close()
             raise
         return db
+
+    def _connect(self) -> sqlite3.Connection:
+        options: dict[str, Any] = {"timeout": BUSY_WAIT, "isolation_level": None, "check_same_thread": False}
+        if not self.readonly:
+            return sqlite3.connect(self.path, **options)
+        uri = f"file:{_uri_path(self.path)}?mode=ro"
+        try:
+            db = sqlite3.connect(uri, uri=True, **options)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            # A read-only folder where SQLite cannot make its -shm file: nobody can write here either.
+            return sqlite3.connect(f"file:{_uri_path(self.path)}?immutable=1", uri=True, **options)
 
     def _new_key(self, passphrase: Passphrase | None) -> dict[str, str]:
         from convo import crypt
@@ -161,13 +222,7 @@ class Store:
         # Kept in memory: SQLite's temporary files would otherwise hold decrypted sort data.
         db.execute("PRAGMA temp_store=MEMORY")
         if fresh:
-            db.execute("PRAGMA journal_mode=WAL")
-            # The key's header goes in with the schema, so a store is never half encrypted.
-            keys = "".join(f"INSERT INTO meta VALUES ({_quote(k)}, {_quote(v)});" for k, v in header.items())
-            db.executescript(
-                f"BEGIN IMMEDIATE; {_SCHEMA} {_AUDIT} {keys} PRAGMA user_version={SCHEMA_VERSION};"
-                f" PRAGMA application_id={APPLICATION_ID}; COMMIT;"
-            )
+            fresh = self._create(db, header)
         app = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if app != APPLICATION_ID:
@@ -176,18 +231,46 @@ class Store:
             raise StoreError(
                 f"{self.path} was written by a newer convo (store version {version}); upgrade convo to open it"
             )
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA secure_delete=ON")
+        if not self.readonly:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA secure_delete=ON")
         if not fresh:
             self._unlock(db, passphrase, encrypt)
-        if version < 2:
-            db.executescript(f"BEGIN IMMEDIATE; {_AUDIT} PRAGMA user_version=2; COMMIT;")
-        for sidecar in ("-wal", "-shm"):
-            side = Path(str(self.path) + sidecar)
-            if side.exists():
-                os.chmod(side, 0o600)
+        if version < SCHEMA_VERSION and not self.readonly:
+            self._upgrade(db)
+        if not self.readonly:
+            for sidecar in ("-wal", "-shm"):
+                side = Path(str(self.path) + sidecar)
+                if side.exists():
+                    os.chmod(side, 0o600)
+
+    def _create(self, db: sqlite3.Connection, header: dict[str, str]) -> bool:
+        """Set up a blank file, unless another process did so first; say whether this one did."""
+        db.execute("PRAGMA journal_mode=WAL")
+        with self._transaction(db):
+            if not _blank(db):
+                return False
+            # The key's header goes in with the schema, so a store is never half encrypted.
+            for statement in _statements(_SCHEMA + _AUDIT + _LEASES):
+                db.execute(statement)
+            db.executemany("INSERT INTO meta VALUES (?, ?)", header.items())
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        return True
+
+    def _upgrade(self, db: sqlite3.Connection) -> None:
+        """Bring an older store up to this version, once, however many processes open it together."""
+        with self._transaction(db):
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < 2:
+                for statement in _statements(_AUDIT):
+                    db.execute(statement)
+            if version < 3:
+                db.execute(_LEASES)
+            if version < SCHEMA_VERSION:
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _unlock(self, db: sqlite3.Connection, passphrase: Passphrase | None, encrypt: bool) -> None:
         """Check the passphrase of an encrypted store before anything is written to it."""
@@ -206,6 +289,11 @@ class Store:
             raise StoreError(f"{self.path}: {error}") from None
 
     def close(self) -> None:
+        for conversation in list(self._claimed):
+            try:
+                self.release(conversation)
+            except StoreError:
+                pass  # the lease lapses by itself once this process has gone
         self._db.close()
 
     def __enter__(self) -> Store:
@@ -213,6 +301,67 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- one writer per conversation -----------------------------------------------------------
+
+    def claim(self, conversation: str, take_over: bool = False) -> None:
+        """Become the one process that writes `conversation`, renewed by each event appended.
+
+        Raises ConversationOpen (a StoreError) naming the process and computer that has it open,
+        unless `take_over`: then that process is told on its next write that nothing more is saved.
+        """
+        with self._transaction():
+            if self._db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation,)).fetchone() is None:
+                raise StoreError(f"there is no conversation {conversation!r} in {self.path}")
+            other = self._other_holder(conversation)
+            if other is not None and not take_over:
+                raise ConversationOpen(
+                    f"conversation {conversation} is open in another window (process {other[0]} on {other[1]});"
+                    " close it there, or take it over here", *other)
+            self._lease(conversation)
+        self._claimed.add(conversation)
+
+    def release(self, conversation: str) -> None:
+        """Let another process write `conversation` (a lease this process does not hold is left alone)."""
+        self._claimed.discard(conversation)
+        if self.readonly:
+            return
+        with self._transaction():
+            self._db.execute("DELETE FROM leases WHERE conversation = ? AND holder = ?", (conversation, self._holder))
+
+    def _other_holder(self, conversation: str) -> tuple[int, str] | None:
+        """The (pid, host) of a live lease on `conversation` held by someone else, if there is one."""
+        row = self._db.execute("SELECT holder, pid, host, expires FROM leases WHERE conversation = ?",
+                               (conversation,)).fetchone()
+        if row is None or row[0] == self._holder:
+            return None
+        _, pid, host, expires = row
+        if host == _HOST:  # a window left open over lunch still holds it; a process that died does not
+            held = _alive(pid) and time.time() < expires + _SAME_HOST_GRACE
+        else:
+            held = time.time() < expires
+        return (pid, host) if held else None
+
+    def _lease(self, conversation: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO leases VALUES (?, ?, ?, ?, ?)",
+                         (conversation, self._holder, os.getpid(), _HOST, time.time() + LEASE_SECONDS))
+
+    def _hold(self, conversation: str) -> None:
+        """Inside a write: check this process may write `conversation`, and renew its lease if it has one."""
+        if conversation not in self._claimed:
+            # A face that writes without claiming (practice, say) is still kept off a claimed conversation.
+            other = self._other_holder(conversation)
+            if other is not None:
+                raise ConversationOpen(
+                    f"conversation {conversation} is open in another window (process {other[0]} on {other[1]});"
+                    " nothing was saved here", *other)
+            return
+        row = self._db.execute("SELECT holder FROM leases WHERE conversation = ?", (conversation,)).fetchone()
+        if row is None or row[0] != self._holder:
+            if self._db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation,)).fetchone() is None:
+                raise TakenOver(f"conversation {conversation} was deleted in another window; nothing more is saved here")
+            raise TakenOver(TAKEN_OVER)
+        self._lease(conversation)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -228,6 +377,7 @@ class Store:
     def append(self, conversation: str, event: Event, status: str | None = None, title: str | None = None) -> None:
         """Commit one event (and the conversation's summary) durably, or raise StoreError."""
         with self._transaction():
+            self._hold(conversation)
             self._insert(conversation, event)
             sets, values = ["updated = ?"], [_iso(event.at)]
             if status is not None:
@@ -240,14 +390,29 @@ class Store:
 
     def _insert(self, conversation: str, event: Event) -> None:
         payload = _utf8(json.dumps(event.data, ensure_ascii=False, separators=(",", ":")))
-        self._db.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
-            (conversation, event.seq, event.type, _iso(event.at), self._encode(payload)),
-        )
+        try:
+            self._db.execute(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+                (conversation, event.seq, event.type, _iso(event.at), self._encode(payload)),
+            )
+        except sqlite3.IntegrityError as error:
+            if "UNIQUE" not in str(error):
+                raise
+            # Another process wrote this conversation since it was read here.
+            raise TakenOver(TAKEN_OVER) from None
 
     def delete(self, conversation: str) -> bool:
-        """Remove a conversation so its words are gone from the file, not just unlisted."""
-        return bool(self._remove([conversation], "deleted", {}))
+        """Remove a conversation so its words are gone from the file, not just unlisted.
+
+        True also for one deleted earlier whose words a reader kept in the file until now.
+        """
+        if self._remove([conversation], "deleted", {}):
+            return True
+        last = [entry.action for entry in self.audit_log() if entry.conversation == conversation][-1:]
+        if last == [_NOT_YET_REMOVED]:
+            self.record(_REMOVED, conversation)
+            return True
+        return False
 
     def purge(self, before: datetime) -> list[str]:
         """Delete every conversation last updated before `before`; return their ids."""
@@ -260,21 +425,49 @@ class Store:
             for ident in conversations:
                 if self._db.execute("DELETE FROM conversations WHERE id = ?", (ident,)).rowcount:
                     gone.append(ident)
+                    self._db.execute("DELETE FROM leases WHERE conversation = ?", (ident,))
                     self._audit(action, ident, detail)
         # secure_delete has zeroed the freed pages; this moves them out of the WAL and empties it.
-        self.checkpoint()
+        try:
+            self.checkpoint()
+        except StoreError:
+            if gone:  # so that trying again can say when the words are gone
+                with self._transaction():
+                    for ident in gone:
+                        self._audit(_NOT_YET_REMOVED, ident, {})
+            raise
         return gone
 
     def checkpoint(self) -> None:
+        """Move everything out of the WAL and empty it, or say plainly that a reader stopped it."""
+        if self.readonly:
+            return
+        deadline = time.monotonic() + CHECKPOINT_WAIT
         try:
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.DatabaseError as error:
-            raise StoreError(_explain(error, self.path)) from None
+            self._db.execute("PRAGMA busy_timeout=200")
+            while True:
+                busy = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                if not busy:
+                    return
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"a reader still holds {self.path}; the words are not yet removed from the file"
+                        " — close other convo windows and try again")
+                time.sleep(0.1)
+        except sqlite3.Error as error:
+            raise StoreError(self._explain(error)) from None
+        finally:
+            try:
+                self._db.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT * 1000)}")
+            except sqlite3.Error:
+                pass
 
     def record(self, action: str, conversation: str | None, **detail: Any) -> None:
-        """Add a line to the audit log (an export, say). Never pass anyone's words here."""
+        """Add a line to the audit log (an export, say), or raise StoreError. Never pass anyone's words here."""
         with self._transaction():
             self._audit(action, conversation, detail)
+
+    audit = record
 
     def _audit(self, action: str, conversation: str | None, detail: dict[str, Any]) -> None:
         self._db.execute(
@@ -282,8 +475,14 @@ class Store:
             (_iso(now()), action, conversation, json.dumps(detail, sort_keys=True)),
         )
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db, self.path)
+    def _transaction(self, db: sqlite3.Connection | None = None) -> _Transaction:
+        return _Transaction(self, db or self._db)
+
+    def _explain(self, error: sqlite3.Error) -> str:
+        text = _explain(error, self.path)
+        if "damaged" in text and (_encrypting(self.path) or _inode(self.path) != self._inode):
+            return f"{self.path} is being encrypted; try again in a moment"
+        return text
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -323,8 +522,8 @@ class Store:
     def _read(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         try:
             return self._db.execute(sql, args).fetchall()
-        except sqlite3.DatabaseError as error:
-            raise StoreError(_explain(error, self.path)) from None
+        except sqlite3.Error as error:
+            raise StoreError(self._explain(error)) from None
 
     def audit_log(self) -> list[AuditEntry]:
         rows = self._read("SELECT seq, at, action, conversation, detail FROM audit ORDER BY seq", ())
@@ -332,7 +531,7 @@ class Store:
                 for seq, at, action, conv, detail in rows]
 
     def integrity(self) -> str:
-        return self._db.execute("PRAGMA integrity_check").fetchone()[0]
+        return self._read("PRAGMA integrity_check", ())[0][0]
 
 
 def encrypt_store(path: str | Path, passphrase: str) -> int:
@@ -348,10 +547,9 @@ def encrypt_store(path: str | Path, passphrase: str) -> int:
     def already() -> str:
         raise StoreError(f"{path} is already encrypted; nothing was changed")
 
-    import secrets
-
     old = Store(path, passphrase=already)
-    fresh = path.with_name(f"{path.name}.encrypting-{secrets.token_hex(4)}")
+    # The pid in the name tells a later run whether this copy is still being made or was left by a kill.
+    fresh = path.with_name(f"{path.name}{_ENCRYPTING}{os.getpid()}-{secrets.token_hex(4)}")
     db = old._db
     scrub = None
     try:
@@ -361,7 +559,7 @@ def encrypt_store(path: str | Path, passphrase: str) -> int:
             if db.execute("PRAGMA journal_mode=DELETE").fetchone()[0] != "delete":
                 raise StoreError(f"{path} is in use by another program; close it and try again; nothing was changed")
             db.execute("BEGIN EXCLUSIVE")
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
             raise StoreError(_explain(error, path)) from None
         new = Store(fresh, passphrase=lambda: passphrase, encrypt=True)
         try:
@@ -389,7 +587,7 @@ def encrypt_store(path: str | Path, passphrase: str) -> int:
             os.close(scrub)
         try:
             db.execute("ROLLBACK")
-        except sqlite3.DatabaseError:
+        except sqlite3.Error:
             pass
         old.close()
         raise
@@ -400,7 +598,10 @@ def encrypt_store(path: str | Path, passphrase: str) -> int:
         os.fsync(scrub)
     finally:
         os.close(scrub)
-        db.execute("ROLLBACK")
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
         old.close()
     return count
 
@@ -428,36 +629,144 @@ def _fsync(path: Path) -> None:
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection, path: Path):
-        self.db, self.path = db, path
+    """BEGIN IMMEDIATE, waiting out other writers; COMMIT, or roll back what is still open.
+
+    Every sqlite3 error becomes one StoreError line. A failed COMMIT (a full disk) has often been
+    rolled back by SQLite already, so ROLLBACK is sent only while a transaction is still open.
+    """
+
+    def __init__(self, store: Store, db: sqlite3.Connection):
+        self.store, self.db = store, db
 
     def __enter__(self) -> None:
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError as error:
-            raise StoreError(_explain(error, self.path)) from None
+        if self.store.readonly:
+            raise StoreError(f"{self.store.path} is read-only; it can be read, but nothing can be saved to it")
+        deadline = time.monotonic() + BUSY_WAIT
+        pause = 0.01
+        while True:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                # SQLite's busy handler has waited already; some busy cases skip it, so wait here too.
+                if not _busy(error) or time.monotonic() + pause > deadline:
+                    raise StoreError(self.store._explain(error)) from None
+            except sqlite3.Error as error:
+                raise StoreError(self.store._explain(error)) from None
+            time.sleep(pause * (0.5 + random.random()))
+            pause = min(pause * 2, 0.5)
 
-    def __exit__(self, kind: type | None, error: BaseException | None, tb: object) -> None:
+    def __exit__(self, kind: type | None, error: BaseException | None, tb: object) -> bool:
         if kind is None:
             try:
                 self.db.execute("COMMIT")
-                return
-            except sqlite3.DatabaseError as failure:
+                return False
+            except sqlite3.Error as failure:
                 error = failure
-        self.db.execute("ROLLBACK")
-        if isinstance(error, sqlite3.DatabaseError):
-            raise StoreError(_explain(error, self.path)) from None
+        try:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the error that brought us here is the one to report
+        if isinstance(error, sqlite3.Error):
+            raise StoreError(self.store._explain(error)) from None
+        return False
 
 
-def _explain(error: sqlite3.DatabaseError, path: Path) -> str:
+def _busy(error: sqlite3.Error) -> bool:
     text = str(error)
-    if "locked" in text or "busy" in text:
+    return "locked" in text or "busy" in text
+
+
+def _explain(error: sqlite3.Error, path: Path) -> str:
+    text = str(error)
+    if _busy(error):
         return f"{path} is in use by another program (database is locked); nothing was changed"
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return f"{path} is damaged or not a convo database; it was left untouched"
     if "readonly" in text or "read-only" in text:
-        return f"{path} cannot be written (read-only)"
-    return f"{path}: {text}"
+        return f"{path} cannot be written (read-only); nothing was saved"
+    if "full" in text:
+        return f"the disk holding {path} is full; this was not saved: free some space and try again"
+    if "disk I/O" in text:
+        return f"{path} could not be written (disk I/O error); this was not saved"
+    if "unable to open" in text:
+        return f"{path} cannot be opened"
+    return f"{path}: {text.splitlines()[0] if text else type(error).__name__}"
+
+
+_ENCRYPTING = ".encrypting-"
+_HOST = platform.node()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
+
+
+def _encrypting(path: Path) -> bool:
+    """Is `convo encrypt` re-writing this store right now (in a live process on this computer)?"""
+    return any(_alive(pid) for pid in _encryptors(path).values() if pid is not None)
+
+
+def _encryptors(path: Path) -> dict[Path, int | None]:
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return {}
+    found: dict[Path, int | None] = {}
+    prefix = path.name + _ENCRYPTING
+    for name in names:
+        if name.startswith(prefix) and not name.endswith(("-wal", "-shm", "-journal")):
+            pid = name[len(prefix):].split("-")[0]
+            found[path.with_name(name)] = int(pid) if pid.isdigit() else None
+    return found
+
+
+def _tidy_encrypting(path: Path) -> None:
+    """Refuse while `convo encrypt` is working on this store; remove copies a killed one left behind."""
+    for copy, pid in _encryptors(path).items():
+        if pid is not None and _alive(pid):
+            raise StoreError(f"{path} is being encrypted; try again in a moment")
+        for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm"), Path(f"{copy}-journal")):
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:
+                pass  # a folder we may not write: the copy is sealed, so it holds no plain words
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
+
+
+def _uri_path(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(str(path.resolve()))
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (a trigger's body holds semicolons of its own)."""
+    statements, current = [], ""
+    for part in script.split(";"):
+        current += part + ";"
+        if sqlite3.complete_statement(current):
+            if current.strip(" \n;"):
+                statements.append(current.strip())
+            current = ""
+    return statements
 
 
 def _iso(moment: datetime) -> str:

@@ -50,13 +50,17 @@ def test_a_newer_store_is_refused_with_advice(tmp_path, store):
     assert path.read_bytes() == before
 
 
-def test_a_locked_database_is_a_clear_error_not_a_hang(tmp_path, store):
+def test_a_locked_database_is_a_clear_error_not_a_hang(tmp_path, store, monkeypatch, capsys):
+    from convo import cli, store as store_module
+
+    monkeypatch.setattr(store_module, "BUSY_WAIT", 0.5)  # 15 s in use, for many writers at once
     path = store.path
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        result = run_convo(path, "plain", stdin="Ann\n")
-        assert result.returncode == 1 and "in use by another program" in result.stderr
+        assert cli.main(["plain", "--db", str(path)]) == 1
+        said = capsys.readouterr().err
+        assert "in use by another program" in said and said.count("\n") == 1
     finally:
         holder.execute("ROLLBACK")
         holder.close()

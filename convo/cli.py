@@ -40,15 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     plain.add_argument("--audience", choices=["practitioner", "carer"], default=None)
     plain.add_argument("--resume", metavar="ID", help="carry on a saved conversation")
     plain.add_argument("--jsonl", action="store_true", help="write one JSON object a line")
-    plain.add_argument("--take-over", action="store_true",
-                       help="with --resume: carry on here a conversation open in another window (it saves no more)")
 
     sub.add_parser("list", parents=[common], help="list saved conversations, one a line, id first")
 
     export = sub.add_parser("export", parents=[common], help="write a conversation's draft")
     export.add_argument("id")
-    export.add_argument("--format", default="md", help="md, html, txt or json (default md)")
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument("--format", default=None,
+                        help="md, html, txt or json (default: from FILE's ending, else md)")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (ending .md, .html, .txt or .json) instead of standard output")
+    export.add_argument("--force", action="store_true", help="let -o replace a file that already exists")
     export.add_argument("--redact", action="store_true",
                         help="replace marked names, emails, phone numbers, postcodes and NHS numbers")
     export.add_argument("--plaintext-export", action="store_true",
@@ -192,32 +193,15 @@ def _plain(args: argparse.Namespace) -> int:
     # Bytes that are not UTF-8 become U+FFFD, so a bad paste is kept (marked) rather than ending the conversation.
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")
-    from convo.store import ConversationOpen
-
-    if args.take_over and not args.resume:
-        raise CliError("--take-over goes with --resume ID")
     store = _store(args)
-    try:
-        if args.resume:
-            if args.flow or args.audience:
-                raise CliError("--resume carries on a conversation as it was; leave out --flow and --audience")
-            try:
-                # Claimed before the events are read, so nothing another window writes is missed.
-                store.claim(args.resume, take_over=args.take_over)
-            except ConversationOpen as error:
-                if not args.jsonl:
-                    raise CliError(f"{error} (add --take-over to carry on here)") from None
-                for line in ({"type": "error", "text": str(error)}, {"type": "done", "id": args.resume}):
-                    print(json.dumps(line, ensure_ascii=False))
-                return EXIT_ERROR
-            conversation = library.resume(store, args.resume)
-        else:
-            conversation = library.start(store, args.flow or library.DEFAULT_FLOW,
-                                         args.audience or _default_audience(args.flow))
-            store.claim(conversation.id)
-        return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl)
-    finally:
-        store.close()  # lets another window carry it on at once
+    if args.resume:
+        if args.flow or args.audience:
+            raise CliError("--resume carries on a conversation as it was; leave out --flow and --audience")
+        conversation = library.resume(store, args.resume)
+    else:
+        conversation = library.start(store, args.flow or library.DEFAULT_FLOW,
+                                     args.audience or _default_audience(args.flow))
+    return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl)
 
 
 def _default_audience(flow: str | None) -> str:
@@ -243,15 +227,16 @@ def _list(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from convo import library
-    from convo.export import ExportRefused, export
-    from convo.render import FORMATS
+    from convo.export import ExportRefused, export, format_for, refuse_if_taken
 
-    if args.format not in FORMATS:
-        raise CliError(f"unknown format {args.format!r}: choose one of {', '.join(FORMATS)}")
-    conversation = library.resume(_store(args), args.id)
+    output = Path(args.output) if args.output else None
     try:
-        result = export(conversation, args.format, Path(args.output) if args.output else None,
-                        redact=args.redact, plaintext=args.plaintext_export)
+        fmt = format_for(output or Path(), args.format)
+        if output is not None and not args.force:
+            refuse_if_taken(output)  # before the store is opened (and a passphrase asked for)
+        conversation = library.resume(_store(args), args.id)
+        result = export(conversation, fmt, output, redact=args.redact, plaintext=args.plaintext_export,
+                        replace=args.force)
     except ExportRefused as error:
         raise CliError(str(error)) from None
     if args.output:
@@ -275,10 +260,8 @@ def _encrypt(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    # A reader that keeps the words in the file is a StoreError, so "Deleted" is said only when true.
-    with _store(args) as store:
-        if not store.delete(args.id):
-            raise CliError(f"there is no conversation {args.id!r}; nothing was deleted")
+    if not _store(args).delete(args.id):
+        raise CliError(f"there is no conversation {args.id!r}; nothing was deleted")
     print(f"Deleted {args.id}.")
     return 0
 

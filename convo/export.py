@@ -1,8 +1,8 @@
 """Exporting a draft: the one way both the command line and the app write a conversation out.
 
 It renders the record (redacted if asked), refuses to leave an unencrypted copy of an encrypted
-store on disk unless told to, writes owner-only and whole (a temporary file, then a rename), and
-adds a line to the audit log, which never holds anyone's words.
+store on disk unless told to, writes owner-only and whole (a temporary file, then a rename), never
+over an existing file unless told to, and adds a line to the audit log, which never holds anyone's words.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from pathlib import Path
 
 from convo.engine.conversation import Conversation
 from convo.render import FORMATS, render
+
+# The file endings that name a format.
+ENDINGS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".txt": "txt", ".json": "json"}
 
 
 class ExportRefused(Exception):
@@ -29,25 +32,46 @@ def draft_text(conversation: Conversation, fmt: str, redact: bool = False) -> st
     return render(record, fmt)
 
 
+def format_for(path: Path, fmt: str | None = None) -> str:
+    """The format to write `path` in: the one its ending names, or `fmt` (md if neither says)."""
+    ending = path.suffix.lower()
+    named = ENDINGS.get(ending)
+    if fmt is not None and fmt not in FORMATS:
+        raise ExportRefused(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if named is None and ending and fmt is None:
+        raise ExportRefused(f"{path.name!r} does not say which format to write: end it with "
+                            f"{', '.join(ENDINGS)}, or give --format")
+    if named is not None and fmt is not None and named != fmt:
+        raise ExportRefused(f"{path.name!r} ends in {ending} but the format asked for is {fmt}; make them agree")
+    return named or fmt or "md"
+
+
 def export(conversation: Conversation, fmt: str, path: Path | None = None, *, redact: bool = False,
-           plaintext: bool = False) -> str:
-    """The draft's text; written to `path` if given (and then the resolved path is returned)."""
+           plaintext: bool = False, replace: bool = True) -> str:
+    """The draft's text; written to `path` if given (and then the resolved path is returned).
+
+    With `replace` false, an existing file at `path` is refused rather than written over."""
     store = conversation.store
     if path is not None and store.encrypted and not plaintext:
         raise ExportRefused("this store is encrypted and the file would not be; "
                             "export with --plaintext-export (convo export) if that is what you want")
+    if path is not None and not replace:
+        refuse_if_taken(path)
     text = draft_text(conversation, fmt, redact)
     target = "stdout"
     if path is not None:
-        write_private(path, text)
+        write_private(path, text, replace=replace)
         target = str(path.resolve())
     store.record("exported", conversation.id, format=fmt, to=target, redacted=redact,
                  encrypted_store=store.encrypted)
     return target if path is not None else text
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write owner-only and whole: a temporary file beside it, then renamed, so a crash leaves no half draft."""
+def write_private(path: Path, text: str, *, replace: bool = True) -> None:
+    """Write owner-only and whole: a temporary file beside it, then renamed, so a crash leaves no half draft.
+
+    Without `replace`, the temporary file is linked into place, which fails if the name is taken, so a
+    file that appeared in the meantime is not written over either."""
     partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -55,7 +79,35 @@ def write_private(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(partial, path)
+        if replace:
+            os.replace(partial, path)
+        else:
+            _place_new(partial, path)
+    except FileExistsError:
+        partial.unlink(missing_ok=True)
+        raise _taken(path) from None
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise ExportRefused(f"cannot write {path}: {error.strerror}") from None
+
+
+def refuse_if_taken(path: Path) -> None:
+    if os.path.lexists(path):
+        raise _taken(path)
+
+
+def _taken(path: Path) -> ExportRefused:
+    return ExportRefused(f"{path} already exists; nothing was written (add --force to replace it)")
+
+
+def _place_new(partial: Path, path: Path) -> None:
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: check, then rename
+        if os.path.lexists(path):
+            raise FileExistsError(path) from None
+        os.replace(partial, path)
+    else:
+        partial.unlink()

@@ -22,7 +22,9 @@ _STRUCTURAL = frozenset({
     "wants_to_take_risk", "label", "title",
 })
 
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Starting only where a run of address characters starts keeps this linear: without the lookbehind,
+# every position inside a long run without an "@" would rescan the rest of the run.
+_EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Ten digits, bare or grouped 3-3-4 with spaces or hyphens.
 _TEN_DIGITS = re.compile(r"(?<![\w+])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w])")
 # +44 or 0, then 9 or 10 more digits in groups; the digit count is checked after matching.

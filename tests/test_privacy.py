@@ -73,7 +73,7 @@ def test_an_export_replaces_a_wider_file_with_an_owner_only_one(tmp_path, start)
     out = tmp_path / "draft.md"
     out.write_text("old")
     out.chmod(0o644)
-    assert cli.main(["export", conversation.id, "--db", str(conversation.store.path), "-o", str(out)]) == 0
+    assert cli.main(["export", conversation.id, "--db", str(conversation.store.path), "-o", str(out), "--force"]) == 0
     assert mode(out) == 0o600 and WORDS.split()[0] in out.read_text()
 
 

@@ -1,4 +1,8 @@
-"""`convo flows check`: every problem in flow, lexicon and practice files, as FILE:LINE:COL lines."""
+"""`convo flows check`: every problem in flow, lexicon and practice files, as FILE:LINE:COL lines.
+
+Beyond loading each file, it fills in every prompt of a flow with sample values in the sandbox the
+conversation uses, so wording the sandbox would refuse is found here, not in front of a person.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from pathlib import Path
 
 from convo.flow.yamlfile import Problem, YamlProblems, read
 from convo.paths import flows_dir
+from convo.templating import refusal
 
 Checker = Callable[[Path], object]
 
@@ -69,7 +74,24 @@ def check_paths(paths: list[Path] | None = None) -> list[Problem]:
             problems.append(Problem(str(path), 1, 1, f"no checker for {_kind_of(path)} files"))
             continue
         try:
-            checker(path)
+            loaded = checker(path)
         except YamlProblems as error:
             problems.extend(error.problems)
+            continue
+        if _kind_of(path) == "flow":
+            problems.extend(_filling_problems(path, loaded))
     return problems
+
+
+def _filling_problems(path: Path, flow) -> list[Problem]:
+    """Every prompt and "again" wording of a loaded flow that the sandbox would refuse to fill in."""
+    document = read(path)
+    problems = []
+    for step in flow.steps.values():
+        wordings = [(("prompt", audience), text) for audience, text in step.prompt.items()]
+        wordings += [(("again", audience), text) for audience, text in step.again.items()]
+        for where, text in wordings:
+            reason = refusal(text)
+            if reason is not None:
+                problems.append(document.problem(tuple(step.path) + where, reason))
+    return sorted(set(problems))

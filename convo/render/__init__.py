@@ -25,7 +25,11 @@ _CARER_TEMPLATES = {"md": "summary.md.j2", "txt": "summary.md.j2", "html": "summ
 # C0 controls (but tab and newline), DEL and C1 controls become visible symbols.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+# "&" only where it would start an entity such as &amp; or &#60; ("Care & Repair" stays as it is).
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# Indentation that would make a code block; kept visible as no-break spaces, which open no block.
+_MD_INDENT = re.compile(r"^[ \t]+")
 
 
 def visible(text: str) -> str:
@@ -34,11 +38,19 @@ def visible(text: str) -> str:
 
 
 def md_escape(text: str) -> str:
-    escaped = _MD_SPECIAL.sub(r"\\\1", visible(text))
-    lines = escaped.splitlines() or [""]
-    # A typed line that would start a list, quote or heading stays text.
-    lines = [re.sub(r"^(\s*)([-=>])", r"\1\\\2", line) for line in lines]
-    return "  \n  ".join(lines)
+    """Typed text as Markdown that shows it literally: no typed line opens a list, quote, heading or code."""
+    escaped = _MD_ENTITY.sub(r"\\&", _MD_SPECIAL.sub(r"\\\1", visible(text)))
+    return "  \n  ".join(_md_line(line) for line in escaped.splitlines())
+
+
+def _md_line(line: str) -> str:
+    line = _MD_INDENT.sub(lambda m: "\u00a0" * len(m.group().expandtabs(4)), line)
+    if not line:
+        return "\u00a0"  # a blank line between typed lines would end the list item the text sits in
+    number = re.match(r"\d{1,9}(?=[.)])", line)
+    if number:
+        return f"{number.group()}\\{line[number.end():]}"
+    return "\\" + line if line[0] in "-+=>" else line
 
 
 def html_text(text: str) -> Markup:

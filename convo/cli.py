@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     plain.add_argument("--audience", choices=["practitioner", "carer"], default=None)
     plain.add_argument("--resume", metavar="ID", help="carry on a saved conversation")
     plain.add_argument("--jsonl", action="store_true", help="write one JSON object a line")
+    plain.add_argument("--take-over", action="store_true",
+                       help="with --resume: carry on here a conversation open in another window (it saves no more)")
 
     sub.add_parser("list", parents=[common], help="list saved conversations, one a line, id first")
 
@@ -193,15 +195,32 @@ def _plain(args: argparse.Namespace) -> int:
     # Bytes that are not UTF-8 become U+FFFD, so a bad paste is kept (marked) rather than ending the conversation.
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")
+    from convo.store import ConversationOpen
+
+    if args.take_over and not args.resume:
+        raise CliError("--take-over goes with --resume ID")
     store = _store(args)
-    if args.resume:
-        if args.flow or args.audience:
-            raise CliError("--resume carries on a conversation as it was; leave out --flow and --audience")
-        conversation = library.resume(store, args.resume)
-    else:
-        conversation = library.start(store, args.flow or library.DEFAULT_FLOW,
-                                     args.audience or _default_audience(args.flow))
-    return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl)
+    try:
+        if args.resume:
+            if args.flow or args.audience:
+                raise CliError("--resume carries on a conversation as it was; leave out --flow and --audience")
+            try:
+                # Claimed before the events are read, so nothing another window writes is missed.
+                store.claim(args.resume, take_over=args.take_over)
+            except ConversationOpen as error:
+                if not args.jsonl:
+                    raise CliError(f"{error} (add --take-over to carry on here)") from None
+                for line in ({"type": "error", "text": str(error)}, {"type": "done", "id": args.resume}):
+                    print(json.dumps(line, ensure_ascii=False))
+                return EXIT_ERROR
+            conversation = library.resume(store, args.resume)
+        else:
+            conversation = library.start(store, args.flow or library.DEFAULT_FLOW,
+                                         args.audience or _default_audience(args.flow))
+            store.claim(conversation.id)
+        return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl)
+    finally:
+        store.close()  # lets another window carry it on at once
 
 
 def _default_audience(flow: str | None) -> str:
@@ -260,8 +279,10 @@ def _encrypt(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    if not _store(args).delete(args.id):
-        raise CliError(f"there is no conversation {args.id!r}; nothing was deleted")
+    # A reader that keeps the words in the file is a StoreError, so "Deleted" is said only when true.
+    with _store(args) as store:
+        if not store.delete(args.id):
+            raise CliError(f"there is no conversation {args.id!r}; nothing was deleted")
     print(f"Deleted {args.id}.")
     return 0
 

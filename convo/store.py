@@ -656,7 +656,7 @@ class _Transaction:
             time.sleep(pause * (0.5 + random.random()))
             pause = min(pause * 2, 0.5)
 
-    def __exit__(self, kind: type | None, error: BaseException | None, tb: object) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> bool:
         if kind is None:
             try:
                 self.db.execute("COMMIT")

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def writer(db: Path, index: int, answers: int, results: list) -> None:
     lines = [f"writer {index} answer {n}" for n in range(answers)]
     run = subprocess.run([sys.executable, "-m", "convo.cli", "plain", "--jsonl", "--db", str(db)],
-                         input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=600)
+                         input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=600, check=False)
     objects = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
     acknowledged, waiting = [], None
     for obj in objects:

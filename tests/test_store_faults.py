@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from convo import cli, library, plain, store as store_module
+from convo import cli, library, plain
+from convo import store as store_module
 from convo.store import SCHEMA_VERSION, ConversationOpen, Store, StoreError, TakenOver
 
 SECRET = "Dai hits me when he drinks"
@@ -22,7 +23,7 @@ SECRET = "Dai hits me when he drinks"
 
 def convo(db: Path, *args: str, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "convo.cli", *args, "--db", str(db)], input=stdin,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def jsonl(text: str) -> list[dict]:

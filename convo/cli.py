@@ -86,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     carer_which.add_argument("--new", action="store_true", help="start afresh, without asking")
     carer_which.add_argument("--resume", action="store_true", help="carry on the latest unfinished one, without asking")
     carer_which.add_argument("--code", metavar="CODE", help="carry on the self-assessment started in a browser with CODE")
+    carer.add_argument("--take-over", action="store_true",
+                       help="carry on here a self-assessment open in another window (it saves no more)")
 
     serve = sub.add_parser(
         "serve", parents=[common], help="offer the carer's self-assessment in a web browser",
@@ -117,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
 
     resume = sub.add_parser("resume", parents=[common], help="open a saved conversation in the app")
     resume.add_argument("id")
+    resume.add_argument("--take-over", action="store_true",
+                        help="carry on here a conversation open in another window (it saves no more)")
     return parser
 
 
@@ -342,6 +346,7 @@ def _flows(args: argparse.Namespace) -> int:
 def _carer(args: argparse.Namespace) -> int:
     from convo import carer, library, plain
     from convo.messages import say
+    from convo.store import ConversationOpen
 
     if args.browser:
         from convo.tui.carer_app import CarerWebApp
@@ -350,28 +355,43 @@ def _carer(args: argparse.Namespace) -> int:
         return _run(app)
     store = _store(args)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
-    conversation, welcome_back = None, False
+    in_app = args.app or (terminal and not args.plain)
+    waiting_id, welcome_back = None, False
     if args.code:
         info = carer.find_by_code(store, args.code)
         if info is None:
             raise CliError(say("carer_code_unknown"))
-        conversation, welcome_back = library.resume(store, info.id), True
+        waiting_id, welcome_back = info.id, True
     elif not args.new:
         waiting = carer.unfinished(store)
         if waiting and (args.resume or (sys.stdin.isatty() and _yes(say(
                 "carer_carry_on", when=waiting[0].updated.astimezone().strftime("%A %d %B at %H:%M"))))):
-            conversation, welcome_back = library.resume(store, waiting[0].id), True
-    if conversation is None:
-        conversation = library.start(store, carer.FLOW, carer.AUDIENCE)
-    if args.app or (terminal and not args.plain):
-        from convo.tui.app import ConvoApp
+            waiting_id, welcome_back = waiting[0].id, True
+    try:
+        if waiting_id is None:
+            conversation = library.start(store, carer.FLOW, carer.AUDIENCE)
+            store.claim(conversation.id)
+        elif in_app:
+            from convo.tui.app import make_app
 
-        app = ConvoApp(store, conversation)
-        return _run(app)
-    if welcome_back:
-        print(say("carer_welcome_back"))
-    command = f"convo carer --code {conversation.id}" if carer.is_code(conversation.id) else "convo carer"
-    return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, saved=say("carer_saved", command=command))
+            # The app asks whether to take it over if another window has it open.
+            return _run(make_app(resume=waiting_id, store=store, take_over=args.take_over))
+        else:
+            try:
+                store.claim(waiting_id, take_over=args.take_over)  # before reading, so nothing is missed
+            except ConversationOpen as error:
+                raise CliError(f"{error} (add --take-over to carry on here)") from None
+            conversation = library.resume(store, waiting_id)
+        if in_app:
+            from convo.tui.app import ConvoApp
+
+            return _run(ConvoApp(store, conversation))
+        if welcome_back:
+            print(say("carer_welcome_back"))
+        command = f"convo carer --code {conversation.id}" if carer.is_code(conversation.id) else "convo carer"
+        return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, saved=say("carer_saved", command=command))
+    finally:
+        store.close()  # lets another window carry it on at once
 
 
 def _yes(question: str) -> bool:
@@ -476,7 +496,7 @@ def _app(args: argparse.Namespace) -> int:
     from convo.tui.app import make_app
 
     # The store is opened here, so an encrypted one asks for its passphrase before the app starts.
-    app = make_app(resume=getattr(args, "id", None), store=_store(args))
+    app = make_app(resume=getattr(args, "id", None), store=_store(args), take_over=getattr(args, "take_over", False))
     return _run(app)
 
 

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from convo import library
 from convo.messages import say
 from convo.paths import default_db
-from convo.store import Store
+from convo.store import ConversationOpen, Store, StoreError
 from convo.tui.commands import ConvoCommands
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.screens.home import HomeScreen, StartChoice, start_choices
@@ -44,7 +44,7 @@ class ConvoApp(App):
 
     def __init__(self, store: Store, conversation: Conversation | None = None, *, clock: Clock = _utc_now,
                  choices: Callable[[], list[StartChoice]] = start_choices, high_contrast: bool = False,
-                 new_id: Callable[[], str] | None = None, blink: bool = True):
+                 new_id: Callable[[], str] | None = None, blink: bool = True, contested: str | None = None):
         super().__init__()
         self.store, self.clock, self.choices, self.new_id = store, clock, choices, new_id
         self.blink = blink  # tests and snapshots turn the cursor's blinking off
@@ -52,6 +52,8 @@ class ConvoApp(App):
         self.home: Screen | None = None  # the start screen, once built
         self.high_contrast = high_contrast
         self.last_save_failed = False
+        self.contested = contested  # a conversation to open that another window holds: asked first
+        self.writing: str | None = None  # the conversation this window holds, to let go of when it leaves
 
     def get_default_screen(self) -> Screen:
         """The start screen, unless the app opens on a conversation: then Textual's own blank screen,
@@ -70,8 +72,10 @@ class ConvoApp(App):
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name if self.high_contrast else DEFAULT_THEME
         if self.opening is not None:
-            self.open(self.opening)
-        elif isinstance(self.screen, HomeScreen):
+            self.open_claimed(self.opening)
+        elif self.contested is not None:
+            self.carry_on(self.contested)
+        if isinstance(self.screen, HomeScreen):
             self.set_timer(0.5, self.warm_up)  # after the first paint, so it does not slow the start
 
     def watch_app_focus(self, focus: bool) -> None:
@@ -94,12 +98,65 @@ class ConvoApp(App):
                 library.get(choice.flow)
 
     def open(self, conversation: Conversation) -> None:
+        """Show a conversation this window has claimed."""
         from convo.tui.screens.conversation import ConversationScreen
 
+        self.writing = conversation.id
         self.push_screen(ConversationScreen(conversation))
+
+    def open_claimed(self, conversation: Conversation) -> None:
+        """Show a conversation read before the app started, once this window is the one writing it."""
+        try:
+            self.store.claim(conversation.id)
+        except ConversationOpen:
+            self.go_home()
+            self.carry_on(conversation.id)  # asked, and read afresh: the other window may have added to it
+            return
+        except StoreError as error:
+            self.go_home()
+            self.notify(f"Not opened: {_one_line(error)}", severity="error", timeout=15, markup=False)
+            return
+        self.open(conversation)
+
+    def carry_on(self, conversation_id: str, take_over: bool = False) -> None:
+        """Open a saved conversation, claimed before its events are read so nothing written elsewhere is
+        missed. If another window has it, say so and take it over only when asked to."""
+        from convo.tui.screens.take_over_modal import TakeOverModal
+
+        try:
+            self.store.claim(conversation_id, take_over=take_over)
+        except ConversationOpen as error:
+            self.push_screen(TakeOverModal(error),
+                             lambda yes: bool(yes) and self.carry_on(conversation_id, take_over=True))
+            return
+        except StoreError as error:
+            self.notify(f"Not opened: {_one_line(error)}", severity="error", timeout=15, markup=False)
+            return
+        try:
+            conversation = library.resume(self.store, conversation_id, clock=self.clock)
+        except (StoreError, LookupError, ValueError) as error:
+            self.let_go(conversation_id)
+            self.notify(f"Not opened: {_one_line(error)}", severity="error", timeout=15, markup=False)
+            return
+        self.open(conversation)
+
+    def let_go(self, conversation_id: str | None) -> None:
+        """Let another window write this conversation; a store that cannot say so lets the lease lapse."""
+        if conversation_id is None:
+            return
+        if self.writing == conversation_id:
+            self.writing = None
+        try:
+            self.store.release(conversation_id)
+        except StoreError:
+            pass  # the lease lapses by itself once this process has gone
+
+    def on_unmount(self) -> None:
+        self.let_go(self.writing)
 
     def go_home(self) -> None:
         """Back to the start screen, building it if the app was opened straight on a conversation."""
+        self.let_go(self.writing)
         if self.home is None:
             self.home = self.start_screen()
             self.switch_screen(self.home)
@@ -119,11 +176,17 @@ class ConvoApp(App):
 
         flow, machine = library.get(message.flow)
         options = {"conversation_id": self.new_id()} if self.new_id else {}
-        self.open(Conversation.start(self.store, flow, message.audience, machine=machine, clock=self.clock,
-                                     **options))
+        try:
+            conversation = Conversation.start(self.store, flow, message.audience, machine=machine,
+                                              clock=self.clock, **options)
+            self.store.claim(conversation.id)
+        except StoreError as error:
+            self.notify(f"Not started: {_one_line(error)}", severity="error", timeout=15, markup=False)
+            return
+        self.open(conversation)
 
     def on_resume_chosen(self, message: ResumeChosen) -> None:
-        self.open(library.resume(self.store, message.conversation_id, clock=self.clock))
+        self.carry_on(message.conversation_id)
 
     def open_practice(self) -> None:
         from convo.tui.screens.practice import PracticeScreen
@@ -188,8 +251,20 @@ class ConvoApp(App):
 
 
 def make_app(db: str | Path | None = None, resume: str | None = None, *, store: Store | None = None,
-             clock: Clock = _utc_now, **options) -> ConvoApp:
-    """The app on a database; with `resume`, opened on that conversation (a StoreError if it is not there)."""
+             clock: Clock = _utc_now, take_over: bool = False, **options) -> ConvoApp:
+    """The app on a database; with `resume`, opened on that conversation (a StoreError if it is not there).
+
+    If another window has it open, the app opens on the start screen and asks whether to take it over,
+    unless `take_over` says so already."""
     store = store or Store(Path(db).expanduser() if db else default_db())
-    conversation = library.resume(store, resume, clock=clock) if resume else None
-    return ConvoApp(store, conversation, clock=clock, **options)
+    if not resume:
+        return ConvoApp(store, clock=clock, **options)
+    try:
+        store.claim(resume, take_over=take_over)  # before the events are read, so none written elsewhere is missed
+    except ConversationOpen:
+        return ConvoApp(store, clock=clock, contested=resume, **options)
+    return ConvoApp(store, library.resume(store, resume, clock=clock), clock=clock, **options)
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__

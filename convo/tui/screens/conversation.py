@@ -20,7 +20,7 @@ from convo.engine.conversation import REFILE_KINDS, SOURCES, Conversation
 from convo.export import ExportRefused, draft_text, export
 from convo.messages import say
 from convo.render import FORMATS, render
-from convo.store import StoreError
+from convo.store import StoreError, TakenOver
 from convo.tui import transcript
 from convo.tui.messages import AnswerSubmitted, AreaChosen
 from convo.tui.screens.confirm_modal import ConfirmModal
@@ -62,6 +62,7 @@ class ConversationScreen(Screen):
         self.conversation = conversation
         self.last_prompt: out.Prompt | out.Done | None = None
         self.keys_shown: tuple[bool, bool, bool] | None = None
+        self.taken_over: str | None = None  # why nothing more is saved here, once another window took over
 
     # -- building --------------------------------------------------------------------------------
 
@@ -91,8 +92,17 @@ class ConversationScreen(Screen):
 
     def send(self, line: str) -> list[out.Output] | None:
         """Send one line to the engine; show it only once it is saved. Returns the outputs, or None on failure."""
+        if self.taken_over is not None:
+            self.refuse()
+            return None
         try:
             outputs = self.conversation.send(line)
+        except TakenOver as error:
+            self.taken_over = _one_line(error)
+            said = self.taken_over[:1].upper() + self.taken_over[1:]
+            self.chat.add([transcript.LogLine(transcript.ERROR, f"{said}.", "!")])
+            self.refuse()
+            return None
         except (StoreError, OSError) as error:
             # The caller leaves the words in the box, so nothing typed is lost.
             self.app.saved(False)
@@ -108,6 +118,12 @@ class ConversationScreen(Screen):
         self.last_prompt = prompt or self.last_prompt
         self.refresh_views()
         return outputs
+
+    def refuse(self) -> None:
+        """Another window writes this conversation now: say so, and keep what was typed in the box."""
+        self.app.saved(False)
+        self.notify(f"Not saved: {self.taken_over}. Your words are still in the box.",
+                    severity="error", timeout=15, markup=False)
 
     def on_answer_submitted(self, message: AnswerSubmitted) -> None:
         message.stop()

@@ -22,7 +22,7 @@ from convo.practice.plain import CODE_LABELS, practice_db, write_private
 from convo.practice.scenario import LoadedScenario, shipped
 from convo.practice.session import PracticeSession, unfinished
 from convo.render import visible
-from convo.store import ConversationInfo, Store, StoreError
+from convo.store import ConversationInfo, ConversationOpen, Store, StoreError
 from convo.tui.styles import tcss
 from convo.tui.transcript import LogLine
 from convo.tui.widgets.chat_log import ChatLog
@@ -86,14 +86,27 @@ class PracticeScreen(Screen):
             self.start(next(s for s in self.scenarios if s.scenario.id == choice))
 
     def start(self, loaded: LoadedScenario) -> None:
-        self.talk(PracticeSession.start(loaded, self.practice_store(), **self.options))
+        store = self.practice_store()
+        session = PracticeSession.start(loaded, store, **self.options)
+        if store is not None:
+            try:
+                store.claim(session.id)
+            except StoreError as error:
+                self.notify(f"Practice is not being saved: {error}", severity="warning")
+        self.talk(session)
 
-    def carry_on(self, practice_id: str) -> None:
+    def carry_on(self, practice_id: str, take_over: bool = False) -> None:
+        from convo.tui.screens.take_over_modal import TakeOverModal
+
         store = self.practice_store()
         if store is None:
             return
         try:
+            store.claim(practice_id, take_over=take_over)  # one window writes a practice, as a conversation
             session = PracticeSession.resume(store, practice_id, **self.options)
+        except ConversationOpen as error:
+            self.app.push_screen(TakeOverModal(error), lambda yes: bool(yes) and self.carry_on(practice_id, True))
+            return
         except (LookupError, StoreError) as error:
             self.notify(f"Cannot carry on that practice: {error}", severity="error")
             return
@@ -113,13 +126,21 @@ class PracticeScreen(Screen):
         event.stop()
         if self.session is None:
             return
-        text, event.input.value = event.value, ""
+        text = event.value
         if self.session.ended:
+            event.input.value = ""
             self.export(text.strip())
             return
+        try:
+            outputs = self.session.send(text)
+        except StoreError as error:  # taken over in another window, or a full disk: the words stay in the box
+            self.notify(f"Not saved: {error}. Your words are still in the box.", severity="error", timeout=15,
+                        markup=False)
+            return
+        event.input.value = ""
         if text.strip() and not (text.startswith("/") and not text.startswith("//")):
             self.log_lines([LogLine("you", visible(text), "You:")])
-        self.show(self.session.send(text))
+        self.show(outputs)
 
     def log_lines(self, lines: list[LogLine]) -> None:
         self.query_one("#practice-log", ChatLog).add(lines)
@@ -174,4 +195,9 @@ class PracticeScreen(Screen):
         self.notify(f"Wrote {path}")
 
     def action_leave(self) -> None:
+        if self.store is not None and self.session is not None:
+            try:
+                self.store.release(self.session.id)
+            except StoreError:
+                pass  # the lease lapses by itself once this process has gone
         self.dismiss()

@@ -142,11 +142,22 @@ class PathStep(BaseModel):
 
 
 class Alert(BaseModel):
+    """A safeguarding concern: heard in what was said, or raised by hand, with what was done about it."""
+
     kind: str
-    term: str
-    text: str = Field(description="The answer that raised the alert, exactly as typed")
+    term: str = Field(description="The words that raised it, exactly as typed")
+    text: str = Field(description="The answer that raised the alert (or the practitioner's note), exactly as typed")
     at: datetime
     id: int
+    category: str | None = Field(default=None, description="The kind of concern (see flows/notice/concerns.yaml)")
+    category_label: str | None = None
+    said_by: Source | None = Field(default=None, description="Whose words raised it")
+    raised_by_hand: bool = Field(default=False, description="Raised by the practitioner rather than noticed")
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = Field(default=None, description="The account that acknowledged the alert")
+    notes: list[Entry] = Field(
+        default=[], description="What was noted after it: immediate danger, others at risk, their view, what was done"
+    )
 
 
 class Assessment(BaseModel):

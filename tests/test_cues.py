@@ -1,10 +1,10 @@
-"""Cues from the lexicons: whole words, simple inflections, safeguarding first, never a change to the record."""
+"""Cues from the lexicons: whole words, simple inflections, never a change to the record."""
 
 from __future__ import annotations
 
 import pytest
 
-from convo import cues
+from convo.notice import lexicons as cues
 
 
 def found(text: str, area: str = "circumstances", audience: str = "practitioner") -> list[tuple[str, str]]:
@@ -24,11 +24,6 @@ def found(text: str, area: str = "circumstances", audience: str = "practitioner"
     ("He fell twice last month", "risk", "fell"),
     ("The house is cold and she can't afford heating", "risk", "house is cold"),
     ("She forgets her insulin when her mood drops", "risk", "forgets her insulin"),
-    ("Her son takes her pension every week", "safeguarding", "takes her pension"),
-    ("He says he is scared of him", "safeguarding", "scared of him"),
-    ("Sometimes I want to end it all", "safeguarding", "end it all"),
-    ("She talked about self-harm", "safeguarding", "self-harm"),
-    ("The carers locked her in the bedroom", "safeguarding", "locked her in"),
 ])
 def test_each_lexicon_finds_its_words(text, kind, term):
     assert (kind, term) in found(text)
@@ -39,15 +34,11 @@ def test_matching_is_whole_word(text):
     kinds_terms = found(text)
     assert ("community", "chapel") not in kinds_terms
     assert ("so_what", "happy") not in kinds_terms
-    assert ("risk", "fall") not in kinds_terms and ("safeguarding", "hit") not in kinds_terms
+    assert ("risk", "fall") not in kinds_terms
 
 
 def test_matching_ignores_case_and_curly_apostrophes():
-    assert ("safeguarding", "Don’t want to be here") in found("I Don’t want to be here any more")
-
-
-def test_safeguarding_comes_first():
-    assert found("He hit her and she fell")[0][0] == "safeguarding"
+    assert ("so_what", "Personal Care") in found("Help with Personal Care’s hard")
 
 
 def test_quiet_in_the_area_that_already_asks():

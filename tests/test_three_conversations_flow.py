@@ -66,7 +66,7 @@ CRISIS = """
 | say                                                   | asks          | records  | notes  |
 | Mrs Evans, 88, rang by her neighbour                  | about         | about    | cue:people |
 | Her grandson takes her pension and she's scared of him| risks         | about    | alert  |
-| She says he locks her in                              | about         | safeguarding | alert |
+| She says he locks her in                              | risks         | safeguarding |    |
 | /c2 safeguarding concern raised during the call       | crisis        |          |        |
 | The neighbour will stay with her tonight              | crisis        | crisis   |        |
 |                                                       | crisis        |          |        |
@@ -85,8 +85,12 @@ def test_safeguarding_is_unmissable_and_crisis_blocks_long_term_plans(start):
     alerts = [o for o in outputs[1] if isinstance(o, out.Alert)]
     assert alerts and "duty to report" in alerts[0].text and "/c2" in alerts[0].text
     record = conversation.record()
-    assert [a.term for a in record.safeguarding][:2] == ["takes her pension", "scared of him"]
-    assert record.safeguarding_notes[0].text == "She says he locks her in"
+    [alert] = record.safeguarding
+    assert alert.category == "financial" and alert.said_by == "person"
+    assert alert.text == "Her grandson takes her pension and she's scared of him"
+    # What the practitioner types at the safety questions is their own note, kept with the alert.
+    assert [(n.label, n.text, n.source) for n in alert.notes] == [
+        ("Immediate danger", "She says he locks her in", "practitioner")]
     assert [step.conversation for step in record.path] == [1, 2]
     assert record.path[1].reason == "safeguarding concern raised during the call"
 

@@ -11,7 +11,8 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from convo import cues as cue_finder
+import getpass
+
 from convo.engine import outputs as out
 from convo.engine.events import UNDOABLE, Event, Position
 from convo.engine.machine import Cursor, FlowMachine
@@ -19,6 +20,8 @@ from convo.engine.state import State, apply, fold
 from convo.flow.conditions import all_hold, parse_all
 from convo.flow.loader import END, Flow, Step
 from convo.messages import say
+from convo.notice import detector
+from convo.notice.taxonomy import taxonomy
 from convo.records import Area, Assessment, Audience
 from convo.store import ConversationInfo, Store
 from convo.templating import fill, names_used
@@ -212,6 +215,20 @@ class Conversation:
 
         return build(self)
 
+    def waiting_alerts(self) -> list[tuple[int, str, str]]:
+        """Alerts no one has acknowledged: (event, the alert's words, what was said)."""
+        kinds = taxonomy()
+        waiting = []
+        for alert in self.state.pending_alerts():
+            if alert.category in kinds.ids:
+                wording = kinds.alert_text(alert.category, alert.term, self.audience.value)
+            else:  # saved before alerts had categories: the words it was raised with
+                event = next((e for e in self.events if e.seq == alert.seq), None)
+                cues = event.data.get("cues", []) if event else []
+                wording = next((c["text"] for c in cues if c["kind"] == "safeguarding"), "")
+            waiting.append((alert.seq, wording, alert.text))
+        return waiting
+
     # -- sending ----------------------------------------------------------------------------------
 
     def send(self, line: str) -> list[out.Output]:
@@ -234,17 +251,20 @@ class Conversation:
         data: dict = {"pos": pos.to_json(), "text": text, "outcome_id": outcome_id, "stage": step.id,
                       "asked": self.prompt().text}
         results: list[out.Output] = []
-        fresh: list[cue_finder.Cue] = []
+        fresh: list[detector.Finding] = []
         if text.strip() == "":
             data["text"] = ""
             data["nothing"] = not self.state.at_stage(step.id, outcome_id) and step.captures != "outcome_type"
         else:
             choice = _match_choice(step, text)
-            data.update(kind=step.captures, area=str(step.area), source=self.state.speaker, label=step.title,
+            source = self._source_at(step)
+            data.update(kind=step.captures, area=str(step.area), source=source, label=step.title,
                         choice=choice.value if choice else None, choice_label=choice.label if choice else None)
-            found = [] if choice else cue_finder.find(text, str(step.area), self.audience)
+            found = [] if choice else detector.hear(text, speaker=source, area=str(step.area),
+                                                    audience=self.audience.value, context=self._heard_so_far(),
+                                                    choices=bool(step.choices))
             fresh = [c for c in found if f"{c.kind}:{c.term.casefold()}" not in self.state.raised_terms]
-            data["cues"] = [{"kind": c.kind, "term": c.term, "text": c.text} for c in fresh]
+            data["cues"] = [_cue_data(c, text) for c in fresh]
 
         def where_next(skips: list[dict]) -> Position:
             if text.strip() == "" or step.single or step.interrupt:
@@ -261,10 +281,22 @@ class Conversation:
             results.append(self._captured(event.seq))
         for index, cue in enumerate(data.get("cues", [])):
             if cue["kind"] == "safeguarding":
-                results.append(out.Alert(cue["kind"], cue["term"], cue["text"]))
+                results.append(out.Alert(cue["kind"], cue["term"], cue["text"], cue.get("category")))
             else:
                 results.append(out.Cue(f"{event.seq}.{index}", cue["kind"], cue["term"], cue["text"]))
         return results
+
+    def _source_at(self, step: Step) -> str:
+        """Whose words an answer here is: the practitioner's own at a check that asks for their notes."""
+        if step.interrupt is not None and step.interrupt.practitioner_notes and self.audience == Audience.practitioner:
+            return "practitioner"
+        return self.state.speaker
+
+    def _heard_so_far(self) -> detector.Context:
+        """What earlier answers tell the detector: who has died, who was named in a concern."""
+        earlier = tuple(item.text for item in self.state.items.values() if item.source != "practitioner")
+        named = frozenset(person for alert in self.state.alerts for person in alert.people)
+        return detector.Context(earlier=earlier[-200:], not_support=named)
 
     def _outcome_id_for(self, step: Step, pos: Position) -> int | None:
         if step.per_outcome or (step.interrupt is not None and pos.outcome is not None):
@@ -284,6 +316,9 @@ class Conversation:
     def _leave(self, pos: Position) -> Position:
         """Where the conversation goes when this stage is done with."""
         if pos.back_to is not None:
+            step = self.flow.steps.get(pos.stage)
+            if step is not None and step.interrupt is not None and step.interrupt.then:
+                return Position(step.interrupt.then, pos.outcome, pos.back_to, pos.term)
             return Position(pos.back_to[0], pos.back_to[1])
         self.machine.place(self.cursor, pos.stage, pos.outcome)
         stage, outcome = self.machine.advance(self.cursor, self.facts)
@@ -379,8 +414,10 @@ class Conversation:
             return []
         reason = rest or say("no_reason")
         skips = [{"stage": step.id, "outcome_id": self._outcome_id_for(step, pos), "reason": reason}]
-        if step.interrupt is not None:
-            skips = []
+        if step.interrupt is not None and pos.back_to is not None:  # the whole check is left, not one question
+            after = self._skip_forward(Position(pos.back_to[0], pos.back_to[1]), [])
+            self._record("skipped", {"skips": []}, after)
+            return [out.Info(say("skipped", title=step.title, reason=reason))]
         after = self._skip_forward(self._leave(pos), skips)
         self._record("skipped", {"skips": skips}, after)
         return [out.Info(say("skipped", title=step.title, reason=reason))]
@@ -492,8 +529,11 @@ class Conversation:
             return [out.Info(say("cue_dismissed"))]
         if kind in CUE_CAPTURES:
             item_kind, area = CUE_CAPTURES[kind]
-            answer = self.state.items.get(event_seq)
-            return [self._capture(answer.text if answer else term, item_kind, area, self.state.speaker, cue_id)]
+            words = self.state.cue_words.get(cue_id)
+            if words is None:  # a suggestion saved before its words were kept: the whole answer
+                answer = self.state.items.get(event_seq)
+                words = answer.text if answer else term
+            return [self._capture(words, item_kind, area, self.state.speaker, cue_id)]
         pos = self.position
         follow = Position(pos.stage, pos.outcome, pos.back_to, pos.term, follow_up=text)
         self._record("cue", {"cue": cue_id, "action": "accepted"}, follow)
@@ -501,11 +541,26 @@ class Conversation:
 
     def _acknowledge(self, name: str, rest: str) -> list[out.Output]:
         """Note that a person has seen a safeguarding alert (the oldest waiting, or the answer numbered)."""
-        pending = [alert[0] for alert in self.state.pending_alerts()]
+        pending = [alert.seq for alert in self.state.pending_alerts()]
         seq = int(rest) if rest.isdigit() else (pending[0] if pending else None)
         if seq in pending:
-            self._record("acknowledged", {"alert": seq}, self.position)
+            self._record("acknowledged", {"alert": seq, "by": _who()}, self.position)
         return []
+
+    def _concern(self, name: str, rest: str) -> list[out.Output]:
+        """A concern raised by hand: `/concern CATEGORY what you noticed`; it joins the Safeguarding section."""
+        kinds = taxonomy()
+        category, _, note = rest.partition(" ")
+        category = category.lower().replace("-", "_")
+        if category not in kinds.ids:
+            return [out.Error(say("bad_concern", categories=", ".join(kinds.ids)))]
+        if not note.strip():
+            return [out.Error(say("needs_text", name=name))]
+        event = self._record("raised", {"category": category, "text": note.strip(), "source": "practitioner",
+                                        "by": _who()}, self.position)
+        return [out.Alert("safeguarding", note.strip(), kinds.alert_text(category, note.strip(), self.audience.value),
+                          category),
+                out.Info(say("concern_raised", label=kinds.category(category).label, seq=event.seq))]
 
     def _undo(self, name: str, rest: str) -> list[out.Output]:
         undone = {e.data["event"] for e in self.events if e.type == "undone"}
@@ -527,6 +582,25 @@ class Conversation:
     def _end(self, name: str, rest: str) -> list[out.Output]:
         self._record("ended", {}, Position(END), status="ended")
         return []
+
+
+def _who() -> str:
+    """The account that did something, for the record (never a person's words)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _cue_data(finding: detector.Finding, answer: str) -> dict:
+    data: dict = {"kind": finding.kind, "term": finding.term, "text": finding.text}
+    if finding.category:
+        data["category"] = finding.category
+    if finding.people:
+        data["people"] = list(finding.people)
+    if finding.kind in CUE_CAPTURES:
+        data["words"] = detector.words_about(answer, finding.term)
+    return data
 
 
 def _match_choice(step: Step, text: str):
@@ -556,6 +630,7 @@ _COMMANDS: dict[str, Callable[[Conversation, str, str], list[out.Output]]] = {
     "/accept": Conversation._cue_command,
     "/dismiss": Conversation._cue_command,
     "/ack": Conversation._acknowledge,
+    "/concern": Conversation._concern,
     "/name": Conversation._name,
     "/end": Conversation._end,
 }

@@ -95,6 +95,8 @@ def build(conversation: Conversation) -> Assessment:
             outcomes[outcome_id].not_explored[str(step.area)] = reason
 
     not_reached, nothing = _unexplored(conversation, numbers)
+    alerts = _alerts(conversation, sections["safeguarding_notes"])
+    noted = {note.id for alert in alerts for note in alert.notes}
     return Assessment(
         id=conversation.id, flow=flow.id, flow_title=flow.title, flow_version=flow.version,
         audience=state.audience, started_at=state.started_at, ended_at=state.ended_at,
@@ -104,10 +106,32 @@ def build(conversation: Conversation) -> Assessment:
         good_life=sections["good_life"], call_results=sections["call_results"], agreement=sections["agreement"],
         next_little_steps=sections["next_little_steps"], next_steps=sections["next_steps"], notes=sections["notes"],
         decisions=sections["decisions"],
-        safeguarding=[Alert(kind=kind, term=term, text=text, at=at, id=seq) for seq, kind, term, text, at in state.alerts],
-        safeguarding_notes=sections["safeguarding_notes"],
+        safeguarding=alerts,
+        safeguarding_notes=[note for note in sections["safeguarding_notes"] if note.id not in noted],
         path=_path(conversation), skipped=skipped, not_reached=not_reached, nothing_said=nothing,
     )
+
+
+def _alerts(conversation: Conversation, notes: list[Entry]) -> list[Alert]:
+    """Each alert with the safeguarding notes made after it and before the next one."""
+    from convo.notice.taxonomy import taxonomy
+
+    kinds, state = taxonomy(), conversation.state
+    alerts = sorted(state.alerts, key=lambda alert: alert.seq)
+    found = []
+    for index, alert in enumerate(alerts):
+        until = alerts[index + 1].seq if index + 1 < len(alerts) else None
+        acknowledged = state.acknowledged.get(alert.seq)
+        found.append(Alert(
+            kind="safeguarding", term=alert.term, text=alert.text, at=alert.at, id=alert.seq,
+            category=alert.category,
+            category_label=kinds.category(alert.category).label if alert.category in kinds.ids else None,
+            said_by=alert.source, raised_by_hand=alert.by_hand,
+            acknowledged_at=acknowledged[0] if acknowledged else None,
+            acknowledged_by=acknowledged[1] if acknowledged else None,
+            notes=[note for note in notes if note.id > alert.seq and (until is None or note.id < until)],
+        ))
+    return found
 
 
 def _path(conversation: Conversation) -> list[PathStep]:

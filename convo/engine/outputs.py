@@ -42,6 +42,7 @@ class Alert(Output):
     kind: str
     term: str
     text: str
+    category: str | None = None
     type: str = field(init=False, default="alert")
 
 

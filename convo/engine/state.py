@@ -31,6 +31,20 @@ class Item:
 
 
 @dataclass
+class RaisedAlert:
+    """A safeguarding alert: heard in an answer, or raised by hand by the practitioner."""
+
+    seq: int  # the event that raised it
+    category: str | None  # None for alerts saved before concerns had categories
+    term: str  # the words that raised it
+    text: str  # the whole answer (or the practitioner's note), exactly as typed
+    at: datetime
+    source: str  # whose words
+    by_hand: bool = False
+    people: tuple[str, ...] = ()
+
+
+@dataclass
 class State:
     flow: str = ""
     flow_version: int = 0
@@ -45,12 +59,13 @@ class State:
     nothing_said: set[tuple[str, int | None]] = field(default_factory=set)
     choices: dict[str, str] = field(default_factory=dict)
     visited: set[str] = field(default_factory=set)
-    alerts: list[tuple[int, str, str, str, datetime]] = field(default_factory=list)
+    alerts: list[RaisedAlert] = field(default_factory=list)
     cues: dict[str, tuple[int, str, str, str]] = field(default_factory=dict)  # id -> (event, kind, term, text)
+    cue_words: dict[str, str] = field(default_factory=dict)  # id -> the words a suggestion is about
     cue_actions: dict[str, str] = field(default_factory=dict)
     moves: list[tuple[int, datetime, Position, str | None]] = field(default_factory=list)
     raised_terms: set[str] = field(default_factory=set)
-    acknowledged: set[int] = field(default_factory=set)  # seqs of answers whose safeguarding alert was seen
+    acknowledged: dict[int, tuple[datetime, str | None]] = field(default_factory=dict)  # alert seq -> when, by whom
     last_answer: int | None = None
     names: list[str] = field(default_factory=list)  # marked with /name, hidden by export --redact
 
@@ -81,9 +96,9 @@ class State:
     def pending_cues(self) -> list[str]:
         return [cue for cue in self.cues if cue not in self.cue_actions]
 
-    def pending_alerts(self) -> list[tuple[int, str, str, str, datetime]]:
+    def pending_alerts(self) -> list[RaisedAlert]:
         """Safeguarding alerts no one has yet said they have seen."""
-        return [alert for alert in self.alerts if alert[0] not in self.acknowledged]
+        return [alert for alert in self.alerts if alert.seq not in self.acknowledged]
 
 
 def fold(events: list[Event]) -> State:
@@ -137,9 +152,13 @@ def _answered(state: State, event: Event, data: dict) -> None:
     for index, cue in enumerate(data.get("cues", [])):
         cue_id = f"{event.seq}.{index}"
         if cue["kind"] == "safeguarding":
-            state.alerts.append((event.seq, cue["kind"], cue["term"], data["text"], event.at))
+            if not any(alert.seq == event.seq for alert in state.alerts):  # one banner per answer
+                state.alerts.append(RaisedAlert(event.seq, cue.get("category"), cue["term"], data["text"], event.at,
+                                                data.get("source", state.speaker), people=tuple(cue.get("people", ()))))
         else:
             state.cues[cue_id] = (event.seq, cue["kind"], cue["term"], cue["text"])
+            if "words" in cue:
+                state.cue_words[cue_id] = cue["words"]
         state.raised_terms.add(f"{cue['kind']}:{cue['term'].casefold()}")
     _skips(state, data)
 
@@ -180,7 +199,12 @@ def _speaker(state: State, event: Event, data: dict) -> None:
 
 
 def _acknowledged(state: State, event: Event, data: dict) -> None:
-    state.acknowledged.add(data["alert"])
+    state.acknowledged[data["alert"]] = (event.at, data.get("by"))
+
+
+def _raised(state: State, event: Event, data: dict) -> None:
+    state.alerts.append(RaisedAlert(event.seq, data["category"], data["text"], data["text"], event.at,
+                                    data.get("source", "practitioner"), by_hand=True))
 
 
 def _named(state: State, event: Event, data: dict) -> None:
@@ -202,6 +226,7 @@ _HANDLERS = {
     "cue": _cue,
     "speaker": _speaker,
     "acknowledged": _acknowledged,
+    "raised": _raised,
     "named": _named,
     "ended": _ended,
 }

@@ -22,6 +22,8 @@ def _kind_of(path: Path) -> str:
         return "messages"
     if path.parent.name == "lexicons":
         return "lexicon"
+    if path.parent.name == "notice":
+        return {"concerns.yaml": "concerns", "patterns.yaml": "patterns"}.get(path.name, "word-classes")
     if path.parent.name == "practice":
         return "coaching" if path.name == "coaching.yaml" else "scenario"
     try:
@@ -36,10 +38,13 @@ def _kind_of(path: Path) -> str:
 
 
 def _checkers() -> dict[str, Checker]:
-    from convo.cues import load_lexicon
     from convo.flow.loader import load
+    from convo.notice.lexicons import load_lexicon
+    from convo.notice.patterns import load_patterns
+    from convo.notice.taxonomy import load_taxonomy
 
-    checkers: dict[str, Checker] = {"flow": load, "lexicon": load_lexicon, "messages": read}
+    checkers: dict[str, Checker] = {"flow": load, "lexicon": load_lexicon, "messages": read,
+                                    "concerns": load_taxonomy, "patterns": load_patterns, "word-classes": read}
     try:
         from convo.practice.scenario import load_scenario
     except ImportError:
@@ -55,8 +60,7 @@ def _checkers() -> dict[str, Checker]:
 def shipped_files() -> list[Path]:
     root = flows_dir()
     return sorted(root.glob("*.yaml")) + sorted((root / "lexicons").glob("*.yaml")) + sorted(
-        (root / "practice").glob("*.yaml")
-    )
+        (root / "notice").glob("*.yaml")) + sorted((root / "practice").glob("*.yaml"))
 
 
 def check_paths(paths: list[Path] | None = None) -> list[Problem]:

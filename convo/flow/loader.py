@@ -156,6 +156,10 @@ def _compile(flow: Flow, doc: YamlDocument) -> Iterator[Problem]:
             prompt=interrupt.prompt, again={}, choices=(), single=True, part=None, loop=None,
             interrupt=interrupt, path=loc,
         )
+    chained = {interrupt.id for interrupt in file.interrupts}
+    for i, interrupt in enumerate(file.interrupts):
+        if interrupt.then is not None and interrupt.then not in chained:
+            yield doc.problem(("interrupts", i, "then"), f"'then' goes to {interrupt.then!r}, which is not an interrupt")
     yield from _route_problems(flow, doc, seen)
     yield from _reachability_problems(flow, doc)
 

@@ -84,6 +84,10 @@ class Interrupt(_Strict):
     captures: ItemKind
     prompt: dict[Audience, str]
     unless_area: list[Area] = []
+    then: StageId | None = Field(default=None, description="The next question of this check (another interrupt)")
+    practitioner_notes: bool = Field(
+        default=False, description="In a practitioner's conversation, answers here are the practitioner's own words"
+    )
 
 
 class FlowFile(_Strict):

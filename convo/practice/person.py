@@ -17,8 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from convo import cues
-from convo.cues import term_regex  # one word matcher for lexicons and scenarios alike
+from convo.notice import lexicons as cues
+from convo.notice.lexicons import term_regex  # one word matcher for lexicons and scenarios alike
 from convo.practice.coaching import Coaching
 from convo.practice.scenario import Fact, Scenario
 from convo.templating import fill

@@ -11,7 +11,7 @@ def test_history_lists_answers_cues_alerts_skips_and_undos_and_ends_with_the_que
     store = Store(tmp_path / "c.db")
     c = library.start(store, "three-conversations", "practitioner")
     for line in ["Ann", "/skip no time today", "", "Lives alone", "", "To sing in the chapel choir again",
-                 "/accept", "she was hit", "", "/undo"]:
+                 "/accept", "her son hit her", "", "/undo"]:
         c.send(line)
     resumed = library.resume(store, c.id)
     lines = transcript.from_events(resumed)

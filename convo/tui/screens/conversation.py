@@ -54,6 +54,8 @@ class ConversationScreen(Screen):
         Binding("f9", "toggle_draft", "Draft", priority=True, tooltip="Show or hide the draft record"),
         Binding("ctrl+b", "toggle_map", "Map", priority=True, tooltip="Show or hide the map of areas"),
         Binding("ctrl+o", "export", "Export", priority=True, tooltip="Write the draft to a file"),
+        Binding("ctrl+r", "raise_concern", "Raise concern", priority=True, show=False,
+                tooltip="Raise a safeguarding concern yourself, with what you noticed"),
         Binding("escape", "focus_answer", "Back to typing", show=False),
     ]
 
@@ -180,6 +182,8 @@ class ConversationScreen(Screen):
             return bool(state.pending_cues()) and not self.conversation.ended
         if action in ("skip", "undo", "refile", "goto"):
             return not self.conversation.ended
+        if action == "raise_concern":
+            return not self.conversation.ended and self.conversation.audience.value == "practitioner"
         return True
 
     # -- actions ---------------------------------------------------------------------------------
@@ -189,6 +193,20 @@ class ConversationScreen(Screen):
 
     def action_acknowledge(self) -> None:
         self.send("/ack")
+
+    def action_raise_concern(self, category: str = "") -> None:
+        """A concern the practitioner raises by hand: the kind, then what they noticed, into the draft."""
+        from convo.notice.taxonomy import taxonomy
+
+        kinds = taxonomy()
+        if category:
+            question = f"Raise a concern: {kinds.category(category).label}. What did you notice?"
+        else:
+            question = ("Raise a safeguarding concern. Type its kind, then what you noticed, e.g. "
+                        f"“financial her grandson has her bank card”. Kinds: {', '.join(kinds.ids)}")
+        self.app.push_screen(ReasonModal(question, "What you noticed", required=True),
+                             lambda note: note and self.send(f"/concern {category} {note}".replace("  ", " ")
+                                                             if category else f"/concern {note}"))
 
     def action_accept_cue(self, cue_id: str = "") -> None:
         self.send(f"/accept {cue_id}".strip())
@@ -344,6 +362,12 @@ class ConversationScreen(Screen):
                 commands.append((f"Dismiss suggestion {cue_id}: {term}", lambda i=cue_id: self.action_dismiss_cue(i), text))
         if c.state.pending_alerts():
             commands.append(("Acknowledge the safeguarding alert", self.action_acknowledge, "Ctrl+N"))
+        if not c.ended and c.audience.value == "practitioner":
+            from convo.notice.taxonomy import taxonomy
+
+            commands += [(f"Raise a safeguarding concern: {kind.label}",
+                          lambda k=kind.id: self.action_raise_concern(k), "Ctrl+R; it goes into the draft")
+                         for kind in taxonomy().categories]
         where = "download it in this browser" if getattr(self.app, "deliver_exports", False) \
             else "write a file only you can read"
         commands += [(f"Export the draft as {FORMAT_NAMES[fmt]}", lambda f=fmt: self.action_export(f), where)

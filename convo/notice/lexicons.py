@@ -1,8 +1,9 @@
-"""Cues: words in an answer that deserve a follow-up, found with lexicons from flows/lexicons/.
+"""Lexicon cues: words in an answer that deserve a quiet follow-up, from flows/lexicons/.
 
-A cue is only ever a suggestion; nothing here changes the record. Matching is case-insensitive,
-whole-word and tolerant of simple inflections (fall, falls, falling). Safeguarding lexicons are
-written for recall: a false alarm costs a moment, a missed one can cost a life.
+People, places, generic words that hide the person, service words and practical risks. A cue is
+only ever a suggestion; nothing here changes the record. Matching is case-insensitive, whole-word
+and tolerant of simple inflections (fall, falls, falling). Safeguarding is not heard here but by
+the detector (convo.notice.detector), which reads meaning rather than single words.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from convo.paths import flows_dir
 from convo.records import Area, Audience
 from convo.templating import fill
 
-CueKind = Literal["so_what", "service_language", "people", "community", "risk", "safeguarding"]
+CueKind = Literal["so_what", "service_language", "people", "community", "risk"]
 
 
 class LexiconFile(BaseModel):
@@ -101,7 +102,7 @@ def _normalise(text: str) -> str:
 
 
 def find(text: str, area: str, audience: str, library: tuple[Lexicon, ...] | None = None) -> list[Cue]:
-    """Every cue in an answer, at most one per kind and term, safeguarding first."""
+    """Every cue in an answer, at most one per kind and term."""
     found: list[Cue] = []
     seen: set[tuple[str, str]] = set()
     plain = _normalise(text)
@@ -114,5 +115,4 @@ def find(text: str, area: str, audience: str, library: tuple[Lexicon, ...] | Non
             if key not in seen:
                 seen.add(key)
                 found.append(Cue(lexicon.file.kind, term, lexicon.follow_up(term, audience)))
-    found.sort(key=lambda cue: cue.kind != "safeguarding")
     return found

@@ -1,0 +1,136 @@
+"""Hearing an answer: the one function the engine calls to learn what deserves attention in it.
+
+`hear()` reads the answer clause by clause. Figures of speech are taken out first; then phrase
+patterns that know direction and role, and a model trained on the project's labelled corpus, decide
+between an **alert** (a disclosure, or a risk to life: the unmissable banner) and **worth asking
+about** (a quiet suggestion carrying a sensitive question). The practitioner's own words never alert.
+Lexicon cues (people, community, generic words, service words, practical risks) come after, and no
+one who has died, is named in a concern, or is the person a carer looks after is offered as support.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from convo.notice import lexicons as lexicon_cues
+from convo.notice import model as concern_model
+from convo.notice.patterns import Patterns, patterns
+from convo.notice.people import not_support, relations_in
+from convo.notice.taxonomy import Taxonomy, taxonomy
+from convo.notice.text import MAX_PIECE, normalise
+
+ALERT, CONCERN = "safeguarding", "concern"
+# Where people are asked what could go wrong, fear and harm are the answer, not a disclosure; where
+# they are asked what matters, a wish ("I'm not going anywhere without Mali") reads like control. In
+# these areas the model alone raises "worth asking about", and only a phrase pattern raises an alert.
+_HYPOTHETICAL_AREAS = frozenset({"risks", "crisis", "outcomes"})
+_CLAUSE = re.compile(r"[^.!?;\n]+[.!?;]*")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something worth a practitioner's attention in an answer."""
+
+    kind: str  # "safeguarding" (an alert), "concern" (worth asking about), or a lexicon's kind
+    term: str  # the words it is about, exactly as typed
+    text: str  # what to show: the alert, the question to ask, the suggestion
+    category: str | None = None
+    people: tuple[str, ...] = ()  # relationship words in the words it is about
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation already knows that changes what an answer means."""
+
+    earlier: tuple[str, ...] = ()  # earlier answers, as typed
+    not_support: frozenset[str] = field(default_factory=frozenset)  # people already named in concerns
+
+
+def clauses(text: str) -> list[tuple[str, str]]:
+    """Each clause of an answer as typed, with its normalised form; long ones in bounded pieces."""
+    found = []
+    for match in _CLAUSE.finditer(text):
+        said = match.group(0).strip()
+        while said:
+            piece, said = said[:MAX_PIECE], said[MAX_PIECE:]
+            clean = normalise(piece)
+            if clean:
+                found.append((piece.strip(), clean))
+    return found
+
+
+def concerns(text: str, speaker: str, audience: str, area: str = "", *, rules: Patterns | None = None,
+             model: concern_model.ConcernModel | None = None, kinds: Taxonomy | None = None) -> list[Finding]:
+    """Alerts and worth-asking-about findings, at most one of each category, alerts first."""
+    if speaker == "practitioner":
+        return []
+    rules, kinds = rules or patterns(), kinds or taxonomy()
+    model = model or concern_model.load()
+    alerts: dict[str, Finding] = {}
+    asks: dict[str, Finding] = {}
+    for said, clean in clauses(text):
+        tier, category = classify(clean, speaker, rules, model, hypothetical=area in _HYPOTHETICAL_AREAS)
+        if tier is None or category is None or category not in kinds.ids:
+            continue
+        people = tuple(sorted(relations_in(clean)))
+        if tier == "alert" and category not in alerts:
+            alerts[category] = Finding(ALERT, said, kinds.alert_text(category, said, audience), category, people)
+        elif tier == "ask" and category not in asks:
+            asks[category] = Finding(CONCERN, said, kinds.ask_text(category, audience), category, people)
+    return list(alerts.values()) + [f for c, f in asks.items() if c not in alerts]
+
+
+def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
+             hypothetical: bool = False) -> tuple[str | None, str | None]:
+    """("alert" | "ask" | None, category) for one normalised clause."""
+    plain = rules.without_figures(clean)
+    matches = rules.find(plain)
+    found = concern_model.features(plain, speaker, rules)
+    p_concern, p_alert, categories = model.score(found)
+    best = max(categories, key=categories.__getitem__)
+    for match in sorted(matches, key=lambda found: found.start):  # the first thing said names the concern
+        if match.tier == "alert":
+            return "alert", match.category
+    # Both heads must agree before the model alone raises a banner.
+    if p_alert >= model.thresholds["alert"] and p_concern >= model.thresholds.get("alert_concern", 0.0):
+        return ("ask" if hypothetical else "alert"), best
+    for match in matches:
+        return "ask", match.category
+    if p_concern >= model.thresholds["ask"]:
+        return "ask", best
+    return None, None
+
+
+def hear(text: str, *, speaker: str, area: str, audience: str, context: Context = Context(), choices: bool = False,
+         library: tuple[lexicon_cues.Lexicon, ...] | None = None) -> list[Finding]:
+    """Everything worth attention in one answer: alerts first, then concerns, then suggestions.
+
+    `choices` says the question offered options (an answer beside them is read as cautiously as a wish).
+    """
+    found = concerns(text, speaker, audience, "outcomes" if choices else area)
+    avoid = set(context.not_support)
+    for finding in found:
+        if finding.kind == ALERT:
+            avoid.update(finding.people)
+    for earlier in (*context.earlier, text):
+        avoid |= not_support(normalise(earlier), audience)
+    for cue in lexicon_cues.find(text, area, audience, library):
+        if cue.kind == "people" and _person(cue.term) in avoid:
+            continue
+        found.append(Finding(cue.kind, cue.term, cue.text))
+    return found
+
+
+def _person(term: str) -> str:
+    word = normalise(term).split()[-1] if term.strip() else ""
+    return word[:-1] if word.endswith("s") and word not in ("mates",) and len(word) > 4 else word
+
+
+def words_about(text: str, term: str) -> str:
+    """The clause of an answer that holds a term: what accepting a suggestion records."""
+    folded = term.casefold()
+    for said, _ in clauses(text):
+        if folded in said.casefold():
+            return said
+    return text

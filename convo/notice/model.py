@@ -1,0 +1,120 @@
+"""The trained part of noticing: a linear model over words, word pairs, letter groups and patterns.
+
+Standard library only at runtime; `scripts/train_notice.py` fits it on the project's labelled
+corpus (data/notice/) with the same `features` function and writes `concern_model.json.gz`.
+Three heads share the features: is this a concern at all, is it an alert, and which category.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from convo.flow.yamlfile import read
+from convo.paths import flows_dir
+
+from convo.notice.patterns import Patterns
+from convo.notice.text import sentences, tokens
+
+MODEL_PATH = Path(__file__).with_name("concern_model.json.gz")
+_NEGATORS = frozenset("not never no nobody nothing nor neither n't don't doesn't didn't won't wouldn't can't isn't "
+                      "aren't wasn't weren't haven't hasn't hadn't shouldn't couldn't ddim dim na".split())
+
+
+def features(clean: str, speaker: str, patterns: Patterns) -> dict[str, float]:
+    """The sparse features of a normalised answer with its figures of speech taken out.
+
+    Shared by training and runtime, so a change here needs a retrained model.
+    """
+    words = tokens(clean)
+    found: dict[str, float] = {"bias": 1.0, f"speaker:{speaker}": 1.0}
+    negated = 0
+    for word in words:
+        found["w:" + word] = 1.0
+        if negated:
+            found["nw:" + word] = 1.0
+            negated -= 1
+        if word in _NEGATORS or word.endswith("n't"):
+            negated = 3
+        padded = f"<{word}>"
+        for size in (3, 4, 5):
+            for start in range(max(1, len(padded) - size + 1)):
+                found["c:" + padded[start:start + size]] = 1.0
+    for left, right in zip(["<s>", *words], words + ["</s>"]):
+        found[f"b:{left} {right}"] = 1.0
+    classes = word_classes()
+    for sentence in sentences(clean):
+        marks = [classes.get(word) for word in tokens(sentence)]
+        seen = [mark for mark in marks if mark]
+        for mark in seen:
+            found["k:" + mark] = 1.0
+        for left, right in zip(seen, seen[1:]):
+            found[f"k2:{left}>{right}"] = 1.0
+        for left, middle, right in zip(seen, seen[1:], seen[2:]):
+            found[f"k3:{left}>{middle}>{right}"] = 1.0
+    for match in patterns.find(clean):
+        found[f"p:{match.tier}:{match.category}"] = 1.0
+        found[f"p:{match.tier}"] = 1.0
+    # Long answers spread weight thinly; the count of words keeps their scores comparable.
+    found["len:" + ("short" if len(words) < 6 else "mid" if len(words) < 20 else "long")] = 1.0
+    return found
+
+
+@cache
+def word_classes() -> dict[str, str]:
+    """Each word's class (flows/notice/word-classes.yaml); a word in two classes keeps the first."""
+    table: dict[str, str] = {}
+    for name, words in read(flows_dir() / "notice" / "word-classes.yaml").data.items():
+        for word in words:
+            table.setdefault(str(word).lower(), str(name))
+    return table
+
+
+@dataclass(frozen=True)
+class Head:
+    classes: tuple[str, ...]
+    weights: dict[str, list[float]]
+    bias: list[float]
+
+    def probabilities(self, found: dict[str, float]) -> dict[str, float]:
+        scores = list(self.bias)
+        for name, value in found.items():
+            row = self.weights.get(name)
+            if row is not None:
+                for index, weight in enumerate(row):
+                    scores[index] += weight * value
+        if len(self.classes) == 2 and len(scores) == 1:  # a binary head keeps one column
+            p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, scores[0]))))
+            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
+        top = max(scores)
+        exps = [math.exp(score - top) for score in scores]
+        total = sum(exps)
+        return {cls: e / total for cls, e in zip(self.classes, exps)}
+
+
+@dataclass(frozen=True)
+class ConcernModel:
+    concern: Head
+    alert: Head
+    category: Head
+    thresholds: dict[str, float]
+
+    def score(self, found: dict[str, float]) -> tuple[float, float, dict[str, float]]:
+        """P(a concern at all), P(an alert), and the category's probabilities."""
+        return (self.concern.probabilities(found)["yes"], self.alert.probabilities(found)["yes"],
+                self.category.probabilities(found))
+
+
+def from_dict(data: dict) -> ConcernModel:
+    heads = {name: Head(tuple(head["classes"]), head["weights"], head["bias"]) for name, head in data["heads"].items()}
+    return ConcernModel(heads["concern"], heads["alert"], heads["category"], data["thresholds"])
+
+
+@cache
+def load(path: str | None = None) -> ConcernModel:
+    with gzip.open(path or MODEL_PATH, "rt", encoding="utf-8") as handle:
+        return from_dict(json.load(handle))

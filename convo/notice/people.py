@@ -1,0 +1,53 @@
+"""Which people an answer names who could be support, and which it names who could not.
+
+No support suggestion for someone who has died ("my late husband", "since I lost him"), for a
+person named in a concern, or, for a carer, for the person they look after.
+"""
+
+from __future__ import annotations
+
+import re
+
+_RELATION = (r"(?:husband|wife|partner|son|daughter|mum|mam|mother|dad|father|brother|sister|boyfriend|girlfriend"
+             r"|grandson|granddaughter|nan|gran|grandad|grandma|grandpa|taid|nain|uncle|aunt|auntie|niece|nephew"
+             r"|cousin|friend|neighbour|neighbor|fiance|fiancee|stepson|stepdaughter|son-in-law|daughter-in-law)")
+_DECEASED = re.compile(
+    rf"(?:\blate|\bdead|\blost|\blosing|\bburied|\bfuneral of|\bdeath of|\bmiss|\bmissing)\s+(?:(?:my|our|her|his|their|dear|beloved|poor|late|\w+'s)\s+){{0,2}}{_RELATION}"
+    rf"|{_RELATION}(?:'s)?\W*(?:\w+\W+){{0,5}}?(?:died|passed|passed away|passed on|is gone|has gone|was taken|'s gone|dead|was killed|'s dead"
+    rf"|god rest (?:him|her)|rest (?:his|her) soul|took (?:his|her) own life|funeral|bu farw|wedi marw)(?! (?:good|nice|handy|funny|busy|keen|chuffed|easy|hard|posh|lucky|proud|clever|kind|quick|slow)\b)"
+)
+_WIDOW = re.compile(r"\bwidow\b|\bwidowed\b|\bi lost him\b|\bsince he (?:died|passed|went)")
+_WIDOWER = re.compile(r"\bwidower\b|\bi lost her\b|\bsince she (?:died|passed|went)")
+_CARED_FOR = re.compile(
+    rf"(?:look|looks|looking|looked) after (?:my |our )?(?:\w+ )?{_RELATION}|(?:care|cares|caring|cared) for (?:my |our )?(?:\w+ )?{_RELATION}"
+    rf"|(?:carer|caring) (?:for|to) (?:my |our )?{_RELATION}|{_RELATION}\W+(?:\w+\W+){{0,3}}?(?:i|that i) (?:look after|care for)"
+)
+_RELATION_WORD = re.compile(rf"\b{_RELATION}s?\b")
+
+
+def _relations(pattern: re.Pattern[str], text: str) -> set[str]:
+    found = set()
+    for match in pattern.finditer(text):
+        found.update(word.rstrip("s") if word.endswith("s") and word[:-1] in _WORDS else word
+                     for word in _RELATION_WORD.findall(match.group(0)))
+    return found
+
+
+_WORDS = frozenset(_RELATION[3:-1].split("|"))
+
+
+def not_support(clean: str, audience: str) -> set[str]:
+    """The relationship words in a normalised answer that must not be suggested as support."""
+    avoid = _relations(_DECEASED, clean)
+    if _WIDOW.search(clean):
+        avoid |= {"husband", "partner"}
+    if _WIDOWER.search(clean):
+        avoid |= {"wife", "partner"}
+    if audience == "carer":
+        avoid |= _relations(_CARED_FOR, clean)
+    return avoid
+
+
+def relations_in(clean: str) -> set[str]:
+    """Every relationship word an answer names."""
+    return {word.rstrip("s") if word[:-1] in _WORDS else word for word in _RELATION_WORD.findall(clean)}

@@ -1,0 +1,188 @@
+"""Measure noticing: alerts and "worth asking about" by grouped cross-validation on the training
+corpus, the shipped model on the frozen held-out set, people/community suggestion precision, and time.
+
+    python scripts/eval_cues.py            # everything
+    python scripts/eval_cues.py --tune     # also a grid of thresholds from cross-validation
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from convo.notice import detector  # noqa: E402
+from convo.notice import model as concern_model  # noqa: E402
+from convo.notice.detector import ALERT, CONCERN, Context, concerns, hear  # noqa: E402
+from train_notice import DATA, Example, fit, load  # noqa: E402
+
+FOLDS = 5
+
+
+def judge(examples: list[Example], model) -> list[tuple[Example, str | None, str | None]]:
+    """(example, tier raised or None, category raised) for each sentence."""
+    results = []
+    for example in examples:
+        found = concerns(example.text, example.speaker, "carer" if example.speaker == "carer" else "practitioner",
+                         model=model)
+        alerts = [f for f in found if f.kind == ALERT]
+        asks = [f for f in found if f.kind == CONCERN]
+        if alerts:
+            results.append((example, "alert", alerts[0].category))
+        elif asks:
+            results.append((example, "ask", asks[0].category))
+        else:
+            results.append((example, None, None))
+    return results
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.3f} ({part}/{whole})" if whole else "n/a"
+
+
+def report(title: str, results) -> dict[str, float]:
+    gold_alert = [r for r in results if r[0].tier == "alert"]
+    gold_ask = [r for r in results if r[0].tier == "ask"]
+    negatives = [r for r in results if r[0].tier == "none"]
+    raised_alert = [r for r in results if r[1] == "alert"]
+    raised_ask = [r for r in results if r[1] == "ask"]
+    print(f"\n## {title}: {len(results)} sentences ({len(gold_alert)} alert, {len(gold_ask)} ask, {len(negatives)} none)")
+    alert_recall = sum(r[1] == "alert" for r in gold_alert)
+    print(f"alert recall (an alert raised):            {_ratio(alert_recall, len(gold_alert))}")
+    print(f"alert disclosures noticed at all:          {_ratio(sum(r[1] is not None for r in gold_alert), len(gold_alert))}")
+    print(f"alert precision (gold alert):              {_ratio(sum(r[0].tier == 'alert' for r in raised_alert), len(raised_alert))}")
+    print(f"alert precision (gold alert or ask):       {_ratio(sum(r[0].tier != 'none' for r in raised_alert), len(raised_alert))}")
+    print(f"ask recall (noticed, either tier):         {_ratio(sum(r[1] is not None for r in gold_ask), len(gold_ask))}")
+    print(f"ask precision (gold alert or ask):         {_ratio(sum(r[0].tier != 'none' for r in raised_ask), len(raised_ask))}")
+    false_alerts = sum(r[1] == "alert" for r in negatives)
+    print(f"false alerts on hard negatives:            {_ratio(false_alerts, len(negatives))}"
+          f" = one in {len(negatives) / false_alerts:.0f}" if false_alerts else
+          f"false alerts on hard negatives:            0/{len(negatives)}")
+    print(f"any finding on hard negatives:             {_ratio(sum(r[1] is not None for r in negatives), len(negatives))}")
+    right_category = sum(r[2] == r[0].category for r in results if r[0].tier != "none" and r[1] is not None)
+    print(f"category right, when noticed:              {_ratio(right_category, sum(r[0].tier != 'none' and r[1] is not None for r in results))}")
+    print("per category: alert recall | noticed at all (alert+ask gold)")
+    by = defaultdict(list)
+    for r in results:
+        if r[0].tier != "none":
+            by[r[0].category].append(r)
+    for category in sorted(by):
+        rows = by[category]
+        alerts = [r for r in rows if r[0].tier == "alert"]
+        print(f"  {category:16} {_ratio(sum(r[1] == 'alert' for r in alerts), len(alerts)):>18} | "
+              f"{_ratio(sum(r[1] is not None for r in rows), len(rows))}")
+    kinds = Counter(r[0].category for r in negatives if r[1] == "alert")
+    if kinds:
+        print("false alerts by what the sentence was about:", dict(Counter(
+            json.dumps(r[0].text)[:70] for r in negatives if r[1] == "alert").most_common(8)))
+    langs = defaultdict(list)
+    for r in gold_alert:
+        langs[r[0].lang].append(r)
+    for lang, rows in sorted(langs.items()):
+        print(f"alert recall, {lang}: {_ratio(sum(r[1] == 'alert' for r in rows), len(rows))}")
+    return {"alert_recall": alert_recall / max(1, len(gold_alert)),
+            "false_alert_rate": false_alerts / max(1, len(negatives))}
+
+
+def cross_validate(examples: list[Example], thresholds: dict[str, float] | None = None):
+    from sklearn.model_selection import GroupKFold
+
+    results = []
+    groups = [e.group for e in examples]
+    for train, test in GroupKFold(n_splits=FOLDS).split(examples, groups=groups):
+        model = concern_model.from_dict(fit([examples[i] for i in train], thresholds=thresholds))
+        results += judge([examples[i] for i in test], model)
+    return results
+
+
+def load_heldout(path: Path) -> list[Example]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Example(r["text"], r["speaker"], r["category"], r["tier"], f"heldout:{i}", r.get("lang", "en"))
+            for i, r in enumerate(rows)]
+
+
+def _near(text: str, term: str, expected: str) -> bool:
+    """A suggestion matches an expected mention when their spans overlap or touch ("cousin" in "cousin Eleri")."""
+    folded = text.casefold()
+    at, want = folded.find(term.casefold()), folded.find(expected.casefold())
+    if at < 0 or want < 0:
+        return False
+    return at <= want + len(expected) + 1 and want <= at + len(term) + 1
+
+
+def suggestions(path: Path) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    tally = {"people": [0, 0, 0], "community": [0, 0, 0]}  # right, wrong, expected
+    wrong = []
+    for row in rows:
+        found = hear(row["text"], speaker="carer" if row["audience"] == "carer" else "person",
+                     area=row["area"], audience=row["audience"], context=Context())
+        for kind in ("people", "community"):
+            expected = [w.casefold() for w in row[kind]]
+            tally[kind][2] += len(expected)
+            for finding in found:
+                if finding.kind != kind:
+                    continue
+                if any(_near(row["text"], finding.term, e) for e in row[kind]):
+                    tally[kind][0] += 1
+                else:
+                    tally[kind][1] += 1
+                    wrong.append((kind, finding.term, row["text"][:80]))
+    print(f"\n## Suggestions on {path.name}: {len(rows)} answers")
+    for kind, (right, bad, expected) in tally.items():
+        print(f"{kind} precision: {_ratio(right, right + bad)}; recall: {_ratio(min(right, expected), expected)}")
+    for kind, term, text in wrong[:10]:
+        print(f"  wrong {kind}: {term!r} in {text!r}")
+
+
+def timing(examples: list[Example]) -> None:
+    texts = [e.text for e in examples]
+    hear(texts[0], speaker="person", area="circumstances", audience="practitioner")  # load once
+    times = []
+    for text in texts * 3:
+        start = time.perf_counter()
+        hear(text, speaker="person", area="circumstances", audience="practitioner")
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print(f"\n## Time per answer (hear(), {len(times)} answers): median {statistics.median(times):.2f} ms, "
+          f"p99 {times[int(len(times) * 0.99)]:.2f} ms, max {times[-1]:.2f} ms")
+    start = time.perf_counter()
+    concern_model.load.cache_clear()
+    concern_model.load()
+    print(f"loading the model (once, at the first answer): {(time.perf_counter() - start) * 1000:.0f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tune", action="store_true", help="print a grid of thresholds from cross-validation")
+    parser.add_argument("--no-cv", action="store_true", help="skip cross-validation")
+    args = parser.parse_args(argv)
+    examples = load()
+    print(f"training corpus: {len(examples)} sentences, {len({e.group for e in examples})} groups; "
+          f"{Counter(e.tier for e in examples)}")
+    if not args.no_cv:
+        report(f"grouped {FOLDS}-fold cross-validation on the training corpus", cross_validate(examples))
+    if args.tune:
+        for alert in (0.3, 0.4, 0.5, 0.6, 0.7):
+            for ask in (0.4, 0.5, 0.6):
+                print(f"\n### thresholds alert={alert} ask={ask}")
+                report("cv", cross_validate(examples, {"alert": alert, "ask": ask}))
+    heldout = DATA / "heldout.jsonl"
+    if heldout.exists():
+        report("frozen held-out set, shipped model", judge(load_heldout(heldout), concern_model.load()))
+    if (DATA / "suggestions_heldout.jsonl").exists():
+        suggestions(DATA / "suggestions_heldout.jsonl")
+    timing(examples)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,213 @@
+"""Noticing: alerts for disclosures and risk to life, quiet concerns, no alarm on figures of speech,
+the practitioner's own words never alerting, and suggestions about people that respect who they are."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from convo.engine import outputs as out
+from convo.notice import detector
+from convo.notice.detector import ALERT, CONCERN, Context, hear
+from convo.notice.patterns import load_patterns
+from convo.notice.taxonomy import taxonomy
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "notice"
+
+
+def alerts(text: str, speaker: str = "person", audience: str = "practitioner") -> list[str | None]:
+    return [f.category for f in detector.concerns(text, speaker, audience) if f.kind == ALERT]
+
+
+# Indirect phrasings, one or more for each kind of concern; none uses the word "abuse".
+@pytest.mark.parametrize("text, category", [
+    ("my son has my pension card and I never see the money", "financial"),
+    ("the lodger keeps my giro and gives me a tenner when he feels like it", "financial"),
+    ("sometimes I think I can't go on", "risk_to_life"),
+    ("I don't want to go on", "risk_to_life"),
+    ("I feel like ending it", "risk_to_life"),
+    ("they'd all be better off without me", "risk_to_life"),
+    ("I've been saving up my tablets in the drawer", "risk_to_life"),
+    ("he won't let me go out unless he's with me", "domestic_abuse"),
+    ("he checks my phone every night", "domestic_abuse"),
+    ("they've been staying at mine for weeks and I can't get them to leave, people coming and going all night",
+     "exploitation"),
+    ("she left me in my wet pad all day yesterday", "neglect"),
+    ("I haven't eaten for days and the heating's been off since October", "self_neglect"),
+    ("I'm frightened of what I might do to him some nights", "carer_breakdown"),
+])
+def test_indirect_disclosures_alert_with_their_category(text, category):
+    assert category in alerts(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I hit my head when I fell",
+    "I push the trolley to the shop",
+    "she's frightened of falling again",
+    "my feet are killing me",
+    "I could murder a cup of tea",
+    "I'm dying to see the grandchildren",
+    "I can't go on the bus on my own any more",
+    "we hit the shops every Saturday",
+    "the grab rail by the bath is loose",
+    "she bruises easily because of the warfarin",
+])
+def test_figures_of_speech_and_accidents_never_alert(text):
+    assert alerts(text) == []
+
+
+def test_figures_are_taken_out_before_anything_reads_the_answer():
+    rules = load_patterns(Path(__file__).resolve().parent.parent / "flows" / "notice" / "patterns.yaml")
+    assert "killing" not in rules.without_figures("my back is killing me")
+    assert rules.find(rules.without_figures("i fell and hit my head on the door")) == []
+
+
+def test_negation_lowers_an_alert_to_worth_asking_about():
+    rules = load_patterns(Path(__file__).resolve().parent.parent / "flows" / "notice" / "patterns.yaml")
+    [match] = rules.find("i would never kill myself")
+    assert (match.category, match.tier) == ("risk_to_life", "ask")
+
+
+def test_the_practitioners_own_words_never_alert(start):
+    conversation = start()
+    conversation.send("Mrs Evans, 88")
+    outputs = conversation.send("/note she is frightened of her son and he takes her pension")
+    assert not any(isinstance(o, out.Alert) for o in outputs)
+    conversation.send("/from practitioner")
+    outputs = conversation.send("He hit her last week, she says")
+    assert not any(isinstance(o, out.Alert) for o in outputs)
+
+
+def test_a_concern_raised_by_hand_reaches_the_draft(start):
+    conversation = start()
+    conversation.send("Mr Price, 79")
+    outputs = conversation.send("/concern exploitation two lads seem to be living at his flat")
+    assert [o.category for o in outputs if isinstance(o, out.Alert)] == ["exploitation"]
+    [alert] = conversation.record().safeguarding
+    assert alert.raised_by_hand and alert.category == "exploitation" and alert.said_by == "practitioner"
+    assert alert.text == "two lads seem to be living at his flat"
+    assert conversation.state.pending_alerts()  # it waits to be acknowledged like any alert
+
+
+def test_a_concern_needs_a_known_category(start):
+    conversation = start()
+    outputs = conversation.send("/concern spooky something odd")
+    assert any(isinstance(o, out.Error) and "financial" in o.text for o in outputs)
+    assert conversation.record().safeguarding == []
+
+
+def test_the_safety_questions_after_an_alert_are_the_practitioners_notes_and_stay_with_it(start):
+    conversation = start()
+    conversation.send("Mrs Ellis, 83")
+    outputs = conversation.send("my grandson takes all my money and says I'll go in a home if I tell")
+    assert any(isinstance(o, out.Alert) for o in outputs)
+    assert outputs[-1].stage == "safety-check"
+    conversation.send("No immediate danger; he is at work until six")
+    conversation.send("Two grandchildren visit at weekends")
+    conversation.send("She wants it to stop but does not want him in trouble")
+    conversation.send("Reported to the duty team at 14:20")
+    conversation.send("/ack")
+    [alert] = conversation.record().safeguarding
+    assert [(n.label, n.source) for n in alert.notes] == [
+        ("Immediate danger", "practitioner"), ("Others at risk", "practitioner"),
+        ("Their view and wishes", "practitioner"), ("What was done", "practitioner")]
+    assert alert.acknowledged_at is not None and alert.acknowledged_by
+    from convo.render import render
+
+    markdown = render(conversation.record(), "md")
+    assert "Reported to the duty team at 14:20" in markdown and "Financial or material abuse" in markdown
+
+
+def test_skip_leaves_the_whole_safety_check(start):
+    conversation = start()
+    conversation.send("Mrs Ellis, 83")
+    conversation.send("my grandson takes all my money")
+    conversation.send("/skip will come back to it")
+    assert conversation.position.stage not in {"safety-others", "safety-view", "safety-action", "safety-check"}
+
+
+def test_a_widow_is_not_asked_what_her_husband_does_as_support():
+    found = hear("since my husband died my daughter does my shopping", speaker="person",
+                 area="circumstances", audience="practitioner")
+    people = [f.term.lower() for f in found if f.kind == "people"]
+    assert "husband" not in people and "daughter" in people
+    found = hear("my late husband built that shed", speaker="person", area="circumstances", audience="practitioner")
+    assert not [f for f in found if f.kind == "people"]
+
+
+def test_someone_who_died_earlier_in_the_call_is_not_offered_as_support():
+    found = hear("my wife always did the garden", speaker="person", area="own_resources", audience="practitioner",
+                 context=Context(earlier=("I lost my wife two years ago",)))
+    assert not [f for f in found if f.kind == "people"]
+
+
+def test_a_carer_is_not_asked_to_list_the_person_they_look_after_as_support():
+    found = hear("I look after my mum and my sister helps on Sundays", speaker="carer",
+                 area="circumstances", audience="carer")
+    assert [f.term.lower() for f in found if f.kind == "people"] == ["sister"]
+
+
+def test_accepting_a_suggestion_records_the_words_it_was_about(start):
+    conversation = start()
+    conversation.send("Mr Hughes, 81")
+    outputs = conversation.send("The garden is too much now. His neighbour Dai cuts the grass.")
+    [cue] = [o for o in outputs if isinstance(o, out.Cue) and o.kind == "people"]
+    outputs = conversation.send(f"/accept {cue.id}")
+    [captured] = [o for o in outputs if isinstance(o, out.Captured)]
+    assert captured.text == "His neighbour Dai cuts the grass."
+
+
+def test_a_carers_despair_shows_where_to_get_help_now(start):
+    conversation = start("carer", "carer")
+    conversation.send("My husband Tom, he has dementia")
+    outputs = conversation.send("sometimes I think I can't go on")
+    [alert] = [o for o in outputs if isinstance(o, out.Alert)]
+    assert "116 123" in alert.text and "999" in alert.text and "duty to report" not in alert.text
+    from convo.render import render_summary
+
+    assert "116 123" in render_summary(conversation.record(), "md")
+
+
+def test_line_mode_alerts_keep_their_kind_and_gain_a_category(start):
+    conversation = start()
+    conversation.send("Ann")
+    outputs = conversation.send("I don't want to be here any more")
+    [alert] = [o.to_json() for o in outputs if isinstance(o, out.Alert)]
+    assert alert["type"] == "alert" and alert["kind"] == "safeguarding" and alert["category"] == "risk_to_life"
+
+
+def test_every_category_has_its_wording_for_both_audiences():
+    kinds = taxonomy()
+    assert len(kinds.ids) == 11
+    for category in kinds.categories:
+        for audience in ("practitioner", "carer"):
+            assert category.label in kinds.alert_text(category.id, "x", audience)
+            assert kinds.ask_text(category.id, audience).startswith("Worth asking about")
+    assert CONCERN == "concern"
+
+
+def test_no_held_out_sentence_is_in_the_training_corpus():
+    def texts(pattern: str) -> set[str]:
+        return {" ".join(json.loads(line)["text"].casefold().split())
+                for path in DATA.glob(pattern) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+    training, held_out = texts("train_*.jsonl"), texts("heldout.jsonl")
+    assert len(training) >= 2000 and len(held_out) >= 500
+    assert not training & held_out
+
+
+def test_a_long_paste_is_read_in_bounded_pieces():
+    text = "we went to the shops. " * 5000 + "my son takes all my money"
+    assert "financial" in alerts(text)
+
+
+def test_a_broken_pattern_file_is_reported_with_its_position(tmp_path):
+    from convo.flow.check import check_paths
+
+    folder = tmp_path / "notice"
+    folder.mkdir()
+    (folder / "patterns.yaml").write_text('alert:\n  physical: ["(unclosed"]\n', encoding="utf-8")
+    [problem] = check_paths([folder / "patterns.yaml"])
+    assert (problem.line, problem.col) == (2, 14) and "bad pattern" in problem.message

@@ -1,0 +1,1 @@
+"""The conversation engine: one Conversation that every face drives, its machine, state and draft."""

@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Callable
 
-
 PASSPHRASE_ENV = "CONVO_PASSPHRASE"
 MIN_PASSPHRASE = 8
 _VERSION = b"\x01"

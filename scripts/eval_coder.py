@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_coder import DEFAULT_DATA, fit, load_examples  # noqa: E402
+from train_coder import DEFAULT_DATA, fit, load_examples
 
-from convo.practice.coder import BEHAVIOURS, CODES, Coder, behaviour, code  # noqa: E402
+from convo.practice.coder import BEHAVIOURS, CODES, Coder, behaviour, code
 
 FOLDS = 5
 

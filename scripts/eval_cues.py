@@ -19,10 +19,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from convo.notice import detector  # noqa: E402
+from train_notice import DATA, Example, fit, load  # noqa: E402
+
 from convo.notice import model as concern_model  # noqa: E402
 from convo.notice.detector import ALERT, CONCERN, Context, concerns, hear  # noqa: E402
-from train_notice import DATA, Example, fit, load  # noqa: E402
 
 FOLDS = 5
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from convo.store import Store
 class FixedClock:
     """Starts at a known moment and moves on a second each time it is read."""
 
-    def __init__(self, start: datetime = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)):
+    def __init__(self, start: datetime = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)):
         self.now = start
 
     def __call__(self) -> datetime:

@@ -144,9 +144,9 @@ def test_a_carer_completes_a_short_self_assessment_in_the_browser_and_a_second_t
 
 @pytest.mark.skipif(not AXE.exists() and not REQUIRED, reason="axe-core is not installed (cd tests/browser && npm ci)")
 def test_the_exported_html_passes_axe_with_no_serious_or_critical_violations(tmp_path, browser):
+    import test_carer_flow as flows
     from transcript import rows
 
-    import test_carer_flow as flows
     from convo import library
     from convo.render import render
     from convo.store import Store

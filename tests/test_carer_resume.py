@@ -14,9 +14,9 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+import test_carer_flow as flows
 from transcript import rows
 
-import test_carer_flow as flows
 from convo import library
 from convo.store import Store
 

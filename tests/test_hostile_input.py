@@ -13,9 +13,8 @@ import random
 import re
 import subprocess
 import sys
-from pathlib import Path
-
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

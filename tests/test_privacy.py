@@ -6,7 +6,7 @@ import io
 import socket
 import sqlite3
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -101,7 +101,7 @@ def test_purge_removes_only_conversations_older_than_the_limit(tmp_path, capsys,
     from convo.engine.conversation import Conversation
 
     with Store(db) as store:
-        old = Conversation.start(store, flow, machine=machine, clock=lambda: datetime.now(timezone.utc) - timedelta(days=40))
+        old = Conversation.start(store, flow, machine=machine, clock=lambda: datetime.now(UTC) - timedelta(days=40))
         old.send(WORDS)
         new = Conversation.start(store, flow, machine=machine)
         new.send("recent words")
@@ -121,7 +121,7 @@ def test_purge_asks_at_a_terminal_and_no_means_no(tmp_path, capsys, monkeypatch)
     from convo.engine.conversation import Conversation
 
     with Store(db) as store:
-        Conversation.start(store, flow, machine=machine, clock=lambda: datetime.now(timezone.utc) - timedelta(days=9))
+        Conversation.start(store, flow, machine=machine, clock=lambda: datetime.now(UTC) - timedelta(days=9))
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

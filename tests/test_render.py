@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
+import test_three_conversations_flow as calls
 from transcript import rows
 
-import test_three_conversations_flow as calls
 from convo.render import FORMATS, render
 
 GOLDEN = Path(__file__).parent / "golden"

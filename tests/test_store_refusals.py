@@ -51,7 +51,8 @@ def test_a_newer_store_is_refused_with_advice(tmp_path, store):
 
 
 def test_a_locked_database_is_a_clear_error_not_a_hang(tmp_path, store, monkeypatch, capsys):
-    from convo import cli, store as store_module
+    from convo import cli
+    from convo import store as store_module
 
     monkeypatch.setattr(store_module, "BUSY_WAIT", 0.5)  # 15 s in use, for many writers at once
     path = store.path

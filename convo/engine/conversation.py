@@ -7,11 +7,10 @@ before the outputs (and so the next prompt) are returned.
 
 from __future__ import annotations
 
+import getpass
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timezone
-
-import getpass
+from datetime import UTC, datetime
 
 from convo.engine import outputs as out
 from convo.engine.events import UNDOABLE, Event, Position
@@ -42,7 +41,7 @@ SOURCES = ("person", "carer", "practitioner")
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_id(clock: Clock) -> str:

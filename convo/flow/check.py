@@ -30,7 +30,7 @@ def _kind_of(path: Path) -> str:
         data = read(path).data
     except YamlProblems:
         return "flow"
-    if isinstance(data, dict) and "terms" in data or isinstance(data, dict) and "kind" in data:
+    if (isinstance(data, dict) and "terms" in data) or (isinstance(data, dict) and "kind" in data):
         return "lexicon"
     if isinstance(data, dict) and "facts" in data:
         return "scenario"

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 

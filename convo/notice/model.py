@@ -15,10 +15,9 @@ from functools import cache
 from pathlib import Path
 
 from convo.flow.yamlfile import read
-from convo.paths import flows_dir
-
 from convo.notice.patterns import Patterns
 from convo.notice.text import sentences, tokens
+from convo.paths import flows_dir
 
 MODEL_PATH = Path(__file__).with_name("concern_model.json.gz")
 _NEGATORS = frozenset("not never no nobody nothing nor neither n't don't doesn't didn't won't wouldn't can't isn't "

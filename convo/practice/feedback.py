@@ -139,7 +139,7 @@ def _measure(name: str, spec: Measure, numerator: int, denominator: int) -> Meas
 
 def measures(codes: Iterable[str], coaching: Coaching) -> tuple[Counter[str], list[MeasureResult]]:
     """Counts of each code, and the three ratios beside their MITI thresholds."""
-    counts = Counter({code: 0 for code in CODES})
+    counts = Counter(dict.fromkeys(CODES, 0))
     counts.update(codes)
     questions = counts["open_question"] + counts["closed_question"]
     reflections = counts["simple_reflection"] + counts["complex_reflection"]

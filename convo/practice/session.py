@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from convo.engine.events import Event
 from convo.practice import outputs as out
@@ -26,7 +26,7 @@ ENDING = ("draft", "what", "so_what", "now_what")
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class PracticeSession:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from textual.command import CommandPalette
@@ -13,7 +13,7 @@ from textual.widgets import Input
 from convo.tui.app import make_app
 from convo.tui.screens.home import start_choices
 
-CALL_STARTED = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+CALL_STARTED = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 SIZE = (100, 34)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from textual.widgets import Input, OptionList
 
@@ -27,7 +27,7 @@ def _conversations(db, count: int = 3) -> list[str]:
     store = Store(db)
     ids = []
     for n in range(count):
-        moment = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc) + timedelta(hours=n)
+        moment = datetime(2026, 3, 1, 9, 0, tzinfo=UTC) + timedelta(hours=n)
         c = library.start(store, "what-matters", "practitioner", clock=lambda m=moment: m,
                           conversation_id=f"saved-{n}")
         c.send(f"Person number {n}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,7 +17,7 @@ def _saved(db) -> None:
     for n, (flow, first) in enumerate([("three-conversations", "Ann, about getting out"),
                                        ("what-matters", "Dai lives with his son"),
                                        ("three-conversations", "Betty, 87, about driving")]):
-        moment = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc) + timedelta(hours=n)
+        moment = datetime(2026, 3, 1, 9, 0, tzinfo=UTC) + timedelta(hours=n)
         c = library.start(store, flow, "practitioner", clock=lambda m=moment: m, conversation_id=f"20260301-00{n}")
         c.send(first)
         if n == 0:

@@ -25,7 +25,7 @@ def _subtype_scores(gold, scored, pair):
     """Macro-F1 over gold rows of one behaviour: given it, and end to end."""
     from sklearn.metrics import f1_score
 
-    rows = [(g, s) for g, s in zip(gold, scored) if g in pair]
+    rows = [(g, s) for g, s in zip(gold, scored, strict=True) if g in pair]
     truth = [g for g, _ in rows]
     given = [max(pair, key=s.__getitem__) for _, s in rows]
     end_to_end = [max(CODES, key=s.__getitem__) for _, s in rows]
@@ -40,7 +40,7 @@ def _confusion(gold, predicted, labels):
     width = max(len(label) for label in labels)
     lines = [" " * (width + 2) + " ".join(f"{label[:8]:>8}" for label in labels)]
     for row in labels:
-        counts = [sum(1 for g, p in zip(gold, predicted) if g == row and p == col) for col in labels]
+        counts = [sum(1 for g, p in zip(gold, predicted, strict=True) if g == row and p == col) for col in labels]
         lines.append(f"{row:>{width}}  " + " ".join(f"{n:>8}" for n in counts))
     return "\n".join(lines)
 
@@ -68,7 +68,7 @@ def report(examples, scored) -> None:
     transcripts = len({e.transcript for e in examples})
     print(f"AnnoMI therapist turns: {len(examples)} from {transcripts} transcripts, GroupKFold({FOLDS}) by transcript")
     print(f"four-way behaviour macro-F1: {f1_score(gold_beh, pred_beh, average='macro'):.3f}")
-    for name, f in zip(BEHAVIOURS, f1_score(gold_beh, pred_beh, labels=list(BEHAVIOURS), average=None)):
+    for name, f in zip(BEHAVIOURS, f1_score(gold_beh, pred_beh, labels=list(BEHAVIOURS), average=None), strict=True):
         print(f"  {name:<20} F1 {f:.3f}")
     for title, pair in (
         ("open vs closed", ("open_question", "closed_question")),
@@ -78,7 +78,7 @@ def report(examples, scored) -> None:
         n, given, end_to_end = _subtype_scores(gold, scored, pair)
         print(f"{title} macro-F1 on {n} gold rows: {given:.3f} given the behaviour, {end_to_end:.3f} end to end")
     print(f"seven-way macro-F1: {f1_score(gold, predicted, average='macro'):.3f}")
-    accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
+    accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
     print(f"seven-way accuracy: {accuracy:.3f}")
     print("confusion (rows gold, columns predicted):")
     print(_confusion(gold, predicted, CODES))

@@ -253,7 +253,7 @@ def test_twenty_processes_creating_one_new_database_at_once_all_start(tmp_path):
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(20)]
     results = [run.communicate("Ann Price\n", timeout=120) for run in runs]
-    failures = [err for run, (_, err) in zip(runs, results) if run.returncode != 0]
+    failures = [err for run, (_, err) in zip(runs, results, strict=True) if run.returncode != 0]
     assert failures == []
     with Store(db) as opened:
         assert len(opened.list()) == 20

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from itertools import pairwise
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -43,7 +44,7 @@ def features(clean: str, speaker: str, patterns: Patterns) -> dict[str, float]:
         for size in (3, 4, 5):
             for start in range(max(1, len(padded) - size + 1)):
                 found["c:" + padded[start:start + size]] = 1.0
-    for left, right in zip(["<s>", *words], words + ["</s>"]):
+    for left, right in zip(["<s>", *words], words + ["</s>"], strict=True):
         found[f"b:{left} {right}"] = 1.0
     classes = word_classes()
     for sentence in sentences(clean):
@@ -51,9 +52,9 @@ def features(clean: str, speaker: str, patterns: Patterns) -> dict[str, float]:
         seen = [mark for mark in marks if mark]
         for mark in seen:
             found["k:" + mark] = 1.0
-        for left, right in zip(seen, seen[1:]):
+        for left, right in pairwise(seen):
             found[f"k2:{left}>{right}"] = 1.0
-        for left, middle, right in zip(seen, seen[1:], seen[2:]):
+        for left, middle, right in zip(seen, seen[1:], seen[2:], strict=False):
             found[f"k3:{left}>{middle}>{right}"] = 1.0
     for match in patterns.find(clean):
         found[f"p:{match.tier}:{match.category}"] = 1.0
@@ -92,7 +93,7 @@ class Head:
         top = max(scores)
         exps = [math.exp(score - top) for score in scores]
         total = sum(exps)
-        return {cls: e / total for cls, e in zip(self.classes, exps)}
+        return {cls: e / total for cls, e in zip(self.classes, exps, strict=True)}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TextIO
 
@@ -151,9 +152,9 @@ def features(text: str, previous: str | None = None) -> dict[str, float]:
         found["w:" + token] = 1.0
     for sentence, _ in sentences:
         padded = ["<s>", *sentence]
-        for left, right in zip(padded, padded[1:]):
+        for left, right in pairwise(padded):
             found[f"b:{left} {right}"] = 1.0
-        for a, b, c in zip(sentence, sentence[1:], sentence[2:]):
+        for a, b, c in zip(sentence, sentence[1:], sentence[2:], strict=False):
             found[f"t:{a} {b} {c}"] = 1.0
 
     for position, (sentence, is_question) in enumerate(sentences):
@@ -205,8 +206,8 @@ def features(text: str, previous: str | None = None) -> dict[str, float]:
         found["echo"] = echo
         found["covered"] = covered
         found["echo:" + _bin(round(echo * 10), (0, 2, 4, 6, 8))] = 1.0
-        prev_bigrams = set(zip(prev_tokens, prev_tokens[1:]))
-        shared_bigrams = sum(1 for pair in zip(tokens, tokens[1:]) if pair in prev_bigrams)
+        prev_bigrams = set(pairwise(prev_tokens))
+        shared_bigrams = sum(1 for pair in pairwise(tokens) if pair in prev_bigrams)
         found["echo_bigrams:" + _bin(shared_bigrams, (0, 1, 2, 4))] = 1.0
         for token in sorted(shared)[:20]:
             found["shared:" + token] = 1.0
@@ -238,7 +239,7 @@ class Coder:
         top = max(totals)
         exps = [math.exp(total - top) for total in totals]
         whole = sum(exps)
-        return {label: e / whole for label, e in zip(classes, exps)}
+        return {label: e / whole for label, e in zip(classes, exps, strict=True)}
 
     def scores(self, text: str, previous: str | None = None) -> dict[str, float]:
         """The probability of each code, as the behaviour's probability times its subtype head's."""

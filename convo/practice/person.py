@@ -67,7 +67,7 @@ def same_family(word: str, other: str) -> bool:
     if " " in a or " " in b:
         return a == b
     common = 0
-    for left, right in zip(a, b):
+    for left, right in zip(a, b, strict=False):
         if left != right:
             break
         common += 1

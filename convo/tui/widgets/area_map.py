@@ -73,7 +73,7 @@ class AreaMap(OptionList):
         shown = [(option_id, label.markup) for option_id, label, _ in wanted]
         if [option_id for option_id, _ in shown] == [option_id for option_id, _ in self._shown]:
             # The same areas: change only the labels that changed, so a turn costs little.
-            for (option_id, markup), (_, label, _) in zip(self._shown, wanted):
+            for (option_id, markup), (_, label, _) in zip(self._shown, wanted, strict=True):
                 if label.markup != markup:
                     self.replace_option_prompt(option_id, label)
         else:

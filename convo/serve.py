@@ -14,6 +14,7 @@ terminal nor writes to the server's output.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import ipaddress
 import logging
@@ -254,10 +255,8 @@ class ConvoServer(Server):
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
-            try:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, stop.set)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass
         runner = web.AppRunner(await self._make_app(), access_log=None, handle_signals=False)
         await runner.setup()
         try:

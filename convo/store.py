@@ -9,6 +9,7 @@ remove; exports and deletions are written to an append-only audit table, without
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -290,10 +291,8 @@ class Store:
 
     def close(self) -> None:
         for conversation in list(self._claimed):
-            try:
+            with contextlib.suppress(StoreError):  # the lease lapses by itself once this process has gone
                 self.release(conversation)
-            except StoreError:
-                pass  # the lease lapses by itself once this process has gone
         self._db.close()
 
     def __enter__(self) -> Store:
@@ -457,10 +456,8 @@ class Store:
         except sqlite3.Error as error:
             raise StoreError(self._explain(error)) from None
         finally:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self._db.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT * 1000)}")
-            except sqlite3.Error:
-                pass
 
     def record(self, action: str, conversation: str | None, **detail: Any) -> None:
         """Add a line to the audit log (an export, say), or raise StoreError. Never pass anyone's words here."""
@@ -585,10 +582,8 @@ def encrypt_store(path: str | Path, passphrase: str) -> int:
             leftover.unlink(missing_ok=True)
         if scrub is not None:
             os.close(scrub)
-        try:
+        with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
         old.close()
         raise
     # The plain original no longer has a name; overwrite its bytes too (best effort on SSDs and copy-on-write disks).
@@ -598,10 +593,8 @@ def encrypt_store(path: str | Path, passphrase: str) -> int:
         os.fsync(scrub)
     finally:
         os.close(scrub)
-        try:
+        with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
         old.close()
     return count
 
@@ -734,10 +727,8 @@ def _tidy_encrypting(path: Path) -> None:
         if pid is not None and _alive(pid):
             raise StoreError(f"{path} is being encrypted; try again in a moment")
         for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm"), Path(f"{copy}-journal")):
-            try:
+            with contextlib.suppress(OSError):  # a folder we may not write: the copy is sealed, so it holds no plain words
                 leftover.unlink(missing_ok=True)
-            except OSError:
-                pass  # a folder we may not write: the copy is sealed, so it holds no plain words
 
 
 def _writable(path: Path) -> bool:

@@ -29,7 +29,7 @@ ANSWERS = ["She lives with her sister in Llanelli", "", "She bakes for the chape
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def bench_turns(turns: int, folder: Path) -> None:
@@ -95,7 +95,7 @@ def bench_render(folder: Path, runs: int = 20) -> None:
                 render(record, fmt)
                 times.append((time.perf_counter() - begin) * 1000)
             line.append(f"{fmt} {statistics.median(times):.1f} ms")
-        print("draft with 50 outcomes (median of %d): " % runs + ", ".join(line))
+        print(f"draft with 50 outcomes (median of {runs}): " + ", ".join(line))
 
 
 def main() -> None:

@@ -98,7 +98,7 @@ def _peak_rss(pid: int) -> int:
 
 def _summary(times: list[float]) -> str:
     ms = sorted(t * 1000 for t in times)
-    p90 = ms[min(len(ms) - 1, int(round(0.9 * (len(ms) - 1))))]
+    p90 = ms[min(len(ms) - 1, round(0.9 * (len(ms) - 1)))]
     return f"median {statistics.median(ms):7.1f} ms   p90 {p90:7.1f} ms   max {ms[-1]:7.1f} ms   (n={len(ms)})"
 
 

@@ -15,6 +15,7 @@ have been read from stdout; in the app, once the answer box has cleared and the 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -107,10 +108,8 @@ class LineMode:
             self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
 
 
 def converse(session: LineMode, lines: list[str], kill_at: int | None, rng: random.Random, run: Run) -> bool:

@@ -70,7 +70,7 @@ def main() -> int:
     print(f"acknowledged but lost: {len(lost)}")
     print(f"error lines: {errors}")
     print(f"integrity: {integrity}")
-    for code, _, errs, last in results:
+    for code, _, _, last in results:
         if code != 0:
             print(f"  exit {code}: {last[0]}")
     return 0 if finished == args.writers and not lost and integrity == "ok" else 1

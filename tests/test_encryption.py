@@ -157,7 +157,7 @@ def test_encrypt_refuses_a_store_another_program_has_open(tmp_path):
     db = tmp_path / "plain.db"
     with Store(db) as store:
         say_things(store)
-        with pytest.raises(StoreError, match="in use|locked"):
+        with pytest.raises(StoreError, match=r"in use|locked"):
             encrypt_store(db, PASSPHRASE)
     with Store(db) as store:
         assert not store.encrypted and store.list()

@@ -205,7 +205,7 @@ def test_jargon_gets_a_puzzled_reply_and_reveals_nothing():
 
 def test_the_persons_own_generic_word_is_not_jargon_when_followed_up():
     session = play("betty-driving", ["What is it about the shower that has become hard?"])
-    reply, outputs = reply_to(session, "What does being independent mean for you?")
+    reply, _ = reply_to(session, "What does being independent mean for you?")
     assert reply.revealed == ["chapel-and-gwen"]
     assert session.turns[-1].jargon == []
     assert session.turns[-1].follows_up == "independent"

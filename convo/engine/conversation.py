@@ -440,7 +440,7 @@ class Conversation:
         if target in self.flow.steps and self.flow.steps[target].interrupt is None:
             stage = target
         else:
-            stages = [s for s in self.flow.stages_in_area(target)]
+            stages = list(self.flow.stages_in_area(target))
             if not stages:
                 areas = ", ".join(a.value for a in Area)
                 return [out.Error(say("unknown_area", name=target, areas=areas))]

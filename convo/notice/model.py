@@ -10,9 +10,9 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from itertools import pairwise
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from convo.flow.yamlfile import read

@@ -107,7 +107,7 @@ def load_coaching(path: str | Path | None = None) -> Coaching:
         for key, text in getattr(coaching, section).model_dump().items():
             try:
                 unknown = unknown_names(text)
-            except Exception as error:  # a Jinja2 syntax error, in one line
+            except Exception as error:  # noqa: BLE001 -- a Jinja2 syntax error, in one line
                 problems.append(document.problem((section, key), f"{section}.{key}: {error}"))
                 continue
             if unknown - _NAMES:

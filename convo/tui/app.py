@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from convo import library
@@ -36,7 +37,7 @@ class ConvoApp(App):
     CSS_PATH = "app.tcss"  # rules for every screen; each screen and widget brings its own (convo.tui.styles)
     COMMANDS = App.COMMANDS | {ConvoCommands}
     # One key, two bindings: check_action shows the one that tells the truth about the last save.
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip=say("quit_saved")),
         Binding("ctrl+q", "quit_unsaved", "Quit", priority=True, tooltip=say("quit_not_saved")),
     ]
@@ -146,10 +147,8 @@ class ConvoApp(App):
             return
         if self.writing == conversation_id:
             self.writing = None
-        try:
+        with contextlib.suppress(StoreError):  # the lease lapses by itself once this process has gone
             self.store.release(conversation_id)
-        except StoreError:
-            pass  # the lease lapses by itself once this process has gone
 
     def on_unmount(self) -> None:
         self.let_go(self.writing)

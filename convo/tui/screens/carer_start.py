@@ -6,6 +6,8 @@ It lists no saved conversations, so nobody at this page can see what anyone else
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -67,10 +69,8 @@ class CarerStartScreen(Screen):
         """A wrong code: said plainly, and written to the audit log (without what was typed). After a
         few in this page, each next try waits longer, up to a minute, so codes cannot be guessed at speed."""
         self.wrong += 1
-        try:
+        with contextlib.suppress(StoreError):  # a store too busy to log this still refuses the code, and the page still waits
             self.store.record("carer_code_refused", None, attempt=self.wrong)
-        except StoreError:
-            pass  # a store too busy to log this still refuses the code, and the page still waits
         wait = carer.code_wait(self.wrong)
         if not wait:
             problem.update(say("carer_code_unknown"))

@@ -9,9 +9,10 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
@@ -42,7 +43,7 @@ FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "txt": "plain text", "json": "
 
 class ConversationScreen(Screen):
     DEFAULT_CSS = tcss(__file__)
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(ACK_KEY, "acknowledge", "Acknowledge alert", priority=True,
                 tooltip="Say you have seen the safeguarding alert"),
         Binding("f3", "accept_cue", "Accept", priority=True, tooltip="Take up the latest suggestion"),
@@ -357,7 +358,7 @@ class ConversationScreen(Screen):
             commands += [(f"Now speaking: {who}", lambda w=who: self.action_speaker(w),
                           "whose words the next answers are") for who in SOURCES]
             for cue_id in c.state.pending_cues():
-                _, kind, term, text = c.state.cues[cue_id]
+                _, _, term, text = c.state.cues[cue_id]
                 commands.append((f"Accept suggestion {cue_id}: {term}", lambda i=cue_id: self.action_accept_cue(i), text))
                 commands.append((f"Dismiss suggestion {cue_id}: {term}", lambda i=cue_id: self.action_dismiss_cue(i), text))
         if c.state.pending_alerts():

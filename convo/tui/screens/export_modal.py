@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -17,7 +18,7 @@ from convo.tui.styles import tcss
 class ExportModal(ModalScreen[Path | None]):
     DEFAULT_CSS = tcss(__file__, "modal.tcss")
     AUTO_FOCUS = "Input"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, suggested: Path):
         super().__init__()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -64,7 +65,7 @@ def row_for(info: ConversationInfo) -> tuple[str, str, str, str, str]:
 class HomeScreen(Screen):
     DEFAULT_CSS = tcss(__file__)
     AUTO_FOCUS = "#start"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "filter", "Find saved", tooltip="Filter the saved conversations"),
         Binding("ctrl+r", "refresh_saved", "Refresh", show=False),
     ]

@@ -7,10 +7,12 @@ beside the app's own; if that cannot be opened, the practice is kept in memory a
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Markdown, OptionList, Static
@@ -35,7 +37,7 @@ RESUME = "carry-on:"  # an option to carry on a practice has this before the pra
 class PracticeScreen(Screen):
     DEFAULT_CSS = tcss(__file__)
     AUTO_FOCUS = "#scenarios"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Back", tooltip="Back to the start; a practice in progress is saved"),
     ]
 
@@ -196,8 +198,6 @@ class PracticeScreen(Screen):
 
     def action_leave(self) -> None:
         if self.store is not None and self.session is not None:
-            try:
+            with contextlib.suppress(StoreError):  # the lease lapses by itself once this process has gone
                 self.store.release(self.session.id)
-            except StoreError:
-                pass  # the lease lapses by itself once this process has gone
         self.dismiss()

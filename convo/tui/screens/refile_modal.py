@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -17,7 +19,7 @@ from convo.tui.styles import tcss
 class RefileModal(ModalScreen[str | None]):
     DEFAULT_CSS = tcss(__file__, "modal.tcss")
     AUTO_FOCUS = "OptionList"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, answer: str):
         super().__init__()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import OptionList, Static
@@ -23,7 +25,7 @@ def open_elsewhere(error: ConversationOpen) -> str:
 class TakeOverModal(ConfirmModal):
     """Enter or Y takes the conversation over; Escape goes back and leaves the other window writing it."""
 
-    BINDINGS = [Binding("y", "take_over", "Take over", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("y", "take_over", "Take over", show=False)]
 
     def __init__(self, error: ConversationOpen):
         super().__init__(open_elsewhere(error), TAKE_OVER, "Go back")

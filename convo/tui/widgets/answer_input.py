@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, TextArea
 
@@ -14,7 +16,7 @@ from convo.tui.styles import tcss
 class AnswerInput(Vertical):
     DEFAULT_CSS = tcss(__file__)
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "toggle_lines", "Lines", tooltip="Switch between one line and several"),
         Binding("ctrl+s,ctrl+enter", "send_lines", "Send", show=False, tooltip="Send what is in the text area"),
     ]

@@ -7,6 +7,8 @@ the look of each kind of line comes from component classes in the stylesheet.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.padding import Padding
 from rich.text import Text
 from textual.events import Resize
@@ -22,7 +24,7 @@ SPACED = {PROMPT, STAGE, DONE, ALERT, "reply"}  # a blank line before these star
 
 class ChatLog(RichLog):
     # One class per kind of line (practice mode adds "you", "reply" and "coach"); unknown kinds draw plain.
-    COMPONENT_CLASSES = {f"chat-log--{kind}" for kind in
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"chat-log--{kind}" for kind in
                          ("prompt", "stage", "answer", "command", "moved-on", "captured", "cue", "alert",
                           "info", "error", "done", "label", "you", "reply", "coach")}
     DEFAULT_CSS = tcss(__file__)

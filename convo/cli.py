@@ -85,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     carer_which = carer.add_mutually_exclusive_group()
     carer_which.add_argument("--new", action="store_true", help="start afresh, without asking")
     carer_which.add_argument("--resume", action="store_true", help="carry on the latest unfinished one, without asking")
-    carer_which.add_argument("--code", metavar="CODE", help="carry on the self-assessment started in a browser with CODE")
+    carer_which.add_argument("--code", metavar="CODE",
+                             help="carry on the self-assessment started in a browser with CODE")
     carer.add_argument("--take-over", action="store_true",
                        help="carry on here a self-assessment open in another window (it saves no more)")
 
@@ -95,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
                     " self-assessment and is shown a code to carry on later. Anyone who can reach the port can"
                     " use it and add to the database, so it listens on this computer only (127.0.0.1) unless"
                     " --host says otherwise.")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this computer only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--public-url", metavar="URL", help="the address browsers use, if not http://HOST:PORT")
     serve.add_argument("--max-sessions", type=int, default=8, metavar="N",
@@ -111,7 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--jsonl", action="store_true", help="write one JSON object a line")
     practice.add_argument("--no-coach", action="store_true", help="start with coaching off (/coach turns it on)")
     practice.add_argument("--export", metavar="FILE", help="write the feedback to FILE at the end")
-    practice.add_argument("--format", choices=["md", "html", "json"], default="md", help="format for --export (default md)")
+    practice.add_argument("--format", choices=["md", "html", "json"], default="md",
+                          help="format for --export (default md)")
     practice.add_argument("--resume", metavar="ID", nargs="?", const="latest",
                           help="carry on an unfinished practice (without ID: the latest)")
 

@@ -31,7 +31,8 @@ def flow_path(name: str) -> Path:
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         return candidate
     if name not in shipped_names():
-        raise LookupError(f"there is no flow called {name!r}: choose one of {', '.join(shipped_names())} or give a file")
+        names = ", ".join(shipped_names())
+        raise LookupError(f"there is no flow called {name!r}: choose one of {names} or give a file")
     return flows_dir() / f"{name}.yaml"
 
 

@@ -26,7 +26,8 @@ def _text_line(output: out.Output) -> str | None:
     if isinstance(output, out.Alert):
         return f"\n!!! {visible(output.text)}\n"
     if isinstance(output, out.Captured):
-        return f"  + recorded as {output.kind}" + (f" for outcome {output.outcome + 1}" if output.outcome is not None else "")
+        for_outcome = f" for outcome {output.outcome + 1}" if output.outcome is not None else ""
+        return f"  + recorded as {output.kind}{for_outcome}"
     if isinstance(output, out.Info):
         return visible(output.text)
     if isinstance(output, out.Error):

@@ -30,7 +30,8 @@ _TEN_DIGITS = re.compile(r"(?<![\w+])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w])")
 # +44 or 0, then 9 or 10 more digits in groups; the digit count is checked after matching.
 _PHONE = re.compile(r"(?<![\w+])(?:\+44[ -]?(?:\(0\)[ -]?)?|\(?0)\d[\d ()-]{7,14}\d(?![\w])")
 _POSTCODE = re.compile(
-    r"(?<![\w])(?:GIR ?0AA|[A-PR-UWYZ](?:[A-HK-Y]?\d[A-Z\d]?|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY]) ?\d[ABD-HJLNP-UW-Z]{2})(?![\w])",
+    r"(?<![\w])(?:GIR ?0AA|[A-PR-UWYZ](?:[A-HK-Y]?\d[A-Z\d]?|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY])"
+    r" ?\d[ABD-HJLNP-UW-Z]{2})(?![\w])",
     re.IGNORECASE,
 )
 

@@ -283,7 +283,8 @@ class Store:
                 raise StoreError(f"{self.path} is not encrypted; run `convo encrypt` to encrypt it")
             return
         if passphrase is None:
-            raise StoreError(f"{self.path} is encrypted: give its passphrase (${crypt.PASSPHRASE_ENV} or at the terminal)")
+            raise StoreError(
+                f"{self.path} is encrypted: give its passphrase (${crypt.PASSPHRASE_ENV} or at the terminal)")
         try:
             self._use(crypt.unlock(meta, passphrase()))
         except crypt.CryptError as error:
@@ -358,7 +359,8 @@ class Store:
         row = self._db.execute("SELECT holder FROM leases WHERE conversation = ?", (conversation,)).fetchone()
         if row is None or row[0] != self._holder:
             if self._db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation,)).fetchone() is None:
-                raise TakenOver(f"conversation {conversation} was deleted in another window; nothing more is saved here")
+                raise TakenOver(
+                    f"conversation {conversation} was deleted in another window; nothing more is saved here")
             raise TakenOver(TAKEN_OVER)
         self._lease(conversation)
 
@@ -727,7 +729,8 @@ def _tidy_encrypting(path: Path) -> None:
         if pid is not None and _alive(pid):
             raise StoreError(f"{path} is being encrypted; try again in a moment")
         for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm"), Path(f"{copy}-journal")):
-            with contextlib.suppress(OSError):  # a folder we may not write: the copy is sealed, so it holds no plain words
+            # A folder we may not write: the copy is sealed, so it holds no plain words.
+            with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
 
 

@@ -154,7 +154,8 @@ class Conversation:
             return out.Done(self.id)
         pos, step = self.position, self.step
         if step is None:
-            return out.Prompt(say("finished", audience=self.audience.value), Area.closing, None, END, "", self.record_conversation(), [])
+            return out.Prompt(say("finished", audience=self.audience.value), Area.closing, None, END, "",
+                              self.record_conversation(), [])
         if pos.follow_up:
             text = pos.follow_up
         else:
@@ -163,7 +164,8 @@ class Conversation:
             text = fill(wording, **self._prompt_values())
         return out.Prompt(
             text=text, area=str(step.area), outcome=pos.outcome, stage=step.id, title=step.title,
-            conversation=self._conversation_at(pos), choices=[{"value": c.value, "label": c.label} for c in step.choices],
+            conversation=self._conversation_at(pos),
+            choices=[{"value": c.value, "label": c.label} for c in step.choices],
         )
 
     @property
@@ -243,7 +245,9 @@ class Conversation:
     def _answer(self, text: str) -> list[out.Output]:
         pos, step = self.position, self.step
         if step is None:
-            return self._end("/end", "") if not text.strip() else [self._capture(text, "note", "closing", self.state.speaker)]
+            if not text.strip():
+                return self._end("/end", "")
+            return [self._capture(text, "note", "closing", self.state.speaker)]
         outcome_id = self._outcome_id_for(step, pos)
         title = text.strip()[:80] if text.strip() and not self.state.items else None
         # The question as it was put, so a resumed conversation can show its history word for word.

@@ -176,7 +176,8 @@ def _unexplored(conversation: Conversation, numbers: dict[int, int]) -> tuple[li
     for part in flow.file.parts:
         stages = [sid for sid in flow.order if flow.steps[sid].part is part]
         outcome_ids = list(numbers) or [None]
-        if not any(touched(sid, oid) for sid in stages for oid in (outcome_ids if flow.steps[sid].per_outcome else [None])):
+        if not any(touched(sid, oid) for sid in stages
+                   for oid in (outcome_ids if flow.steps[sid].per_outcome else [None])):
             name = f"Conversation {part.conversation} ({part.title})" if part.conversation else part.title
             not_reached.append(f"{name}: not entered")
             continue

@@ -159,7 +159,8 @@ def _compile(flow: Flow, doc: YamlDocument) -> Iterator[Problem]:
     chained = {interrupt.id for interrupt in file.interrupts}
     for i, interrupt in enumerate(file.interrupts):
         if interrupt.then is not None and interrupt.then not in chained:
-            yield doc.problem(("interrupts", i, "then"), f"'then' goes to {interrupt.then!r}, which is not an interrupt")
+            yield doc.problem(("interrupts", i, "then"),
+                              f"'then' goes to {interrupt.then!r}, which is not an interrupt")
     yield from _route_problems(flow, doc, seen)
     yield from _reachability_problems(flow, doc)
 
@@ -207,7 +208,8 @@ def _prompt_problems(doc: YamlDocument, file, prompts: dict, loc: tuple) -> Iter
             yield doc.problem(loc, f"no prompt for audience {audience.value!r}")
     for audience, text in prompts.items():
         if audience not in file.audiences:
-            yield doc.problem(loc + (audience,), f"prompt for audience {audience.value!r}, which the flow does not list")
+            yield doc.problem(loc + (audience,),
+                              f"prompt for audience {audience.value!r}, which the flow does not list")
         yield from _template_problems(doc, text, loc + (audience,))
 
 
@@ -265,7 +267,8 @@ def _condition_problems(flow: Flow, doc: YamlDocument, loc: tuple, when) -> Iter
         elif test.name == "choice" and test.value is not None:
             values = [choice.value for choice in step.choices]
             if test.value not in values:
-                yield doc.problem(loc, f"{test.value!r} is not a choice of {test.arg!r} (choices: {', '.join(values) or 'none'})")
+                choices = ", ".join(values) or "none"
+                yield doc.problem(loc, f"{test.value!r} is not a choice of {test.arg!r} (choices: {choices})")
         elif test.name == "choice" and not step.choices:
             yield doc.problem(loc, f"{test.arg!r} offers no choices")
 

@@ -12,15 +12,20 @@ _RELATION = (r"(?:husband|wife|partner|son|daughter|mum|mam|mother|dad|father|br
              r"|grandson|granddaughter|nan|gran|grandad|grandma|grandpa|taid|nain|uncle|aunt|auntie|niece|nephew"
              r"|cousin|friend|neighbour|neighbor|fiance|fiancee|stepson|stepdaughter|son-in-law|daughter-in-law)")
 _DECEASED = re.compile(
-    rf"(?:\blate|\bdead|\blost|\blosing|\bburied|\bfuneral of|\bdeath of|\bmiss|\bmissing)\s+(?:(?:my|our|her|his|their|dear|beloved|poor|late|\w+'s)\s+){{0,2}}{_RELATION}"
-    rf"|{_RELATION}(?:'s)?\W*(?:\w+\W+){{0,5}}?(?:died|passed|passed away|passed on|is gone|has gone|was taken|'s gone|dead|was killed|'s dead"
-    rf"|god rest (?:him|her)|rest (?:his|her) soul|took (?:his|her) own life|funeral|bu farw|wedi marw)(?! (?:good|nice|handy|funny|busy|keen|chuffed|easy|hard|posh|lucky|proud|clever|kind|quick|slow)\b)"
+    r"(?:\blate|\bdead|\blost|\blosing|\bburied|\bfuneral of|\bdeath of|\bmiss|\bmissing)\s+"
+    rf"(?:(?:my|our|her|his|their|dear|beloved|poor|late|\w+'s)\s+){{0,2}}{_RELATION}"
+    rf"|{_RELATION}(?:'s)?\W*(?:\w+\W+){{0,5}}?"
+    r"(?:died|passed|passed away|passed on|is gone|has gone|was taken|'s gone|dead|was killed|'s dead"
+    r"|god rest (?:him|her)|rest (?:his|her) soul|took (?:his|her) own life|funeral|bu farw|wedi marw)"
+    r"(?! (?:good|nice|handy|funny|busy|keen|chuffed|easy|hard|posh|lucky|proud|clever|kind|quick|slow)\b)"
 )
 _WIDOW = re.compile(r"\bwidow\b|\bwidowed\b|\bi lost him\b|\bsince he (?:died|passed|went)")
 _WIDOWER = re.compile(r"\bwidower\b|\bi lost her\b|\bsince she (?:died|passed|went)")
 _CARED_FOR = re.compile(
-    rf"(?:look|looks|looking|looked) after (?:my |our )?(?:\w+ )?{_RELATION}|(?:care|cares|caring|cared) for (?:my |our )?(?:\w+ )?{_RELATION}"
-    rf"|(?:carer|caring) (?:for|to) (?:my |our )?{_RELATION}|{_RELATION}\W+(?:\w+\W+){{0,3}}?(?:i|that i) (?:look after|care for)"
+    rf"(?:look|looks|looking|looked) after (?:my |our )?(?:\w+ )?{_RELATION}"
+    rf"|(?:care|cares|caring|cared) for (?:my |our )?(?:\w+ )?{_RELATION}"
+    rf"|(?:carer|caring) (?:for|to) (?:my |our )?{_RELATION}"
+    rf"|{_RELATION}\W+(?:\w+\W+){{0,3}}?(?:i|that i) (?:look after|care for)"
 )
 _RELATION_WORD = re.compile(rf"\b{_RELATION}s?\b")
 

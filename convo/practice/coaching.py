@@ -111,7 +111,8 @@ def load_coaching(path: str | Path | None = None) -> Coaching:
                 problems.append(document.problem((section, key), f"{section}.{key}: {error}"))
                 continue
             if unknown - _NAMES:
-                problems.append(document.problem((section, key), f"{section}.{key}: unknown name {sorted(unknown - _NAMES)[0]!r}"))
+                first = sorted(unknown - _NAMES)[0]
+                problems.append(document.problem((section, key), f"{section}.{key}: unknown name {first!r}"))
     if problems:
         raise YamlProblems(problems)
     return coaching

@@ -17,7 +17,8 @@ from convo.practice.coaching import Coaching, Measure
 from convo.practice.person import Turn, generic_words
 from convo.practice.scenario import Scenario
 
-CODES = ("open_question", "closed_question", "simple_reflection", "complex_reflection", "information", "advice", "other")
+CODES = ("open_question", "closed_question", "simple_reflection", "complex_reflection", "information", "advice",
+         "other")
 QUESTIONS = ("open_question", "closed_question")
 REFLECTIONS = ("simple_reflection", "complex_reflection")
 STRENGTH_AREAS = ("own_resources", "others", "community")
@@ -132,7 +133,8 @@ def _measure(name: str, spec: Measure, numerator: int, denominator: int) -> Meas
         level = "below_fair"
     return MeasureResult(
         name=name, label=spec.label, value=value, shown=_shown(value, spec.kind) if value is not None else "—",
-        fair=spec.fair, good=spec.good, fair_shown=_shown(spec.fair, spec.kind), good_shown=_shown(spec.good, spec.kind),
+        fair=spec.fair, good=spec.good,
+        fair_shown=_shown(spec.fair, spec.kind), good_shown=_shown(spec.good, spec.kind),
         level=level, source=spec.source,
     )
 
@@ -157,7 +159,8 @@ def so_what_moments(opening: str, turns: list[Turn]) -> list[SoWhatMoment]:
     for index, (line, words) in enumerate(lines):
         following = turns[index] if index < len(turns) else None
         for word in words:
-            followed = following is not None and following.follows_up is not None and following.follows_up.casefold() == word.casefold()
+            followed = (following is not None and following.follows_up is not None
+                        and following.follows_up.casefold() == word.casefold())
             moments.append(SoWhatMoment(word=word, person_said=line, turn=following.n if following else None,
                                         followed=followed, next_text=following.text if following else None))
     return moments

@@ -63,13 +63,15 @@ class Fact(_Strict):
     area: FactArea
     summary: str = Field(min_length=1, description="The fact in a line, for the feedback")
     needs: Needs = "topic"
-    topics: list[str] = Field(default=[], description="Words or phrases that touch this fact; a trailing * matches any ending")
+    topics: list[str] = Field(default=[],
+                              description="Words or phrases that touch this fact; a trailing * matches any ending")
     word: str | None = Field(default=None, description="For needs: so_what, the person's generic word to follow up")
     alert: bool = Field(default=False, description="Safeguarding: only told after a safety question or a reflection")
     after: list[str] = Field(default=[], description="Facts that must come out first")
     replies: _Replies = Field(min_length=1)
     closed: _Replies = Field(default=[], description="The short answer a closed question on this topic gets")
-    hint: str | None = Field(default=None, description="What the person lets slip when asked openly and nothing else fits")
+    hint: str | None = Field(default=None,
+                             description="What the person lets slip when asked openly and nothing else fits")
 
     _check = field_validator("replies", "closed")(_nonblank)
 
@@ -109,8 +111,9 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     problems: list[Problem] = []
     ids = [fact.id for fact in scenario.facts]
     def said_before(fact: Fact) -> str:
-        return " ".join([scenario.opening, *(line for other in scenario.facts if other is not fact
-                                             for line in [*other.replies, *other.closed, other.hint or ""]), fact.hint or ""])
+        others = (line for other in scenario.facts if other is not fact
+                  for line in [*other.replies, *other.closed, other.hint or ""])
+        return " ".join([scenario.opening, *others, fact.hint or ""])
 
     for index, fact in enumerate(scenario.facts):
         where = ("facts", index)
@@ -118,14 +121,18 @@ def load_scenario(path: str | Path) -> LoadedScenario:
             problems.append(document.problem((*where, "id"), f"facts[{index}].id: {fact.id!r} is used twice"))
         for position, other in enumerate(fact.after):
             if other not in ids:
-                problems.append(document.problem((*where, "after", position), f"facts[{index}].after: no fact {other!r}"))
+                problems.append(document.problem((*where, "after", position),
+                                                 f"facts[{index}].after: no fact {other!r}"))
             elif other == fact.id:
-                problems.append(document.problem((*where, "after", position), f"facts[{index}].after: a fact cannot wait for itself"))
+                problems.append(document.problem((*where, "after", position),
+                                                 f"facts[{index}].after: a fact cannot wait for itself"))
         if fact.needs == "so_what":
             if not fact.word:
-                problems.append(document.problem((*where, "needs"), f"facts[{index}]: needs so_what, so give the person's word in word:"))
+                problems.append(document.problem((*where, "needs"),
+                                                 f"facts[{index}]: needs so_what, so give the person's word in word:"))
             elif not _mentions(said_before(fact), fact.word):
-                problems.append(document.problem((*where, "word"), f"facts[{index}].word: the person never says {fact.word!r}"))
+                problems.append(document.problem((*where, "word"),
+                                                 f"facts[{index}].word: the person never says {fact.word!r}"))
         elif not fact.topics and not fact.alert:
             problems.append(document.problem(where, f"facts[{index}]: needs {fact.needs}, so list its topics:"))
         for position, topic in enumerate(fact.topics):

@@ -34,7 +34,8 @@ _MD_INDENT = re.compile(r"^[ \t]+")
 
 def visible(text: str) -> str:
     """Control characters as visible symbols (U+2400 block), so nothing typed can drive a terminal."""
-    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else f"<{ord(m.group()):#04x}>", text)
+    return _CONTROL.sub(
+        lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else f"<{ord(m.group()):#04x}>", text)
 
 
 def md_escape(text: str) -> str:

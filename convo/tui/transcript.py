@@ -110,7 +110,8 @@ def from_events(conversation: Conversation) -> list[LogLine]:
                 lines.append(said(""))
                 continue
             lines.append(LogLine(ANSWER, visible(text) + struck, "you ›"))
-            lines.append(LogLine(CAPTURED, _captured_text(data.get("kind", ""), _outcome_number(conversation, data)), "✓"))
+            captured = _captured_text(data.get("kind", ""), _outcome_number(conversation, data))
+            lines.append(LogLine(CAPTURED, captured, "✓"))
             for index, cue in enumerate(data.get("cues", [])):
                 if cue["kind"] == "safeguarding":
                     lines.append(alert_line(cue["text"]))

@@ -69,7 +69,8 @@ class CarerStartScreen(Screen):
         """A wrong code: said plainly, and written to the audit log (without what was typed). After a
         few in this page, each next try waits longer, up to a minute, so codes cannot be guessed at speed."""
         self.wrong += 1
-        with contextlib.suppress(StoreError):  # a store too busy to log this still refuses the code, and the page still waits
+        # A store too busy to log this still refuses the code, and the page still waits.
+        with contextlib.suppress(StoreError):
             self.store.record("carer_code_refused", None, attempt=self.wrong)
         wait = carer.code_wait(self.wrong)
         if not wait:

@@ -359,8 +359,10 @@ class ConversationScreen(Screen):
                           "whose words the next answers are") for who in SOURCES]
             for cue_id in c.state.pending_cues():
                 _, _, term, text = c.state.cues[cue_id]
-                commands.append((f"Accept suggestion {cue_id}: {term}", lambda i=cue_id: self.action_accept_cue(i), text))
-                commands.append((f"Dismiss suggestion {cue_id}: {term}", lambda i=cue_id: self.action_dismiss_cue(i), text))
+                commands.append((f"Accept suggestion {cue_id}: {term}",
+                                 lambda i=cue_id: self.action_accept_cue(i), text))
+                commands.append((f"Dismiss suggestion {cue_id}: {term}",
+                                 lambda i=cue_id: self.action_dismiss_cue(i), text))
         if c.state.pending_alerts():
             commands.append(("Acknowledge the safeguarding alert", self.action_acknowledge, "Ctrl+N"))
         if not c.ended and c.audience.value == "practitioner":

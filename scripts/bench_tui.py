@@ -40,7 +40,8 @@ import textwrap
 import time
 from pathlib import Path
 
-ANSI = re.compile(r"\x1b(\[[0-9;?<>=$ ]*[A-Za-z~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|[=>78DEHMc])")
+ANSI = re.compile(r"\x1b(\[[0-9;?<>=$ ]*[A-Za-z~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\"
+                  r"|[()][0-9A-Za-z]|[=>78DEHMc])")
 MINIMAL_APP = textwrap.dedent("""
     from textual.app import App
     from textual.widgets import Input
@@ -209,7 +210,8 @@ async def new_calls(runs: int, work: Path) -> None:
                 elapsed = await _painted_since(painted, pilot, t0)
                 if elapsed is not None:
                     times.append(elapsed)
-    print("Starting a call, Pilot in process (headless, 100×34): Enter on the home screen to the first question painted")
+    print("Starting a call, Pilot in process (headless, 100×34):"
+          " Enter on the home screen to the first question painted")
     print(f"  home screen to first question        {_summary(times)}")
 
 

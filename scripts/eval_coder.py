@@ -99,7 +99,8 @@ def time_shipped(path: Path) -> None:
         spent.append((time.perf_counter_ns() - start) / 1000)
     spent.sort()
     p99 = spent[min(len(spent) - 1, round(0.99 * len(spent)))]
-    print(f"shipped coder time per utterance over {len(spent)} utterances: median {statistics.median(spent):.0f} µs, p99 {p99:.0f} µs")
+    print(f"shipped coder time per utterance over {len(spent)} utterances:"
+          f" median {statistics.median(spent):.0f} µs, p99 {p99:.0f} µs")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,21 +54,29 @@ def report(title: str, results) -> dict[str, float]:
     negatives = [r for r in results if r[0].tier == "none"]
     raised_alert = [r for r in results if r[1] == "alert"]
     raised_ask = [r for r in results if r[1] == "ask"]
-    print(f"\n## {title}: {len(results)} sentences ({len(gold_alert)} alert, {len(gold_ask)} ask, {len(negatives)} none)")
+    print(f"\n## {title}: {len(results)} sentences"
+          f" ({len(gold_alert)} alert, {len(gold_ask)} ask, {len(negatives)} none)")
     alert_recall = sum(r[1] == "alert" for r in gold_alert)
     print(f"alert recall (an alert raised):            {_ratio(alert_recall, len(gold_alert))}")
-    print(f"alert disclosures noticed at all:          {_ratio(sum(r[1] is not None for r in gold_alert), len(gold_alert))}")
-    print(f"alert precision (gold alert):              {_ratio(sum(r[0].tier == 'alert' for r in raised_alert), len(raised_alert))}")
-    print(f"alert precision (gold alert or ask):       {_ratio(sum(r[0].tier != 'none' for r in raised_alert), len(raised_alert))}")
-    print(f"ask recall (noticed, either tier):         {_ratio(sum(r[1] is not None for r in gold_ask), len(gold_ask))}")
-    print(f"ask precision (gold alert or ask):         {_ratio(sum(r[0].tier != 'none' for r in raised_ask), len(raised_ask))}")
+    alert_noticed = sum(r[1] is not None for r in gold_alert)
+    print(f"alert disclosures noticed at all:          {_ratio(alert_noticed, len(gold_alert))}")
+    alert_right = sum(r[0].tier == "alert" for r in raised_alert)
+    print(f"alert precision (gold alert):              {_ratio(alert_right, len(raised_alert))}")
+    alert_either = sum(r[0].tier != "none" for r in raised_alert)
+    print(f"alert precision (gold alert or ask):       {_ratio(alert_either, len(raised_alert))}")
+    ask_noticed = sum(r[1] is not None for r in gold_ask)
+    print(f"ask recall (noticed, either tier):         {_ratio(ask_noticed, len(gold_ask))}")
+    ask_either = sum(r[0].tier != "none" for r in raised_ask)
+    print(f"ask precision (gold alert or ask):         {_ratio(ask_either, len(raised_ask))}")
     false_alerts = sum(r[1] == "alert" for r in negatives)
     print(f"false alerts on hard negatives:            {_ratio(false_alerts, len(negatives))}"
           f" = one in {len(negatives) / false_alerts:.0f}" if false_alerts else
           f"false alerts on hard negatives:            0/{len(negatives)}")
-    print(f"any finding on hard negatives:             {_ratio(sum(r[1] is not None for r in negatives), len(negatives))}")
+    any_finding = sum(r[1] is not None for r in negatives)
+    print(f"any finding on hard negatives:             {_ratio(any_finding, len(negatives))}")
     right_category = sum(r[2] == r[0].category for r in results if r[0].tier != "none" and r[1] is not None)
-    print(f"category right, when noticed:              {_ratio(right_category, sum(r[0].tier != 'none' and r[1] is not None for r in results))}")
+    noticed = sum(r[0].tier != "none" and r[1] is not None for r in results)
+    print(f"category right, when noticed:              {_ratio(right_category, noticed)}")
     print("per category: alert recall | noticed at all (alert+ask gold)")
     by = defaultdict(list)
     for r in results:

@@ -93,7 +93,10 @@ def load_examples(path: Path) -> list[Example]:
 
 
 def _head_data(examples, head):
-    """Rows and labels a head learns from: subtype heads use secondary annotations too; the joint head learns the seven codes."""
+    """Rows and labels a head learns from.
+
+    Subtype heads use secondary annotations too; the joint head learns the seven codes.
+    """
     if head == "behaviour":
         return [(e, e.behaviour) for e in examples]
     if head == "joint":

@@ -202,7 +202,8 @@ def test_what_you_told_us_is_addressed_to_the_carer_and_says_plainly_what_was_le
     text = render_summary(sian.record(), "md")
     assert "## What matters to you" in text and "outcome" not in text.casefold()
     left_out = text[text.index("## What you left out"):]
-    assert "What gets in the way (about “A whole night's sleep”): left out (I'd rather not go into that today)" in left_out
+    assert ("What gets in the way (about “A whole night's sleep”): left out (I'd rather not go into that today)"
+            in left_out)
     assert "Money: you left this blank" in left_out
     assert "Taking the risk (about “Singing with the choir on Thursdays”): left out" in left_out
 

@@ -91,7 +91,10 @@ def test_closing_after_k_answers_and_carrying_on_loses_nothing(tmp_path, prompts
 
 
 def saved_answers(db: Path) -> int:
-    """Lines (answers and /skip) committed so far, read without ever writing (the process may still be creating the file)."""
+    """Lines (answers and /skip) committed so far.
+
+    Read without ever writing: the process may still be creating the file.
+    """
     try:
         with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as reader:
             return reader.execute("SELECT COUNT(*) FROM events WHERE type IN ('answered', 'skipped')").fetchone()[0]

@@ -43,7 +43,8 @@ def test_echoing_the_client_is_a_reflection():
 
 def test_naming_the_ambivalence_behind_the_words_is_a_complex_reflection():
     previous = "I want to stay in my own home, but I'm scared after the last fall."
-    text = "It sounds like you're torn: part of you wants your independence, and part of you is scared of what might happen."
+    text = ("It sounds like you're torn: part of you wants your independence,"
+            " and part of you is scared of what might happen.")
     assert code(text, previous) == "complex_reflection"
 
 

@@ -191,7 +191,8 @@ def test_every_category_has_its_wording_for_both_audiences():
 def test_no_held_out_sentence_is_in_the_training_corpus():
     def texts(pattern: str) -> set[str]:
         return {" ".join(json.loads(line)["text"].casefold().split())
-                for path in DATA.glob(pattern) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+                for path in DATA.glob(pattern)
+                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
 
     training, held_out = texts("train_*.jsonl"), texts("heldout.jsonl")
     assert len(training) >= 2000 and len(held_out) >= 500

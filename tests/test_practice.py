@@ -297,7 +297,8 @@ def test_areas_explored_so_far_are_shown():
 
 
 def test_measures_from_a_known_sequence_of_codes():
-    codes = ["open_question"] * 3 + ["closed_question"] + ["simple_reflection"] * 2 + ["complex_reflection"] * 3 + ["advice"]
+    codes = (["open_question"] * 3 + ["closed_question"] + ["simple_reflection"] * 2
+             + ["complex_reflection"] * 3 + ["advice"])
     counts, (rq, complex_, open_) = measures(codes, shipped_coaching())
     assert counts["advice"] == 1
     assert rq.value == pytest.approx(5 / 4) and rq.level == "fair" and rq.shown == "1.2:1"
@@ -309,7 +310,8 @@ def test_measures_from_a_known_sequence_of_codes():
 
 
 def test_measures_at_the_thresholds_and_with_nothing_to_divide_by():
-    _, (rq, complex_, open_) = measures(["open_question", "simple_reflection", "complex_reflection", "closed_question"], shipped_coaching())
+    codes = ["open_question", "simple_reflection", "complex_reflection", "closed_question"]
+    _, (rq, complex_, open_) = measures(codes, shipped_coaching())
     assert rq.value == 1 and rq.level == "fair"
     assert complex_.value == 0.5 and complex_.level == "good"
     assert open_.value == 0.5 and open_.level == "fair"
@@ -328,8 +330,8 @@ def test_the_session_counts_each_code_the_coder_gives():
 
 
 def test_the_draft_and_debrief_are_kept_and_exported():
-    session = play("betty-driving", SKILLED_BETTY[:3] + ["/draft Chapel on Sundays", "/end",
-                                                      "Gwen's on Wednesdays", "We talked", "Her word opened it", "Ask sooner"])
+    session = play("betty-driving", SKILLED_BETTY[:3] + ["/draft Chapel on Sundays", "/end", "Gwen's on Wednesdays",
+                                                      "We talked", "Her word opened it", "Ask sooner"])
     assert session.ended
     feedback = session.feedback()
     assert feedback.draft == "Chapel on Sundays\nGwen's on Wednesdays"
@@ -343,7 +345,8 @@ def test_the_draft_and_debrief_are_kept_and_exported():
 
 
 def test_typed_text_cannot_mark_up_the_html_feedback():
-    session = play("betty-driving", ["<script>alert(1)</script> what matters to you?", "/end", "<b>bold</b>", "", "", ""])
+    session = play("betty-driving",
+                   ["<script>alert(1)</script> what matters to you?", "/end", "<b>bold</b>", "", "", ""])
     html = render_feedback(session.feedback(), "html")
     assert "<script>" not in html and "<b>bold" not in html
     assert "&lt;script&gt;" in html
@@ -415,7 +418,9 @@ def test_scenario_problems_are_reported_with_file_line_and_column(tmp_path):
     path.write_text(BAD_SCENARIO)
     with pytest.raises(YamlProblems) as caught:
         load_scenario(path)
-    assert [str(p) for p in caught.value.problems] == [f"{path}:19:5: facts[0].area: Input should be 'circumstances', 'outcome', 'barrier', 'own_resources', 'others', 'community' or 'risk'"]
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:19:5: facts[0].area: Input should be 'circumstances', 'outcome', 'barrier', 'own_resources',"
+        " 'others', 'community' or 'risk'"]
     path.write_text(BAD_SCENARIO.replace("area: feelings", "area: circumstances"))
     with pytest.raises(YamlProblems) as caught:
         load_scenario(path)
@@ -459,7 +464,8 @@ def test_convo_practice_lists_the_scenarios_without_a_terminal(tmp_path):
 
 def test_convo_practice_in_line_mode_with_jsonl(tmp_path):
     export = tmp_path / "feedback.json"
-    lines = SKILLED_BETTY[:3] + ["/coach off", "Do you drive?", "/end", "Chapel and Gwen", "We talked", "So much", "Ask sooner"]
+    lines = SKILLED_BETTY[:3] + ["/coach off", "Do you drive?", "/end",
+                                 "Chapel and Gwen", "We talked", "So much", "Ask sooner"]
     result = convo("practice", "betty-driving", "--jsonl", "--export", str(export), "--format", "json",
                    stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -478,7 +484,8 @@ def test_convo_practice_in_line_mode_with_jsonl(tmp_path):
 
 
 def test_convo_practice_in_plain_text_ends_when_input_runs_out(tmp_path):
-    result = convo("practice", "toby-lifeboat", stdin="What would getting out more look like for you?\n", tmp_path=tmp_path)
+    result = convo("practice", "toby-lifeboat", stdin="What would getting out more look like for you?\n",
+                   tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Toby Williams: Out" in result.stdout or "Toby Williams: Not out" in result.stdout
     assert "# Practice feedback: Toby and the lifeboat station" in result.stdout

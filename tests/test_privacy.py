@@ -216,7 +216,8 @@ def test_export_redact_hides_names_marked_with_the_name_command_in_every_format(
             assert secret.lower() not in text.lower(), (fmt, secret)
         plain = text.replace("\\", "")  # Markdown escapes the brackets
         assert "[NAME]" in plain and "[PHONE]" in plain and "[NHS NUMBER]" in plain
-    assert cli.main(["export", conversation.id, "--db", str(conversation.store.path), "--format", "json", "--redact"]) == 0
+    args = ["export", conversation.id, "--db", str(conversation.store.path), "--format", "json", "--redact"]
+    assert cli.main(args) == 0
     out = capsys.readouterr().out
     assert "Bronwen" not in out and '"[NAME], call [PHONE]"' in out
     assert cli.main(["export", conversation.id, "--db", str(conversation.store.path), "--format", "json"]) == 0

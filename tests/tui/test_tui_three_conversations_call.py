@@ -147,7 +147,8 @@ async def test_quitting_and_resuming_shows_the_history_and_the_same_question(app
         await pilot.press("enter")
         await pilot.pause()
         conversation = app.screen.conversation
-        for answer in ["Dai, who called about his garden", "", "Woodwork", "", "Lives with his son", "", "To walk to the shop"]:
+        for answer in ["Dai, who called about his garden", "", "Woodwork", "", "Lives with his son", "",
+                       "To walk to the shop"]:
             await say(pilot, answer)
         conversation_id = conversation.id
         prompt = conversation.prompt()
@@ -189,7 +190,8 @@ async def test_a_long_resumed_call_opens_at_its_end_and_rewraps_when_the_termina
     from convo.store import Store
 
     conversation = library.start(Store(db), "three-conversations", "practitioner", conversation_id="long")
-    answers = ["Ann, about getting out", "", "", "", *[f"What matters, number {n}, in a good few words" for n in range(40)]]
+    answers = ["Ann, about getting out", "", "", "",
+               *[f"What matters, number {n}, in a good few words" for n in range(40)]]
     for answer in answers:
         conversation.send(answer)
     app = app_factory(resume="long")

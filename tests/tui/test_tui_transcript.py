@@ -21,7 +21,8 @@ def test_history_lists_answers_cues_alerts_skips_and_undos_and_ends_with_the_que
     assert "you › Ann" in text
     assert "· Left out: Who we're talking with (no time today)" in text
     assert "you › Lives alone" in text
-    assert "? They mentioned chapel. Record it as something in the community that helps or could?  [suggestion 7.0]" in text
+    assert ("? They mentioned chapel. Record it as something in the community that helps or could?"
+            "  [suggestion 7.0]") in text
     assert "noted › To sing in the chapel choir again" in text  # the accepted choir cue
     assert any(line.kind == transcript.ALERT and "SAFEGUARDING" in line.plain for line in lines)
     assert text[-2].startswith("· Undone:")

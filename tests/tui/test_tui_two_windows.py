@@ -43,7 +43,8 @@ async def test_a_second_window_is_told_and_can_take_over_then_the_first_keeps_it
         await two.pause()
         assert isinstance(second.screen, TakeOverModal)
         question = str(second.screen.query_one(".question").render())
-        assert question == f"This conversation is open in another window (process {os.getpid()} on {socket.gethostname()})."
+        where = f"process {os.getpid()} on {socket.gethostname()}"
+        assert question == f"This conversation is open in another window ({where})."
         await two.press("enter")
         await two.pause()
         taken = second.screen

@@ -8,10 +8,12 @@ disk, say) is answered by one `error` and the same prompt again, so it can be se
 from __future__ import annotations
 
 import json
+import threading
 from typing import TextIO
 
 from convo.engine import outputs as out
 from convo.engine.conversation import Conversation
+from convo.notice import detector
 from convo.render import render, visible
 from convo.store import StoreError, TakenOver
 
@@ -58,6 +60,8 @@ def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextI
     emit([conversation.prompt()])
     if conversation.ended:
         return 0
+    # While the first answer is typed, load what hearing it needs, so the prompt comes no later.
+    threading.Thread(target=detector.warm, daemon=True).start()
     for raw in stdin:
         line = raw[:-1] if raw.endswith("\n") else raw
         if line.endswith("\r"):

@@ -47,6 +47,15 @@ class Context:
     not_support: frozenset[str] = field(default_factory=frozenset)  # people already named in concerns
 
 
+def warm() -> None:
+    """Load the model, patterns and wording now (about 0.1 s), so the first answer is as quick as any."""
+    concern_model.load()
+    patterns()
+    taxonomy()
+    concern_model.word_classes()
+    lexicon_cues.lexicons()
+
+
 def clauses(text: str) -> list[tuple[str, str]]:
     """Each clause of an answer as typed, with its normalised form; long ones in bounded pieces."""
     found = []

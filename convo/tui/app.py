@@ -97,6 +97,9 @@ class ConvoApp(App):
         for choice in self.choices():
             if choice.flow:
                 library.get(choice.flow)
+        from convo.notice import detector
+
+        detector.warm()
 
     def open(self, conversation: Conversation) -> None:
         """Show a conversation this window has claimed."""

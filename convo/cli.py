@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:  # argparse loads only when there are arguments to parse
     import argparse
@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     argv = sys.argv[1:] if argv is None else argv
     # `convo` alone opens the app; building the whole parser for that would only slow its start.
-    args = SimpleNamespace(command=None) if not argv else _parser().parse_args(argv)
+    # Without arguments only `command` is read, which a SimpleNamespace has as well as a Namespace.
+    args = cast("argparse.Namespace", SimpleNamespace(command=None)) if not argv else _parser().parse_args(argv)
     try:
         return _dispatch(args)
     except CliError as error:
@@ -445,10 +446,11 @@ def _browser_store(args: argparse.Namespace):
 
 def _practice(args: argparse.Namespace) -> int:
     from convo.practice import plain as practice
-    from convo.practice.scenario import get_scenario
+    from convo.practice.scenario import LoadedScenario, get_scenario
     from convo.practice.session import PracticeSession
     from convo.store import Store
 
+    loaded: LoadedScenario | None
     if args.resume:
         if args.scenario:
             raise CliError("--resume carries on a practice with its own scenario; leave out the scenario")

@@ -194,7 +194,8 @@ class ConvoServer(Server):
             raise web.HTTPServiceUnavailable(text=self.busy())
         import aiohttp_jinja2
 
-        context = await Server.handle_index.__wrapped__(self, request)  # textual-serve's, before rendering
+        # textual-serve's, before rendering; aiohttp_jinja2.template's type omits the __wrapped__ functools.wraps sets
+        context = await Server.handle_index.__wrapped__(self, request)  # type: ignore[attr-defined]
         # The websocket goes to the host this page came from, so the cookie set here goes with it.
         scheme = "wss" if self.public_url.startswith("https") else "ws"
         context["app_websocket_url"] = f"{scheme}://{request.host}/ws"
@@ -205,7 +206,7 @@ class ConvoServer(Server):
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         if self.sessions >= self.max_sessions:
             raise web.HTTPServiceUnavailable(text=self.busy())
         self.sessions += 1

@@ -9,6 +9,7 @@ remove; exports and deletions are written to an append-only audit table, without
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import os
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from convo.paths import data_dir_path, private_dir
 
@@ -380,7 +381,8 @@ class Store:
         with self._transaction():
             self._hold(conversation)
             self._insert(conversation, event)
-            sets, values = ["updated = ?"], [_iso(event.at)]
+            sets: list[str] = ["updated = ?"]
+            values: list[str | bytes] = [_iso(event.at)]
             if status is not None:
                 sets.append("status = ?")
                 values.append(status)
@@ -518,13 +520,14 @@ class Store:
             datetime.fromisoformat(created), datetime.fromisoformat(updated), status,
         )
 
-    def _read(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    # `list` below names the method above, so the built-in is spelt out.
+    def _read(self, sql: str, args: tuple[Any, ...]) -> builtins.list[tuple[Any, ...]]:
         try:
             return self._db.execute(sql, args).fetchall()
         except sqlite3.Error as error:
             raise StoreError(self._explain(error)) from None
 
-    def audit_log(self) -> list[AuditEntry]:
+    def audit_log(self) -> builtins.list[AuditEntry]:
         rows = self._read("SELECT seq, at, action, conversation, detail FROM audit ORDER BY seq", ())
         return [AuditEntry(seq, datetime.fromisoformat(at), action, conv, json.loads(detail))
                 for seq, at, action, conv, detail in rows]
@@ -651,7 +654,7 @@ class _Transaction:
             time.sleep(pause * (0.5 + random.random()))
             pause = min(pause * 2, 0.5)
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> Literal[False]:
         if kind is None:
             try:
                 self.db.execute("COMMIT")

@@ -251,8 +251,10 @@ class Conversation:
         outcome_id = self._outcome_id_for(step, pos)
         title = text.strip()[:80] if text.strip() and not self.state.items else None
         # The question as it was put, so a resumed conversation can show its history word for word.
+        asked = self.prompt()
+        assert isinstance(asked, out.Prompt)  # send() has answered for itself once the conversation ended
         data: dict = {"pos": pos.to_json(), "text": text, "outcome_id": outcome_id, "stage": step.id,
-                      "asked": self.prompt().text}
+                      "asked": asked.text}
         results: list[out.Output] = []
         fresh: list[detector.Finding] = []
         if text.strip() == "":

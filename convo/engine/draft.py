@@ -67,7 +67,7 @@ def build(conversation: Conversation) -> Assessment:
             else:
                 general.setdefault(area, []).append(entry)
         elif item.kind == "outcome_type" and owner is not None:
-            if item.choice in OutcomeType.__members__:
+            if item.choice is not None and item.choice in OutcomeType.__members__:
                 owner.type = OutcomeType(item.choice)
             else:
                 owner.said.append(_entry(item))
@@ -89,7 +89,8 @@ def build(conversation: Conversation) -> Assessment:
             continue
         if state.at_stage(stage, outcome_id):
             continue  # moved on with /skip after saying something: explored, not left out
-        skipped.append(Skip(area=step.area, stage=stage, title=step.title, outcome=numbers.get(outcome_id),
+        skipped.append(Skip(area=step.area, stage=stage, title=step.title,
+                            outcome=numbers[outcome_id] if outcome_id is not None else None,
                             reason=reason))
         if outcome_id is not None and step.captures in _PER_OUTCOME:
             outcomes[outcome_id].not_explored[str(step.area)] = reason
@@ -164,7 +165,7 @@ def _unexplored(conversation: Conversation, numbers: dict[int, int]) -> tuple[li
     answered = _answered_places(conversation)
     holding = {(item.stage, item.outcome) for item in state.items.values()}
 
-    index_of = {outcome_id: index for index, outcome_id in enumerate(state.outcome_ids())}
+    index_of: dict[int | None, int] = {outcome_id: index for index, outcome_id in enumerate(state.outcome_ids())}
 
     def passed(stage: str, outcome_id: int | None) -> bool:
         return (stage, index_of.get(outcome_id)) in answered
@@ -175,19 +176,21 @@ def _unexplored(conversation: Conversation, numbers: dict[int, int]) -> tuple[li
 
     for part in flow.file.parts:
         stages = [sid for sid in flow.order if flow.steps[sid].part is part]
-        outcome_ids = list(numbers) or [None]
+        outcome_ids: list[int | None] = [*numbers] or [None]
         if not any(touched(sid, oid) for sid in stages
                    for oid in (outcome_ids if flow.steps[sid].per_outcome else [None])):
             name = f"Conversation {part.conversation} ({part.title})" if part.conversation else part.title
             not_reached.append(f"{name}: not entered")
             continue
-        for loop in {flow.steps[sid].loop.id: flow.steps[sid].loop for sid in stages if flow.steps[sid].loop}.values():
-            for outcome_id, number in numbers.items():
-                if not any(touched(s.id, outcome_id) for s in loop.stages):
+        steps = [flow.steps[sid] for sid in stages]
+        for loop in {step.loop.id: step.loop for step in steps if step.loop}.values():
+            for oid, number in numbers.items():
+                if not any(touched(s.id, oid) for s in loop.stages):
                     not_reached.append(f"Outcome {number}: {loop.title.lower()} not explored yet")
         for stage in stages:
             step = flow.steps[stage]
-            places = [(oid, f"{step.title} (outcome {n})") for oid, n in numbers.items()] if step.per_outcome \
+            places: list[tuple[int | None, str]] = [
+                (oid, f"{step.title} (outcome {n})") for oid, n in numbers.items()] if step.per_outcome \
                 else [(None, step.title)]
             for outcome_id, name in places:
                 if step.loop and not any(touched(s.id, outcome_id) for s in step.loop.stages):

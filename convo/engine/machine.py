@@ -8,7 +8,7 @@ nested state names, so `c1_each-outcome_barriers` always splits back into its pa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transitions.extensions.nesting import HierarchicalMachine
 
@@ -23,6 +23,9 @@ class Cursor:
 
     state: str = ""
     outcome: int | None = None
+
+    if TYPE_CHECKING:  # added to each model by `transitions` when it joins the machine
+        def trigger(self, name: str, **kwargs: Any) -> bool: ...
 
 
 def _guard(tests: tuple[Test, ...]):

@@ -51,7 +51,7 @@ def overview(conversation: Conversation) -> list[PartView]:
             for item in items:
                 if item.outcome in numbers:
                     by_outcome[numbers[item.outcome]] = by_outcome.get(numbers[item.outcome], 0) + 1
-            skipped = tuple(numbers.get(oid) for (stage, oid) in state.skipped if stage == sid
+            skipped = tuple(numbers[oid] if oid is not None else None for (stage, oid) in state.skipped if stage == sid
                             and (oid is None or oid in numbers))
             areas.append(AreaView(sid, step.title, str(step.area), step.per_outcome, len(items), by_outcome,
                                   skipped, sid == here_stage))

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 _GRAMMAR = re.compile(
     r"^\s*(?P<neg>not\s+)?(?P<name>[a-z]+)(?:\s+(?P<arg>[a-z][a-z0-9-]*))?"
     r"(?:\s*(?P<op>==|!=|>=|<=|>|<)\s*(?P<value>[A-Za-z0-9-]+))?\s*$"
 )
-_OPS = {
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
     ">=": operator.ge,

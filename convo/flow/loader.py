@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError
@@ -145,8 +146,9 @@ def _compile(flow: Flow, doc: YamlDocument) -> Iterator[Problem]:
             flow.steps[item.id] = _step(item, part, None, loc)
             flow.order.append(item.id)
             flow.routes[item.id] = _routes(item.next, following)
-        for s in range(len(item.stages) - 1 if isinstance(item, Loop) else 0):
-            flow.routes[item.stages[s].id] = [(item.stages[s + 1].id, ())]
+        if isinstance(item, Loop):
+            for stage, following_stage in pairwise(item.stages):
+                flow.routes[stage.id] = [(following_stage.id, ())]
     for i, interrupt in enumerate(file.interrupts):
         loc = ("interrupts", i)
         yield from claim(interrupt.id, loc)

@@ -79,8 +79,8 @@ def load_patterns(path: str | Path) -> Patterns:
 
     def compiled(pattern: str, where: tuple) -> re.Pattern[str] | None:
         source = _expand(pattern, file.macros)
-        if _MACRO.search(source):
-            problems.append(document.problem(where, f"unknown macro {_MACRO.search(source).group(0)}"))
+        if unknown := _MACRO.search(source):
+            problems.append(document.problem(where, f"unknown macro {unknown.group(0)}"))
             return None
         try:
             return re.compile(rf"(?<![\w']){source}(?![\w])")

@@ -31,7 +31,7 @@ _RELATION_WORD = re.compile(rf"\b{_RELATION}s?\b")
 
 
 def _relations(pattern: re.Pattern[str], text: str) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for match in pattern.finditer(text):
         found.update(word.rstrip("s") if word.endswith("s") and word[:-1] in _WORDS else word
                      for word in _RELATION_WORD.findall(match.group(0)))

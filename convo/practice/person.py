@@ -93,7 +93,9 @@ def pick(variants: list[str], turn: int, key: str) -> str:
 class SimulatedPerson:
     def __init__(self, scenario: Scenario, coaching: Coaching, coder: Coder | None = None):
         if coder is None:
-            from convo.practice.coder import code as coder
+            from convo.practice.coder import code
+
+            coder = code
         self.scenario, self.coaching, self.coder = scenario, coaching, coder
         self.turns: list[Turn] = []
         self.revealed: dict[str, int] = {}

@@ -130,8 +130,11 @@ class ConvoApp(App):
         try:
             self.store.claim(conversation_id, take_over=take_over)
         except ConversationOpen as error:
-            self.push_screen(TakeOverModal(error),
-                             lambda yes: bool(yes) and self.carry_on(conversation_id, take_over=True))
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.carry_on(conversation_id, take_over=True)
+
+            self.push_screen(TakeOverModal(error), answered)
             return
         except StoreError as error:
             self.notify(f"Not opened: {_one_line(error)}", severity="error", timeout=15, markup=False)
@@ -176,6 +179,7 @@ class ConvoApp(App):
             return
         from convo.engine.conversation import Conversation
 
+        assert message.flow is not None  # only practice starts without a flow
         flow, machine = library.get(message.flow)
         options = {"conversation_id": self.new_id()} if self.new_id else {}
         try:

@@ -19,4 +19,5 @@ class CarerWebApp(ConvoApp):
         return CarerStartScreen(self.store)
 
     def _take_code(self) -> str:
+        assert isinstance(self.home, CarerStartScreen)  # start_screen() made it before any conversation starts
         return self.home.take_code()

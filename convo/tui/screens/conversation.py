@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -37,11 +38,15 @@ from convo.tui.widgets.chat_log import ChatLog
 from convo.tui.widgets.draft_pane import DraftPane
 from convo.tui.widgets.key_footer import KeyFooter
 
+if TYPE_CHECKING:
+    from convo.tui.app import ConvoApp
+
 ACK_KEY = "ctrl+n"
 FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "txt": "plain text", "json": "JSON"}
 
 
 class ConversationScreen(Screen):
+    app: ConvoApp  # a type only: the app this screen runs in, with its clock and save state
     DEFAULT_CSS = tcss(__file__)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(ACK_KEY, "acknowledge", "Acknowledge alert", priority=True,
@@ -205,9 +210,11 @@ class ConversationScreen(Screen):
         else:
             question = ("Raise a safeguarding concern. Type its kind, then what you noticed, e.g. "
                         f"“financial her grandson has her bank card”. Kinds: {', '.join(kinds.ids)}")
-        self.app.push_screen(ReasonModal(question, "What you noticed", required=True),
-                             lambda note: note and self.send(f"/concern {category} {note}".replace("  ", " ")
-                                                             if category else f"/concern {note}"))
+        def noticed(note: str | None) -> None:
+            if note:
+                self.send(f"/concern {category} {note}".replace("  ", " ") if category else f"/concern {note}")
+
+        self.app.push_screen(ReasonModal(question, "What you noticed", required=True), noticed)
 
     def action_accept_cue(self, cue_id: str = "") -> None:
         self.send(f"/accept {cue_id}".strip())
@@ -218,8 +225,11 @@ class ConversationScreen(Screen):
     def action_skip(self) -> None:
         step = self.conversation.step
         title = step.title if step else "this"
-        self.app.push_screen(ReasonModal(f"Leave out “{title}” for now. Why?"),
-                             lambda reason: reason is not None and self.send(f"/skip {reason}".strip()))
+        def skip(reason: str | None) -> None:
+            if reason is not None:
+                self.send(f"/skip {reason}".strip())
+
+        self.app.push_screen(ReasonModal(f"Leave out “{title}” for now. Why?"), skip)
 
     def action_undo(self) -> None:
         self.send("/undo")
@@ -230,7 +240,11 @@ class ConversationScreen(Screen):
         if item is None:
             self.notify("There is no answer to re-file yet.", severity="warning")
             return
-        self.app.push_screen(RefileModal(item.text), lambda kind: kind and self.refile(kind))
+        def refile(kind: str | None) -> None:
+            if kind:
+                self.refile(kind)
+
+        self.app.push_screen(RefileModal(item.text), refile)
 
     def refile(self, kind: str) -> None:
         self.send(f"/refile {kind}")
@@ -256,17 +270,25 @@ class ConversationScreen(Screen):
         outputs = self.send(f"/c{number}")
         if outputs and isinstance(outputs[0], out.Error):
             self.notify(outputs[0].text, title=f"Conversation {number}", severity="warning", timeout=8)
+            def move(reason: str | None) -> None:
+                if reason:
+                    self.send(f"/c{number} {reason}")
+
             self.app.push_screen(
                 ReasonModal(f"{outputs[0].text}\n\nTo move to Conversation {number} anyway, give the reason:",
                             required=True),
-                lambda reason: reason and self.send(f"/c{number} {reason}"))
+                move)
 
     def action_export(self, fmt: str = "md") -> None:
         if getattr(self.app, "deliver_exports", False):
             self.confirm_plaintext("download_encrypted", lambda: self.download(fmt))
             return
         suggested = Path.cwd() / f"convo-{self.conversation.id}.{fmt}"
-        self.app.push_screen(ExportModal(suggested), lambda path: path and self.export(path))
+        def chosen(path: Path | None) -> None:
+            if path:
+                self.export(path)
+
+        self.app.push_screen(ExportModal(suggested), chosen)
 
     def export(self, path: Path) -> Path | None:
         try:
@@ -310,7 +332,11 @@ class ConversationScreen(Screen):
         if not self.conversation.store.encrypted:
             then()
             return
-        self.app.push_screen(ConfirmModal(say(question), "Yes"), lambda yes: yes and then())
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmModal(say(question), "Yes"), confirmed)
 
     def audited(self, action: str, **detail: object) -> bool:
         """Write the audit line before the copy is made; if it cannot be written, the copy is not made."""
@@ -323,10 +349,14 @@ class ConversationScreen(Screen):
         return True
 
     def action_end(self) -> None:
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.send("/end")
+
         self.app.push_screen(
             ConfirmModal("End this conversation? It is saved either way; once ended it can be read and "
                          "exported but not added to.", "Yes, end it"),
-            lambda yes: yes and self.send("/end"))
+            confirmed)
 
     def action_speaker(self, who: str) -> None:
         self.send(f"/from {who}")
@@ -343,10 +373,10 @@ class ConversationScreen(Screen):
                 if step.per_outcome:
                     for n in range(1, count + 1):
                         commands.append((f"Go to: {step.title} (outcome {n})",
-                                         lambda s=sid, n=n: self.goto(s, n), f"area {step.area}"))
+                                         partial(self.goto, sid, n), f"area {step.area}"))
                 else:
-                    commands.append((f"Go to: {step.title}", lambda s=sid: self.goto(s), f"area {step.area}"))
-            commands += [(f"Re-file the last answer as {kind}", lambda k=kind: self.refile(k),
+                    commands.append((f"Go to: {step.title}", partial(self.goto, sid), f"area {step.area}"))
+            commands += [(f"Re-file the last answer as {kind}", partial(self.refile, kind),
                           "when an answer landed in the wrong place") for kind in REFILE_KINDS]
             commands += [
                 ("Skip this question, with a reason", self.action_skip, "F5"),
@@ -355,25 +385,25 @@ class ConversationScreen(Screen):
                 ("Move to Conversation 3 (a good life)", lambda: self.switch(3), "once 1 (and 2) are done"),
                 ("End the conversation", self.action_end, "finish; it stays saved"),
             ]
-            commands += [(f"Now speaking: {who}", lambda w=who: self.action_speaker(w),
+            commands += [(f"Now speaking: {who}", partial(self.action_speaker, who),
                           "whose words the next answers are") for who in SOURCES]
             for cue_id in c.state.pending_cues():
                 _, _, term, text = c.state.cues[cue_id]
                 commands.append((f"Accept suggestion {cue_id}: {term}",
-                                 lambda i=cue_id: self.action_accept_cue(i), text))
+                                 partial(self.action_accept_cue, cue_id), text))
                 commands.append((f"Dismiss suggestion {cue_id}: {term}",
-                                 lambda i=cue_id: self.action_dismiss_cue(i), text))
+                                 partial(self.action_dismiss_cue, cue_id), text))
         if c.state.pending_alerts():
             commands.append(("Acknowledge the safeguarding alert", self.action_acknowledge, "Ctrl+N"))
         if not c.ended and c.audience.value == "practitioner":
             from convo.notice.taxonomy import taxonomy
 
             commands += [(f"Raise a safeguarding concern: {kind.label}",
-                          lambda k=kind.id: self.action_raise_concern(k), "Ctrl+R; it goes into the draft")
+                          partial(self.action_raise_concern, kind.id), "Ctrl+R; it goes into the draft")
                          for kind in taxonomy().categories]
         where = "download it in this browser" if getattr(self.app, "deliver_exports", False) \
             else "write a file only you can read"
-        commands += [(f"Export the draft as {FORMAT_NAMES[fmt]}", lambda f=fmt: self.action_export(f), where)
+        commands += [(f"Export the draft as {FORMAT_NAMES[fmt]}", partial(self.action_export, fmt), where)
                      for fmt in FORMATS]
         commands += [
             ("Copy the draft to the clipboard", self.action_copy_draft, "as Markdown"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -124,12 +125,17 @@ class HomeScreen(Screen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        choice = next(c for c in self.choices if c.id == event.option.id)
+        self.start(next(c for c in self.choices if c.id == event.option.id))
+
+    def start(self, choice: StartChoice) -> None:
         self.post_message(StartChosen(choice.flow, choice.audience, choice.mode))
+
+    def resume(self, conversation_id: str) -> None:
+        self.post_message(ResumeChosen(conversation_id))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.post_message(ResumeChosen(str(event.row_key.value)))
+        self.resume(str(event.row_key.value))
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()
@@ -138,10 +144,10 @@ class HomeScreen(Screen):
         self.refresh_saved()
 
     def palette_commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        commands = [(f"Start: {c.label}", lambda c=c: self.post_message(StartChosen(c.flow, c.audience, c.mode)),
-                     c.hint) for c in self.choices]
-        commands += [(f"Resume: {info.id} {visible(info.title)[:40]}",
-                      lambda i=info.id: self.post_message(ResumeChosen(i)), f"{info.flow}, {info.status}")
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            (f"Start: {c.label}", partial(self.start, c), c.hint) for c in self.choices]
+        commands += [(f"Resume: {info.id} {visible(info.title)[:40]}", partial(self.resume, info.id),
+                      f"{info.flow}, {info.status}")
                      for info in self.saved]
         commands.append(("Find a saved conversation", self.action_filter, "Filter the list by typing"))
         return commands

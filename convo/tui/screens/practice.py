@@ -107,7 +107,11 @@ class PracticeScreen(Screen):
             store.claim(practice_id, take_over=take_over)  # one window writes a practice, as a conversation
             session = PracticeSession.resume(store, practice_id, **self.options)
         except ConversationOpen as error:
-            self.app.push_screen(TakeOverModal(error), lambda yes: bool(yes) and self.carry_on(practice_id, True))
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.carry_on(practice_id, True)
+
+            self.app.push_screen(TakeOverModal(error), answered)
             return
         except (LookupError, StoreError) as error:
             self.notify(f"Cannot carry on that practice: {error}", severity="error")

@@ -100,4 +100,5 @@ class AreaMap(OptionList):
 
     @property
     def text(self) -> str:
-        return "\n".join(self.get_option_at_index(i).prompt.plain for i in range(self.option_count))
+        # Each prompt is a Content, whose str() is its plain text.
+        return "\n".join(str(self.get_option_at_index(i).prompt) for i in range(self.option_count))

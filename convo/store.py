@@ -91,6 +91,17 @@ CREATE TABLE IF NOT EXISTS leases (
 """
 
 
+# Newest first (`convo list`), and unfinished first with a carer's own before the rest (the home screen),
+# so a page of 100,000 conversations is read from an index, not sorted. Not a change of format: an
+# older convo opens the file as before.
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated DESC, id DESC);
+CREATE INDEX IF NOT EXISTS conversations_home
+    ON conversations (status = 'ended', audience <> 'carer', updated DESC, id DESC);
+"""
+_INDEX_NAMES = ("conversations_updated", "conversations_home")
+
+
 class StoreError(Exception):
     """A problem with the database, in one line a person can act on."""
 
@@ -243,6 +254,8 @@ class Store:
         if version < SCHEMA_VERSION and not self.readonly:
             self._upgrade(db)
         if not self.readonly:
+            self._index(db)
+        if not self.readonly:
             for sidecar in ("-wal", "-shm"):
                 side = Path(str(self.path) + sidecar)
                 if side.exists():
@@ -255,7 +268,7 @@ class Store:
             if not _blank(db):
                 return False
             # The key's header goes in with the schema, so a store is never half encrypted.
-            for statement in _statements(_SCHEMA + _AUDIT + _LEASES):
+            for statement in _statements(_SCHEMA + _AUDIT + _LEASES + _INDEXES):
                 db.execute(statement)
             db.executemany("INSERT INTO meta VALUES (?, ?)", header.items())
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -273,6 +286,14 @@ class Store:
                 db.execute(_LEASES)
             if version < SCHEMA_VERSION:
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _index(self, db: sqlite3.Connection) -> None:
+        """Add the indexes a page of conversations is read from, to a store made before them."""
+        have = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        if not have.issuperset(_INDEX_NAMES):
+            with self._transaction(db):
+                for statement in _statements(_INDEXES):
+                    db.execute(statement)
 
     def _unlock(self, db: sqlite3.Connection, passphrase: Passphrase | None, encrypt: bool) -> None:
         """Check the passphrase of an encrypted store before anything is written to it."""
@@ -510,8 +531,31 @@ class Store:
         rows = self._read("SELECT * FROM conversations WHERE id = ?", (conversation,))
         return self._info(rows[0]) if rows else None
 
+    def list_conversations(self, limit: int | None = None, offset: int = 0, search: str | None = None,
+                           unfinished_first: bool = False) -> list[ConversationInfo]:
+        """Conversations newest first (or unfinished first, a carer's own before the rest), a page at a time,
+        found by id, flow or title. Sealed titles are searched here, after they are opened; the rest in SQLite."""
+        order = ("status = 'ended', audience <> 'carer', updated DESC, id DESC" if unfinished_first
+                 else "updated DESC, id DESC")
+        wanted = (search or "").strip().casefold()
+        sealed_search = bool(wanted) and self.encrypted
+        where, args = "", list[Any]()
+        if wanted and not sealed_search:
+            where = " WHERE id LIKE ? ESCAPE '\\' OR flow LIKE ? ESCAPE '\\' OR CAST(title AS TEXT) LIKE ? ESCAPE '\\'"
+            like = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            args = [like, like, like]
+        page = ""
+        if not sealed_search:
+            page, args = " LIMIT ? OFFSET ?", args + [-1 if limit is None else limit, offset]
+        rows = self._read(f"SELECT * FROM conversations{where} ORDER BY {order}{page}", tuple(args))
+        infos = [self._info(row) for row in rows]
+        if sealed_search:
+            infos = [i for i in infos if any(wanted in text.casefold() for text in (i.id, i.flow, i.title))]
+            infos = infos[offset:] if limit is None else infos[offset:offset + limit]
+        return infos
+
     def list(self) -> list[ConversationInfo]:
-        return [self._info(row) for row in self._read("SELECT * FROM conversations ORDER BY updated DESC", ())]
+        return self.list_conversations()
 
     def _info(self, row: tuple[Any, ...]) -> ConversationInfo:
         ident, flow, version, digest, audience, title, created, updated, status = row

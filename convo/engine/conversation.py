@@ -8,6 +8,7 @@ before the outputs (and so the next prompt) are returned.
 from __future__ import annotations
 
 import getpass
+import re
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from convo.engine.machine import Cursor, FlowMachine
 from convo.engine.state import State, apply, fold
 from convo.flow.conditions import all_hold, parse_all
 from convo.flow.loader import END, Flow, Step
+from convo.flow.numbers import exact_numbers
+from convo.flow.schema import Choice
 from convo.messages import say
 from convo.notice import detector
 from convo.notice.taxonomy import taxonomy
@@ -160,6 +163,8 @@ class Conversation:
             text = pos.follow_up
         else:
             answered = self.state.at_stage(step.id, self.state.outcome_id(pos.outcome))
+            if step.choices_only:  # the question itself, until and after something is chosen
+                answered = []
             wording = (step.again.get(self.audience) or say("again")) if answered else step.prompt[self.audience]
             text = fill(wording, **self._prompt_values())
         return out.Prompt(
@@ -257,11 +262,13 @@ class Conversation:
                       "asked": asked.text}
         results: list[out.Output] = []
         fresh: list[detector.Finding] = []
+        unchosen = False  # an answer that picks none of the choices where one must be picked
         if text.strip() == "":
             data["text"] = ""
             data["nothing"] = not self.state.at_stage(step.id, outcome_id) and step.captures != "outcome_type"
         else:
             choice = _match_choice(step, text)
+            unchosen = choice is None and step.choices_only
             source = self._source_at(step)
             data.update(kind=step.captures, area=str(step.area), source=source, label=step.title,
                         choice=choice.value if choice else None, choice_label=choice.label if choice else None)
@@ -272,7 +279,9 @@ class Conversation:
             data["cues"] = [_cue_data(c, text) for c in fresh]
 
         def where_next(skips: list[dict]) -> Position:
-            if text.strip() == "" or step.single or step.interrupt:
+            if unchosen:
+                after = Position(pos.stage, pos.outcome, pos.back_to, pos.term)
+            elif text.strip() == "" or step.single or step.interrupt:
                 after = self._leave(pos)
             else:
                 after = Position(pos.stage, pos.outcome, pos.back_to, pos.term)
@@ -284,6 +293,8 @@ class Conversation:
         event = self._record("answered", data, where_next, **({"title": title} if title else {}))
         if text.strip():
             results.append(self._captured(event.seq))
+        if unchosen:
+            results.append(out.Error(say("choose_one", choices=" / ".join(c.label for c in step.choices))))
         for index, cue in enumerate(data.get("cues", [])):
             if cue["kind"] == "safeguarding":
                 results.append(out.Alert(cue["kind"], cue["term"], cue["text"], cue.get("category")))
@@ -608,14 +619,28 @@ def _cue_data(finding: detector.Finding, answer: str) -> dict:
     return data
 
 
-def _match_choice(step: Step, text: str):
+def _plain(text: str) -> str:
+    """Words as compared with a choice's: lower case, curly apostrophes straight, commas and stops gone."""
+    text = text.casefold().replace("\u2019", "'").strip().strip(".!?,;:()")
+    return " ".join(re.sub(r"(?<=\w)[.!?,;:]+(?=\s|$)", " ", text).split())
+
+
+def _match_choice(step: Step, text: str) -> Choice | None:
+    """The choice an answer picks: by its value, label or one of its words, else by an age it gives
+    ("sixteen", "yes I'm 17"), if exactly one number is in the answer and one choice's ages hold it."""
     if not step.choices:
         return None
-    said = " ".join(text.casefold().strip().strip(".!?,;:()").split())
+    said = _plain(text)
     for choice in step.choices:
-        names = {choice.value.casefold(), choice.label.casefold(), *(s.casefold() for s in choice.says)}
+        names = {_plain(choice.value), _plain(choice.label), *(_plain(s) for s in choice.says)}
         if said in names:
             return choice
+    if any(choice.ages for choice in step.choices):
+        numbers = exact_numbers(said)
+        if len(numbers) == 1:
+            for choice in step.choices:
+                if choice.ages and choice.ages[0] <= numbers[0] <= choice.ages[1]:
+                    return choice
     return None
 
 

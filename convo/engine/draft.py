@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from convo.engine.state import Item
+from convo.flow.conditions import all_hold
 from convo.records import (
     Alert,
     Assessment,
@@ -55,9 +56,10 @@ def build(conversation: Conversation) -> Assessment:
         if item.kind == "outcome":
             outcomes[item.id] = PersonalOutcome(number=len(outcomes) + 1, text=item.text, source=item.source,
                                                 at=item.at, id=item.id)
+    replaced = _replaced(conversation)
     for item in state.items.values():
         owner = outcomes.get(item.outcome) if item.outcome is not None else None
-        if item.kind == "outcome":
+        if item.kind == "outcome" or item.id in replaced:
             continue
         if item.kind in _PER_OUTCOME:
             area = _PER_OUTCOME[item.kind]
@@ -111,6 +113,21 @@ def build(conversation: Conversation) -> Assessment:
         safeguarding_notes=[note for note in sections["safeguarding_notes"] if note.id not in noted],
         path=_path(conversation), skipped=skipped, not_reached=not_reached, nothing_said=nothing,
     )
+
+
+def _replaced(conversation: Conversation) -> set[int]:
+    """Answers to a one-answer question that was answered again later: the later answer stands."""
+    latest: dict[tuple[str, int | None], int] = {}
+    replaced: set[int] = set()
+    for item in sorted(conversation.state.items.values(), key=lambda i: i.id):
+        step = conversation.flow.steps.get(item.stage or "")
+        if step is None or not step.single or step.interrupt is not None or item.kind == "outcome":
+            continue
+        earlier = latest.get((step.id, item.outcome))
+        if earlier is not None:
+            replaced.add(earlier)
+        latest[(step.id, item.outcome)] = item.id
+    return replaced
 
 
 def _alerts(conversation: Conversation, notes: list[Entry]) -> list[Alert]:
@@ -174,6 +191,7 @@ def _unexplored(conversation: Conversation, numbers: dict[int, int]) -> tuple[li
         return ((stage, outcome_id) in state.skipped or (stage, outcome_id) in holding
                 or (stage, outcome_id) in state.nothing_said or passed(stage, outcome_id))
 
+    around = _routed_around(conversation)
     for part in flow.file.parts:
         stages = [sid for sid in flow.order if flow.steps[sid].part is part]
         outcome_ids: list[int | None] = [*numbers] or [None]
@@ -197,11 +215,24 @@ def _unexplored(conversation: Conversation, numbers: dict[int, int]) -> tuple[li
                     continue
                 if (stage, outcome_id) in state.skipped or (stage, outcome_id) in holding:
                     continue
+                if stage in around and not passed(stage, outcome_id):
+                    continue  # the route went another way: a young carer's page, for an adult
                 if (stage, outcome_id) in state.nothing_said:
                     nothing.append(name)
                 elif not passed(stage, outcome_id):
                     not_reached.append(f"{name}: not reached")
     return not_reached, nothing
+
+
+def _routed_around(conversation: Conversation) -> set[str]:
+    """Stages the flow leads to only on conditions that do not hold, such as a choice made otherwise."""
+    flow = conversation.flow
+    into: dict[str, list[tuple]] = {}
+    for routes in flow.routes.values():
+        for to, tests in routes:
+            into.setdefault(flow.first_of_loop(to) if to in flow.loops else to, []).append(tests)
+    return {stage for stage, conditions in into.items()
+            if stage != flow.first and all(tests and not all_hold(tests, conversation.facts) for tests in conditions)}
 
 
 def _answered_places(conversation: Conversation) -> set[tuple[str, int | None]]:

@@ -22,6 +22,8 @@ def _kind_of(path: Path) -> str:
         return "messages"
     if path.parent.name == "lexicons":
         return "lexicon"
+    if path.parent.name == "words":
+        return "numbers"
     if path.parent.name == "notice":
         return {"concerns.yaml": "concerns", "patterns.yaml": "patterns"}.get(path.name, "word-classes")
     if path.parent.name == "practice":
@@ -39,12 +41,14 @@ def _kind_of(path: Path) -> str:
 
 def _checkers() -> dict[str, Checker]:
     from convo.flow.loader import load
+    from convo.flow.numbers import load_numbers
     from convo.notice.lexicons import load_lexicon
     from convo.notice.patterns import load_patterns
     from convo.notice.taxonomy import load_taxonomy
 
     checkers: dict[str, Checker] = {"flow": load, "lexicon": load_lexicon, "messages": read,
-                                    "concerns": load_taxonomy, "patterns": load_patterns, "word-classes": read}
+                                    "concerns": load_taxonomy, "patterns": load_patterns, "word-classes": read,
+                                    "numbers": load_numbers}
     try:
         from convo.practice.scenario import load_scenario
     except ImportError:
@@ -60,7 +64,8 @@ def _checkers() -> dict[str, Checker]:
 def shipped_files() -> list[Path]:
     root = flows_dir()
     return sorted(root.glob("*.yaml")) + sorted((root / "lexicons").glob("*.yaml")) + sorted(
-        (root / "notice").glob("*.yaml")) + sorted((root / "practice").glob("*.yaml"))
+        (root / "notice").glob("*.yaml")) + sorted((root / "practice").glob("*.yaml")) + sorted(
+        (root / "words").glob("*.yaml"))
 
 
 def check_paths(paths: list[Path] | None = None) -> list[Problem]:

@@ -38,6 +38,7 @@ class Step:
     skip_when: tuple = ()
     skip_reason: str | None = None
     path: tuple = ()
+    choices_only: bool = False
 
     @property
     def conversation(self) -> int | None:
@@ -172,6 +173,7 @@ def _step(stage: Stage, part: Part, loop: Loop | None, loc: tuple) -> Step:
         id=stage.id, title=stage.title, area=stage.area, captures=stage.captures, prompt=stage.prompt,
         again=stage.again, choices=tuple(stage.choices), single=stage.single, part=part, loop=loop,
         skip_when=_quiet_parse(stage.skip_when), skip_reason=stage.skip_reason, path=loc,
+        choices_only=stage.choices_only,
     )
 
 
@@ -202,6 +204,25 @@ def _stage_problems(doc: YamlDocument, file, stage: Stage, loc: tuple, in_loop: 
     for c, value in enumerate(values):
         if value in values[:c]:
             yield doc.problem(loc + ("choices", c, "value"), f"duplicate choice {value!r}")
+    if stage.choices_only and not stage.choices:
+        yield doc.problem(loc + ("choices_only",), "'choices_only' needs choices to pick from")
+    yield from _age_problems(doc, stage, loc)
+
+
+def _age_problems(doc: YamlDocument, stage: Stage, loc: tuple) -> Iterator[Problem]:
+    taken: list[tuple[int, int, str]] = []
+    for c, choice in enumerate(stage.choices):
+        if choice.ages is None:
+            continue
+        low, high = choice.ages
+        if low < 0 or high < low:
+            yield doc.problem(loc + ("choices", c, "ages"), f"ages {low} to {high}: give the lower age first, from 0")
+            continue
+        for other_low, other_high, other in taken:
+            if low <= other_high and other_low <= high:
+                yield doc.problem(loc + ("choices", c, "ages"),
+                                  f"ages {low} to {high} overlap those of choice {other!r}")
+        taken.append((low, high, choice.value))
 
 
 def _prompt_problems(doc: YamlDocument, file, prompts: dict, loc: tuple) -> Iterator[Problem]:

@@ -20,6 +20,8 @@ class Choice(_Strict):
     value: StageId
     label: str = Field(min_length=1)
     says: list[str] = Field(default=[], description="Other words that pick this choice")
+    ages: tuple[int, int] | None = Field(
+        default=None, description="An age from the first to the second, in digits or words, picks this choice")
 
 
 class Route(_Strict):
@@ -38,6 +40,8 @@ class Stage(_Strict):
     again: dict[Audience, str] = Field(default={}, description="Asked after an answer, for more")
     choices: list[Choice] = []
     single: bool = Field(default=False, description="One answer moves on; otherwise a blank line does")
+    choices_only: bool = Field(
+        default=False, description="An answer that picks none of the choices is kept, and the question asked again")
     next: StageId | list[Route] | None = None
     skip_when: Condition | list[Condition] | None = None
     skip_reason: str | None = None

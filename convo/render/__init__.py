@@ -104,6 +104,13 @@ def render_summary(record: Assessment, fmt: str) -> str:
     return _render_summary(record, fmt, with_draft=False)
 
 
+def render_summary_article(record: Assessment) -> str:
+    """"What you told us" as an HTML <article> (its own <h1> first), for a page that has its own frame."""
+    from convo.render.summary import summarise
+
+    return _environment("html").get_template("_summary_article.html.j2").render(a=record, s=summarise(record))
+
+
 def _render_summary(record: Assessment, fmt: str, with_draft: bool) -> str:
     from convo.render.summary import summarise
 

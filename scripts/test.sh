@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what the tests need and run them: the README's test command, and what CI runs.
+# Install what the checks need and run them: the README's test command, and what CI runs.
+# ruff, mypy and the import contracts first (each fails the run), then the tests in parallel.
 # As root on Debian it also installs tmux and chromium (for the terminal and browser tests);
 # elsewhere those tests are skipped with a reason when the programs are missing.
 set -euo pipefail
@@ -23,12 +24,20 @@ python3 -m venv .venv
 python -m pip install -q --upgrade pip
 python -m pip install -q -e '.[test,serve]'
 
-if [ -f tests/browser/package.json ] && command -v npm >/dev/null 2>&1; then
-  (cd tests/browser && npm ci --no-audit --no-fund --silent)
+if [ -f tests/e2e/browser/package.json ] && command -v npm >/dev/null 2>&1; then
+  (cd tests/e2e/browser && npm ci --no-audit --no-fund --silent)
 fi
 
+echo "ruff check"
+ruff check convo scripts tests
+echo "mypy"
+mypy convo
+echo "lint-imports"
+lint-imports
+
+# One worker per core (pytest-xdist); a later -n in the arguments wins.
 set +e
-python -m pytest -q "$@"
+python -m pytest -q -n auto "$@"
 status=$?
 set -e
 # pytest says 5 when it collected no tests; that is not a failure of the code under test.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transcript import play
+from tests.transcript import play
 
 HELEN = """
 | say                                                        | asks             | records      | notes          |

@@ -64,7 +64,7 @@ def test_a_one_megabyte_answer_of_address_characters_is_redacted_without_rescann
         print("done")
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
-                            cwd=Path(__file__).parents[1])
+                            cwd=Path(__file__).parents[2])
     assert result.stdout.strip() == "done", result.stderr
 
 

@@ -14,7 +14,7 @@ from convo.notice.detector import ALERT, CONCERN, Context, hear
 from convo.notice.patterns import load_patterns
 from convo.notice.taxonomy import taxonomy
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "notice"
+DATA = Path(__file__).resolve().parents[2] / "data" / "notice"
 
 
 def alerts(text: str, speaker: str = "person", audience: str = "practitioner") -> list[str | None]:
@@ -59,13 +59,13 @@ def test_figures_of_speech_and_accidents_never_alert(text):
 
 
 def test_figures_are_taken_out_before_anything_reads_the_answer():
-    rules = load_patterns(Path(__file__).resolve().parent.parent / "flows" / "notice" / "patterns.yaml")
+    rules = load_patterns(Path(__file__).resolve().parents[2] / "flows" / "notice" / "patterns.yaml")
     assert "killing" not in rules.without_figures("my back is killing me")
     assert rules.find(rules.without_figures("i fell and hit my head on the door")) == []
 
 
 def test_negation_lowers_an_alert_to_worth_asking_about():
-    rules = load_patterns(Path(__file__).resolve().parent.parent / "flows" / "notice" / "patterns.yaml")
+    rules = load_patterns(Path(__file__).resolve().parents[2] / "flows" / "notice" / "patterns.yaml")
     [match] = rules.find("i would never kill myself")
     assert (match.category, match.tier) == ("risk_to_life", "ask")
 

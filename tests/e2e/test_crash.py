@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "crash_test.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "crash_test.py"
 
 
 def test_killing_convo_at_random_moments_loses_no_acknowledged_answer():

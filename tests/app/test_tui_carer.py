@@ -3,10 +3,8 @@ and the browser start screen, where only a code brings a conversation back."""
 
 from __future__ import annotations
 
-import test_carer_flow as flows
 from textual import events
 from textual.widgets import Button, Input, Static
-from transcript import rows
 
 from convo import carer, library
 from convo.store import Store
@@ -15,6 +13,8 @@ from convo.tui.carer_app import CarerWebApp
 from convo.tui.screens.carer_start import CarerStartScreen
 from convo.tui.screens.conversation import ConversationScreen
 from convo.tui.widgets.draft_pane import DraftPane
+from tests.functional import test_carer_flow as flows
+from tests.transcript import rows
 
 from .conftest import SIZE, frozen_clock, palette, say
 

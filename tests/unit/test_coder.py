@@ -82,7 +82,7 @@ def test_coding_is_deterministic_across_processes():
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
     ).stdout.strip()
     assert [code(text, previous) for _ in range(5)] == [here] * 5
     assert there == here

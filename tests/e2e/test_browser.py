@@ -142,14 +142,14 @@ def test_a_carer_completes_a_short_self_assessment_in_the_browser_and_a_second_t
     second.close()
 
 
-@pytest.mark.skipif(not AXE.exists() and not REQUIRED, reason="axe-core is not installed (cd tests/browser && npm ci)")
+@pytest.mark.skipif(not AXE.exists() and not REQUIRED,
+                    reason="axe-core is not installed (cd tests/e2e/browser && npm ci)")
 def test_the_exported_html_passes_axe_with_no_serious_or_critical_violations(tmp_path, browser):
-    import test_carer_flow as flows
-    from transcript import rows
-
     from convo import library
     from convo.render import render
     from convo.store import Store
+    from tests.functional import test_carer_flow as flows
+    from tests.transcript import rows
 
     with Store(tmp_path / "axe.db") as store:
         conversation = library.start(store, "carer", "carer", conversation_id="axe-1")

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from transcript import play, rows
 
 from convo import carer, library
 from convo.engine import outputs as out
 from convo.render import render, render_summary
 from convo.render.summary import summarise
+from tests.transcript import play, rows
 
 SIAN = """
 | say                                                          | asks             | records          | notes      |

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from transcript import play
-
 from convo.engine import outputs as out
+from tests.transcript import play
 
 DAVID = """
 | say                                                          | asks             | records      | notes       |

@@ -14,11 +14,11 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-import test_carer_flow as flows
-from transcript import rows
 
 from convo import library
 from convo.store import Store
+from tests.functional import test_carer_flow as flows
+from tests.transcript import rows
 
 LINES = [row["say"] for row in rows(flows.SIAN)]
 WELCOME_BACK = "Welcome back. Here is where you left off."

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from transcript import play
 
 from convo.engine import outputs as out
+from tests.transcript import play
 
 
 def kinds(outputs):

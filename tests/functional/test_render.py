@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-import test_three_conversations_flow as calls
-from transcript import rows
 
 from convo.render import FORMATS, render
+from tests.functional import test_three_conversations_flow as calls
+from tests.transcript import rows
 
 GOLDEN = Path(__file__).parent / "golden"
 HEADINGS = ["About this conversation", "Personal circumstances", "What matters (personal outcomes)",

@@ -1,0 +1,1 @@
+"""End-to-end tests: real programs around convo (a browser, tmux, processes killed mid-write)."""

@@ -1,0 +1,1 @@
+"""Functional tests: the core end to end, in process or through the convo command."""

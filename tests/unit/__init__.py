@@ -1,0 +1,1 @@
+"""Unit tests: one module or data file on its own."""

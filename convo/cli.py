@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # argparse loads only when there are arguments to parse
     import argparse
 
 EXIT_ERROR = 1
+LIST_LIMIT = 50
 
 
 class CliError(Exception):
@@ -22,10 +23,11 @@ class CliError(Exception):
 def _parser() -> argparse.ArgumentParser:
     import argparse
 
-    db_help = "the database file (default: $CONVO_DB, or convo's data folder)"
+    db_help = ("the database: a file (or sqlite:PATH), or a team's postgresql://… URL"
+               " (default: $CONVO_DB, or convo's data folder)")
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand's default must not overwrite what was given before it (convo --db X plain).
-    common.add_argument("--db", metavar="PATH", help=db_help, default=argparse.SUPPRESS)
+    common.add_argument("--db", metavar="DB", help=db_help, default=argparse.SUPPRESS)
     common.add_argument("--encrypt", action="store_true", default=argparse.SUPPRESS,
                         help="create the store encrypted with a passphrase ($CONVO_PASSPHRASE or asked)")
 
@@ -43,7 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     plain.add_argument("--take-over", action="store_true",
                        help="with --resume: carry on here a conversation open in another window (it saves no more)")
 
-    sub.add_parser("list", parents=[common], help="list saved conversations, one a line, id first")
+    listing = sub.add_parser("list", parents=[common],
+                             help="list saved conversations, newest first, one a line, id first")
+    shown = listing.add_mutually_exclusive_group()
+    shown.add_argument("--limit", metavar="N", type=_count, default=LIST_LIMIT,
+                       help=f"show the newest N (default {LIST_LIMIT})")
+    shown.add_argument("--all", action="store_true", help="show every one")
 
     export = sub.add_parser("export", parents=[common], help="write a conversation's draft")
     export.add_argument("id")
@@ -66,6 +73,17 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("audit", parents=[common], help="print the log of exports and deletions")
 
     sub.add_parser("schema", help="print the JSON Schema of the exported record")
+
+    migrate = sub.add_parser(
+        "migrate", help="copy every conversation and audit line from a file into a team database",
+        description="Copy every conversation and audit line of a SQLite store into a team's PostgreSQL database,"
+                    " then read each one back and compare hashes. Safe to run again: what is there already is"
+                    " left alone, and a conversation carried on since the last run gets what it lacks.")
+    migrate.add_argument("--from", dest="source", metavar="sqlite:PATH", required=True, help="the store to copy")
+    migrate.add_argument("--to", dest="destination", metavar="postgresql://…", required=True,
+                         help="the team database to copy into")
+    migrate.add_argument("--encrypt", action="store_true",
+                         help="encrypt the team database, if it holds nothing yet ($CONVO_PASSPHRASE or asked)")
 
     flows = sub.add_parser("flows", help="check flow files or draw them")
     flows_sub = flows.add_subparsers(dest="flows_command", metavar="ACTION", required=True)
@@ -127,6 +145,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _count(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return int(text)
+
+
 def _days(text: str) -> float:
     import argparse
 
@@ -182,19 +208,20 @@ def _dispatch(args: argparse.Namespace) -> int:
         return EXIT_ERROR
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    from convo.paths import default_db
+def _target(args: argparse.Namespace) -> str | Path:
+    """The SQLite file or the team database's URL that --db (or $CONVO_DB) names."""
+    from convo.store_factory import target
 
-    return Path(args.db).expanduser() if getattr(args, "db", None) else default_db()
+    return target(getattr(args, "db", None))
 
 
 def _store(args: argparse.Namespace):
     from convo.crypt import passphrase_source
-    from convo.store import Store
+    from convo.store_factory import is_new, open_store
 
-    path = _db_path(args)
+    where = _target(args)
     encrypt = getattr(args, "encrypt", False)
-    return Store(path, passphrase=passphrase_source(new=encrypt and not path.exists()), encrypt=encrypt)
+    return open_store(where, passphrase=passphrase_source(new=encrypt and is_new(where)), encrypt=encrypt)
 
 
 def _plain(args: argparse.Namespace) -> int:
@@ -246,9 +273,45 @@ def _default_audience(flow: str | None) -> str:
 def _list(args: argparse.Namespace) -> int:
     from convo.render import visible
 
-    for info in _store(args).list():
+    with _store(args) as store:
+        # One more than is shown, to know whether to say there are more (on a terminal only).
+        infos = store.list_conversations(limit=None if args.all else args.limit + 1)
+    for info in infos[:None if args.all else args.limit]:
         when = info.updated.astimezone().strftime("%Y-%m-%d %H:%M")
         print(f"{info.id}\t{when}\t{info.status}\t{info.flow}\t{visible(info.title)}")
+    if not args.all and len(infos) > args.limit and sys.stderr.isatty():
+        print(f"(the newest {args.limit}; --all lists every one)", file=sys.stderr)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from convo.crypt import passphrase_source
+    from convo.store import Store
+    from convo.store_factory import is_database_url, open_team, target
+    from convo.store_migrate import migrate
+
+    source, destination = target(args.source), target(args.destination)
+    if not isinstance(source, Path) or not source.is_file():
+        raise CliError(f"--from names a convo file (sqlite:PATH); there is no file at {args.source}")
+    if not isinstance(destination, str) or not is_database_url(destination):
+        raise CliError("--to names a team database: postgresql://…")
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    with Store(source, passphrase=passphrase_source()) as old, \
+            open_team(destination, passphrase=passphrase_source(new=args.encrypt), encrypt=args.encrypt) as new:
+        done = migrate(old, new, f"sqlite:{source.resolve()}", progress)
+    print(f"{done.conversations} conversation(s) in {source}: {len(done.copied)} copied, {len(done.extended)}"
+          f" carried on since the last run and brought up to date, {len(done.already)} already there.")
+    print(f"{done.audit_copied} of {done.audit_source} audit line(s) are in the team database.")
+    for ident, why in sorted(done.conflicts.items()):
+        print(f"not copied: {ident}: {why}", file=sys.stderr)
+    if not done.verified:
+        print("The copy is NOT complete: see above; nothing in the file was changed.", file=sys.stderr)
+        return EXIT_ERROR
+    print("Every conversation read back from the team database has the same hash as the original.")
     return 0
 
 
@@ -277,7 +340,10 @@ def _encrypt(args: argparse.Namespace) -> int:
     from convo.crypt import CryptError, passphrase_source
     from convo.store import encrypt_store
 
-    path = _db_path(args)
+    path = _target(args)
+    if not isinstance(path, Path):
+        raise CliError("a team database is encrypted when it is set up, before its first conversation:"
+                       " see docs/team-store.md")
     try:
         count = encrypt_store(path, passphrase_source(new=True)())
     except CryptError as error:
@@ -423,8 +489,15 @@ def _serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
     # Checked now, so a store that cannot be opened is one line here, not a blank page in every tab.
     _browser_store(args).close()
+    from convo.store_factory import has_password
+
+    where = _target(args)
+    if isinstance(where, str) and has_password(where):
+        raise CliError("each browser tab's command line would show the password in --db: put it in ~/.pgpass"
+                       " or $PGPASSWORD instead")
     try:
-        serve(_db_path(args).resolve(), args.host, args.port, args.public_url, max_sessions=args.max_sessions)
+        serve(where.resolve() if isinstance(where, Path) else where, args.host, args.port, args.public_url,
+              max_sessions=args.max_sessions)
     except ServeError as error:
         raise CliError(str(error)) from None
     return 0
@@ -433,7 +506,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _browser_store(args: argparse.Namespace):
     """The store for `convo serve` and its tabs: a passphrase from the environment only, never a prompt."""
     from convo.crypt import PASSPHRASE_ENV, CryptError
-    from convo.store import Store
+    from convo.store_factory import open_store
 
     def from_environment() -> str:
         given = os.environ.get(PASSPHRASE_ENV)
@@ -441,7 +514,7 @@ def _browser_store(args: argparse.Namespace):
             raise CryptError(f"the store is encrypted: set {PASSPHRASE_ENV} where convo serve runs")
         return given
 
-    return Store(_db_path(args), passphrase=from_environment, encrypt=getattr(args, "encrypt", False))
+    return open_store(_target(args), passphrase=from_environment, encrypt=getattr(args, "encrypt", False))
 
 
 def _practice(args: argparse.Namespace) -> int:
@@ -449,12 +522,14 @@ def _practice(args: argparse.Namespace) -> int:
     from convo.practice.scenario import LoadedScenario, get_scenario
     from convo.practice.session import PracticeSession
     from convo.store import Store
+    from convo.store_factory import local_file
 
+    beside = local_file(_target(args))  # practice stays on this computer, even beside a team database
     loaded: LoadedScenario | None
     if args.resume:
         if args.scenario:
             raise CliError("--resume carries on a practice with its own scenario; leave out the scenario")
-        session = _unfinished_practice(Store(practice.practice_db(_db_path(args))), args.resume)
+        session = _unfinished_practice(Store(practice.practice_db(beside)), args.resume)
     else:
         if args.scenario:
             loaded = get_scenario(args.scenario)
@@ -465,7 +540,7 @@ def _practice(args: argparse.Namespace) -> int:
         else:
             practice.list_scenarios(sys.stdout, jsonl=args.jsonl)
             return 0
-        session = PracticeSession.start(loaded, Store(practice.practice_db(_db_path(args))))
+        session = PracticeSession.start(loaded, Store(practice.practice_db(beside)))
         if args.no_coach:
             session.send("/coach off")
     if hasattr(sys.stdin, "reconfigure"):
@@ -519,6 +594,7 @@ def _run(app) -> int:
 _HANDLERS = {
     "plain": _plain,
     "list": _list,
+    "migrate": _migrate,
     "export": _export,
     "schema": _schema,
     "flows": _flows,

@@ -45,12 +45,12 @@ class ServeError(Exception):
     """Why `convo serve` cannot start, in one line."""
 
 
-def browser_argv(db: Path) -> list[str]:
+def browser_argv(db: Path | str) -> list[str]:
     """The command each browser tab runs: this Python's convo, on this database, in browser mode."""
     return [sys.executable, "-m", "convo.cli", "--db", str(db), "carer", "--browser"]
 
 
-def browser_command(db: Path) -> str:
+def browser_command(db: Path | str) -> str:
     return shlex.join(browser_argv(db))
 
 
@@ -281,7 +281,7 @@ class ConvoServer(Server):
         asyncio.run(self.run())
 
 
-def serve(db: Path, host: str, port: int, public_url: str | None = None, *,
+def serve(db: Path | str, host: str, port: int, public_url: str | None = None, *,
           max_sessions: int = DEFAULT_MAX_SESSIONS) -> None:
     with tempfile.TemporaryDirectory(prefix="convo-serve-") as folder:
         ConvoServer(browser_argv(db), host=host, port=port, public_url=public_url, max_sessions=max_sessions,

@@ -246,7 +246,7 @@ class PostgresStore:
                                  application_name="convo") as setup:
                 self._set_up(setup, passphrase, encrypt)
         except psycopg.OperationalError as error:
-            raise StoreError(self._unreachable(error)) from None
+            raise StoreError(self._unreachable(error, "nothing was opened")) from None
         except psycopg.Error as error:
             raise StoreError(self._explain(error)) from None
         self._pool = ConnectionPool(conninfo, min_size=1, max_size=max(1, pool_size), open=True,
@@ -391,8 +391,8 @@ class PostgresStore:
     def _read(self, sql: str, args: tuple[Any, ...] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
         return self._run(lambda db: db.execute(sql.encode(), args).fetchall())
 
-    def _unreachable(self, error: BaseException) -> str:
-        return f"cannot reach the team database {self.path} ({_first_line(error)}); this was not saved"
+    def _unreachable(self, error: BaseException, then: str = "this was not saved") -> str:
+        return f"cannot reach the team database {self.path} ({_first_line(error)}); {then}"
 
     def _explain(self, error: psycopg.Error) -> str:
         if isinstance(error, pg_errors.InsufficientPrivilege):

@@ -15,8 +15,8 @@ from textual.screen import Screen
 
 from convo import library
 from convo.messages import say
-from convo.paths import default_db
 from convo.store import ConversationOpen, Store, StoreError
+from convo.store_factory import open_store
 from convo.tui.commands import ConvoCommands
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.screens.home import HomeScreen, StartChoice, start_choices
@@ -262,7 +262,7 @@ def make_app(db: str | Path | None = None, resume: str | None = None, *, store: 
 
     If another window has it open, the app opens on the start screen and asks whether to take it over,
     unless `take_over` says so already."""
-    store = store or Store(Path(db).expanduser() if db else default_db())
+    store = store or open_store(db)
     if not resume:
         return ConvoApp(store, clock=clock, **options)
     try:

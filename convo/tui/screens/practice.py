@@ -20,11 +20,12 @@ from textual.widgets.option_list import Option
 
 from convo.practice import outputs as out
 from convo.practice.feedback import render_feedback
-from convo.practice.plain import CODE_LABELS, practice_db, write_private
+from convo.practice.plain import heard_as, practice_db, write_private
 from convo.practice.scenario import LoadedScenario, shipped
 from convo.practice.session import PracticeSession, unfinished
 from convo.render import visible
 from convo.store import ConversationInfo, ConversationOpen, Store, StoreError
+from convo.store_factory import local_file
 from convo.tui.styles import tcss
 from convo.tui.transcript import LogLine
 from convo.tui.widgets.chat_log import ChatLog
@@ -65,7 +66,7 @@ class PracticeScreen(Screen):
 
     def unfinished(self) -> list[ConversationInfo]:
         """Practices left before their end, to offer first; none if there is no practice database yet."""
-        if self.main_store is None or not practice_db(self.main_store.path).exists():
+        if self.main_store is None or not practice_db(local_file(self.main_store.path)).exists():
             return []
         store = self.practice_store()
         return unfinished(store) if store is not None else []
@@ -74,7 +75,7 @@ class PracticeScreen(Screen):
         """The practice database beside the app's own, opened on first need; None if it cannot be."""
         if self.store is None and self.main_store is not None:
             try:
-                self.store = Store(practice_db(self.main_store.path))
+                self.store = Store(practice_db(local_file(self.main_store.path)))
             except StoreError as error:
                 self.notify(f"Practice is not being saved: {error}", severity="warning")
         return self.store
@@ -158,7 +159,7 @@ class PracticeScreen(Screen):
             if isinstance(output, out.Reply):
                 lines.append(LogLine("reply", visible(output.text), f"{visible(output.name)}:"))
             elif isinstance(output, out.Coach):
-                lines.append(LogLine("coach", visible(output.tip), f"[{CODE_LABELS.get(output.code, output.code)}]"))
+                lines.append(LogLine("coach", visible(output.tip), f"[{heard_as(output)}]"))
                 lines += [LogLine("coach", visible(note), "·") for note in output.notes]
             elif isinstance(output, out.Alert):
                 lines.append(LogLine("alert", visible(output.text), "!!!"))

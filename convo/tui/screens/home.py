@@ -51,10 +51,9 @@ def start_choices(flows: list[str] | None = None, practice: bool = True) -> list
     return [c for c in choices if c.flow is None or c.flow in flows]
 
 
-def saved_order(infos: list[ConversationInfo]) -> list[ConversationInfo]:
-    """Unfinished conversations first (a carer's own self-assessments before the rest), most recently
-    touched first within each group."""
-    return sorted(infos, key=lambda i: (i.status == "ended", i.audience != "carer", -i.updated.timestamp()))
+# Saved conversations shown at once: unfinished first (a carer's own before the rest), most recently
+# touched first; typing finds the rest, in the store, however many there are.
+SAVED_PAGE = 100
 
 
 def row_for(info: ConversationInfo) -> tuple[str, str, str, str, str]:
@@ -85,7 +84,7 @@ class HomeScreen(Screen):
                                for c in self.choices], id="start")
         with Vertical(id="saved-box"):
             yield Static("Carry on a saved conversation", classes="section")
-            yield Input(placeholder="Type to filter by id, date, flow, status or title (Ctrl+F)", id="filter")
+            yield Input(placeholder="Type to find by id, flow or title (Ctrl+F)", id="filter")
             yield DataTable(id="saved", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
@@ -97,17 +96,14 @@ class HomeScreen(Screen):
         self.refresh_saved()
 
     def refresh_saved(self) -> None:
-        self.saved = saved_order(self.store.list())
         self.show_saved(self.query_one("#filter", Input).value)
 
     def show_saved(self, text: str) -> None:
+        self.saved = self.store.list_conversations(limit=SAVED_PAGE, search=text, unfinished_first=True)
         table = self.query_one("#saved", DataTable)
         table.clear()
-        wanted = text.casefold().strip()
         for info in self.saved:
-            row = row_for(info)
-            if not wanted or any(wanted in cell.casefold() for cell in row):
-                table.add_row(*[Text(cell, no_wrap=True) for cell in row], key=info.id)
+            table.add_row(*[Text(cell, no_wrap=True) for cell in row_for(info)], key=info.id)
 
     @property
     def shown_ids(self) -> list[str]:

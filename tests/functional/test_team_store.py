@@ -1,0 +1,521 @@
+"""The store's promises, kept the same by SQLite and by a team's PostgreSQL database; and what only a
+shared server adds: teams that cannot see each other, who wrote each event, managers and practitioners,
+many writers at once, and a server that restarts or drops the connection mid-call.
+
+The PostgreSQL tests start a throwaway server (tests/postgres_cluster.py); without PostgreSQL installed
+they are skipped with the reason, except in CI, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from convo import cli, library
+from convo.store import ConversationOpen, Store, StoreError, TakenOver
+from tests.postgres_cluster import OWNER, Cluster, missing_reason, shared
+
+try:
+    import psycopg
+except ImportError:
+    if os.environ.get("CI") == "true":
+        raise
+    pytest.skip("psycopg is not installed (pip install 'convo[team]')", allow_module_level=True)
+
+from convo.store_postgres import PostgresStore
+
+SECRET = "Dai hits me when he drinks"
+PASSPHRASE = "correct horse battery"
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+def server() -> Cluster:
+    reason = missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must test the team store: {reason}")
+        pytest.skip(reason)
+    return shared()
+
+
+class Opener:
+    """Opens stores of one kind on one database, closing them after the test; call again for another window."""
+
+    def __init__(self, kind: str, tmp_path: Path):
+        self.kind = kind
+        self.opened: list[Store | PostgresStore] = []
+        if kind == "sqlite":
+            self.target: str | Path = tmp_path / "conversations.db"
+        else:
+            self.cluster = server()
+            self.database = self.cluster.database()
+            self.target = self.cluster.url(OWNER, self.database)
+
+    def __call__(self, **options) -> Store:
+        opened = (Store(self.target, **options) if isinstance(self.target, Path)
+                  else PostgresStore(self.target, **options))
+        self.opened.append(opened)
+        return opened  # type: ignore[return-value]
+
+    def close(self) -> None:
+        for store in self.opened:
+            with contextlib.suppress(Exception):  # a test may have closed it already
+                store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def opener(request, tmp_path) -> Iterator[Opener]:
+    opened = Opener(request.param, tmp_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def team(tmp_path) -> Iterator[Opener]:
+    opened = Opener("postgresql", tmp_path)
+    yield opened
+    opened.close()
+
+
+def clock_from(start: datetime = T0) -> Callable[[], datetime]:
+    moments = iter(start + timedelta(seconds=n) for n in range(10**6))
+    return lambda: next(moments)
+
+
+def start(store, conversation_id: str, flow: str = "what-matters", audience: str = "practitioner",
+          at: datetime = T0):
+    conversation = library.start(store, flow, audience, clock=clock_from(at), conversation_id=conversation_id)
+    store.claim(conversation.id)
+    return conversation
+
+
+def texts(store, conversation_id: str) -> list[str]:
+    return [event.data["text"] for event in store.events(conversation_id) if "text" in event.data]
+
+
+# -- the same promises from both stores ------------------------------------------------------------
+
+def test_both_stores_offer_the_same_methods():
+    def public(cls) -> dict[str, inspect.Signature]:
+        return {name: inspect.signature(member) for name, member in vars(cls).items()
+                if callable(member) and not name.startswith("_")}
+
+    sqlite, postgres = public(Store), public(PostgresStore)
+    assert set(sqlite) <= set(postgres)
+    for name, signature in sqlite.items():
+        assert list(signature.parameters)[:len(signature.parameters)] == \
+            list(postgres[name].parameters)[:len(signature.parameters)], name
+
+
+def test_every_answer_is_there_when_the_store_is_opened_again(opener):
+    store = opener()
+    conversation = start(store, "c-1")
+    conversation.send("Ann Price")
+    conversation.send("She wants to walk to the river again")
+    store.close()
+    again = opener()
+    assert texts(again, "c-1") == ["Ann Price", "She wants to walk to the river again"]
+    resumed = library.resume(again, "c-1")
+    assert resumed.events == again.events("c-1")
+    info = again.get("c-1")
+    assert info is not None and info.title == "Ann Price" and info.flow == "what-matters"
+    assert again.get("nobody") is None
+
+
+def test_a_second_window_is_told_who_has_it_and_may_take_it_over(opener):
+    first, second = opener(), opener()
+    conversation = start(first, "c-1")
+    with pytest.raises(ConversationOpen, match=f"process {os.getpid()}"):
+        second.claim("c-1")
+    second.claim("c-1", take_over=True)
+    with pytest.raises(TakenOver):
+        conversation.send("typed in the first window")
+    library.resume(second, "c-1").send("typed in the second")
+    assert texts(opener(), "c-1") == ["typed in the second"]
+
+
+def test_two_writers_cannot_both_take_one_sequence_number(opener):
+    first, second = opener(), opener()
+    library.start(first, "what-matters", "practitioner", conversation_id="c-1")
+    # Neither claims it (as practice does not): both read the log, then both write the next event.
+    one, two = library.resume(first, "c-1"), library.resume(second, "c-1")
+    one.send("from the first")
+    with pytest.raises(TakenOver):
+        two.send("from the second")
+    seqs = [event.seq for event in opener().events("c-1")]
+    assert seqs == sorted(set(seqs)) and texts(opener(), "c-1") == ["from the first"]
+
+
+def test_a_page_of_conversations_newest_first_or_unfinished_first_found_by_id_flow_or_title(opener):
+    store = opener()
+    for n in range(6):
+        conversation = start(store, f"page-{n}", at=T0 + timedelta(hours=n))
+        conversation.send(f"Person number {n} 100%_sure")
+    library.resume(store, "page-5").send("/end")
+    carer = start(store, "carer-0", flow="carer", audience="carer", at=T0 - timedelta(days=1))
+    carer.send("Rhian")
+    newest = [info.id for info in store.list_conversations()]
+    assert newest == ["page-5", "page-4", "page-3", "page-2", "page-1", "page-0", "carer-0"]
+    assert [info.id for info in store.list()] == newest
+    assert [info.id for info in store.list_conversations(limit=2, offset=1)] == ["page-4", "page-3"]
+    home = [info.id for info in store.list_conversations(limit=3, unfinished_first=True)]
+    assert home == ["carer-0", "page-4", "page-3"]
+    assert [info.id for info in store.list_conversations(search="NUMBER 2")] == ["page-2"]
+    assert [info.id for info in store.list_conversations(search="page-1")] == ["page-1"]
+    assert [info.id for info in store.list_conversations(search="carer")] == ["carer-0"]
+    assert len(store.list_conversations(search="100%_s")) == 6  # % and _ are letters here, not wildcards
+    assert store.list_conversations(search="1000") == []
+
+
+def test_an_encrypted_store_keeps_no_words_in_the_clear_and_wants_its_passphrase(opener):
+    store = opener(passphrase=lambda: PASSPHRASE, encrypt=True)
+    assert store.encrypted
+    start(store, "c-1").send(SECRET)
+    store.close()
+    with pytest.raises(StoreError, match="wrong passphrase"):
+        opener(passphrase=lambda: "not the passphrase")
+    with pytest.raises(StoreError, match="encrypted"):
+        opener()
+    again = opener(passphrase=lambda: PASSPHRASE)
+    assert texts(again, "c-1") == [SECRET]
+    assert [info.title for info in again.list_conversations(search="dai hits")] == [SECRET]
+    assert SECRET.encode() not in _raw_bytes(opener)
+
+
+def test_delete_and_purge_remove_conversations_and_say_so_in_the_audit_log(opener):
+    store = opener()
+    start(store, "old", at=T0 - timedelta(days=400)).send(SECRET)
+    start(store, "new", at=datetime.now(UTC)).send("Ann")
+    store.record("exported", "new", format="md")
+    assert store.delete("nobody") is False
+    assert store.purge(datetime.now(UTC) - timedelta(days=365)) == ["old"]
+    assert store.delete("new") is True
+    assert store.list() == [] and store.events("old") == []
+    assert [(entry.action, entry.conversation) for entry in store.audit_log()] == [
+        ("exported", "new"), ("purged", "old"), ("deleted", "new")]
+    assert SECRET.encode() not in _raw_bytes(opener, live_rows_only=True)
+
+
+def test_the_audit_log_cannot_be_changed_or_emptied(opener):
+    store = opener()
+    store.record("exported", "c-1", format="md")
+    if opener.kind == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(opener.target) as db:
+            for statement in ("UPDATE audit SET action = 'x'", "DELETE FROM audit"):
+                with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                    db.execute(statement)
+    else:
+        changes = ("UPDATE convo_audit SET action = 'x'", "DELETE FROM convo_audit", "TRUNCATE convo_audit")
+        for statement in changes:  # a practitioner's role may not; nor may a superuser, past the trigger
+            for role in (opener.cluster.role("alice"), "postgres"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    opener.cluster.sql(statement, opener.database, role=role)
+            # The owner's row-level security lets it change no line; the trigger stops a TRUNCATE.
+            with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
+                opener.cluster.sql(statement, opener.database, role=OWNER)
+    assert [entry.action for entry in store.audit_log()] == ["exported"]
+
+
+def _raw_bytes(opener: Opener, live_rows_only: bool = False) -> bytes:
+    """Everything the database holds, as bytes: the SQLite file, or every row of convo's tables."""
+    if opener.kind == "sqlite":
+        return Path(opener.target).read_bytes()
+    tables = ["convo_conversations", "convo_events", "convo_audit", "convo_keys", "convo_meta"]
+    rows = [row for table in tables
+            for row in opener.cluster.sql(f"SELECT * FROM {table}", opener.database, role="postgres")]
+    del live_rows_only  # PostgreSQL keeps dead row versions until VACUUM: see docs/team-store.md
+    return repr(rows).encode() + b"".join(value for row in rows for value in row if isinstance(value, bytes))
+
+
+# -- teams, roles and who did what (PostgreSQL) -------------------------------------------------------
+
+def _teams(team: Opener) -> dict[str, str]:
+    """alice and bob practise in teams a and b; carol manages team a. Set up by the owner."""
+    team()  # opening it once sets the database up, as its owner would
+    urls = {}
+    for name, team_name, kind in (("alice", "a", "practitioner"), ("bob", "b", "practitioner"),
+                                  ("carol", "a", "manager")):
+        team.cluster.role(name)
+        team.cluster.sql(f"INSERT INTO convo_members VALUES ('{name}', '{team_name}', '{kind}')", team.database,
+                         role=OWNER)
+        urls[name] = team.cluster.url(name, team.database)
+    return urls
+
+
+def test_a_team_cannot_read_or_list_another_teams_conversations_even_by_hand(team):
+    urls = _teams(team)
+    alice = PostgresStore(urls["alice"])
+    team.opened.append(alice)
+    start(alice, "a-1").send(SECRET)
+    alice.record("exported", "a-1", format="md")
+    bob = PostgresStore(urls["bob"])
+    team.opened.append(bob)
+    assert (bob.team, alice.team) == ("b", "a")
+    assert bob.get("a-1") is None and bob.list() == [] and bob.events("a-1") == [] and bob.audit_log() == []
+    with pytest.raises(StoreError, match="no conversation"):
+        bob.claim("a-1")
+    with psycopg.connect(urls["bob"], autocommit=True) as db:  # bob's own role, by hand
+        for table in ("convo_conversations", "convo_events", "convo_keys", "convo_leases", "convo_audit"):
+            assert db.execute(f"SELECT * FROM {table}").fetchall() == [], table
+        assert db.execute("SELECT role FROM convo_members").fetchall() == [("bob",)]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("INSERT INTO convo_members VALUES ('bob', 'a', 'manager')")
+        with pytest.raises(psycopg.Error):
+            db.execute("INSERT INTO convo_events (conversation, seq, team, type, at, data, writer)"
+                       " VALUES ('a-1', 99, 'b', 'answered', now(), '\\x00', 'x')")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("SET ROLE alice")
+        db.execute("SET convo.team = 'a'")  # a setting a client can change opens nothing
+        assert db.execute("SELECT count(*) FROM convo_conversations").fetchone() == (0,)
+    assert texts(alice, "a-1") == [SECRET]
+
+
+def test_every_event_and_audit_line_names_the_role_that_wrote_it(team):
+    urls = _teams(team)
+    alice = PostgresStore(urls["alice"])
+    team.opened.append(alice)
+    start(alice, "a-1").send("Ann")
+    alice.record("exported", "a-1", format="md")
+    actors = team.cluster.sql("SELECT DISTINCT actor FROM convo_events UNION SELECT actor FROM convo_audit",
+                              team.database, role="postgres")
+    assert actors == [("alice",)]
+    with psycopg.connect(urls["alice"], autocommit=True) as db:  # a client cannot say it was someone else
+        db.execute("INSERT INTO convo_audit (team, action, actor) VALUES ('a', 'exported', 'carol')")
+        assert db.execute("SELECT actor FROM convo_audit ORDER BY seq DESC LIMIT 1").fetchone() == ("alice",)
+
+
+def test_a_practitioner_deletes_only_their_own_and_only_a_manager_purges(team):
+    urls = _teams(team)
+    carol, alice = PostgresStore(urls["carol"]), PostgresStore(urls["alice"])
+    team.opened += [carol, alice]
+    start(carol, "carols", at=T0 - timedelta(days=400)).send("Ann")
+    start(alice, "alices", at=T0 - timedelta(days=400)).send("Bea")
+    with pytest.raises(StoreError, match="only a manager"):
+        alice.delete("carols")
+    with pytest.raises(StoreError, match="only a manager"):
+        alice.purge(datetime.now(UTC))
+    assert alice.delete("alices") is True
+    assert carol.purge(datetime.now(UTC)) == ["carols"]
+    assert [(e.action, e.conversation) for e in carol.audit_log()] == [("deleted", "alices"), ("purged", "carols")]
+
+
+def test_a_role_outside_every_team_is_told_so(team):
+    _teams(team)
+    url = team.cluster.url(team.cluster.role("dave"), team.database)
+    with pytest.raises(StoreError, match="not in any convo team"):
+        PostgresStore(url)
+
+
+def test_a_role_that_may_not_set_the_database_up_says_who_should(team):
+    url = team.cluster.url(team.cluster.role("erin"), team.cluster.database())
+    with pytest.raises(StoreError, match="owner opens it with convo once first"):
+        PostgresStore(url)
+
+
+def test_many_processes_opening_a_new_database_at_once_set_it_up_once(team):
+    code = ("import sys; from convo.store_postgres import PostgresStore; "
+            "PostgresStore(sys.argv[1]).close(); print('ok')")
+    runs = [subprocess.Popen([sys.executable, "-c", code, team.target], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    results = [run.communicate(timeout=60) for run in runs]
+    assert [out.strip() for out, _ in results] == ["ok"] * 6, [err for _, err in results]
+    assert team.cluster.sql("SELECT version FROM convo_schema_version", team.database) == [(1,)]
+
+
+def test_each_conversation_is_sealed_with_its_own_key_which_goes_when_it_is_deleted(team):
+    from convo import crypt
+
+    store = team(passphrase=lambda: PASSPHRASE, encrypt=True)
+    start(store, "c-1").send(SECRET)
+    start(store, "c-2").send("Ann")
+    sealed = team.cluster.sql("SELECT data FROM convo_events WHERE conversation = 'c-1'", team.database)
+    keys = team.cluster.sql("SELECT wrapped FROM convo_keys ORDER BY conversation", team.database)
+    assert len({bytes(wrapped) for (wrapped,) in keys}) == 2
+    assert store._store_key is not None
+    with pytest.raises(crypt.CryptError):  # the passphrase's key alone opens no answer: each needs its data key
+        store._store_key.open(bytes(sealed[-1][0]))
+    store.delete("c-1")
+    assert team.cluster.sql("SELECT count(*) FROM convo_keys WHERE conversation = 'c-1'", team.database) == [(0,)]
+    assert texts(team(passphrase=lambda: PASSPHRASE), "c-2") == ["Ann"]
+
+
+# -- many writers, a restart, a dropped connection, a killed client -----------------------------------
+
+def test_many_writers_at_once_lose_nothing_and_never_share_a_sequence_number(team):
+    team()  # set up
+    failures: list[BaseException] = []
+
+    def practitioner(n: int) -> None:
+        try:
+            with PostgresStore(team.target, pool_size=1) as store:
+                conversation = start(store, f"w-{n}")
+                for turn in range(15):
+                    conversation.send(f"writer {n} answer {turn}")
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+
+    threads = [threading.Thread(target=practitioner, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failures == []
+    check = team()
+    for n in range(12):
+        assert texts(check, f"w-{n}") == [f"writer {n} answer {turn}" for turn in range(15)]
+        seqs = [event.seq for event in check.events(f"w-{n}")]
+        assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_a_server_restarted_mid_call_loses_no_acknowledged_answer(team):
+    store = team()
+    conversation = start(store, "c-1")
+    acknowledged, refused = [], []
+    stop = threading.Event()
+
+    def typing() -> None:
+        n = 0
+        while not stop.is_set():
+            text = f"answer {n}"
+            try:
+                conversation.send(text)
+                acknowledged.append(text)
+                n += 1
+            except StoreError:
+                refused.append(text)  # still in the box: the same words are sent again
+            time.sleep(0.005)
+
+    typist = threading.Thread(target=typing)
+    typist.start()
+    time.sleep(0.5)
+    team.cluster.restart()
+    time.sleep(0.5)
+    stop.set()
+    typist.join(60)
+    before_restart = len(acknowledged)
+    conversation.send("after the restart")
+    acknowledged.append("after the restart")
+    assert before_restart > 5
+    assert texts(team(), "c-1") == acknowledged
+    assert refused == []  # the store waited for the server and retried, so nothing even had to be resent
+
+
+class LosesReplies:
+    """A pool whose connections commit, then lose the reply `times` times, as a dropped connection can."""
+
+    def __init__(self, pool, times: int):
+        self._pool, self.times = pool, times
+
+    def connection(self, timeout: float | None = None):
+        @contextlib.contextmanager
+        def lend():
+            with self._pool.connection(timeout=timeout) as db:
+                yield db
+                if self.times:
+                    self.times -= 1
+                    raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+        return lend()
+
+    def __getattr__(self, name: str):
+        return getattr(self._pool, name)
+
+
+def test_an_answer_whose_commit_reply_was_lost_is_saved_once(team):
+    store = team()
+    conversation = start(store, "c-1")
+    store._pool = LosesReplies(store._pool, times=1)
+    conversation.send("Ann")
+    conversation.send("Bea")
+    assert texts(team(), "c-1") == ["Ann", "Bea"]
+
+
+def test_an_answer_said_not_saved_that_was_saved_after_all_is_not_saved_twice(team):
+    store = team(retry_for=0.2)
+    conversation = start(store, "c-1")
+    store._pool = LosesReplies(store._pool, times=10**6)
+    with pytest.raises(StoreError, match="not saved"):
+        conversation.send("Ann")
+    store._pool = store._pool._pool
+    conversation.send("Ann")  # the words left in the box, sent again
+    conversation.send("Bea")
+    assert texts(team(), "c-1") == ["Ann", "Bea"]
+
+
+def test_a_dropped_connection_is_replaced_without_anyone_noticing(team):
+    store = team()
+    conversation = start(store, "c-1")
+    conversation.send("Ann")
+    team.cluster.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'convo'"
+                     f" AND datname = '{team.database}'")
+    conversation.send("Bea")
+    assert texts(team(), "c-1") == ["Ann", "Bea"]
+
+
+def test_a_killed_client_keeps_every_answer_it_acknowledged(team):
+    team()
+    run = subprocess.Popen([sys.executable, "-m", "convo.cli", "plain", "--jsonl", "--flow", "what-matters",
+                            "--db", team.target], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                           bufsize=1)
+    assert run.stdin is not None and run.stdout is not None
+    acknowledged = []
+    first = json.loads(run.stdout.readline())
+    assert first["type"] == "prompt"
+    for n in range(5):
+        run.stdin.write(f"answer {n}\n")
+        run.stdin.flush()
+        while json.loads(run.stdout.readline())["type"] not in ("prompt", "done"):
+            pass
+        acknowledged.append(f"answer {n}")
+    run.send_signal(signal.SIGKILL)
+    run.wait(30)
+    check = team()
+    [info] = check.list()
+    assert texts(check, info.id)[:5] == acknowledged
+
+
+# -- the command line --------------------------------------------------------------------------------
+
+def test_convo_list_shows_the_newest_fifty_unless_asked_for_all(opener, capsys):
+    store = opener()
+    for n in range(53):
+        library.start(store, "what-matters", "practitioner", conversation_id=f"c-{n:02d}",
+                      clock=clock_from(T0 + timedelta(minutes=n)))
+    store.close()
+    target = str(opener.target)
+    assert cli.main(["list", "--db", target]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 50 and lines[0].startswith("c-52\t") and lines[-1].startswith("c-03\t")
+    assert cli.main(["list", "--db", target, "--limit", "2"]) == 0
+    assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == ["c-52", "c-51"]
+    assert cli.main(["list", "--db", target, "--all"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 53
+
+
+def test_a_database_url_never_becomes_a_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["list", "--db", "postgresql://nobody@127.0.0.1:1/convo"]) == 1
+    assert "cannot reach the team database" in capsys.readouterr().err
+    assert cli.main(["list", "--db", "postgresql:convo"]) == 1
+    assert "neither a file nor a postgresql:// URL" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_psycopg_a_team_database_says_what_to_install(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "convo.store_postgres", None)
+    assert cli.main(["list", "--db", "postgresql://somewhere/convo"]) == 1
+    assert capsys.readouterr().err.strip() == "convo: a team database needs psycopg: pip install 'convo[team]'"

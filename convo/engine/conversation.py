@@ -185,6 +185,16 @@ class Conversation:
         return {"outcome": outcome, "number": (pos.outcome or 0) + 1, "term": pos.term or "",
                 "summary": self._summary() if "summary" in names_used(wording) else ""}
 
+    def values_at(self, stage: str, outcome: int | None = None) -> dict[str, object]:
+        """What a stage's wording is filled in with for one thing that matters (by index), however often
+        the stage has been answered: a form page fills in its question with these."""
+        outcome_id = self.state.outcome_id(outcome)
+        pos = self.position
+        wording = self.flow.steps[stage].prompt.get(self.audience, "")
+        return {"outcome": self.state.items[outcome_id].text if outcome_id is not None else "",
+                "number": (outcome or 0) + 1, "term": (pos.term or "") if pos.place == (stage, outcome) else "",
+                "summary": self._summary() if "summary" in names_used(wording) else ""}
+
     def _summary(self) -> str:
         from convo.render import summary_text
 

@@ -109,11 +109,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="carry on here a self-assessment open in another window (it saves no more)")
 
     serve = sub.add_parser(
-        "serve", parents=[common], help="offer the carer's self-assessment in a web browser",
-        description="Serve the carer's self-assessment to web browsers. Each browser tab starts its own new"
-                    " self-assessment and is shown a code to carry on later. Anyone who can reach the port can"
-                    " use it and add to the database, so it listens on this computer only (127.0.0.1) unless"
-                    " --host says otherwise.")
+        "serve", parents=[common], help="the terminal app in a web browser (for carers, see convo web)",
+        description="Serve the terminal app's carer's self-assessment to web browsers, drawn as a terminal. For"
+                    " carers, `convo web` is better: plain web pages that work on a phone, with a keyboard or a"
+                    " screen reader. Each browser tab starts its own new self-assessment and is shown a code to"
+                    " carry on later. Anyone who can reach the port can use it and add to the database, so it"
+                    " listens on this computer only (127.0.0.1) unless --host says otherwise.")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this computer only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
@@ -122,6 +123,21 @@ def _parser() -> argparse.ArgumentParser:
                        help="most browser tabs served at once; more are refused (default 8)")
     serve.add_argument("--i-understand-anyone-on-the-network-can-connect", dest="network", action="store_true",
                        help="allow a --host other than this computer")
+
+    web = sub.add_parser(
+        "web", parents=[common], help="web pages for a carer's self-assessment, for any browser",
+        description="Serve the carer's self-assessment as plain web pages: one question a page, for a phone, a"
+                    " keyboard or a screen reader, with or without JavaScript. Each carer is given a code to carry"
+                    " on later. Anyone who can reach the port can start a self-assessment, so it listens on this"
+                    " computer only (127.0.0.1) unless --host says otherwise. Needs: pip install 'convo[web]'.")
+    web.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this computer only)")
+    web.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    web.add_argument("--out-of-hours", metavar="NUMBER",
+                     help="your council's out-of-hours phone number, shown with 999 and Samaritans after a worrying"
+                          " answer (default: $CONVO_OUT_OF_HOURS)")
+    web.add_argument("--i-understand-anyone-on-the-network-can-connect", dest="network", action="store_true",
+                     help="allow a --host other than this computer")
 
     practice = sub.add_parser(
         "practice", parents=[common], help="rehearse a what-matters conversation with a simulated person",
@@ -503,6 +519,27 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _web(args: argparse.Namespace) -> int:
+    try:
+        from convo.web import server
+    except ImportError:
+        raise CliError("convo web needs the web extra: pip install 'convo[web]'") from None
+    # Only names of this computer, so a page elsewhere cannot reach it by pointing its own name here.
+    allowed: list[str] | None = ["localhost", "127.0.0.1", "::1", args.host.strip("[]").lower()]
+    if not server.is_loopback(args.host):
+        if not args.network:
+            raise CliError(f"--host {args.host} lets other computers connect; add "
+                           "--i-understand-anyone-on-the-network-can-connect if that is what you want")
+        allowed = None
+        print(f"convo web: warning: listening on {args.host}, so anyone who can reach this computer can start a"
+              " self-assessment; serve it behind HTTPS, or the connection is not encrypted", file=sys.stderr)
+    out_of_hours = args.out_of_hours or os.environ.get("CONVO_OUT_OF_HOURS") or None
+    # Checked now, so a store that cannot be opened is one line here, not a problem page for every carer.
+    _browser_store(args).close()
+    server.run(lambda: _browser_store(args), args.host, args.port, out_of_hours=out_of_hours, allowed_hosts=allowed)
+    return 0
+
+
 def _browser_store(args: argparse.Namespace):
     """The store for `convo serve` and its tabs: a passphrase from the environment only, never a prompt."""
     from convo.crypt import PASSPHRASE_ENV, CryptError
@@ -606,6 +643,7 @@ _HANDLERS = {
     "app": _app,
     "carer": _carer,
     "serve": _serve,
+    "web": _web,
     "practice": _practice,
     "code": _code,
 }

@@ -23,7 +23,7 @@ python3 -m venv .venv
 # shellcheck disable=SC1091
 . .venv/bin/activate
 python -m pip install -q --upgrade pip
-python -m pip install -q -e '.[test,serve]'
+python -m pip install -q -e '.[test,serve,web]'
 
 if [ -f tests/e2e/browser/package.json ] && command -v npm >/dev/null 2>&1; then
   (cd tests/e2e/browser && npm ci --no-audit --no-fund --silent)

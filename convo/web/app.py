@@ -1,0 +1,568 @@
+"""The carers' web pages: a Starlette app over the engine and the store. `make_app` serves the CLI
+(`convo web`), the tests and the benchmark.
+
+Every page is rendered on the server and works without JavaScript. Each form posts back with a CSRF
+token; each answer is saved (the engine commits it) before the next page is shown. No page ever
+shows a database error, a server path or a traceback, and nothing a person wrote goes to the log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from convo import carer, library
+from convo.engine import outputs as out
+from convo.engine.conversation import Conversation
+from convo.render import render_summary, render_summary_article
+from convo.store import ConversationOpen, Store, StoreError, TakenOver
+from convo.web import questions
+from convo.web.codes import WrongCodes
+from convo.web.guard import Guard
+from convo.web.questions import Place
+from convo.web.sessions import COOKIE, Session, Sessions, Waiting
+
+HERE = Path(__file__).parent
+MAX_ANSWER = 10_000  # characters in one answer box
+SWEEP_EVERY = 60.0
+log = logging.getLogger("convo.web")
+# One flow machine is shared by every conversation on a flow; it is driven by one thread at a time.
+_ENGINE = threading.Lock()
+
+StoreOpener = Callable[[], Store]
+
+
+@lru_cache(maxsize=1)
+def templates() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+
+
+def make_app(db: str | Path | None = None, *, open_store: StoreOpener | None = None, out_of_hours: str | None = None,
+             secret: bytes | None = None, allowed_hosts: list[str] | None = None) -> Starlette:
+    """The web app for the store `db` names (as --db does), or the one `open_store` opens. A store is
+    opened once for looking up codes and once for each browser writing a conversation, so that each
+    holds its own lease. `allowed_hosts` limits the Host names served (None: any)."""
+    if open_store is None:
+        def open_store() -> Store:
+            from convo.store_factory import open_store as open_named
+
+            return open_named(db)
+
+    pages = CarerPages(open_store, out_of_hours=out_of_hours or None, secret=secret or secrets.token_bytes(32))
+    routes = [
+        Route("/", pages.start_page, methods=["GET"]),
+        Route("/start", pages.start, methods=["POST"]),
+        Route("/question", pages.question_now, methods=["GET"]),
+        Route("/question", pages.answer, methods=["POST"]),
+        Route("/question/{place:path}", pages.question, methods=["GET"]),
+        Route("/check", pages.check, methods=["GET"]),
+        Route("/finish", pages.finish, methods=["POST"]),
+        Route("/done", pages.done, methods=["GET"]),
+        Route("/download", pages.download, methods=["GET"]),
+        Route("/saved", pages.saved, methods=["GET"]),
+        Route("/resume", pages.resume_page, methods=["GET"]),
+        Route("/resume", pages.resume, methods=["POST"]),
+        Route("/take-over", pages.take_over, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(
+        routes=routes, exception_handlers={HTTPException: pages.http_problem},
+        middleware=[Middleware(Guard, problem=pages.problem_html, allowed_hosts=allowed_hosts)],
+        lifespan=pages.lifespan,
+    )
+    app.state.pages = pages
+    return app
+
+
+class CarerPages:
+    """The pages, and what they share: the sessions, the wrong-code counts and a store for lookups."""
+
+    def __init__(self, open_store: StoreOpener, *, out_of_hours: str | None, secret: bytes):
+        self.open_store = open_store
+        self.out_of_hours = out_of_hours
+        self.sessions = Sessions(secret)
+        self.wrong_codes = WrongCodes()
+        self.lookups = open_store()
+        self._lookup_lock = threading.Lock()
+        self._swept = time.monotonic()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        from convo.notice import detector
+
+        # Loaded while the first carer reads the start page, so their first answer is as quick as any.
+        threading.Thread(target=detector.warm, daemon=True).start()
+        try:
+            yield
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.sessions.close()
+        with contextlib.suppress(StoreError):
+            self.lookups.close()
+
+    # -- rendering --------------------------------------------------------------------------------
+
+    def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        sid, fresh = self._sid(request)
+        context.setdefault("errors", [])
+        context.setdefault("safety", False)
+        html = templates().get_template(template).render(
+            csrf=self.sessions.csrf(sid), out_of_hours=self.out_of_hours, **context)
+        response = HTMLResponse(html, status_code=status)
+        if fresh:
+            self._set_cookie(request, response, sid)
+        return response
+
+    def problem_html(self, status: int) -> str:
+        return templates().get_template("problem.html.j2").render(
+            status=status, csrf="", out_of_hours=self.out_of_hours, errors=[], safety=False)
+
+    async def http_problem(self, request: Request, error: Exception) -> Response:
+        status = error.status_code if isinstance(error, HTTPException) else 500
+        shown = status if status in (400, 403, 404, 413) else 404 if status == 405 else 500
+        return HTMLResponse(self.problem_html(shown), status_code=shown)
+
+    def refused(self) -> HTMLResponse:
+        return HTMLResponse(self.problem_html(403), status_code=403)
+
+    def _sid(self, request: Request) -> tuple[str, bool]:
+        """This browser's session id, and whether it is new (so its cookie must be set)."""
+        known = request.scope.get("convo.sid")
+        if known:
+            return known, bool(request.scope.get("convo.fresh")) and not request.scope.get("convo.cookie_set")
+        sid = self.sessions.read(request.cookies.get(COOKIE))
+        fresh = sid is None
+        sid = sid or self.sessions.new_id()
+        request.scope["convo.sid"] = sid
+        request.scope["convo.fresh"] = fresh
+        return sid, fresh and not request.scope.get("convo.cookie_set")
+
+    def _set_cookie(self, request: Request, response: Response, sid: str) -> None:
+        response.set_cookie(COOKIE, self.sessions.cookie(sid), httponly=True, samesite="lax", path="/",
+                            secure=request.url.scheme == "https")
+        request.scope["convo.cookie_set"] = True
+
+    def redirect(self, request: Request, to: str) -> Response:
+        response = RedirectResponse(to, status_code=303)
+        sid, fresh = self._sid(request)
+        if fresh:
+            self._set_cookie(request, response, sid)
+        return response
+
+    def _sweep(self) -> None:
+        if time.monotonic() - self._swept > SWEEP_EVERY:
+            self._swept = time.monotonic()
+            self.sessions.sweep()
+
+    # -- reading a posted form ----------------------------------------------------------------------
+
+    async def _form(self, request: Request) -> tuple[Session, FormData] | Response:
+        """The session a form was posted from, if its CSRF token is right; else the refusal page."""
+        form = await request.form(max_files=0, max_fields=20, max_part_size=64 * 1024)
+        sid = self.sessions.read(request.cookies.get(COOKIE))
+        if not self.sessions.csrf_ok(sid, form.get("csrf")):
+            return self.refused()
+        assert sid is not None
+        request.scope["convo.sid"] = sid
+        return self.sessions.get_or_add(sid), form
+
+    def _session(self, request: Request) -> Session | None:
+        sid, _ = self._sid(request)
+        self._sweep()
+        return self.sessions.get(sid)
+
+    # -- holding a conversation -----------------------------------------------------------------------
+
+    def _hold(self, request: Request, session: Session) -> Conversation | Response:
+        """This browser's conversation, picked up again (its lease claimed) if it was parked."""
+        if session.conversation is not None:
+            return session.conversation
+        if session.code is None:
+            return self.redirect(request, "/")
+        code = session.code
+        store = self.open_store()
+        try:
+            info = store.get(code)
+            if info is None:  # deleted meanwhile
+                store.close()
+                session.forget()
+                return self.redirect(request, "/")
+            if info.status != "ended":
+                store.claim(code)
+            with _ENGINE:
+                conversation = library.resume(store, code)
+        except ConversationOpen:
+            store.close()
+            session.forget()
+            session.offered = code
+            return self.render(request, "open_elsewhere.html.j2", status=409)
+        except BaseException:
+            store.close()
+            session.forget()
+            raise
+        session.store, session.conversation = store, conversation
+        return conversation
+
+    # -- the pages ------------------------------------------------------------------------------------
+
+    async def start_page(self, request: Request) -> Response:
+        session = self._session(request)
+        return self.render(request, "start.html.j2", carrying_on=bool(session and session.code))
+
+    async def start(self, request: Request) -> Response:
+        posted = await self._form(request)
+        if isinstance(posted, Response):
+            return posted
+        session, _ = posted
+        return await run_in_threadpool(self._start, request, session)
+
+    def _start(self, request: Request, session: Session) -> Response:
+        with session.lock:
+            session.forget()
+            store = self.open_store()
+            try:
+                code = carer.new_code()
+                with _ENGINE:
+                    conversation = library.start(store, carer.FLOW, carer.AUDIENCE, conversation_id=code)
+                store.claim(code)
+            except BaseException:
+                store.close()
+                raise
+            session.code, session.store, session.conversation = code, store, conversation
+            session.notes.append("started")
+            return self.redirect(request, self._where(conversation))
+
+    async def question_now(self, request: Request) -> Response:
+        session = self._session(request)
+        if session is None:
+            return self.redirect(request, "/")
+        return await run_in_threadpool(self._question_now, request, session)
+
+    def _question_now(self, request: Request, session: Session) -> Response:
+        with session.lock:
+            held = self._hold(request, session)
+            if isinstance(held, Response):
+                return held
+            return self.redirect(request, self._where(held))
+
+    async def question(self, request: Request) -> Response:
+        place = questions.parse(request.path_params["place"])
+        session = self._session(request)
+        if place is None:
+            raise HTTPException(404)
+        if session is None:
+            return self.redirect(request, "/")
+        return await run_in_threadpool(self._question, request, session, place)
+
+    def _question(self, request: Request, session: Session, place: Place) -> Response:
+        with session.lock:
+            held = self._hold(request, session)
+            if isinstance(held, Response):
+                return held
+            if held.ended:
+                return self.redirect(request, "/done")
+            if not questions.can_show(held, place):
+                return self.redirect(request, self._where(held))
+            notes, session.notes = session.notes, []
+            return self._question_page(request, session, held, place, notes=notes)
+
+    def _question_page(self, request: Request, session: Session, conversation: Conversation, place: Place, *,
+                       errors: list[tuple[str, str]] | None = None, typed: str = "", status: int = 200,
+                       notes: list[str] | None = None) -> Response:
+        page = questions.page(conversation, place)
+        return self.render(request, "question.html.j2", status=status, page=page, errors=errors or [],
+                           typed=typed, notes=notes or [], code=session.code, safety=session.safety,
+                           finished_before=questions.reached_end(conversation))
+
+    async def answer(self, request: Request) -> Response:
+        posted = await self._form(request)
+        if isinstance(posted, Response):
+            return posted
+        session, form = posted
+        return await run_in_threadpool(self._answer, request, session, form)
+
+    def _answer(self, request: Request, session: Session, form: FormData) -> Response:
+        with session.lock:
+            held = self._hold(request, session)
+            if isinstance(held, Response):
+                return held
+            conversation = held
+            if conversation.ended:
+                return self.redirect(request, "/done")
+            place = questions.parse(str(form.get("at", "")))
+            if place is None or not questions.can_show(conversation, place):
+                session.notes.append("out_of_date")
+                return self.redirect(request, self._where(conversation))
+            step = conversation.flow.steps[place[0]]
+            saving = form.get("action") == "save"
+            typed = str(form.get("answer", "")).replace("\r\n", "\n").replace("\r", "\n")
+            if step.choices:
+                chosen = form.get("choice")
+                labels = {choice.value: choice.label for choice in step.choices}
+                if (chosen is None and not saving) or (chosen and chosen not in labels):
+                    return self._question_page(request, session, conversation, place, errors=[("choice", "choose")])
+                typed = labels[str(chosen)] if chosen else ""  # the label, so the summary reads as chosen
+            elif len(typed) > MAX_ANSWER:
+                return self._question_page(request, session, conversation, place, typed=typed,
+                                           errors=[("answer", "too_long")])
+            try:
+                self._say(session, conversation, place, typed, move_on=not saving)
+            except TakenOver:
+                session.forget()
+                return self.render(request, "taken_over.html.j2", status=409, typed=typed)
+            except StoreError as error:
+                log.warning("an answer was not saved: %s", type(error).__name__)
+                return self._question_page(request, session, conversation, place, typed=typed, status=503,
+                                           errors=[("answer" if not step.choices else "choice", "not_saved")])
+            if saving:
+                session.saved_code = (session.code or "", time.monotonic())
+                session.forget()
+                return self.redirect(request, "/saved")
+            return self.redirect(request, self._where(conversation, after=place))
+
+    def _say(self, session: Session, conversation: Conversation, place: Place, typed: str, *, move_on: bool) -> None:
+        """Give the engine this page's answer: the carer's words (one thing a line, where each line is
+        one thing that matters), then, unless they are saving to come back later, an empty line to move on."""
+        step = conversation.flow.steps[place[0]]
+        if step.captures == "outcome":
+            lines = [line.strip() for line in typed.split("\n") if line.strip()]
+        else:
+            lines = [typed] if typed.strip() else []
+        with _ENGINE:
+            if place != questions.current(conversation):
+                if _just_said(conversation, place, lines):
+                    return  # the same form sent twice (a double click): saved once already
+                stage, outcome = place
+                conversation.send(f"/goto {stage}" + (f" {outcome + 1}" if outcome is not None else ""))
+                if questions.current(conversation) != place:
+                    return
+            earlier, session.waiting = session.waiting, None
+            session.safety = False
+            self._send(session, conversation, Waiting(place, lines, move_on and (not step.single or not lines)))
+            if earlier is not None and session.waiting is None and questions.current(conversation) == earlier.place:
+                self._send(session, conversation, earlier)  # back from a safety question to where they were
+
+    def _send(self, session: Session, conversation: Conversation, waiting: Waiting) -> None:
+        """Send lines while the conversation stays at their place; if a safety question comes between
+        them, keep the rest (and the move on) for when the conversation comes back there."""
+        for index, line in enumerate(waiting.lines):
+            if questions.current(conversation) != waiting.place:
+                session.waiting = Waiting(waiting.place, waiting.lines[index:], waiting.move_on)
+                return
+            session.safety = _alerted(conversation.send(_as_answer(line))) or session.safety
+        if waiting.move_on:
+            if questions.current(conversation) == waiting.place:
+                session.safety = _alerted(conversation.send("")) or session.safety
+            else:
+                session.waiting = Waiting(waiting.place, [], True)
+
+    def _where(self, conversation: Conversation, after: Place | None = None) -> str:
+        """The page to show next: the question the conversation is at, the check page, or the end."""
+        if conversation.ended:
+            return "/done"
+        session_place = questions.current(conversation)
+        if session_place is None:
+            return "/check"
+        step = conversation.flow.steps[session_place[0]]
+        if (after is not None and session_place != after and step.interrupt is None
+                and questions.reached_end(conversation) and questions.answered_at(conversation, session_place)):
+            return "/check"  # a changed answer: back to the check page, unless it opened a new question
+        return questions.url(session_place)
+
+    async def check(self, request: Request) -> Response:
+        session = self._session(request)
+        if session is None:
+            return self.redirect(request, "/")
+        return await run_in_threadpool(self._check, request, session)
+
+    def _check(self, request: Request, session: Session) -> Response:
+        with session.lock:
+            held = self._hold(request, session)
+            if isinstance(held, Response):
+                return held
+            if held.ended:
+                return self.redirect(request, "/done")
+            if not questions.reached_end(held):
+                return self.redirect(request, self._where(held))
+            here = questions.current(held)
+            return self.render(request, "check.html.j2", sections=questions.sections(held),
+                               back=questions.url(here) if here else _last_answered(held), code=session.code,
+                               safety=session.safety)
+
+    async def finish(self, request: Request) -> Response:
+        posted = await self._form(request)
+        if isinstance(posted, Response):
+            return posted
+        session, _ = posted
+        return await run_in_threadpool(self._finish, request, session)
+
+    def _finish(self, request: Request, session: Session) -> Response:
+        with session.lock:
+            held = self._hold(request, session)
+            if isinstance(held, Response):
+                return held
+            if not held.ended:
+                try:
+                    with _ENGINE:
+                        held.send("/end")
+                except TakenOver:
+                    session.forget()
+                    return self.render(request, "taken_over.html.j2", status=409, typed="")
+            return self.redirect(request, "/done")
+
+    async def done(self, request: Request) -> Response:
+        session = self._session(request)
+        if session is None:
+            return self.redirect(request, "/")
+        return await run_in_threadpool(self._done, request, session)
+
+    def _done(self, request: Request, session: Session) -> Response:
+        with session.lock:
+            held = self._hold(request, session)
+            if isinstance(held, Response):
+                return held
+            if not held.ended:
+                return self.redirect(request, self._where(held))
+            with _ENGINE:
+                article = render_summary_article(held.record())
+            return self.render(request, "done.html.j2", article=Markup(article), code=session.code)
+
+    async def download(self, request: Request) -> Response:
+        session = self._session(request)
+        if session is None:
+            return self.redirect(request, "/")
+        return await run_in_threadpool(self._download, request, session)
+
+    def _download(self, request: Request, session: Session) -> Response:
+        with session.lock:
+            held = self._hold(request, session)
+            if isinstance(held, Response):
+                return held
+            with _ENGINE:
+                html = render_summary(held.record(), "html")
+            held.store.record("exported", held.id, format="html", to="download", redacted=False,
+                              encrypted_store=held.store.encrypted)
+            return Response(html, media_type="text/html; charset=utf-8", headers={
+                "Content-Disposition": 'attachment; filename="what-you-told-us.html"'})
+
+    async def saved(self, request: Request) -> Response:
+        session = self._session(request)
+        code = None
+        if session is not None and session.saved_code is not None:
+            code, when = session.saved_code
+            if time.monotonic() - when > 15 * 60:
+                session.saved_code, code = None, None
+        return self.render(request, "saved.html.j2", code=code)
+
+    async def resume_page(self, request: Request) -> Response:
+        return self.render(request, "resume.html.j2")
+
+    async def resume(self, request: Request) -> Response:
+        posted = await self._form(request)
+        if isinstance(posted, Response):
+            return posted
+        session, form = posted
+        client = request.client.host if request.client else "unknown"
+        return await run_in_threadpool(self._resume, request, session, str(form.get("code", ""))[:100], client)
+
+    def _resume(self, request: Request, session: Session, typed: str, client: str) -> Response:
+        wait = self.wrong_codes.wait(client)
+        if wait:
+            return self.render(request, "resume.html.j2", status=429, errors=[("code", "wait")], wait=wait)
+        with self._lookup_lock:
+            info = carer.find_by_code(self.lookups, typed) if typed.strip() else None
+        if info is None:
+            if not typed.strip():
+                return self.render(request, "resume.html.j2", status=400, errors=[("code", "empty")])
+            wrong, wait = self.wrong_codes.refused(client)
+            with self._lookup_lock, contextlib.suppress(StoreError):
+                # Never what was typed: a wrong code may be a right one mistyped.
+                self.lookups.record("carer_code_refused", None, attempt=wrong, face="web")
+            return self.render(request, "resume.html.j2", status=400, errors=[("code", "wait" if wait else "wrong")],
+                               wait=wait)
+        with session.lock:
+            session.forget()
+            session.code = info.id
+            held = self._hold(request, session)
+            if isinstance(held, Response):
+                return held
+            session.notes.append("welcome_back")
+            return self.redirect(request, self._where(held))
+
+    async def take_over(self, request: Request) -> Response:
+        posted = await self._form(request)
+        if isinstance(posted, Response):
+            return posted
+        session, _ = posted
+        return await run_in_threadpool(self._take_over, request, session)
+
+    def _take_over(self, request: Request, session: Session) -> Response:
+        with session.lock:
+            code, session.offered = session.offered, None
+            if code is None:
+                return self.redirect(request, "/resume")
+            session.forget()
+            store = self.open_store()
+            try:
+                store.claim(code, take_over=True)
+                with _ENGINE:
+                    conversation = library.resume(store, code)
+            except BaseException:
+                store.close()
+                raise
+            session.code, session.store, session.conversation = code, store, conversation
+            session.notes.append("welcome_back")
+            return self.redirect(request, self._where(conversation))
+
+
+def _as_answer(text: str) -> str:
+    """The carer's words as an answer, never a command: a leading / is typed as //."""
+    return "/" + text if text.startswith("/") else text
+
+
+def _alerted(outputs: list[out.Output]) -> bool:
+    return any(isinstance(output, out.Alert) for output in outputs)
+
+
+def _just_said(conversation: Conversation, place: Place, lines: list[str]) -> bool:
+    """The same form sent twice (a double click): its last line is the last thing said, and said there."""
+    if not lines:
+        return False
+    for event in reversed(conversation.events):
+        if event.type != "answered" or event.before is None:
+            continue
+        if event.data.get("text"):
+            return event.before.place == place and event.data["text"] == lines[-1]
+        if event.before.place != place:
+            return False
+    return False
+
+
+def _last_answered(conversation: Conversation) -> str | None:
+    place = questions.back(conversation, ("", None))
+    return questions.url(place) if place else None

@@ -1,0 +1,238 @@
+"""What each web page asks and shows, read from the conversation: the question of a place in the
+flow (a stage, and for which thing that matters), its hint, its choices, what was said there before,
+where Back goes, and the rows of the check-your-answers page.
+
+A flow's prompt is written to be read in line mode; the page shows the same words with the part in
+brackets at the end left out, since that says how to type an answer ("yes / no", "press Enter on an
+empty line") and the page has its own radios, box and buttons instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from convo.engine.conversation import Conversation
+from convo.flow.loader import END
+from convo.templating import fill
+
+Place = tuple[str, int | None]  # a stage id, and the index of the thing that matters it is about
+
+_HOW_TO_ANSWER = re.compile(r"\s*\([^()]*\)\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.?!])[”\"']?\s+(?=[A-Z“\"'])")
+_PLACE = re.compile(r"^([a-z][a-z0-9-]*)(?:/([1-9][0-9]{0,3}))?$")
+
+
+def key(place: Place) -> str:
+    """A place as it appears in a form and an address: `stage`, or `stage/2` for the second thing."""
+    stage, outcome = place
+    return stage if outcome is None else f"{stage}/{outcome + 1}"
+
+
+def parse(text: str) -> Place | None:
+    match = _PLACE.match(text or "")
+    if match is None:
+        return None
+    return match[1], int(match[2]) - 1 if match[2] else None
+
+
+def url(place: Place) -> str:
+    return f"/question/{key(place)}"
+
+
+def split(title: str, wording: str) -> tuple[str, list[str]]:
+    """The question to put as the page's heading, and the paragraphs of its hint.
+
+    The heading is the sentence that asks, with one short sentence before it that sets it up ("You
+    said “…”."); a title that is itself a question is used when the wording leads up to it at length.
+    """
+    text = _HOW_TO_ANSWER.sub("", wording).strip()
+    sentences = [s.strip() for s in _split_sentences(text) if s.strip()]
+    asking = next((i for i, s in enumerate(sentences) if s.rstrip("”\"'").endswith("?")), None)
+    if asking is None:
+        return text, []
+    lead, question, after = sentences[:asking], sentences[asking], sentences[asking + 1:]
+    if title.endswith("?") and len(lead) > 1:
+        question = title
+    elif len(lead) == 1:
+        question, lead = f"{lead[0]} {question}", []
+    hints = [" ".join(lead)] if lead else []
+    if after:
+        hints.append(" ".join(after))
+    return question, hints
+
+
+def _split_sentences(text: str) -> list[str]:
+    pieces, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        pieces.append(text[start:match.start()] + text[match.start():match.end()].rstrip())
+        start = match.end()
+    pieces.append(text[start:])
+    return pieces
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    place: Place
+    kind: str  # "choice": radios; "list": a box, each line one thing; "text": a box
+    caption: str
+    about: str | None  # the thing that matters a per-thing question is about, in the carer's words
+    question: str
+    hints: list[str]
+    choices: list[Choice]
+    chosen: str | None
+    before: list[str]  # what was said here already, in the carer's words (or the choice's label)
+    back: str | None  # the address of the previous question, if there is one
+    current: bool  # the conversation is at this place (not a page gone back to)
+
+    @property
+    def key(self) -> str:
+        return key(self.place)
+
+
+@dataclass(frozen=True)
+class Row:
+    title: str
+    about: str | None  # the thing that matters a per-thing question is about
+    answers: list[str]
+    change: str | None  # where the Change link goes; None for a safety question, which is asked, not chosen
+    left_blank: bool = False
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row] = field(default_factory=list)
+
+
+def current(conversation: Conversation) -> Place | None:
+    """Where the conversation is now; None at the end of the questions."""
+    position = conversation.position
+    return None if position.stage == END or position.stage not in conversation.flow.steps else position.place
+
+
+def reached_end(conversation: Conversation) -> bool:
+    """The carer has been through every question once (so Change returns to the check page)."""
+    return any(event.after is not None and event.after.stage == END for event in conversation.events)
+
+
+def visited(conversation: Conversation, place: Place) -> bool:
+    """A place the carer has been to (and may go back to), other than a safety question."""
+    stage, outcome = place
+    step = conversation.flow.steps.get(stage)
+    if step is None or step.interrupt is not None:
+        return False
+    count = len(conversation.state.outcome_ids())
+    if step.per_outcome != (outcome is not None) or (outcome is not None and outcome >= count):
+        return False
+    return place in _places_been(conversation)
+
+
+def can_show(conversation: Conversation, place: Place) -> bool:
+    return place == current(conversation) or visited(conversation, place)
+
+
+def _places_been(conversation: Conversation) -> set[Place]:
+    undone = {event.data["event"] for event in conversation.events if event.type == "undone"}
+    been: set[Place] = set()
+    for event in conversation.events:
+        if event.seq in undone:
+            continue
+        for position in (event.before, event.after):
+            if position is not None:
+                been.add(position.place)
+    return been
+
+
+def back(conversation: Conversation, here: Place) -> Place | None:
+    """The question before this one on the carer's way here: for the question they are on, the last
+    other one they answered; for one gone back to, the one answered before they first answered it."""
+    undone = {event.data["event"] for event in conversation.events if event.type == "undone"}
+    answers = [event.before.place for event in conversation.events
+               if event.type == "answered" and event.seq not in undone and event.before is not None]
+    if here != current(conversation) and here in answers:
+        answers = answers[:answers.index(here)]
+    for place in reversed(answers):
+        if place != here and visited(conversation, place):
+            return place
+    return None
+
+
+def page(conversation: Conversation, place: Place) -> QuestionPage:
+    stage, outcome = place
+    step = conversation.flow.steps[stage]
+    state = conversation.state
+    is_current = place == current(conversation)
+    if is_current and conversation.position.follow_up:
+        question, hints = split(step.title, conversation.position.follow_up)
+    else:  # split before filling in, so the carer's own words never decide where a sentence ends
+        values = conversation.values_at(stage, outcome)
+        question, hints = split(step.title, step.prompt[conversation.audience])
+        question, hints = fill(question, **values), [fill(hint, **values) for hint in hints]
+    items = state.at_stage(stage, state.outcome_id(outcome))
+    if step.captures == "outcome":
+        items = [item for item in state.items.values() if item.kind == "outcome"]
+    picked = [item.choice for item in items if item.choice]
+    previous = back(conversation, place)
+    return QuestionPage(
+        place=place, kind="choice" if step.choices else "list" if step.captures == "outcome" else "text",
+        caption=step.part.title if step.part is not None else "", about=about(conversation, outcome),
+        question=question, hints=hints, choices=[Choice(c.value, c.label) for c in step.choices],
+        chosen=picked[-1] if picked else None,
+        before=[] if step.choices and step.single else [item.choice_label or item.text for item in items],
+        back=url(previous) if previous else None, current=is_current,
+    )
+
+
+def about(conversation: Conversation, outcome: int | None) -> str | None:
+    outcome_id = conversation.state.outcome_id(outcome)
+    return conversation.state.items[outcome_id].text if outcome_id is not None else None
+
+
+def sections(conversation: Conversation) -> list[Section]:
+    """Every question the carer has been asked, part by part, with what they said and where to change it."""
+    flow, state = conversation.flow, conversation.state
+    been = _places_been(conversation)
+    found: list[Section] = []
+    for part in flow.file.parts:
+        section = Section(part.title)
+        for stage in [sid for sid in flow.order if flow.steps[sid].part is part]:
+            step = flow.steps[stage]
+            outcomes: list[int | None] = list(range(len(state.outcome_ids()))) if step.per_outcome else [None]
+            for outcome in outcomes:
+                place = (stage, outcome)
+                outcome_id = state.outcome_id(outcome)
+                items = state.at_stage(stage, outcome_id)
+                if step.captures == "outcome":
+                    items = [item for item in state.items.values() if item.kind == "outcome"]
+                if not items and place not in been and (stage, outcome_id) not in state.skipped:
+                    continue
+                if step.single and items:
+                    items = items[-1:]  # a one-answer question shows the answer that stands
+                section.rows.append(Row(
+                    title=step.title, about=about(conversation, outcome),
+                    answers=[item.choice_label or item.text for item in items],
+                    change=url(place) if visited(conversation, place) else None, left_blank=not items,
+                ))
+        if section.rows:
+            found.append(section)
+    extra = Section("")
+    for interrupt in flow.file.interrupts:
+        items = [item for item in state.items.values() if item.stage == interrupt.id]
+        if items:
+            extra.rows.append(Row(title=interrupt.title, about=None, answers=[i.text for i in items], change=None))
+    if extra.rows:
+        found.append(extra)
+    return found
+
+
+def answered_at(conversation: Conversation, place: Place) -> bool:
+    """Whether the carer has answered this question before (even with nothing)."""
+    return any(event.type == "answered" and event.before is not None and event.before.place == place
+               for event in conversation.events)

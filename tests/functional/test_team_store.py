@@ -25,7 +25,7 @@ import pytest
 
 from convo import cli, library
 from convo.store import ConversationOpen, Store, StoreError, TakenOver
-from tests.postgres_cluster import OWNER, Cluster, missing_reason, shared
+from tests.postgres_cluster import OWNER, for_tests
 
 try:
     import psycopg
@@ -41,15 +41,6 @@ PASSPHRASE = "correct horse battery"
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
-def server() -> Cluster:
-    reason = missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must test the team store: {reason}")
-        pytest.skip(reason)
-    return shared()
-
-
 class Opener:
     """Opens stores of one kind on one database, closing them after the test; call again for another window."""
 
@@ -59,7 +50,7 @@ class Opener:
         if kind == "sqlite":
             self.target: str | Path = tmp_path / "conversations.db"
         else:
-            self.cluster = server()
+            self.cluster = for_tests()
             self.database = self.cluster.database()
             self.target = self.cluster.url(OWNER, self.database)
 

@@ -1,0 +1,491 @@
+"""The carers' web pages (`convo web`) through Starlette's test client: a whole self-assessment, one
+question a page; saving and carrying on with a code; one place at a time; wrong codes; the safety
+box; a young carer; and the guards: CSRF, cookie flags, plain problem pages, nothing in the log."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette", reason="convo web needs the web extra: pip install 'convo[web]'")
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)  # Starlette would rather have httpx2 than httpx
+    from starlette.testclient import TestClient
+
+from convo import library
+from convo.store import Store
+from convo.web.app import make_app
+from convo.web.codes import WrongCodes
+
+OUT_OF_HOURS = "0300 123 4567"
+# What a carer says at each question (by stage; a per-thing question the same for each thing).
+SIAN = {
+    "age": "no",
+    "who-you-care-for": "My mum Glenys, who has dementia",
+    "caring-day-and-night": "I help her wash and dress, and she wakes me twice a night",
+    "what-matters": "Singing with the choir on Thursdays\nA whole night's sleep",
+    "in-the-way": "Nobody can sit with Mam in the evening",
+    "if-nothing-changes": "I'd stop going out at all",
+    "taking-the-risk": "unsure",
+    "willing-and-able": "less",
+    "health-and-sleep": "My back aches and I get headaches",
+    "money": "I went part time at the bakery",
+    "would-help": "Someone to sit with Mam one night a week",
+    "carers-assessment": "yes",
+    "share": "no",
+    "small-step": "Book the choir taster night",
+}
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "carers.db"
+
+
+@pytest.fixture
+def app(db: Path):
+    return make_app(db, out_of_hours=OUT_OF_HOURS)
+
+
+class Carer:
+    """One browser: a test client with its own cookie, reading each page as a carer would."""
+
+    def __init__(self, app, **options):
+        self.client = TestClient(app, **options)
+        self.page = self.client.get("/")
+
+    @property
+    def text(self) -> str:
+        return self.page.text
+
+    @property
+    def path(self) -> str:
+        return self.page.url.path
+
+    def field(self, name: str) -> str | None:
+        found = re.search(rf'name="{name}" value="([^"]*)"', self.text)
+        return html.unescape(found.group(1)) if found else None
+
+    @property
+    def csrf(self) -> str:
+        token = self.field("csrf")
+        assert token, f"no CSRF field on {self.path}"
+        return token
+
+    def heading(self) -> str:
+        found = re.search(r"<h1[^>]*>(.*?)</h1>", self.text, re.S)
+        return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip() if found else ""
+
+    def main(self) -> str:
+        """The words of the page's main content, as a screen reader would read them."""
+        body = self.text.split('<main class="main" id="main-content">', 1)[1].split("</main>", 1)[0]
+        return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", body).split()))
+
+    def post(self, url: str, **data: str) -> Carer:
+        self.page = self.client.post(url, data={"csrf": self.csrf, **data})
+        return self
+
+    def start(self) -> Carer:
+        self.page = self.client.get("/")
+        return self.post("/start")
+
+    def answer(self, words: str = "", *, action: str = "continue") -> Carer:
+        """Answer the question on this page: words in its box, or the choice with that value (or label)."""
+        at = self.field("at")
+        assert at, f"no question on {self.path}"
+        if 'name="choice"' in self.text:
+            return self.post("/question", at=at, choice=words, action=action)
+        return self.post("/question", at=at, answer=words, action=action)
+
+    def go(self, url: str) -> Carer:
+        self.page = self.client.get(url)
+        return self
+
+    def through(self, answers: dict[str, str], until: str = "/check", most: int = 80) -> list[str]:
+        """Answer every question until the page at `until`; return each page's address on the way."""
+        seen = []
+        for _ in range(most):
+            if self.path == until:
+                return seen
+            assert self.path.startswith("/question/"), (self.path, self.main()[:300])
+            seen.append(self.path)
+            self.answer(answers.get(self.field("at").split("/")[0], ""))
+        raise AssertionError(f"never reached {until}: {seen[-5:]}")
+
+
+def record(db: Path, code: str):
+    with Store(db) as store:
+        return library.resume(store, code).record()
+
+
+def only_code(db: Path) -> str:
+    with Store(db) as store:
+        ids = [info.id for info in store.list()]
+    assert len(ids) == 1, ids
+    return ids[0]
+
+
+# -- a whole self-assessment --------------------------------------------------------------------
+
+
+def test_a_carer_completes_the_whole_self_assessment_one_question_a_page(app, db):
+    carer = Carer(app)
+    assert carer.page.status_code == 200 and "Start now" in carer.text
+    carer.start()
+    assert carer.path == "/question/age" and carer.heading() == "Are you under 18?"
+    pages = carer.through(SIAN)
+    assert pages[:4] == ["/question/age", "/question/who-you-care-for", "/question/caring-day-and-night",
+                         "/question/what-matters"]
+    assert "/question/in-the-way/2" in pages and "/question/young-carer" not in pages
+    assert carer.heading() == "Check your answers"
+    assert "Singing with the choir on Thursdays" in carer.main() and "Change" in carer.main()
+
+    carer.post("/finish")
+    assert carer.path == "/done" and carer.heading() == "What you told us"
+    done = carer.main()
+    for words in ("My mum Glenys, who has dementia", "Book the choir taster night", "Yes, but not as much as now"):
+        assert words in done
+    saved = record(db, only_code(db))
+    assert saved.ended_at is not None
+    assert [o.text for o in saved.outcomes] == ["Singing with the choir on Thursdays", "A whole night's sleep"]
+    assert [e.text for e in saved.outcomes[1].barriers] == [SIAN["in-the-way"]]
+    assert {e.label: e.choice for e in saved.decisions} == {
+        "Are you under 18?": "no", "Willing and able to keep caring": "less",
+        "Would you like a carer's assessment?": "yes", "Sharing what you wrote": "no"}
+    assert [e.text for e in saved.next_little_steps] == [SIAN["small-step"]]
+    assert not any("young carer" in line.lower() for line in saved.not_reached)
+    assert "Being a young carer" not in done
+
+
+def test_every_answer_is_saved_before_the_next_page_is_shown(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("My dad, after his stroke")
+    assert [e.text for e in record(db, only_code(db)).circumstances] == ["My dad, after his stroke"]
+
+
+def test_each_line_of_what_matters_is_a_thing_of_its_own_and_each_is_asked_about(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("").answer("")
+    assert carer.path == "/question/what-matters"
+    carer.answer("Swimming again\n\n  The allotment  \r\nSeeing Dilys")
+    assert carer.path == "/question/in-the-way/1" and "“Swimming again”" in carer.heading()
+    assert [o.text for o in record(db, only_code(db)).outcomes] == ["Swimming again", "The allotment", "Seeing Dilys"]
+
+
+def test_the_download_is_what_you_told_us_as_an_attachment_and_is_audited(app, db):
+    carer = Carer(app).start()
+    carer.through({**SIAN, "health-and-sleep": "<script>alert(1)</script> & tired"})
+    carer.post("/finish")
+    download = carer.client.get("/download")
+    assert download.status_code == 200
+    assert download.headers["content-disposition"] == 'attachment; filename="what-you-told-us.html"'
+    assert download.headers["content-type"].startswith("text/html")
+    assert "<h1 id=\"what-you-told-us\">What you told us</h1>" in download.text
+    assert "Singing with the choir on Thursdays" in download.text
+    assert "<script>alert(1)</script>" not in download.text and "&lt;script&gt;" in download.text
+    with Store(db) as store:
+        assert [e.action for e in store.audit_log()] == ["exported"]
+
+
+def test_a_slash_typed_by_a_carer_is_kept_as_their_words_not_a_command(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("/end of my tether, honestly")
+    saved = record(db, only_code(db))
+    assert saved.ended_at is None and [e.text for e in saved.circumstances] == ["/end of my tether, honestly"]
+
+
+def test_nothing_a_carer_reads_has_practitioner_words_or_typing_instructions(app):
+    carer = Carer(app)
+    shown = [carer.main()]
+    carer.start()
+    for _ in range(80):
+        shown.append(carer.main())
+        if carer.path == "/check":
+            break
+        carer.answer(SIAN.get(carer.field("at").split("/")[0], ""))
+    carer.post("/finish")
+    shown.append(carer.main())
+    words = " ".join(shown)
+    for practitioner in ("outcome", "barrier", "risk_choice", "good_life", "own_resources", "referral",
+                         "service user", "client", "Re-file", "Call time", "recorded as"):
+        assert practitioner.lower() not in words.lower(), practitioner
+    for instruction in ("Enter on an empty line", "(yes / no", "/skip", "/help", "/end", "/goto"):
+        assert instruction not in words, instruction
+
+
+# -- a young carer -------------------------------------------------------------------------------
+
+
+def test_a_young_carer_is_shown_their_page_and_an_adult_is_not(app, db):
+    young = Carer(app).start()
+    young.answer("yes")
+    assert young.path == "/question/young-carer"
+    assert "you have the same right as any carer" in young.main()
+    young.answer("I miss school when Dad has a bad day")
+    assert young.path == "/question/who-you-care-for"
+
+    adult = Carer(app).start()
+    adult.answer("no")
+    assert adult.path == "/question/who-you-care-for"
+
+
+def test_changing_the_age_answer_takes_the_young_carers_way_and_replaces_the_first_answer(app, db):
+    carer = Carer(app).start()
+    carer.through(SIAN)
+    carer.go("/question/age")
+    assert 'value="no" checked' in carer.text
+    carer.answer("yes")
+    assert carer.path == "/question/young-carer"
+    carer.answer("")
+    assert carer.path == "/check"  # the rest was answered before
+    assert "Yes, I'm under 18" in carer.main() and "No, I'm 18 or over" not in carer.main()
+    assert [e.choice for e in record(db, only_code(db)).decisions if e.label == "Are you under 18?"] == ["yes"]
+
+
+def test_a_choice_left_unchosen_is_an_error_said_at_the_top_and_at_the_question(app):
+    carer = Carer(app).start()
+    carer.post("/question", at="age", action="continue")
+    assert carer.path == "/question" and carer.page.status_code == 200
+    assert carer.text.count("Choose one answer, or choose “I’d rather not say”") == 2
+    assert '<a href="#choice-1">' in carer.text and carer.heading() == "Are you under 18?"
+    assert "<title>Error: " in carer.text
+    carer.answer("")  # I'd rather not say
+    assert carer.path == "/question/who-you-care-for"
+
+
+# -- the safety box --------------------------------------------------------------------------------
+
+
+def test_a_worrying_answer_is_saved_and_the_next_page_opens_with_where_to_get_help(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("My husband")
+    carer.answer("Some days I want to end it all")
+    assert [e.text for e in record(db, only_code(db)).circumstances][-1] == "Some days I want to end it all"
+    main = carer.text.split('id="main-content">', 1)[1]
+    assert main.lstrip().startswith('<div class="safety"')
+    box = carer.main()
+    assert "999" in box and "116 123" in box and OUT_OF_HOURS in box
+    assert 'href="tel:999"' in carer.text and 'href="tel:116123"' in carer.text
+    carer.answer("")
+    assert 'class="safety"' not in carer.text
+
+
+def test_without_an_out_of_hours_number_the_box_still_says_where_to_turn(db):
+    carer = Carer(make_app(db)).start()
+    carer.answer("no").answer("He hits me when he is confused")
+    assert "If you need help now" in carer.main() and "0300" not in carer.text
+
+
+# -- save, come back, one place at a time -------------------------------------------------------------
+
+
+def test_save_and_come_back_later_shows_the_code_and_it_carries_on_in_a_new_browser(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("My sister, who has MS")
+    carer.answer("Lifts to hospital and her shopping", action="save")
+    assert carer.path == "/saved"
+    code = re.search(r'<p class="code" id="resume-code">([^<]+)</p>', carer.text).group(1)
+    assert code == only_code(db)
+    assert [e.text for e in record(db, code).circumstances] == ["My sister, who has MS",
+                                                                 "Lifts to hospital and her shopping"]
+    assert carer.go("/question").path == "/"  # this browser now needs the code too
+
+    later = Carer(app)
+    later.go("/resume").post("/resume", code=code.upper().replace("-", " "))
+    assert later.path == "/question/caring-day-and-night" and "Welcome back" in later.main()
+    assert "Lifts to hospital and her shopping" in later.main()  # what they said here so far
+    later.answer("")
+    assert later.path == "/question/what-matters"
+
+
+def test_a_code_is_used_in_one_place_at_a_time_and_the_second_is_told_kindly(app, db):
+    first = Carer(app).start()
+    first.answer("no")
+    code = only_code(db)
+    second = Carer(app)
+    second.go("/resume").post("/resume", code=code)
+    assert second.page.status_code == 409 and second.heading() == "Your self-assessment is open somewhere else"
+    assert "close one of them" in second.main()
+    assert "UNIQUE" not in second.text and str(db) not in second.text
+
+    first.answer("My gran")  # the first window still saves
+    second.post("/take-over")
+    assert second.path == "/question/caring-day-and-night"
+    first.answer("She needs help to get up")
+    assert first.page.status_code == 409 and "nothing more can be saved here" in first.main()
+    assert "She needs help to get up" in first.main()  # shown back, to copy
+    saved = record(db, code)
+    assert [e.text for e in saved.circumstances] == ["My gran"]
+    second.answer("Getting her up and her tablets")
+    assert [e.text for e in record(db, code).circumstances] == ["My gran", "Getting her up and her tablets"]
+
+
+def test_the_same_form_sent_twice_is_saved_once(app, db):
+    carer = Carer(app).start()
+    carer.answer("no")
+    form = {"csrf": carer.csrf, "at": "who-you-care-for", "answer": "My brother", "action": "continue"}
+    carer.client.post("/question", data=form)
+    carer.page = carer.client.post("/question", data=form)
+    assert carer.path == "/question/caring-day-and-night"
+    assert [e.text for e in record(db, only_code(db)).circumstances] == ["My brother"]
+
+
+def test_back_goes_to_the_previous_question_and_an_answer_there_is_added(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("My dad")
+    back = re.search(r'<a href="([^"]+)" class="back-link">Back</a>', carer.text).group(1)
+    assert back == "/question/who-you-care-for"
+    carer.go(back)
+    assert "My dad" in carer.main()
+    carer.answer("and my uncle next door")
+    assert carer.path == "/question/caring-day-and-night"
+    assert [e.text for e in record(db, only_code(db)).circumstances] == ["My dad", "and my uncle next door"]
+
+
+# -- wrong codes ----------------------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_wrong_code_is_said_plainly_cleared_audited_and_slowed_after_a_few(app, db):
+    clock = Clock()
+    app.state.pages.wrong_codes = WrongCodes(clock)
+    carer = Carer(app).go("/resume")
+    for _ in range(2):
+        carer.post("/resume", code="abcd-efgh-jkmn")
+        assert carer.page.status_code == 400
+        assert "That code does not match a self-assessment" in carer.main()
+        assert 'name="code" type="text" value=""' in carer.text  # never left in the box
+    carer.post("/resume", code="zzzz-zzzz-zzzz")
+    assert "Please wait 2 seconds" in carer.main()
+    right = Carer(app).start()
+    code = only_code(db)
+    right.answer("no")
+    carer.post("/resume", code=code)  # while it must wait, even the right code is not looked at
+    assert carer.page.status_code == 429 and carer.path == "/resume"
+    clock.now += 3
+    carer.post("/resume", code="abcd-efgh-jkmm")
+    assert "Please wait 4 seconds" in carer.main()
+    other = Carer(app, client=("10.0.0.9", 5000)).go("/resume")
+    other.post("/resume", code="abcd-efgh-jkmn")  # another client has its own count
+    assert "Please wait" not in other.main()
+    with Store(db) as store:
+        refused = [e for e in store.audit_log() if e.action == "carer_code_refused"]
+    assert [e.detail["attempt"] for e in refused] == [1, 2, 3, 4, 1]
+    assert not any("abcd" in str(e.detail) or "zzzz" in str(e.detail) for e in refused)
+
+
+def test_a_wrong_code_never_reveals_whether_a_conversation_exists(app, db):
+    with Store(db) as store:
+        practitioner = library.start(store, "three-conversations", "practitioner", conversation_id="k7qm-2xrd-pa9c")
+        practitioner.send("Anwen, 82")
+
+    def refused(code: str, client: str) -> str:
+        carer = Carer(app, client=(client, 5000)).go("/resume")
+        carer.post("/resume", code=code)
+        return re.sub(r'value="[0-9a-f]{64}"', "", carer.text)
+
+    assert refused("k7qm-2xrd-pa9c", "10.0.0.1") == refused("k7qm-2xrd-pa9d", "10.0.0.2") == refused(
+        "not a code at all", "10.0.0.3")
+
+
+# -- the guards ------------------------------------------------------------------------------------------
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_nothing_is_saved(app, db):
+    carer = Carer(app).start()
+    for token in (None, "", "0" * 64):
+        data = {"at": "age", "choice": "yes", "action": "continue"}
+        if token is not None:
+            data["csrf"] = token
+        refused = carer.client.post("/question", data=data)
+        assert refused.status_code == 403 and "This page has expired" in refused.text
+    stranger = Carer(app)  # a token from another browser's page is no good here either
+    assert carer.client.post("/question", data={"csrf": stranger.csrf, "at": "age", "choice": "yes"}).status_code == 403
+    assert Carer(app).client.post("/start", data={}).status_code == 403
+    assert record(db, only_code(db)).decisions == []
+
+
+def test_the_session_cookie_is_signed_httponly_and_lax_and_secure_over_https(app):
+    plain = TestClient(app).get("/").headers["set-cookie"]
+    assert "HttpOnly" in plain and "SameSite=lax" in plain and "Path=/" in plain and "Secure" not in plain
+    secure = TestClient(app, base_url="https://testserver").get("/").headers["set-cookie"]
+    assert "Secure" in secure and "HttpOnly" in secure
+    forged = TestClient(app, cookies={"convo_session": "made-up.value.here"})
+    assert "set-cookie" in forged.get("/").headers  # a cookie that is not ours starts afresh
+
+
+def test_pages_are_not_cached_framed_or_allowed_scripts_from_elsewhere(app):
+    headers = TestClient(app).get("/").headers
+    assert headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_missing_page_is_plain_and_the_stylesheet_is_served_without_a_folder_listing(app):
+    client = TestClient(app)
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and "Page not found" in missing.text
+    assert client.get("/static/").status_code == 404
+    assert client.get("/static/../app.py").status_code == 404
+    style = client.get("/static/convo.css")
+    assert style.status_code == 200 and style.headers["content-type"].startswith("text/css")
+
+
+def test_a_failure_shows_a_plain_page_and_logs_one_line_without_words_or_paths(app, db, monkeypatch, caplog):
+    carer = Carer(app).start()
+    carer.answer("no")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"disk trouble at {db} while saving My secret words")
+
+    monkeypatch.setattr("convo.engine.conversation.Conversation.send", broken)
+    with caplog.at_level(logging.WARNING, logger="convo.web"):
+        carer.answer("My secret words")
+    assert carer.page.status_code == 500 and "Sorry, there is a problem" in carer.text
+    assert str(db) not in carer.text and "Traceback" not in carer.text and "My secret words" not in carer.text
+    assert [r.getMessage() for r in caplog.records] == ["a page failed: RuntimeError"]
+
+
+def test_a_store_that_cannot_save_keeps_the_words_in_the_box_and_names_no_path(app, db, monkeypatch):
+    from convo.store import StoreError
+
+    carer = Carer(app).start()
+    carer.answer("no")
+
+    def full(*args, **kwargs):
+        raise StoreError(f"the disk holding {db} is full; this was not saved")
+
+    monkeypatch.setattr("convo.store.Store.append", full)
+    carer.answer("Everything, all day")
+    assert carer.page.status_code == 503 and "could not be saved just now" in carer.main()
+    assert ">Everything, all day</textarea>" in carer.text and str(db) not in carer.text
+
+
+def test_another_host_name_is_refused_when_the_names_are_given(db):
+    app = make_app(db, allowed_hosts=["localhost", "127.0.0.1"])
+    assert TestClient(app, base_url="http://localhost:8000").get("/").status_code == 200
+    assert TestClient(app, base_url="http://attacker.example").get("/").status_code == 400
+
+
+def test_an_answer_too_long_for_one_box_is_refused_with_the_words_kept(app):
+    carer = Carer(app).start()
+    carer.answer("no")
+    carer.answer("a" * 10_001)
+    assert "Your answer is too long" in carer.main() and carer.field("at") == "who-you-care-for"
+    too_big = carer.client.post("/question", content=b"x" * 300_000,
+                                headers={"content-type": "application/x-www-form-urlencoded"})
+    assert too_big.status_code == 413

@@ -139,16 +139,52 @@ def test_a_carer_of_18_or_over_goes_straight_to_who_they_look_after(start):
     assert "young-carer" not in conversation.state.visited
 
 
-@pytest.mark.parametrize("age", ["16", "12"])
+@pytest.mark.parametrize("age", ["16", "12", "sixteen", "I'm 16", "yes I'm 17", "I’m seventeen.",
+                                 "Yes, under 18", "16 years old"])
 def test_a_carer_who_gives_an_age_under_18_is_heard(start, age):
     conversation = start("carer", audience="carer")
     assert conversation.send(age)[-1].title == "Being a young carer"
+    assert conversation.record().decisions[0].choice == "yes"
 
 
-@pytest.mark.parametrize("answer", ["", "I'd rather not say"])
-def test_an_age_not_given_is_not_guessed(start, answer):
+@pytest.mark.parametrize("age", ["18", "eighteen", "I'm 45", "no I'm twenty-one", "seventy two"])
+def test_a_carer_who_gives_an_age_of_18_or_over_goes_on_as_an_adult(start, age):
     conversation = start("carer", audience="carer")
-    assert conversation.send(answer)[-1].title == "Who you look after"
+    assert conversation.send(age)[-1].title == "Who you look after"
+    assert "young-carer" not in conversation.state.visited
+
+
+def test_an_age_not_given_is_not_guessed(start):
+    conversation = start("carer", audience="carer")
+    assert conversation.send("")[-1].title == "Who you look after"
+
+
+@pytest.mark.parametrize("answer", ["I'd rather not say", "nearly 18", "I'm 16 and my brother is 12", "no one"])
+def test_an_answer_that_picks_no_choice_is_kept_and_the_question_asked_again(start, answer):
+    conversation = start("carer", audience="carer")
+    outputs = conversation.send(answer)
+    assert any(isinstance(o, out.Error) and "Yes, I'm under 18 / No, I'm 18 or over" in o.text for o in outputs)
+    assert outputs[-1].title == "Are you under 18?" and "are you under 18?" in outputs[-1].text
+    assert conversation.send("")[-1].title == "Who you look after"
+    assert [e.text for e in conversation.record().decisions] == [answer]
+
+
+def test_an_age_chosen_again_replaces_the_first_answer_and_takes_the_young_carers_way(start):
+    conversation = start("carer", audience="carer")
+    conversation.send("no")
+    conversation.send("/goto age")
+    assert conversation.send("15")[-1].title == "Being a young carer"
+    assert [(e.text, e.choice) for e in conversation.record().decisions] == [("15", "yes")]
+
+
+def test_an_adult_is_not_told_the_young_carers_page_was_not_reached(sian, start):
+    assert not any("young carer" in line.lower() for line in sian.record().not_reached)
+    conversation = start("carer", audience="carer", conversation_id="carer-0002")
+    conversation.send("no")
+    assert "Being a young carer" not in render_summary(conversation.record(), "txt")
+    young = start("carer", audience="carer", conversation_id="carer-0003")
+    young.send("14")
+    assert "Being a young carer: not reached" in young.record().not_reached  # it is next, for them
 
 
 def test_the_flow_is_for_carers_only(start):

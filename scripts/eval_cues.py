@@ -77,7 +77,7 @@ def report(title: str, results) -> dict[str, float]:
     right_category = sum(r[2] == r[0].category for r in results if r[0].tier != "none" and r[1] is not None)
     noticed = sum(r[0].tier != "none" and r[1] is not None for r in results)
     print(f"category right, when noticed:              {_ratio(right_category, noticed)}")
-    print("per category: alert recall | noticed at all (alert+ask gold)")
+    print("per category: alert recall | noticed at all (alert+ask gold) | precision of its alerts (gold concern)")
     by = defaultdict(list)
     for r in results:
         if r[0].tier != "none":
@@ -85,8 +85,13 @@ def report(title: str, results) -> dict[str, float]:
     for category in sorted(by):
         rows = by[category]
         alerts = [r for r in rows if r[0].tier == "alert"]
+        raised = [r for r in results if r[1] == "alert" and r[2] == category]
         print(f"  {category:16} {_ratio(sum(r[1] == 'alert' for r in alerts), len(alerts)):>18} | "
-              f"{_ratio(sum(r[1] is not None for r in rows), len(rows))}")
+              f"{_ratio(sum(r[1] is not None for r in rows), len(rows)):>18} | "
+              f"{_ratio(sum(r[0].tier != 'none' for r in raised), len(raised))}")
+    everyday = [r for r in negatives if r[0].group.startswith(("c-", "everyday"))]
+    if everyday:
+        print(f"false alerts on everyday answers:          {_ratio(sum(r[1] == 'alert' for r in everyday), len(everyday))}")
     kinds = Counter(r[0].category for r in negatives if r[1] == "alert")
     if kinds:
         print("false alerts by what the sentence was about:", dict(Counter(
@@ -111,9 +116,9 @@ def cross_validate(examples: list[Example], thresholds: dict[str, float] | None 
     return results
 
 
-def load_heldout(path: Path) -> list[Example]:
+def load_heldout(path: Path, kind: str = "heldout") -> list[Example]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [Example(r["text"], r["speaker"], r["category"], r["tier"], f"heldout:{i}", r.get("lang", "en"))
+    return [Example(r["text"], r["speaker"], r["category"], r["tier"], f"{kind}:{i}", r.get("lang", "en"))
             for i, r in enumerate(rows)]
 
 
@@ -123,7 +128,7 @@ def _near(text: str, term: str, expected: str) -> bool:
     at, want = folded.find(term.casefold()), folded.find(expected.casefold())
     if at < 0 or want < 0:
         return False
-    return at <= want + len(expected) + 1 and want <= at + len(term) + 1
+    return at <= want + len(expected) + 6 and want <= at + len(term) + 6  # "Huw from next door"
 
 
 def suggestions(path: Path) -> None:
@@ -186,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     heldout = DATA / "heldout.jsonl"
     if heldout.exists():
         report("frozen held-out set, shipped model", judge(load_heldout(heldout), concern_model.load()))
+    everyday = DATA / "heldout_everyday.jsonl"
+    if everyday.exists():
+        report("frozen everyday held-out set, shipped model", judge(load_heldout(everyday, "everyday"),
+                                                                      concern_model.load()))
     if (DATA / "suggestions_heldout.jsonl").exists():
         suggestions(DATA / "suggestions_heldout.jsonl")
     timing(examples)

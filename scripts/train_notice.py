@@ -28,7 +28,7 @@ MIN_DOCUMENTS = 2
 PRUNE_BELOW = 0.005
 # Chosen on grouped cross-validation (scripts/eval_cues.py --tune): alerts favour recall, but
 # every false banner teaches people to ignore banners.
-THRESHOLDS = {"alert": 0.5, "alert_concern": 0.7, "ask": 0.4}
+THRESHOLDS = {"alert": 0.7, "alert_concern": 0.8, "ask": 0.5}
 
 
 @dataclass(frozen=True)

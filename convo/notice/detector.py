@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from convo.notice import lexicons as lexicon_cues
 from convo.notice import model as concern_model
 from convo.notice.patterns import Patterns, patterns
-from convo.notice.people import not_support, relations_in
+from convo.notice.people import HELPING, not_support, relations_in
 from convo.notice.taxonomy import Taxonomy, taxonomy
-from convo.notice.text import MAX_PIECE, normalise
+from convo.notice.text import MAX_PIECE, normalise, pieces
 
 ALERT, CONCERN = "safeguarding", "concern"
 # Where people are asked what could go wrong, fear and harm are the answer, not a disclosure; where
@@ -71,18 +71,26 @@ def clauses(text: str) -> list[tuple[str, str]]:
 
 def concerns(text: str, speaker: str, audience: str, area: str = "", *, rules: Patterns | None = None,
              model: concern_model.ConcernModel | None = None, kinds: Taxonomy | None = None) -> list[Finding]:
-    """Alerts and worth-asking-about findings, at most one of each category, alerts first."""
+    """Alerts and worth-asking-about findings, at most one of each category, alerts first.
+
+    The model reads the answer whole, as it was trained (a long paste in bounded pieces); the words
+    quoted are the clause a pattern matched in, or the answer itself.
+    """
     if speaker == "practitioner":
         return []
     rules, kinds = rules or patterns(), kinds or taxonomy()
     model = model or concern_model.load()
     alerts: dict[str, Finding] = {}
     asks: dict[str, Finding] = {}
-    for said, clean in clauses(text):
-        tier, category = classify(clean, speaker, rules, model, hypothetical=area in _HYPOTHETICAL_AREAS)
+    for piece in pieces(text):
+        clean = normalise(piece)
+        if not clean:
+            continue
+        tier, category, matched = classify(clean, speaker, rules, model, hypothetical=area in _HYPOTHETICAL_AREAS)
         if tier is None or category is None or category not in kinds.ids:
             continue
-        people = tuple(sorted(relations_in(clean)))
+        said = _clause_holding(piece, matched) if matched else piece.strip()
+        people = tuple(sorted(relations_in(normalise(said))))
         if tier == "alert" and category not in alerts:
             alerts[category] = Finding(ALERT, said, kinds.alert_text(category, said, audience), category, people)
         elif tier == "ask" and category not in asks:
@@ -90,25 +98,37 @@ def concerns(text: str, speaker: str, audience: str, area: str = "", *, rules: P
     return list(alerts.values()) + [f for c, f in asks.items() if c not in alerts]
 
 
+def _clause_holding(piece: str, matched: str) -> str:
+    for said, clean in clauses(piece):
+        if matched in clean:
+            return said
+    return piece.strip()
+
+
 def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
-             hypothetical: bool = False) -> tuple[str | None, str | None]:
-    """("alert" | "ask" | None, category) for one normalised clause."""
+             hypothetical: bool = False) -> tuple[str | None, str | None, str | None]:
+    """("alert" | "ask" | None, category, the words a pattern matched) for a normalised answer."""
     plain = rules.without_figures(clean)
-    matches = rules.find(plain)
-    found = concern_model.features(plain, speaker, rules)
-    p_concern, p_alert, categories = model.score(found)
-    best = max(categories, key=categories.__getitem__)
-    for match in sorted(matches, key=lambda found: found.start):  # the first thing said names the concern
-        if match.tier == "alert":
-            return "alert", match.category
-    # Both heads must agree before the model alone raises a banner.
-    if p_alert >= model.thresholds["alert"] and p_concern >= model.thresholds.get("alert_concern", 0.0):
-        return ("ask" if hypothetical else "alert"), best
+    matches = sorted(rules.find(plain), key=lambda found: found.start)  # the first thing said names it
     for match in matches:
-        return "ask", match.category
+        if match.tier == "alert":
+            return "alert", match.category, plain[match.start:match.end]
+    found = concern_model.features(plain, speaker, rules, matches)
+    # Most answers are no concern at all: the other two heads are read only when this one says so.
+    p_concern = model.concern.probabilities(found)["yes"]
+    if p_concern < model.thresholds["ask"] and not matches:
+        return None, None, None
+    categories = model.category.probabilities(found)
+    best = max(categories, key=categories.__getitem__)
+    # Both heads must agree before the model alone raises a banner.
+    if p_concern >= model.thresholds.get("alert_concern", 0.0) \
+            and model.alert.probabilities(found)["yes"] >= model.thresholds["alert"]:
+        return ("ask" if hypothetical else "alert"), best, None
+    for match in matches:
+        return "ask", match.category, plain[match.start:match.end]
     if p_concern >= model.thresholds["ask"]:
-        return "ask", best
-    return None, None
+        return "ask", best, None
+    return None, None, None
 
 
 def hear(text: str, *, speaker: str, area: str, audience: str, context: Context = Context(), choices: bool = False,
@@ -125,10 +145,23 @@ def hear(text: str, *, speaker: str, area: str, audience: str, context: Context 
     for earlier in (*context.earlier, text):
         avoid |= not_support(normalise(earlier), audience)
     for cue in lexicon_cues.find(text, area, audience, library):
-        if cue.kind == "people" and _person(cue.term) in avoid:
+        if cue.kind == "people" and not _may_support(cue.term, text, audience, avoid):
             continue
         found.append(Finding(cue.kind, cue.term, cue.text))
     return found
+
+
+def _may_support(term: str, text: str, audience: str, avoid: set[str]) -> bool:
+    """Whether a person an answer names could be offered as support from others."""
+    if _person(term) in avoid:
+        return False
+    clause = normalise(words_about(text, term))
+    at = clause.find(normalise(term))
+    if at >= 0 and re.match(r"'?\s*(?:centre|center|group|café|cafe|club|scheme|support|service|network)\b",
+                           clause[at + len(normalise(term)):].lstrip("s")):
+        return False  # "the carers' centre" is a place, not a person
+    # A carer names the person they look after far more often than anyone who helps them.
+    return audience != "carer" or HELPING.search(clause) is not None
 
 
 def _person(term: str) -> str:

@@ -16,7 +16,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from convo.flow.yamlfile import read
-from convo.notice.patterns import Patterns
+from convo.notice.patterns import Match, Patterns
 from convo.notice.text import sentences, tokens
 from convo.paths import flows_dir
 
@@ -25,7 +25,7 @@ _NEGATORS = frozenset("not never no nobody nothing nor neither n't don't doesn't
                       "aren't wasn't weren't haven't hasn't hadn't shouldn't couldn't ddim dim na".split())
 
 
-def features(clean: str, speaker: str, patterns: Patterns) -> dict[str, float]:
+def features(clean: str, speaker: str, patterns: Patterns, matches: list[Match] | None = None) -> dict[str, float]:
     """The sparse features of a normalised answer with its figures of speech taken out.
 
     Shared by training and runtime, so a change here needs a retrained model.
@@ -56,7 +56,7 @@ def features(clean: str, speaker: str, patterns: Patterns) -> dict[str, float]:
             found[f"k2:{left}>{right}"] = 1.0
         for left, middle, right in zip(seen, seen[1:], seen[2:], strict=False):
             found[f"k3:{left}>{middle}>{right}"] = 1.0
-    for match in patterns.find(clean):
+    for match in patterns.find(clean) if matches is None else matches:
         found[f"p:{match.tier}:{match.category}"] = 1.0
         found[f"p:{match.tier}"] = 1.0
     # Long answers spread weight thinly; the count of words keeps their scores comparable.

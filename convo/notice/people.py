@@ -16,8 +16,10 @@ _DECEASED = re.compile(
     rf"(?:(?:my|our|her|his|their|dear|beloved|poor|late|\w+'s)\s+){{0,2}}{_RELATION}"
     rf"|{_RELATION}(?:'s)?\W*(?:\w+\W+){{0,5}}?"
     r"(?:died|passed|passed away|passed on|is gone|has gone|was taken|'s gone|dead|was killed|'s dead"
-    r"|god rest (?:him|her)|rest (?:his|her) soul|took (?:his|her) own life|funeral|bu farw|wedi marw)"
+    r"|god rest (?:him|her)|rest (?:his|her) soul|took (?:his|her) own life|funeral|bu farw|wedi marw"
+    r"|would have (?:liked|loved|wanted|been|said|hated|laughed))"
     r"(?! (?:good|nice|handy|funny|busy|keen|chuffed|easy|hard|posh|lucky|proud|clever|kind|quick|slow)\b)"
+    rf"|since (?:(?:we|i) lost )?(?:my |our )?{_RELATION} (?:went|passed|died|left us)"
 )
 _WIDOW = re.compile(r"\bwidow\b|\bwidowed\b|\bi lost him\b|\bsince he (?:died|passed|went)")
 _WIDOWER = re.compile(r"\bwidower\b|\bi lost her\b|\bsince she (?:died|passed|went)")
@@ -26,6 +28,18 @@ _CARED_FOR = re.compile(
     rf"|(?:care|cares|caring|cared) for (?:my |our )?(?:\w+ )?{_RELATION}"
     rf"|(?:carer|caring) (?:for|to) (?:my |our )?{_RELATION}"
     rf"|{_RELATION}\W+(?:\w+\W+){{0,3}}?(?:i|that i) (?:look after|care for)"
+    # The person who needs the care, in the words carers use for them.
+    rf"|(?:worried|worry|worrying|frightened|scared) (?:about|for) (?:my |our )?{_RELATION}"
+    rf"|{_RELATION} (?:can'?t|cannot) be left|{_RELATION} (?:won'?t|will not|wouldn'?t) (?:go|eat|wash|sleep)\b[^.!?]{{0,40}}without me"
+    rf"|(?:i'?d like|i want|i'd love) (?:my |our )?{_RELATION} to (?:get|go|be|have|keep)"
+    rf"|(?:just|only) (?:me|us) and (?:my |our )?{_RELATION}"
+)
+# Words that show someone helping: a carer's support suggestion needs one beside the person.
+HELPING = re.compile(
+    r"\b(?:helps?|helped|helping|comes?|came|pops? in|popped in|takes? (?:me|us|her|him|them)|took (?:me|us)"
+    r"|drives?|drove|lifts?|sits? with|sat with|checks? on|has a key|gives? me a (?:break|hand|rest)|does (?:the|my|our)"
+    r"|cooks?|shops?|rings?|phones?|visits?|stays?|offered|said (?:they|she|he)'?d|looks? after (?:me|us)"
+    r"|is there for|keeps? an eye|sorts?|fetches|picks? (?:me|us) up|covers?|swaps?)\b"
 )
 _RELATION_WORD = re.compile(rf"\b{_RELATION}s?\b")
 

@@ -16,7 +16,7 @@ from tests.transcript import play, rows
 SIAN = """
 | say                                                          | asks             | records          | notes      |
 | no                                                           | circumstances    | decision         |            |
-| My mum Glenys, who has dementia and lives with us            | circumstances    | circumstance     | cue:people |
+| My mum Glenys, who has dementia and lives with us            | circumstances    | circumstance     |            |
 |                                                              | circumstances    |                  |            |
 | I help her wash and dress, and she wakes me twice a night    | circumstances    | circumstance     |            |
 |                                                              | outcomes         |                  |            |

@@ -54,6 +54,8 @@ _SETUP_LOCK = 0x636F6E766F5047  # "convoPG"
 # How long a call keeps trying to reach the database (a restart, a dropped connection) before it
 # says the answer was not saved. The face keeps the words in the box meanwhile.
 RETRY_SECONDS = 30.0
+# A lease is renewed by a write once it is this old, not by every write (it lasts LEASE_SECONDS).
+_RENEW_AFTER = 60
 CONNECT_SECONDS = 5
 POOL_SIZE = 4
 _PLAIN: Codec = (lambda data: data, lambda data: data)
@@ -249,7 +251,7 @@ class PostgresStore:
             raise StoreError(self._unreachable(error, "nothing was opened")) from None
         except psycopg.Error as error:
             raise StoreError(self._explain(error)) from None
-        self._pool = ConnectionPool(conninfo, min_size=1, max_size=max(1, pool_size), open=True,
+        self._pool = ConnectionPool(conninfo, min_size=1, max_size=max(1, pool_size), open=True, num_workers=1,
                                     kwargs={"autocommit": True, **options}, name="convo")
 
     # -- setting up -----------------------------------------------------------------------------
@@ -464,9 +466,10 @@ class PostgresStore:
 
         def work(db: psycopg.Connection) -> None:
             with db.transaction():
-                if not _lock_conversation(db, conversation):
+                lease = self._lock(db, conversation)
+                if lease is None:
                     raise StoreError(f"there is no conversation {conversation!r} in {self.path}")
-                other = self._other_holder(db, conversation)
+                other = self._other_holder(lease)
                 if other is not None and not take_over:
                     raise _open_elsewhere(conversation, other, "close it there, or take it over here")
                 self._lease(db, conversation)
@@ -479,14 +482,23 @@ class PostgresStore:
         self._run(lambda db: db.execute("DELETE FROM convo_leases WHERE conversation = %s AND holder = %s",
                                         (conversation, self._holder)))
 
-    def _other_holder(self, db: psycopg.Connection, conversation: str) -> tuple[str, int, str] | None:
-        """The (role, pid, host) of a live lease on `conversation` held by another process, if any."""
-        row = db.execute(
-            "SELECT holder, role, pid, host, expires > now(), expires + %s > now() FROM convo_leases"
-            " WHERE conversation = %s", (timedelta(seconds=_SAME_HOST_GRACE), conversation)).fetchone()
-        if row is None or row[0] == self._holder:
+    def _lock(self, db: psycopg.Connection, conversation: str) -> tuple[Any, ...] | None:
+        """Lock a conversation for this transaction, so claims and writes take turns, and read its lease:
+        (holder, role, pid, host, live, within the same-computer grace, due for renewal), all None if there
+        is no lease; None if there is no conversation."""
+        return db.execute(
+            """SELECT l.holder, l.role, l.pid, l.host, l.expires > now(), l.expires + %s > now(),
+                      l.expires < now() + %s
+               FROM convo_conversations c LEFT JOIN convo_leases l ON l.conversation = c.id
+               WHERE c.id = %s FOR UPDATE OF c""",
+            (timedelta(seconds=_SAME_HOST_GRACE), timedelta(seconds=LEASE_SECONDS - _RENEW_AFTER),
+             conversation)).fetchone()
+
+    def _other_holder(self, lease: tuple[Any, ...]) -> tuple[str, int, str] | None:
+        """The (role, pid, host) of a live lease held by another process, if the lease is one."""
+        holder, role, pid, host, live, within_grace, _ = lease
+        if holder is None or holder == self._holder:
             return None
-        _, role, pid, host, live, within_grace = row
         # On this computer a window left open over lunch still holds it, and a process that died does not.
         held = (_alive(pid) and within_grace) if host == _HOST else live
         return (role, pid, host) if held else None
@@ -500,41 +512,43 @@ class PostgresStore:
             (conversation, self.team, self._holder, _HOST, os.getpid(), timedelta(seconds=LEASE_SECONDS)))
 
     def _hold(self, db: psycopg.Connection, conversation: str) -> None:
-        """Inside a write: lock the conversation, check this process may write it, renew its lease."""
-        exists = _lock_conversation(db, conversation)
+        """Inside a write: lock the conversation, check this process may write it, renew its lease when due."""
+        lease = self._lock(db, conversation)
         if conversation not in self._claimed:
-            if not exists:
+            if lease is None:
                 raise StoreError(f"there is no conversation {conversation!r} in {self.path}")
-            other = self._other_holder(db, conversation)
+            other = self._other_holder(lease)
             if other is not None:
                 raise _open_elsewhere(conversation, other, "nothing was saved here")
             return
-        if not exists:
+        if lease is None:
             raise TakenOver(f"conversation {conversation} was deleted in another window; nothing more is saved here")
-        row = db.execute("SELECT holder FROM convo_leases WHERE conversation = %s", (conversation,)).fetchone()
-        if row is None or row[0] != self._holder:
+        if lease[0] != self._holder:
             raise TakenOver(TAKEN_OVER)
-        db.execute("UPDATE convo_leases SET expires = now() + %s WHERE conversation = %s",
-                   (timedelta(seconds=LEASE_SECONDS), conversation))
+        if lease[6]:
+            db.execute("UPDATE convo_leases SET expires = now() + %s WHERE conversation = %s",
+                       (timedelta(seconds=LEASE_SECONDS), conversation))
 
     # -- writing --------------------------------------------------------------------------------
+    # A write is sent as a pipeline: the lock and lease are read in one round trip, and the rows and the
+    # COMMIT go in one more. A clash of sequence numbers fails the whole transaction, so nothing is half saved.
 
     def create(self, info: ConversationInfo, first: Event) -> None:
         def work(db: psycopg.Connection) -> bool:
-            with db.transaction():
-                try:
+            try:
+                with db.pipeline(), db.transaction():
                     db.execute(
                         """INSERT INTO convo_conversations (id, team, flow, flow_version, flow_hash, audience, title,
                                                             title_search, created, updated, status)
                            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
                         (info.id, self.team, info.flow, info.flow_version, info.flow_hash, info.audience,
                          b"", self._search_text(info.title), info.created, info.updated, info.status))
-                except pg_errors.UniqueViolation:
-                    raise StoreError(f"there is already a conversation {info.id!r} in {self.path}") from None
-                codec = self._new_key(db, info.id)
-                db.execute("UPDATE convo_conversations SET title = %s WHERE id = %s",
-                           (codec[0](_utf8(info.title)), info.id))
-                self._insert(db, info.id, first, codec)
+                    codec = self._new_key(db, info.id)
+                    db.execute("UPDATE convo_conversations SET title = %s WHERE id = %s",
+                               (codec[0](_utf8(info.title)), info.id))
+                    self._insert(db, info.id, first, codec)
+            except pg_errors.UniqueViolation:
+                raise StoreError(f"there is already a conversation {info.id!r} in {self.path}") from None
             return True
 
         self._run(work, committed=lambda db: self._mine(db, info.id, 1) or None)
@@ -545,7 +559,7 @@ class PostgresStore:
 
         def work(db: psycopg.Connection) -> bool:
             try:
-                with db.transaction():
+                with db.pipeline(), db.transaction():
                     self._hold(db, conversation)
                     codec = self._codec_for(db, conversation)
                     self._insert(db, conversation, event, codec, payload)
@@ -559,10 +573,11 @@ class PostgresStore:
                         values += [codec[0](_utf8(title)), self._search_text(title)]
                     db.execute(f"UPDATE convo_conversations SET {', '.join(sets)} WHERE id = %s".encode(),
                                (*values, conversation))
-            except TakenOver:
+            except pg_errors.UniqueViolation:
                 if self._sent_before(db, conversation, event, payload):
                     return True  # the same answer, saved when the connection dropped: nothing to do
-                raise
+                # Another process wrote this conversation since it was read here.
+                raise TakenOver(TAKEN_OVER) from None
             return True
 
         try:
@@ -576,16 +591,11 @@ class PostgresStore:
 
     def _insert(self, db: psycopg.Connection, conversation: str, event: Event, codec: Codec,
                 payload: bytes | None = None) -> None:
-        try:
-            with db.transaction():  # a savepoint, so a clash can be looked into after it
-                db.execute(
-                    "INSERT INTO convo_events (conversation, seq, team, type, at, data, writer)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                    (conversation, event.seq, self.team, event.type, event.at,
-                     codec[0](payload if payload is not None else _payload(event)), self._holder))
-        except pg_errors.UniqueViolation:
-            # Another process wrote this conversation since it was read here.
-            raise TakenOver(TAKEN_OVER) from None
+        db.execute(
+            "INSERT INTO convo_events (conversation, seq, team, type, at, data, writer)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (conversation, event.seq, self.team, event.type, event.at,
+             codec[0](payload if payload is not None else _payload(event)), self._holder))
 
     def _mine(self, db: psycopg.Connection, conversation: str, seq: int) -> bool:
         """Is event `seq` of `conversation` there, written by this store (a commit whose reply was lost)?"""

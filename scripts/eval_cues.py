@@ -91,7 +91,8 @@ def report(title: str, results) -> dict[str, float]:
               f"{_ratio(sum(r[0].tier != 'none' for r in raised), len(raised))}")
     everyday = [r for r in negatives if r[0].group.startswith(("c-", "everyday"))]
     if everyday:
-        print(f"false alerts on everyday answers:          {_ratio(sum(r[1] == 'alert' for r in everyday), len(everyday))}")
+        everyday_alerts = sum(r[1] == "alert" for r in everyday)
+        print(f"false alerts on everyday answers:          {_ratio(everyday_alerts, len(everyday))}")
     kinds = Counter(r[0].category for r in negatives if r[1] == "alert")
     if kinds:
         print("false alerts by what the sentence was about:", dict(Counter(

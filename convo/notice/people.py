@@ -30,14 +30,16 @@ _CARED_FOR = re.compile(
     rf"|{_RELATION}\W+(?:\w+\W+){{0,3}}?(?:i|that i) (?:look after|care for)"
     # The person who needs the care, in the words carers use for them.
     rf"|(?:worried|worry|worrying|frightened|scared) (?:about|for) (?:my |our )?{_RELATION}"
-    rf"|{_RELATION} (?:can'?t|cannot) be left|{_RELATION} (?:won'?t|will not|wouldn'?t) (?:go|eat|wash|sleep)\b[^.!?]{{0,40}}without me"
+    rf"|{_RELATION} (?:can'?t|cannot) be left"
+    rf"|{_RELATION} (?:won'?t|will not|wouldn'?t) (?:go|eat|wash|sleep)\b[^.!?]{{0,40}}without me"
     rf"|(?:i'?d like|i want|i'd love) (?:my |our )?{_RELATION} to (?:get|go|be|have|keep)"
     rf"|(?:just|only) (?:me|us) and (?:my |our )?{_RELATION}"
 )
 # Words that show someone helping: a carer's support suggestion needs one beside the person.
 HELPING = re.compile(
     r"\b(?:helps?|helped|helping|comes?|came|pops? in|popped in|takes? (?:me|us|her|him|them)|took (?:me|us)"
-    r"|drives?|drove|lifts?|sits? with|sat with|checks? on|has a key|gives? me a (?:break|hand|rest)|does (?:the|my|our)"
+    r"|drives?|drove|lifts?|sits? with|sat with|checks? on|has a key|gives? me a (?:break|hand|rest)"
+    r"|does (?:the|my|our)"
     r"|cooks?|shops?|rings?|phones?|visits?|stays?|offered|said (?:they|she|he)'?d|looks? after (?:me|us)"
     r"|is there for|keeps? an eye|sorts?|fetches|picks? (?:me|us) up|covers?|swaps?)\b"
 )

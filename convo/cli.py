@@ -380,10 +380,10 @@ def _delete(args: argparse.Namespace) -> int:
 def _purge(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from convo.store import now
+    from convo.clock import utc_now
 
     store = _store(args)
-    before = now() - timedelta(days=args.older_than)
+    before = utc_now() - timedelta(days=args.older_than)
     count = sum(1 for info in store.list() if info.updated < before)
     if count and not args.yes:
         if not sys.stdin.isatty():

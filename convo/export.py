@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from convo.engine.conversation import Conversation
+from convo.paths import write_private
 from convo.render import FORMATS, render
 
 # The file endings that name a format.
@@ -60,35 +61,16 @@ def export(conversation: Conversation, fmt: str, path: Path | None = None, *, re
     text = draft_text(conversation, fmt, redact)
     target = "stdout"
     if path is not None:
-        write_private(path, text, replace=replace)
+        try:
+            write_private(path, text, replace=replace)
+        except FileExistsError:
+            raise _taken(path) from None
+        except OSError as error:
+            raise ExportRefused(f"cannot write {path}: {error.strerror}") from None
         target = str(path.resolve())
-    store.record("exported", conversation.id, format=fmt, to=target, redacted=redact,
+    store.audit("exported", conversation.id, format=fmt, to=target, redacted=redact,
                  encrypted_store=store.encrypted)
     return target if path is not None else text
-
-
-def write_private(path: Path, text: str, *, replace: bool = True) -> None:
-    """Write owner-only and whole: a temporary file beside it, then renamed, so a crash leaves no half draft.
-
-    Without `replace`, the temporary file is linked into place, which fails if the name is taken, so a
-    file that appeared in the meantime is not written over either."""
-    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    try:
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8", errors="surrogateescape") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if replace:
-            os.replace(partial, path)
-        else:
-            _place_new(partial, path)
-    except FileExistsError:
-        partial.unlink(missing_ok=True)
-        raise _taken(path) from None
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise ExportRefused(f"cannot write {path}: {error.strerror}") from None
 
 
 def refuse_if_taken(path: Path) -> None:
@@ -98,16 +80,3 @@ def refuse_if_taken(path: Path) -> None:
 
 def _taken(path: Path) -> ExportRefused:
     return ExportRefused(f"{path} already exists; nothing was written (add --force to replace it)")
-
-
-def _place_new(partial: Path, path: Path) -> None:
-    try:
-        os.link(partial, path)
-    except FileExistsError:
-        raise
-    except OSError:  # a file system without hard links: check, then rename
-        if os.path.lexists(path):
-            raise FileExistsError(path) from None
-        os.replace(partial, path)
-    else:
-        partial.unlink()

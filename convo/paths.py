@@ -1,4 +1,5 @@
-"""Where convo keeps things: the shipped flows, and the user's data directory (owner-only)."""
+"""Where convo keeps things, and how it writes them: the shipped flows, the user's data directory, and files
+only their owner can read."""
 
 from __future__ import annotations
 
@@ -39,6 +40,38 @@ def private_dir(path: Path, tighten: bool = True) -> Path:
     return path
 
 
-def default_db() -> Path:
-    env = os.environ.get("CONVO_DB")
-    return Path(env).expanduser() if env else data_dir() / "conversations.db"
+def write_private(path: Path, text: str, *, replace: bool = True) -> None:
+    """Write a file only its owner can read, and whole: a temporary file beside it, flushed to disk, then
+    renamed into place, so a crash leaves no half-written file.
+
+    Without `replace`, the temporary file is linked into place, which fails with FileExistsError if the
+    name is taken, so a file that appeared in the meantime is not written over either. Any other
+    failure is an OSError, and leaves nothing behind."""
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8", errors="surrogateescape") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            os.replace(partial, path)
+        else:
+            _place_new(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _place_new(partial: Path, path: Path) -> None:
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: check, then rename
+        if os.path.lexists(path):
+            raise FileExistsError(path) from None
+        os.replace(partial, path)
+    else:
+        partial.unlink()
+

@@ -20,10 +20,11 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from convo.clock import utc_now
 from convo.paths import data_dir_path, private_dir
 
 if TYPE_CHECKING:  # loaded when events are first read, so listing conversations stays light
@@ -143,10 +144,6 @@ class AuditEntry:
 Codec = tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]
 Passphrase = Callable[[], str]
 _PLAIN: Codec = (lambda data: data, lambda data: data)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Store:
@@ -434,7 +431,7 @@ class Store:
             return True
         last = [entry.action for entry in self.audit_log() if entry.conversation == conversation][-1:]
         if last == [_NOT_YET_REMOVED]:
-            self.record(_REMOVED, conversation)
+            self.audit(_REMOVED, conversation)
             return True
         return False
 
@@ -484,17 +481,15 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT * 1000)}")
 
-    def record(self, action: str, conversation: str | None, **detail: Any) -> None:
+    def audit(self, action: str, conversation: str | None, **detail: Any) -> None:
         """Add a line to the audit log (an export, say), or raise StoreError. Never pass anyone's words here."""
         with self._transaction():
             self._audit(action, conversation, detail)
 
-    audit = record
-
     def _audit(self, action: str, conversation: str | None, detail: dict[str, Any]) -> None:
         self._db.execute(
             "INSERT INTO audit (at, action, conversation, detail) VALUES (?, ?, ?, ?)",
-            (_iso(now()), action, conversation, json.dumps(detail, sort_keys=True)),
+            (_iso(utc_now()), action, conversation, json.dumps(detail, sort_keys=True)),
         )
 
     def _transaction(self, db: sqlite3.Connection | None = None) -> _Transaction:
@@ -610,7 +605,7 @@ def encrypt_store(path: str | Path, passphrase: str) -> int:
         new = Store(fresh, passphrase=lambda: passphrase, encrypt=True)
         try:
             count = _copy(old, new)
-            new.record("encrypted", None, conversations=count)
+            new.audit("encrypted", None, conversations=count)
             new.checkpoint()
         finally:
             new.close()

@@ -654,7 +654,7 @@ class PostgresStore:
     def checkpoint(self) -> None:
         """Nothing to do: PostgreSQL cannot overwrite old row versions on demand (see docs/team-store.md)."""
 
-    def record(self, action: str, conversation: str | None, **detail: Any) -> None:
+    def audit(self, action: str, conversation: str | None, **detail: Any) -> None:
         """Add a line to the audit log (an export, say). Never pass anyone's words here."""
         op = secrets.token_hex(8)
 
@@ -662,8 +662,6 @@ class PostgresStore:
             self._audit(db, action, conversation, detail, op=op)
 
         self._run(work)
-
-    audit = record
 
     def _audit(self, db: psycopg.Connection, action: str, conversation: str | None, detail: dict[str, Any],
                op: str | None = None) -> None:

@@ -11,8 +11,8 @@ import getpass
 import re
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
 
+from convo.clock import Clock, utc_now
 from convo.engine import outputs as out
 from convo.engine.events import UNDOABLE, Event, Position
 from convo.engine.machine import Cursor, FlowMachine
@@ -28,8 +28,6 @@ from convo.records import Area, Assessment, Audience
 from convo.store import ConversationInfo, Store
 from convo.templating import fill, names_used
 
-Clock = Callable[[], datetime]
-
 # What /refile and /goto accept, in a practitioner's words.
 REFILE_KINDS = {
     "outcome": ("outcome", "outcomes"),
@@ -41,10 +39,6 @@ REFILE_KINDS = {
 }
 CUE_CAPTURES = {"risk": ("risk", "risks"), "people": ("support", "others"), "community": ("community", "community")}
 SOURCES = ("person", "carer", "practitioner")
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_id(clock: Clock) -> str:
@@ -96,7 +90,7 @@ class Conversation:
 
     @classmethod
     def start(cls, store: Store, flow: Flow, audience: str = "practitioner", *,
-              machine: FlowMachine | None = None, clock: Clock = _utc_now,
+              machine: FlowMachine | None = None, clock: Clock = utc_now,
               conversation_id: str | None = None) -> Conversation:
         if Audience(audience) not in flow.file.audiences:
             raise ValueError(f"the {flow.id} flow is not written for a {audience}")
@@ -117,7 +111,7 @@ class Conversation:
 
     @classmethod
     def resume(cls, store: Store, conversation_id: str, flow: Flow, *,
-               machine: FlowMachine | None = None, clock: Clock = _utc_now) -> Conversation:
+               machine: FlowMachine | None = None, clock: Clock = utc_now) -> Conversation:
         conversation = cls(store, flow, machine or FlowMachine(flow), conversation_id, clock)
         conversation.events = store.events(conversation_id)
         conversation.state = fold(conversation.events)

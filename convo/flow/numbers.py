@@ -7,16 +7,16 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from convo.flow.yamlfile import YamlProblems, read, validation_problems
 from convo.paths import flows_dir
+from convo.strict import Strict
 
 _WORD = re.compile(r"\d+|[^\W\d_]+")
 
 
-class NumberWords(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class NumberWords(Strict):
 
     ones: dict[str, int] = Field(description="Words for 0 to 19")
     tens: dict[str, int] = Field(description="Words for 20, 30 … 90, which a word from `ones` may follow")

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
+from pydantic import Discriminator, Field, StringConstraints, Tag
 
 from convo.records import Area, Audience, ItemKind
+from convo.strict import Strict
 
 StageId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
 Condition = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Choice(_Strict):
+class Choice(Strict):
     value: StageId
     label: str = Field(min_length=1)
     says: list[str] = Field(default=[], description="Other words that pick this choice")
@@ -24,12 +21,12 @@ class Choice(_Strict):
         default=None, description="An age from the first to the second, in digits or words, picks this choice")
 
 
-class Route(_Strict):
+class Route(Strict):
     to: StageId
     when: Condition | list[Condition] | None = None
 
 
-class Stage(_Strict):
+class Stage(Strict):
     """One question area: the prompt, and the kind of item each answer becomes."""
 
     id: StageId
@@ -47,7 +44,7 @@ class Stage(_Strict):
     skip_reason: str | None = None
 
 
-class Loop(_Strict):
+class Loop(Strict):
     """Stages asked once for each personal outcome."""
 
     id: StageId
@@ -67,7 +64,7 @@ StageOrLoop = Annotated[
 ]
 
 
-class Part(_Strict):
+class Part(Strict):
     """A group of stages; in the three-conversations flow, one of the conversations or the closing."""
 
     id: StageId
@@ -78,7 +75,7 @@ class Part(_Strict):
     stages: list[StageOrLoop] = Field(min_length=1)
 
 
-class Interrupt(_Strict):
+class Interrupt(Strict):
     """Asked whenever a cue of a kind appears, then the conversation returns to where it was."""
 
     id: StageId
@@ -94,7 +91,7 @@ class Interrupt(_Strict):
     )
 
 
-class FlowFile(_Strict):
+class FlowFile(Strict):
     id: StageId
     version: int = Field(ge=1)
     title: str = Field(min_length=1, max_length=80)

@@ -14,18 +14,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from convo.flow.yamlfile import YamlProblems, read, validation_problems
 from convo.paths import flows_dir
 from convo.records import Area, Audience
+from convo.strict import Strict
 from convo.templating import fill
 
 CueKind = Literal["so_what", "service_language", "people", "community", "risk"]
 
 
-class LexiconFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class LexiconFile(Strict):
 
     kind: CueKind
     title: str = Field(min_length=1)

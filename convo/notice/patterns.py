@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from convo.flow.yamlfile import YamlProblems, read, validation_problems
 from convo.paths import flows_dir
+from convo.strict import Strict
 
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
 _NEGATION = re.compile(r"(?:\bnot|n't|\bnever|\bnobody|\bno one|\bno-one|\bwouldn't|\bwon't)\W+(?:\w+\W+){0,3}$")
 FIGURE = " ~ "  # what a figure of speech leaves behind: no word a pattern or the model reads
 
 
-class PatternFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class PatternFile(Strict):
 
     macros: dict[str, str] = {}
     figures: list[str] = []

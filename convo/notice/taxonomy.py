@@ -5,19 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from convo.flow.yamlfile import YamlProblems, read, validation_problems
 from convo.paths import flows_dir
 from convo.records import Audience
+from convo.strict import Strict
 from convo.templating import fill
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Category(_Strict):
+class Category(Strict):
     id: str = Field(pattern=r"^[a-z][a-z_]*$")
     label: str = Field(min_length=1)
     alert: str = Field(min_length=1, description="What an alert says the answer may mean")
@@ -25,7 +22,7 @@ class Category(_Strict):
     help_now: bool = Field(default=False, description="Whether the alert also says where to get help now")
 
 
-class Taxonomy(_Strict):
+class Taxonomy(Strict):
     duty: dict[str, str]
     help_now: dict[Audience, str]
     categories: list[Category] = Field(min_length=1)

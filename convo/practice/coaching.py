@@ -10,18 +10,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from convo.flow.yamlfile import YamlProblems, read, validation_problems
 from convo.practice.scenario import COACHING_FILE, practice_dir
+from convo.strict import Strict
 from convo.templating import fill, unknown_names
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Tips(_Strict):
+class Tips(Strict):
     """A one-line tip for each code the coder gives, and for the moments practice watches for."""
 
     open_question: str
@@ -37,7 +34,7 @@ class Tips(_Strict):
     alert: str = Field(description="Said when something alert-worthy comes out")
 
 
-class Measure(_Strict):
+class Measure(Strict):
     label: str
     kind: str = Field(pattern="^(ratio|percent)$")
     fair: float = Field(ge=0)
@@ -45,13 +42,13 @@ class Measure(_Strict):
     source: str = Field(min_length=1)
 
 
-class Measures(_Strict):
+class Measures(Strict):
     reflection_to_question: Measure
     complex_reflections: Measure
     open_questions: Measure
 
 
-class Prompts(_Strict):
+class Prompts(Strict):
     """What practice mode says in its own voice."""
 
     start: str
@@ -72,7 +69,7 @@ class Prompts(_Strict):
     alert: str
 
 
-class Coaching(_Strict):
+class Coaching(Strict):
     tips: Tips
     prompts: Prompts
     areas: dict[str, str] = Field(description="How each fact area is named to the trainee")

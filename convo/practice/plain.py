@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import TextIO
 
+from convo.paths import write_private
 from convo.practice import outputs as out
 from convo.practice.feedback import Feedback, render_feedback
 from convo.practice.scenario import LoadedScenario, shipped
@@ -83,12 +84,6 @@ def run(session: PracticeSession, stdin: TextIO, stdout: TextIO, stderr: TextIO,
         write_private(export, render_feedback(session.feedback(), fmt))
         stderr.write(f"Wrote {export}\n")
     return 0
-
-
-def write_private(path: Path, text: str) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
 
 
 def list_scenarios(stdout: TextIO, jsonl: bool = False) -> list[LoadedScenario]:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from convo.flow.yamlfile import Problem, YamlProblems, read, validation_problems
 from convo.paths import flows_dir
+from convo.strict import Strict
 
 FactArea = Literal["circumstances", "outcome", "barrier", "own_resources", "others", "community", "risk"]
 AREAS: tuple[str, ...] = FactArea.__args__  # type: ignore[attr-defined]
@@ -29,23 +30,19 @@ COACHING_FILE = "coaching.yaml"
 _Replies = list[str]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 def _nonblank(values: list[str]) -> list[str]:
     if any(not value.strip() for value in values):
         raise ValueError("replies must not be blank")
     return values
 
 
-class Person(_Strict):
+class Person(Strict):
     name: str = Field(min_length=1)
     age: int | None = Field(default=None, ge=0, le=120)
     about: str = Field(min_length=1, description="What the trainee knows before the conversation")
 
 
-class DefaultReplies(_Strict):
+class DefaultReplies(Strict):
     """What the person says when a turn reveals nothing new."""
 
     closed: _Replies = Field(min_length=1, description="A short answer to a closed question")
@@ -58,7 +55,7 @@ class DefaultReplies(_Strict):
     _check = field_validator("closed", "open", "reflection", "information", "puzzled", "other")(_nonblank)
 
 
-class Fact(_Strict):
+class Fact(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     area: FactArea
     summary: str = Field(min_length=1, description="The fact in a line, for the feedback")
@@ -76,7 +73,7 @@ class Fact(_Strict):
     _check = field_validator("replies", "closed")(_nonblank)
 
 
-class Scenario(_Strict):
+class Scenario(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1, description="One line for the list of scenarios")

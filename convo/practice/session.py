@@ -8,9 +8,8 @@ saved as an event before the reply is returned, so a practice is never lost.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from datetime import UTC, datetime
 
+from convo.clock import Clock, utc_now
 from convo.engine.events import Event
 from convo.practice import outputs as out
 from convo.practice.coaching import Coaching, shipped_coaching
@@ -19,19 +18,14 @@ from convo.practice.person import Coder, SimulatedPerson, Turn
 from convo.practice.scenario import LoadedScenario, get_scenario
 from convo.store import ConversationInfo, Store
 
-Clock = Callable[[], datetime]
 FLOW_PREFIX = "practice:"
 # After /end: the trainee's draft of what matters, then What? So what? Now what?
 ENDING = ("draft", "what", "so_what", "now_what")
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class PracticeSession:
     def __init__(self, loaded: LoadedScenario, *, store: Store | None = None, coaching: Coaching | None = None,
-                 coder: Coder | None = None, clock: Clock = _utc_now, practice_id: str | None = None):
+                 coder: Coder | None = None, clock: Clock = utc_now, practice_id: str | None = None):
         self.loaded, self.scenario = loaded, loaded.scenario
         self.coaching = coaching or shipped_coaching()
         self.person = SimulatedPerson(self.scenario, self.coaching, coder)

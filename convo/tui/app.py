@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -14,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from convo import library
+from convo.clock import Clock, utc_now
 from convo.messages import say
 from convo.store import ConversationOpen, Store, StoreError
 from convo.store_factory import open_store
@@ -24,13 +24,6 @@ from convo.tui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 if TYPE_CHECKING:  # the engine and the conversation screen load after the home screen is up
     from convo.engine.conversation import Conversation
-
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 class ConvoApp(App):
     TITLE = "convo"
@@ -43,7 +36,7 @@ class ConvoApp(App):
     ]
     deliver_exports = False  # True where exports go to a web browser, never to a path on this computer
 
-    def __init__(self, store: Store, conversation: Conversation | None = None, *, clock: Clock = _utc_now,
+    def __init__(self, store: Store, conversation: Conversation | None = None, *, clock: Clock = utc_now,
                  choices: Callable[[], list[StartChoice]] = start_choices, high_contrast: bool = False,
                  new_id: Callable[[], str] | None = None, blink: bool = True, contested: str | None = None):
         super().__init__()
@@ -257,7 +250,7 @@ class ConvoApp(App):
 
 
 def make_app(db: str | Path | None = None, resume: str | None = None, *, store: Store | None = None,
-             clock: Clock = _utc_now, take_over: bool = False, **options) -> ConvoApp:
+             clock: Clock = utc_now, take_over: bool = False, **options) -> ConvoApp:
     """The app on a database; with `resume`, opened on that conversation (a StoreError if it is not there).
 
     If another window has it open, the app opens on the start screen and asks whether to take it over,

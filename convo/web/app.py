@@ -465,7 +465,7 @@ class CarerPages:
                 return held
             with _ENGINE:
                 html = render_summary(held.record(), "html")
-            held.store.record("exported", held.id, format="html", to="download", redacted=False,
+            held.store.audit("exported", held.id, format="html", to="download", redacted=False,
                               encrypted_store=held.store.encrypted)
             return Response(html, media_type="text/html; charset=utf-8", headers={
                 "Content-Disposition": 'attachment; filename="what-you-told-us.html"'})
@@ -502,7 +502,7 @@ class CarerPages:
             wrong, wait = self.wrong_codes.refused(client)
             with self._lookup_lock, contextlib.suppress(StoreError):
                 # Never what was typed: a wrong code may be a right one mistyped.
-                self.lookups.record("carer_code_refused", None, attempt=wrong, face="web")
+                self.lookups.audit("carer_code_refused", None, attempt=wrong, face="web")
             return self.render(request, "resume.html.j2", status=400, errors=[("code", "wait" if wait else "wrong")],
                                wait=wait)
         with session.lock:

@@ -119,7 +119,7 @@ def test_convo_encrypt_rewrites_a_plain_store_keeping_everything(tmp_path, monke
     with Store(db) as store:
         ident = say_things(store)
         events = store.events(ident)
-        store.record("exported", ident, format="md", to="stdout")
+        store.audit("exported", ident, format="md", to="stdout")
     monkeypatch.setenv("CONVO_PASSPHRASE", PASSPHRASE)
     assert cli.main(["--db", str(db), "encrypt"]) == 0
     assert "Encrypted 1 conversation" in capsys.readouterr().out

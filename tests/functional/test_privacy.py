@@ -163,7 +163,7 @@ def test_an_old_store_gains_the_audit_log_when_opened(tmp_path):
                              " DROP TABLE audit; PRAGMA user_version=1;")
     connection.close()
     with Store(db) as store:
-        store.record("exported", "x", format="md")
+        store.audit("exported", "x", format="md")
         assert [e.action for e in store.audit_log()] == ["exported"]
 
 

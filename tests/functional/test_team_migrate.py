@@ -47,8 +47,8 @@ def _file(path, encrypt: bool = False) -> list[str]:
                                          clock=lambda m=moment: m)
             conversation.send(f"{SECRET} ({n})")
             ids.append(conversation.id)
-        store.record("exported", "m-0", format="md")
-        store.record("carer_code_refused", None, attempt=1)
+        store.audit("exported", "m-0", format="md")
+        store.audit("carer_code_refused", None, attempt=1)
     return ids
 
 
@@ -74,7 +74,7 @@ def test_running_it_again_copies_nothing_twice_and_brings_on_what_was_carried_on
     assert cli.main(["migrate", "--from", f"sqlite:{source}", "--to", team_url]) == 0
     with Store(source) as old:
         library.resume(old, "m-1").send("carried on after the first copy")
-        old.record("exported", "m-1", format="html")
+        old.audit("exported", "m-1", format="html")
     capsys.readouterr()
     assert cli.main(["migrate", "--from", f"sqlite:{source}", "--to", team_url]) == 0
     said = capsys.readouterr().out

@@ -189,7 +189,7 @@ def test_delete_and_purge_remove_conversations_and_say_so_in_the_audit_log(opene
     store = opener()
     start(store, "old", at=T0 - timedelta(days=400)).send(SECRET)
     start(store, "new", at=datetime.now(UTC)).send("Ann")
-    store.record("exported", "new", format="md")
+    store.audit("exported", "new", format="md")
     assert store.delete("nobody") is False
     assert store.purge(datetime.now(UTC) - timedelta(days=365)) == ["old"]
     assert store.delete("new") is True
@@ -201,7 +201,7 @@ def test_delete_and_purge_remove_conversations_and_say_so_in_the_audit_log(opene
 
 def test_the_audit_log_cannot_be_changed_or_emptied(opener):
     store = opener()
-    store.record("exported", "c-1", format="md")
+    store.audit("exported", "c-1", format="md")
     if opener.kind == "sqlite":
         import sqlite3
 
@@ -252,7 +252,7 @@ def test_a_team_cannot_read_or_list_another_teams_conversations_even_by_hand(tea
     alice = PostgresStore(urls["alice"])
     team.opened.append(alice)
     start(alice, "a-1").send(SECRET)
-    alice.record("exported", "a-1", format="md")
+    alice.audit("exported", "a-1", format="md")
     bob = PostgresStore(urls["bob"])
     team.opened.append(bob)
     assert (bob.team, alice.team) == ("b", "a")
@@ -280,7 +280,7 @@ def test_every_event_and_audit_line_names_the_role_that_wrote_it(team):
     alice = PostgresStore(urls["alice"])
     team.opened.append(alice)
     start(alice, "a-1").send("Ann")
-    alice.record("exported", "a-1", format="md")
+    alice.audit("exported", "a-1", format="md")
     actors = team.cluster.sql("SELECT DISTINCT actor FROM convo_events UNION SELECT actor FROM convo_audit",
                               team.database, role="postgres")
     assert actors == [("alice",)]

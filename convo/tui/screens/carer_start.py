@@ -71,7 +71,7 @@ class CarerStartScreen(Screen):
         self.wrong += 1
         # A store too busy to log this still refuses the code, and the page still waits.
         with contextlib.suppress(StoreError):
-            self.store.record("carer_code_refused", None, attempt=self.wrong)
+            self.store.audit("carer_code_refused", None, attempt=self.wrong)
         wait = carer.code_wait(self.wrong)
         if not wait:
             problem.update(say("carer_code_unknown"))

@@ -342,7 +342,7 @@ class ConversationScreen(Screen):
         """Write the audit line before the copy is made; if it cannot be written, the copy is not made."""
         store = self.conversation.store
         try:
-            store.record(action, self.conversation.id, encrypted_store=store.encrypted, **detail)
+            store.audit(action, self.conversation.id, encrypted_store=store.encrypted, **detail)
         except StoreError as error:
             self.notify(say("not_audited", problem=_one_line(error)), severity="error", timeout=15, markup=False)
             return False

@@ -18,9 +18,10 @@ from textual.screen import Screen
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from convo.paths import write_private
 from convo.practice import outputs as out
 from convo.practice.feedback import render_feedback
-from convo.practice.plain import heard_as, practice_db, write_private
+from convo.practice.plain import heard_as, practice_db
 from convo.practice.scenario import LoadedScenario, shipped
 from convo.practice.session import PracticeSession, unfinished
 from convo.render import visible

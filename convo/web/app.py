@@ -34,6 +34,8 @@ from starlette.staticfiles import StaticFiles
 from convo import carer, library
 from convo.engine import outputs as out
 from convo.engine.conversation import Conversation
+from convo.engine.machine import FlowMachine
+from convo.events import Answered
 from convo.render import render_summary, render_summary_article
 from convo.store import ConversationOpen, Store, StoreError, TakenOver
 from convo.web import questions
@@ -46,8 +48,9 @@ HERE = Path(__file__).parent
 MAX_ANSWER = 10_000  # characters in one answer box
 SWEEP_EVERY = 60.0
 log = logging.getLogger("convo.web")
-# One flow machine is shared by every conversation on a flow; it is driven by one thread at a time.
-_ENGINE = threading.Lock()
+# Answers are written one at a time: a thread waiting here is woken the moment the last commit is
+# done, where SQLite's own wait for a busy database sleeps in steps of up to 100 ms.
+_WRITES = threading.Lock()
 
 StoreOpener = Callable[[], Store]
 
@@ -214,8 +217,7 @@ class CarerPages:
                 return self.redirect(request, "/")
             if info.status != "ended":
                 store.claim(code)
-            with _ENGINE:
-                conversation = library.resume(store, code)
+            conversation = _resume(store, code)
         except ConversationOpen:
             store.close()
             session.forget()
@@ -247,8 +249,10 @@ class CarerPages:
             store = self.open_store()
             try:
                 code = carer.new_code()
-                with _ENGINE:
-                    conversation = library.start(store, carer.FLOW, carer.AUDIENCE, conversation_id=code)
+                flow, _ = library.get(carer.FLOW)
+                with _WRITES:
+                    conversation = Conversation.start(store, flow, carer.AUDIENCE, machine=FlowMachine(flow),
+                                                      conversation_id=code)
                 store.claim(code)
             except BaseException:
                 store.close()
@@ -353,7 +357,7 @@ class CarerPages:
             lines = [line.strip() for line in typed.split("\n") if line.strip()]
         else:
             lines = [typed] if typed.strip() else []
-        with _ENGINE:
+        with _WRITES:
             if place != questions.current(conversation):
                 if _just_said(conversation, place, lines):
                     return  # the same form sent twice (a double click): saved once already
@@ -428,7 +432,7 @@ class CarerPages:
                 return held
             if not held.ended:
                 try:
-                    with _ENGINE:
+                    with _WRITES:
                         held.send("/end")
                 except TakenOver:
                     session.forget()
@@ -448,8 +452,7 @@ class CarerPages:
                 return held
             if not held.ended:
                 return self.redirect(request, self._where(held))
-            with _ENGINE:
-                article = render_summary_article(held.record())
+            article = render_summary_article(held.record())
             return self.render(request, "done.html.j2", article=Markup(article), code=session.code)
 
     async def download(self, request: Request) -> Response:
@@ -463,8 +466,7 @@ class CarerPages:
             held = self._hold(request, session)
             if isinstance(held, Response):
                 return held
-            with _ENGINE:
-                html = render_summary(held.record(), "html")
+            html = render_summary(held.record(), "html")
             held.store.audit("exported", held.id, format="html", to="download", redacted=False,
                               encrypted_store=held.store.encrypted)
             return Response(html, media_type="text/html; charset=utf-8", headers={
@@ -530,14 +532,19 @@ class CarerPages:
             store = self.open_store()
             try:
                 store.claim(code, take_over=True)
-                with _ENGINE:
-                    conversation = library.resume(store, code)
+                conversation = _resume(store, code)
             except BaseException:
                 store.close()
                 raise
             session.code, session.store, session.conversation = code, store, conversation
             session.notes.append("welcome_back")
             return self.redirect(request, self._where(conversation))
+
+
+def _resume(store: Store, code: str) -> Conversation:
+    """A carer's conversation read back, on a flow machine of its own, so that no two threads share one."""
+    flow, _ = library.get(carer.FLOW)
+    return Conversation.resume(store, code, flow, machine=FlowMachine(flow))
 
 
 def _as_answer(text: str) -> str:
@@ -554,10 +561,11 @@ def _just_said(conversation: Conversation, place: Place, lines: list[str]) -> bo
     if not lines:
         return False
     for event in reversed(conversation.events):
-        if event.type != "answered" or event.before is None:
+        answer = event.payload if event.type == Answered.KIND else None
+        if not isinstance(answer, Answered) or event.before is None:
             continue
-        if event.data.get("text"):
-            return event.before.place == place and event.data["text"] == lines[-1]
+        if answer.said:
+            return event.before.place == place and answer.text == lines[-1]
         if event.before.place != place:
             return False
     return False

@@ -177,6 +177,13 @@ class CarerPages:
             self._set_cookie(request, response, sid)
         return response
 
+    def enter(self, request: Request, session: Session, to: str) -> Response:
+        """Into a conversation just started or carried on: under a new session id, then to `to`."""
+        sid = self.sessions.renew(session)
+        response = RedirectResponse(to, status_code=303)
+        self._set_cookie(request, response, sid)
+        return response
+
     def _sweep(self) -> None:
         if time.monotonic() - self._swept > SWEEP_EVERY:
             self._swept = time.monotonic()
@@ -259,7 +266,7 @@ class CarerPages:
                 raise
             session.code, session.store, session.conversation = code, store, conversation
             session.notes.append("started")
-            return self.redirect(request, self._where(conversation))
+            return self.enter(request, session, self._where(conversation))
 
     async def question_now(self, request: Request) -> Response:
         session = self._session(request)
@@ -514,7 +521,7 @@ class CarerPages:
             if isinstance(held, Response):
                 return held
             session.notes.append("welcome_back")
-            return self.redirect(request, self._where(held))
+            return self.enter(request, session, self._where(held))
 
     async def take_over(self, request: Request) -> Response:
         posted = await self._form(request)
@@ -538,7 +545,7 @@ class CarerPages:
                 raise
             session.code, session.store, session.conversation = code, store, conversation
             session.notes.append("welcome_back")
-            return self.redirect(request, self._where(conversation))
+            return self.enter(request, session, self._where(conversation))
 
 
 def _resume(store: Store, code: str) -> Conversation:

@@ -129,6 +129,15 @@ class Sessions:
         session.seen = self._clock()
         return session
 
+    def renew(self, session: Session) -> str:
+        """Give a session a fresh id once it holds a conversation, so an id known before (planted in
+        the browser, say) opens nothing; the caller sets the new cookie."""
+        with self._lock:
+            self._by_id.pop(session.sid, None)
+            session.sid = self.new_id()
+            self._by_id[session.sid] = session
+        return session.sid
+
     def sweep(self) -> None:
         """Park sessions left alone a while; forget those left alone for longer."""
         now = self._clock()

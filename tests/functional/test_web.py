@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 import logging
 import re
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -425,6 +427,22 @@ def test_the_session_cookie_is_signed_httponly_and_lax_and_secure_over_https(app
     assert "Secure" in secure and "HttpOnly" in secure
     forged = TestClient(app, cookies={"convo_session": "made-up.value.here"})
     assert "set-cookie" in forged.get("/").headers  # a cookie that is not ours starts afresh
+
+
+def test_starting_or_carrying_on_gives_the_browser_a_new_session_id(app, db):
+    carer = Carer(app)
+    before = carer.client.cookies["convo_session"]
+    carer.start()
+    assert carer.client.cookies["convo_session"] != before
+    planted = TestClient(app, cookies={"convo_session": before})  # the id known before opens nothing
+    assert planted.get("/question", follow_redirects=False).headers["location"] == "/"
+
+
+def test_the_web_pages_never_load_the_terminal_app():
+    script = ("import sys, convo.web.app, convo.web.server; "
+              "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'convo.tui'))))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stdout + result.stderr
 
 
 def test_pages_are_not_cached_framed_or_allowed_scripts_from_elsewhere(app):

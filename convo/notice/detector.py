@@ -120,9 +120,9 @@ def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.Con
         return None, None, None
     categories = model.category.probabilities(found)
     best = max(categories, key=categories.__getitem__)
-    # Both heads must agree before the model alone raises a banner.
-    if p_concern >= model.thresholds.get("alert_concern", 0.0) \
-            and model.alert.probabilities(found)["yes"] >= model.thresholds["alert"]:
+    # Both heads must agree before the model alone raises a banner; a risk to life may ask for less.
+    limits = {**model.thresholds, **model.per_category.get(best, {})}
+    if p_concern >= limits.get("alert_concern", 0.0) and model.alert.probabilities(found)["yes"] >= limits["alert"]:
         return ("ask" if hypothetical else "alert"), best, None
     for match in matches:
         return "ask", match.category, plain[match.start:match.end]

@@ -102,6 +102,7 @@ class ConcernModel:
     alert: Head
     category: Head
     thresholds: dict[str, float]
+    per_category: dict[str, dict[str, float]]  # thresholds that differ for one category
 
     def score(self, found: dict[str, float]) -> tuple[float, float, dict[str, float]]:
         """P(a concern at all), P(an alert), and the category's probabilities."""
@@ -111,7 +112,9 @@ class ConcernModel:
 
 def from_dict(data: dict) -> ConcernModel:
     heads = {name: Head(tuple(head["classes"]), head["weights"], head["bias"]) for name, head in data["heads"].items()}
-    return ConcernModel(heads["concern"], heads["alert"], heads["category"], data["thresholds"])
+    thresholds = {k: v for k, v in data["thresholds"].items() if not isinstance(v, dict)}
+    per_category = {k: v for k, v in data["thresholds"].items() if isinstance(v, dict)}
+    return ConcernModel(heads["concern"], heads["alert"], heads["category"], thresholds, per_category)
 
 
 @cache

@@ -10,13 +10,13 @@ from __future__ import annotations
 import secrets
 
 from convo.clock import Clock, utc_now
-from convo.engine.events import Event
+from convo.events import ConversationInfo, Event
 from convo.practice import outputs as out
 from convo.practice.coaching import Coaching, shipped_coaching
 from convo.practice.feedback import Debrief, Feedback, compute
 from convo.practice.person import Coder, SimulatedPerson, Turn
 from convo.practice.scenario import LoadedScenario, get_scenario
-from convo.store import ConversationInfo, Store
+from convo.store import Store
 
 FLOW_PREFIX = "practice:"
 # After /end: the trainee's draft of what matters, then What? So what? Now what?

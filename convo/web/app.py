@@ -194,6 +194,7 @@ class CarerPages:
     async def _form(self, request: Request) -> tuple[Session, FormData] | Response:
         """The session a form was posted from, if its CSRF token is right; else the refusal page."""
         form = await request.form(max_files=0, max_fields=20, max_part_size=64 * 1024)
+        self._sweep()  # before a code is tried, so a lease left idle is free for it
         sid = self.sessions.read(request.cookies.get(COOKIE))
         if not self.sessions.csrf_ok(sid, form.get("csrf")):
             return self.refused()
@@ -208,8 +209,9 @@ class CarerPages:
 
     # -- holding a conversation -----------------------------------------------------------------------
 
-    def _hold(self, request: Request, session: Session) -> Conversation | Response:
-        """This browser's conversation, picked up again (its lease claimed) if it was parked."""
+    def _hold(self, request: Request, session: Session, typed: str = "") -> Conversation | Response:
+        """This browser's conversation, picked up again (its lease claimed) if it was parked; `typed`
+        is shown back if it cannot be saved because the conversation is open elsewhere now."""
         if session.conversation is not None:
             return session.conversation
         if session.code is None:
@@ -229,7 +231,7 @@ class CarerPages:
             store.close()
             session.forget()
             session.offered = code
-            return self.render(request, "open_elsewhere.html.j2", status=409)
+            return self.render(request, "open_elsewhere.html.j2", status=409, typed=typed)
         except BaseException:
             store.close()
             session.forget()
@@ -319,7 +321,7 @@ class CarerPages:
 
     def _answer(self, request: Request, session: Session, form: FormData) -> Response:
         with session.lock:
-            held = self._hold(request, session)
+            held = self._hold(request, session, typed=str(form.get("answer", "")))
             if isinstance(held, Response):
                 return held
             conversation = held

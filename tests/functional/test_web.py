@@ -328,6 +328,25 @@ def test_a_code_is_used_in_one_place_at_a_time_and_the_second_is_told_kindly(app
     assert [e.text for e in record(db, code).circumstances] == ["My gran", "Getting her up and her tablets"]
 
 
+def test_a_window_left_alone_lets_its_code_be_used_elsewhere_and_picks_it_up_again_if_free(app, db):
+    clock = Clock()
+    pages = app.state.pages
+    pages.sessions._clock = clock
+    first = Carer(app).start()
+    first.answer("no")
+    code = only_code(db)
+    clock.now += 21 * 60  # longer than a session holds its lease while nobody uses it
+    pages._swept = float("-inf")
+    elsewhere = Carer(app)
+    elsewhere.go("/resume").post("/resume", code=code)
+    assert elsewhere.path == "/question/who-you-care-for"
+    first.answer("My neighbour")  # the first window finds its code in use now
+    assert first.page.status_code == 409 and "open somewhere else" in first.heading()
+    assert "My neighbour" in first.main()  # shown back, to copy
+    elsewhere.answer("My neighbour Iolo")
+    assert [e.text for e in record(db, code).circumstances] == ["My neighbour Iolo"]
+
+
 def test_the_same_form_sent_twice_is_saved_once(app, db):
     carer = Carer(app).start()
     carer.answer("no")

@@ -11,12 +11,33 @@ import getpass
 import re
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 
 from convo.clock import Clock, utc_now
 from convo.engine import outputs as out
-from convo.engine.events import UNDOABLE, Event, Position
 from convo.engine.machine import Cursor, FlowMachine
 from convo.engine.state import State, apply, fold
+from convo.events import (
+    Acknowledged,
+    Answered,
+    Captured,
+    CueActed,
+    Ended,
+    Event,
+    Heard,
+    Moved,
+    Named,
+    Payload,
+    Position,
+    Raised,
+    Refiled,
+    Skip,
+    Skipped,
+    SpeakerChanged,
+    Started,
+    Undone,
+    undone,
+)
 from convo.flow.conditions import all_hold, parse_all
 from convo.flow.loader import END, Flow, Step
 from convo.flow.numbers import exact_numbers
@@ -39,6 +60,9 @@ REFILE_KINDS = {
 }
 CUE_CAPTURES = {"risk": ("risk", "risks"), "people": ("support", "others"), "community": ("community", "community")}
 SOURCES = ("person", "carer", "practitioner")
+# What /undo can take back.
+UNDOABLE = frozenset(kind.KIND for kind in (Answered, Captured, Skipped, Moved, Refiled, CueActed, SpeakerChanged,
+                                            Named))
 
 
 def new_id(clock: Clock) -> str:
@@ -96,16 +120,14 @@ class Conversation:
             raise ValueError(f"the {flow.id} flow is not written for a {audience}")
         conversation = cls(store, flow, machine or FlowMachine(flow), conversation_id or new_id(clock), clock)
         first = Position(flow.first)
-        event = Event(1, "started", clock(), {
-            "flow": flow.id, "flow_version": flow.version, "flow_hash": flow.hash, "flow_source": flow.source,
-            "audience": audience,
-            "speaker": "carer" if audience == "carer" else "person", "next": first.to_json(),
-        })
+        event = Event.of(1, clock(), Started(
+            flow=flow.id, flow_version=flow.version, flow_hash=flow.hash, flow_source=flow.source, audience=audience,
+            speaker="carer" if audience == "carer" else "person"), after=first)
         info = ConversationInfo(conversation.id, flow.id, flow.version, flow.hash, audience, "",
                                 event.at, event.at, "open")
         store.create(info, event)
         conversation._take(event)
-        skips: list[dict] = []
+        skips: list[Skip] = []
         conversation._settle(conversation._skip_forward(first, skips), skips)
         return conversation
 
@@ -234,8 +256,9 @@ class Conversation:
                 wording = kinds.alert_text(alert.category, alert.term, self.audience.value)
             else:  # saved before alerts had categories: the words it was raised with
                 event = next((e for e in self.events if e.seq == alert.seq), None)
-                cues = event.data.get("cues", []) if event else []
-                wording = next((c["text"] for c in cues if c["kind"] == "safeguarding"), "")
+                payload = event.payload if event else None
+                cues = (payload.cues or ()) if isinstance(payload, Answered) else ()
+                wording = next((cue.text for cue in cues if cue.kind == "safeguarding"), "")
             waiting.append((alert.seq, wording, alert.text))
         return waiting
 
@@ -262,27 +285,32 @@ class Conversation:
         # The question as it was put, so a resumed conversation can show its history word for word.
         asked = self.prompt()
         assert isinstance(asked, out.Prompt)  # send() has answered for itself once the conversation ended
-        data: dict = {"pos": pos.to_json(), "text": text, "outcome_id": outcome_id, "stage": step.id,
-                      "asked": asked.text}
         results: list[out.Output] = []
         fresh: list[detector.Finding] = []
         unchosen = False  # an answer that picks none of the choices where one must be picked
         if text.strip() == "":
-            data["text"] = ""
-            data["nothing"] = not self.state.at_stage(step.id, outcome_id) and step.captures != "outcome_type"
+            answer = Answered(text="", outcome_id=outcome_id, stage=step.id, asked=asked.text,
+                              nothing=not self.state.at_stage(step.id, outcome_id) and step.captures != "outcome_type")
         else:
             choice = _match_choice(step, text)
             unchosen = choice is None and step.choices_only
             source = self._source_at(step)
-            data.update(kind=step.captures, area=str(step.area), source=source, label=step.title,
-                        choice=choice.value if choice else None, choice_label=choice.label if choice else None)
-            found = [] if choice else detector.hear(text, speaker=source, area=str(step.area),
-                                                    audience=self.audience.value, context=self._heard_so_far(),
-                                                    choices=bool(step.choices))
+            # Notes at the safety questions often report what the person went on to say: a new kind
+            # of concern there still raises its alert; nothing else in a note does.
+            at_check = source == "practitioner" and step.interrupt is not None
+            found = [] if choice else detector.hear(text, speaker="person" if at_check else source,
+                                                    area=str(step.area), audience=self.audience.value,
+                                                    context=self._heard_so_far(), choices=bool(step.choices))
+            if at_check:
+                known = {alert.category for alert in self.state.alerts}
+                found = [f for f in found if f.kind == detector.ALERT and f.category not in known]
             fresh = [c for c in found if f"{c.kind}:{c.term.casefold()}" not in self.state.raised_terms]
-            data["cues"] = [_cue_data(c, text) for c in fresh]
+            answer = Answered(text=text, outcome_id=outcome_id, stage=step.id, asked=asked.text, kind=step.captures,
+                              area=str(step.area), source=source, label=step.title,
+                              choice=choice.value if choice else None, choice_label=choice.label if choice else None,
+                              cues=tuple(_heard(c, text) for c in fresh))
 
-        def where_next(skips: list[dict]) -> Position:
+        def where_next(skips: list[Skip]) -> Position:
             if unchosen:
                 after = Position(pos.stage, pos.outcome, pos.back_to, pos.term)
             elif text.strip() == "" or step.single or step.interrupt:
@@ -294,16 +322,16 @@ class Conversation:
                 after = self._skip_forward(after, skips)
             return after
 
-        event = self._record("answered", data, where_next, **({"title": title} if title else {}))
+        event = self._record(answer, where_next, **({"title": title} if title else {}))
         if text.strip():
             results.append(self._captured(event.seq))
         if unchosen:
             results.append(out.Error(say("choose_one", choices=" / ".join(c.label for c in step.choices))))
-        for index, cue in enumerate(data.get("cues", [])):
-            if cue["kind"] == "safeguarding":
-                results.append(out.Alert(cue["kind"], cue["term"], cue["text"], cue.get("category")))
+        for index, cue in enumerate(answer.cues or ()):
+            if cue.kind == "safeguarding":
+                results.append(out.Alert(cue.kind, cue.term, cue.text, cue.category))
             else:
-                results.append(out.Cue(f"{event.seq}.{index}", cue["kind"], cue["term"], cue["text"]))
+                results.append(out.Cue(f"{event.seq}.{index}", cue.kind, cue.term, cue.text))
         return results
 
     def _source_at(self, step: Step) -> str:
@@ -344,7 +372,7 @@ class Conversation:
         stage, outcome = self.machine.advance(self.cursor, self.facts)
         return Position(stage, outcome)
 
-    def _skip_forward(self, pos: Position, skips: list[dict]) -> Position:
+    def _skip_forward(self, pos: Position, skips: list[Skip]) -> Position:
         """Pass over stages whose skip rule holds, noting each with the flow's reason."""
         for _ in range(len(self.flow.order) * max(1, len(self.state.outcome_ids()) + 1)):
             step = self.flow.steps.get(pos.stage)
@@ -353,42 +381,41 @@ class Conversation:
             self.machine.place(self.cursor, pos.stage, pos.outcome)
             if not all_hold(step.skip_when, self.facts):
                 break
-            skips.append({"stage": step.id, "outcome_id": self.state.outcome_id(pos.outcome),
-                          "reason": step.skip_reason or say("no_reason")})
+            skips.append(Skip(stage=step.id, outcome_id=self.state.outcome_id(pos.outcome),
+                              reason=step.skip_reason or say("no_reason")))
             pos = self._leave(pos)
         return pos
 
-    def _record(self, kind: str, data: dict, after: Position | Callable[[list[dict]], Position],
+    def _record(self, payload: Payload, after: Position | Callable[[list[Skip]], Position],
                 **summary: str | None) -> Event:
-        """Commit one event, then take it into the state. Nothing is shown before the commit.
+        """Commit one event, then take it into the state. Nothing is shown, and nothing changes, before the commit.
 
-        `after` may be worked out from the state with this event already in it (a choice just made
-        decides the route), and may note stages it passes over; if the commit fails the state is
-        rebuilt from the events that were saved.
+        `after` may be worked out from the state as it will be with this event in it (a choice just made
+        decides the route), on a copy, and may note stages it passes over, which the event then carries.
         """
-        data = {**data}
-        data.setdefault("pos", self.position.to_json())
+        before = self.position
         seq, at = self._next_seq(), self.clock()
-        decided_later = callable(after)
         if callable(after):
-            apply(self.state, Event(seq, kind, at, data))
-            skips: list[dict] = []
-            after = after(skips)
-            data["skips"] = data.get("skips", []) + skips
-        event = Event(seq, kind, at, {**data, "next": after.to_json()})
+            assert isinstance(payload, Answered)  # only an answer's route depends on the answer itself
+            ahead = self.state.copy()
+            apply(ahead, Event.of(seq, at, payload, before))
+            skips: list[Skip] = []
+            current, self.state = self.state, ahead
+            try:
+                after = after(skips)
+            finally:
+                self.state = current
+            if skips:
+                payload = replace(payload, skips=payload.skips + tuple(skips))
+        event = Event.of(seq, at, payload, before, after)
         try:
             self.store.append(self.id, event, **summary)
         except BaseException:
-            self.state = fold(self.events)
-            self._place(self.state.position)
+            self._place(self.position)
             raise
         self.events.append(event)
-        if event.type == "undone":
+        if isinstance(payload, Undone):
             self.state = fold(self.events)
-        elif decided_later:
-            for skip in data["skips"]:
-                self.state.skipped[(skip["stage"], skip.get("outcome_id"))] = skip["reason"]
-            self.state.position = after
         else:
             apply(self.state, event)
         self._place(after)
@@ -401,9 +428,9 @@ class Conversation:
         self.events.append(event)
         apply(self.state, event)
 
-    def _settle(self, pos: Position, skips: list[dict]) -> None:
+    def _settle(self, pos: Position, skips: list[Skip]) -> None:
         if pos != self.position:
-            self._record("moved", {"skips": skips, "automatic": True}, pos)
+            self._record(Moved(skips=tuple(skips), automatic=True), pos)
         self._place(pos)
 
     def _place(self, pos: Position) -> None:
@@ -433,21 +460,21 @@ class Conversation:
         if step is None:
             return []
         reason = rest or say("no_reason")
-        skips = [{"stage": step.id, "outcome_id": self._outcome_id_for(step, pos), "reason": reason}]
+        skips = [Skip(stage=step.id, outcome_id=self._outcome_id_for(step, pos), reason=reason)]
         if step.interrupt is not None and pos.back_to is not None:  # the whole check is left, not one question
             after = self._skip_forward(Position(pos.back_to[0], pos.back_to[1]), [])
-            self._record("skipped", {"skips": []}, after)
+            self._record(Skipped(), after)
             return [out.Info(say("skipped", title=step.title, reason=reason))]
         after = self._skip_forward(self._leave(pos), skips)
-        self._record("skipped", {"skips": skips}, after)
+        self._record(Skipped(skips=tuple(skips)), after)
         return [out.Info(say("skipped", title=step.title, reason=reason))]
 
     def _back(self, name: str, rest: str) -> list[out.Output]:
         here = self.position.place
-        undone = {e.data["event"] for e in self.events if e.type == "undone"}
+        gone = undone(self.events)
         for event in reversed(self.events):
             before = event.before
-            if event.seq in undone or before is None or before.place == here:
+            if event.seq in gone or before is None or before.place == here:
                 continue
             if before.stage in self.flow.steps and self.flow.steps[before.stage].interrupt is None:
                 return self._move(Position(before.stage, before.outcome), None)
@@ -492,9 +519,9 @@ class Conversation:
         return self._move(Position(first), rest or None)
 
     def _move(self, pos: Position, reason: str | None) -> list[out.Output]:
-        skips: list[dict] = []
+        skips: list[Skip] = []
         after = self._skip_forward(pos, skips)
-        self._record("moved", {"reason": reason, "skips": skips}, after)
+        self._record(Moved(reason=reason, skips=tuple(skips)), after)
         step = self.flow.steps.get(after.stage)
         return [out.Info(say("moved", title=step.title if step else after.stage))]
 
@@ -509,17 +536,15 @@ class Conversation:
     def _capture(self, text: str, kind: str, area: str, source: str, cue: str | None = None) -> out.Captured:
         pos = self.position
         outcome_id = self.state.outcome_id(pos.outcome) if kind != "outcome" else None
-        data = {"text": text, "kind": kind, "area": str(area), "outcome_id": outcome_id, "source": source}
-        if cue:
-            data["cue"] = cue
-        event = self._record("captured", data, pos)
+        event = self._record(Captured(text=text, kind=kind, area=str(area), outcome_id=outcome_id, source=source,
+                                      cue=cue), pos)
         return self._captured(event.seq)
 
     def _from(self, name: str, rest: str) -> list[out.Output]:
         source = rest.lower()
         if source not in SOURCES:
             return [out.Error(say("bad_speaker"))]
-        self._record("speaker", {"source": source}, self.position)
+        self._record(SpeakerChanged(source=source), self.position)
         return [out.Info(say("speaker", source=source))]
 
     def _refile(self, name: str, rest: str) -> list[out.Output]:
@@ -534,8 +559,7 @@ class Conversation:
         outcome_id = None
         if kind != "outcome":
             outcome_id = item.outcome if item.outcome is not None else self.state.outcome_id(self.position.outcome)
-        self._record("refiled", {"item": item.id, "kind": kind, "area": area, "outcome_id": outcome_id},
-                     self.position)
+        self._record(Refiled(item=item.id, kind=kind, area=area, outcome_id=outcome_id), self.position)
         return [out.Info(say("refiled", kind=words[0], text=item.text)), self._captured(item.id)]
 
     def _cue_command(self, name: str, rest: str) -> list[out.Output]:
@@ -545,7 +569,7 @@ class Conversation:
             return [out.Error(say("no_cue", id=cue_id))]
         event_seq, kind, term, text = self.state.cues[cue_id]
         if name == "/dismiss":
-            self._record("cue", {"cue": cue_id, "action": "dismissed"}, self.position)
+            self._record(CueActed(cue=cue_id, action="dismissed"), self.position)
             return [out.Info(say("cue_dismissed"))]
         if kind in CUE_CAPTURES:
             item_kind, area = CUE_CAPTURES[kind]
@@ -556,7 +580,7 @@ class Conversation:
             return [self._capture(words, item_kind, area, self.state.speaker, cue_id)]
         pos = self.position
         follow = Position(pos.stage, pos.outcome, pos.back_to, pos.term, follow_up=text)
-        self._record("cue", {"cue": cue_id, "action": "accepted"}, follow)
+        self._record(CueActed(cue=cue_id, action="accepted"), follow)
         return []
 
     def _acknowledge(self, name: str, rest: str) -> list[out.Output]:
@@ -564,7 +588,7 @@ class Conversation:
         pending = [alert.seq for alert in self.state.pending_alerts()]
         seq = int(rest) if rest.isdigit() else (pending[0] if pending else None)
         if seq in pending:
-            self._record("acknowledged", {"alert": seq, "by": _who()}, self.position)
+            self._record(Acknowledged(alert=seq, by=_who()), self.position)
         return []
 
     def _concern(self, name: str, rest: str) -> list[out.Output]:
@@ -576,19 +600,19 @@ class Conversation:
             return [out.Error(say("bad_concern", categories=", ".join(kinds.ids)))]
         if not note.strip():
             return [out.Error(say("needs_text", name=name))]
-        event = self._record("raised", {"category": category, "text": note.strip(), "source": "practitioner",
-                                        "by": _who()}, self.position)
+        event = self._record(Raised(category=category, text=note.strip(), source="practitioner", by=_who()),
+                             self.position)
         return [out.Alert("safeguarding", note.strip(), kinds.alert_text(category, note.strip(), self.audience.value),
                           category),
                 out.Info(say("concern_raised", label=kinds.category(category).label, seq=event.seq))]
 
     def _undo(self, name: str, rest: str) -> list[out.Output]:
-        undone = {e.data["event"] for e in self.events if e.type == "undone"}
+        gone = undone(self.events)
         for event in reversed(self.events):
-            if event.type in UNDOABLE and event.seq not in undone and event.before is not None:
+            if event.type in UNDOABLE and event.seq not in gone and event.before is not None:
                 target = event.before
-                self._record("undone", {"event": event.seq}, target)
-                what = event.data.get("text") or event.type
+                self._record(Undone(event=event.seq), target)
+                what = getattr(event.payload, "text", "") or event.type
                 return [out.Info(say("undone", what=what))]
         return [out.Error(say("nothing_to_undo"))]
 
@@ -596,11 +620,11 @@ class Conversation:
         """Mark a name to be hidden when the draft is exported with --redact."""
         if not rest:
             return [out.Error(say("needs_text", name=name))]
-        self._record("named", {"text": rest}, self.position)
+        self._record(Named(text=rest), self.position)
         return [out.Info(say("named", name=rest))]
 
     def _end(self, name: str, rest: str) -> list[out.Output]:
-        self._record("ended", {}, Position(END), status="ended")
+        self._record(Ended(), Position(END), status="ended")
         return []
 
 
@@ -612,15 +636,10 @@ def _who() -> str:
         return "unknown"
 
 
-def _cue_data(finding: detector.Finding, answer: str) -> dict:
-    data: dict = {"kind": finding.kind, "term": finding.term, "text": finding.text}
-    if finding.category:
-        data["category"] = finding.category
-    if finding.people:
-        data["people"] = list(finding.people)
-    if finding.kind in CUE_CAPTURES:
-        data["words"] = detector.words_about(answer, finding.term)
-    return data
+def _heard(finding: detector.Finding, answer: str) -> Heard:
+    return Heard(kind=finding.kind, term=finding.term, text=finding.text, category=finding.category,
+                 people=tuple(finding.people),
+                 words=detector.words_about(answer, finding.term) if finding.kind in CUE_CAPTURES else None)
 
 
 def _plain(text: str) -> str:

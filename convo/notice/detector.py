@@ -119,7 +119,8 @@ def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.Con
     if p_concern < model.thresholds["ask"] and not matches:
         return None, None, None
     categories = model.category.probabilities(found)
-    best = max(categories, key=categories.__getitem__)
+    # A phrase pattern knows what kind of concern it is better than the model does.
+    best = matches[0].category if matches else max(categories, key=categories.__getitem__)
     # Both heads must agree before the model alone raises a banner; a risk to life may ask for less.
     limits = {**model.thresholds, **model.per_category.get(best, {})}
     if p_concern >= limits.get("alert_concern", 0.0) and model.alert.probabilities(found)["yes"] >= limits["alert"]:

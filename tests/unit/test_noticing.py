@@ -212,3 +212,15 @@ def test_a_broken_pattern_file_is_reported_with_its_position(tmp_path):
     (folder / "patterns.yaml").write_text('alert:\n  physical: ["(unclosed"]\n', encoding="utf-8")
     [problem] = check_paths([folder / "patterns.yaml"])
     assert (problem.line, problem.col) == (2, 14) and "bad pattern" in problem.message
+
+
+def test_a_new_kind_of_concern_reported_at_the_safety_questions_still_alerts(start):
+    conversation = start()
+    conversation.send("Mrs Ellis, 83")
+    conversation.send("my grandson takes all my money")
+    assert conversation.position.stage == "safety-check"
+    outputs = conversation.send("He is at work until six; she says he takes her pension every week")
+    assert not any(isinstance(o, out.Alert) for o in outputs)  # the same concern: a note, no second banner
+    outputs = conversation.send("She said she wants to go to sleep and not wake up, she has been saving her tablets")
+    assert [o.category for o in outputs if isinstance(o, out.Alert)] == ["risk_to_life"]
+    assert conversation.record().safeguarding[-1].said_by == "practitioner"

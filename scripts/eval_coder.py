@@ -46,16 +46,67 @@ def _confusion(gold, predicted, labels):
 
 
 def cross_validate(examples, c=None):
+    """Out-of-fold scores with each fold's calibrated complex-reflection threshold, and at an even split."""
     from sklearn.model_selection import GroupKFold
 
     groups = [e.transcript for e in examples]
-    scored = [None] * len(examples)
+    scored: list = [None] * len(examples)
+    even: list = [None] * len(examples)
+    thresholds = []
     for fold, (train, test) in enumerate(GroupKFold(n_splits=FOLDS).split(examples, groups=groups), 1):
         coder = Coder(fit([examples[i] for i in train], c=c))
+        thresholds.append(coder.complex_threshold)
         for i in test:
             scored[i] = coder.scores(examples[i].text, examples[i].previous)
-        print(f"fold {fold}/{FOLDS}: trained on {len(train)}, tested on {len(test)}", file=sys.stderr)
-    return scored
+        coder.complex_threshold = 0.5
+        for i in test:
+            even[i] = coder.scores(examples[i].text, examples[i].previous)
+        print(f"fold {fold}/{FOLDS}: trained on {len(train)}, tested on {len(test)}, "
+              f"complex threshold {thresholds[-1]}", file=sys.stderr)
+    return scored, even, thresholds
+
+
+def _band(numerator: int, denominator: int, measure) -> str:
+    if denominator < measure.minimum:
+        return "not_enough"
+    value = numerator / denominator
+    return "good" if value >= measure.good else "fair" if value >= measure.fair else "below_fair"
+
+
+def _transcript_figures(codes: list[str], measures) -> dict[str, str]:
+    counted = {code: codes.count(code) for code in CODES}
+    questions = counted["open_question"] + counted["closed_question"]
+    reflections = counted["simple_reflection"] + counted["complex_reflection"]
+    return {
+        "R:Q": _band(reflections, questions, measures.reflection_to_question),
+        "%CR": _band(counted["complex_reflection"], reflections, measures.complex_reflections),
+        "%OQ": _band(counted["open_question"], questions, measures.open_questions),
+    }
+
+
+def report_bands(examples, predicted: list[str], title: str) -> None:
+    """How often each transcript's band (from its coded turns) matches the band from the annotators' codes."""
+    from convo.practice.coaching import shipped_coaching
+
+    measures = shipped_coaching().measures
+    by_transcript: dict[str, tuple[list[str], list[str]]] = {}
+    for example, code_given in zip(examples, predicted, strict=True):
+        gold, coded = by_transcript.setdefault(example.transcript, ([], []))
+        gold.append(example.code)
+        coded.append(code_given)
+    gold_reflections = sum(e.code in ("simple_reflection", "complex_reflection") for e in examples)
+    gold_complex = sum(e.code == "complex_reflection" for e in examples)
+    coded_reflections = sum(p in ("simple_reflection", "complex_reflection") for p in predicted)
+    coded_complex = sum(p == "complex_reflection" for p in predicted)
+    print(f"{title}: complex reflections {coded_complex / coded_reflections:.0%} of coded reflections, "
+          f"{gold_complex / gold_reflections:.0%} of the annotators' reflections")
+    for name in ("R:Q", "%CR", "%OQ"):
+        pairs = [(_transcript_figures(g, measures)[name], _transcript_figures(c, measures)[name])
+                 for g, c in by_transcript.values()]
+        banded = [(g, c) for g, c in pairs if g != "not_enough"]
+        agree = sum(g == c for g, c in banded)
+        print(f"  {name} band agrees with the annotators' in {agree} of {len(banded)} transcripts "
+              f"({agree / max(1, len(banded)):.0%}); {len(pairs) - len(banded)} have too few turns to band")
 
 
 def report(examples, scored) -> None:
@@ -110,7 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-timing", action="store_true")
     args = parser.parse_args(argv)
     examples = load_examples(args.data)
-    report(examples, cross_validate(examples, c=args.c))
+    scored, even, thresholds = cross_validate(examples, c=args.c)
+    report(examples, scored)
+    print(f"complex-reflection threshold chosen in each fold: {', '.join(map(str, thresholds))}")
+    report_bands(examples, [max(CODES, key=s.__getitem__) for s in scored], "calibrated threshold")
+    report_bands(examples, [max(CODES, key=s.__getitem__) for s in even], "even split (0.5)")
+    pair = ("simple_reflection", "complex_reflection")
+    _, given, end_to_end = _subtype_scores([e.code for e in examples], even, pair)
+    print(f"simple vs complex at an even split: {given:.3f} given the behaviour, {end_to_end:.3f} end to end")
     if not args.no_timing:
         time_shipped(args.data)
     return 0

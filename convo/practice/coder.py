@@ -12,6 +12,7 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -29,6 +30,11 @@ CODES = (
 
 BEHAVIOURS = ("question", "reflection", "information_advice", "other")
 
+# The codes a part of a turn can have: the seven above, the MITI 4.2.1 MI-adherent codes, and
+# advice given without permission (MITI's Persuade). `advice` in a part means advice with permission.
+MI_ADHERENT = ("affirm", "seeking_collaboration", "emphasising_autonomy")
+BEHAVIOUR_CODES = (*CODES, *MI_ADHERENT, "persuade")
+
 _BEHAVIOUR_OF = {
     "open_question": "question",
     "closed_question": "question",
@@ -37,6 +43,10 @@ _BEHAVIOUR_OF = {
     "information": "information_advice",
     "advice": "information_advice",
     "other": "other",
+    "affirm": "other",
+    "seeking_collaboration": "other",
+    "emphasising_autonomy": "other",
+    "persuade": "information_advice",
 }
 
 # Each behaviour splits into subtypes through its own head; `other` has none.
@@ -71,8 +81,14 @@ _STOPWORDS = frozenset(
 _ADVICE_OPENING = re.compile(
     r"(?:you (?:might|may|could|should|need to|ought to|'d better)(?: (?:want|like) to| perhaps| maybe| also)?"
     r" (?:try|consider|think about|go|talk|speak|ask|call|join|cut|stop|start|use|take|avoid|keep|see)"
-    r"|i (?:would |'d )?(?:recommend|suggest|advise|encourage)|my (?:advice|suggestion|recommendation)"
+    r"|i(?: would|'d)? (?:recommend|suggest|advise|encourage)|my (?:advice|suggestion|recommendation)"
     r"|(?:try|consider|make sure|don't forget)\b|it (?:might|may|would|could) be (?:a good idea|worth|helpful|best))"
+)
+# MITI counts "Is there anything else?" as closed: it can be answered yes or no. AnnoMI's annotators
+# mostly called it open, so this is a hand rule on top of the model, not something it could learn.
+_ANYTHING_ELSE = re.compile(
+    r"^(?:(?:is|are|was|were) there |do you have |have you got |have you )?(?:any|anything|something|anyone|anybody)"
+    r"(?: else| other\b)[^?]*\?\s*$"
 )
 _WH = frozenset("what how why where when which who whom whose tell describe".split())
 _SECOND_PERSON = frozenset("you your you're yourself you've you'd you'll".split())
@@ -227,6 +243,9 @@ class Coder:
             name: (tuple(head["classes"]), tuple(head["bias"]), head["weights"])
             for name, head in model["heads"].items()
         }
+        # P(complex | reflection) at or above this is complex; chosen by grouped CV when training,
+        # because the model at an even split under-calls complex reflections.
+        self.complex_threshold = float(model.get("complex_threshold", 0.5))
 
     def _probabilities(self, head: str, found: dict[str, float]) -> dict[str, float]:
         classes, bias, weights = self._heads[head]
@@ -252,6 +271,8 @@ class Coder:
             # MITI hand rule: a turn that ends by telling the person what to try is advice. Neutral
             # overall under grouped CV, but the model alone sees too little advice to learn it.
             return {code: float(code == "advice") for code in CODES}
+        if _asks_anything_else(text):
+            return {code: float(code == "closed_question") for code in CODES}
         result = {}
         behaviours = self._probabilities("behaviour", found)
         if "joint" in self._heads:
@@ -262,7 +283,10 @@ class Coder:
                 behaviours[beh] = (behaviours[beh] + share) / 2
         for beh, p_beh in behaviours.items():
             if beh in SUBTYPE_HEADS:
-                for sub, p_sub in self._probabilities(beh, found).items():
+                subtypes = self._probabilities(beh, found)
+                if beh == "reflection":
+                    subtypes = _shifted(subtypes, "complex_reflection", self.complex_threshold)
+                for sub, p_sub in subtypes.items():
                     result[sub] = p_beh * p_sub
             else:
                 result[beh] = p_beh
@@ -272,6 +296,25 @@ class Coder:
         scored = self.scores(text, previous)
         # max() keeps the first of equal scores, so ties resolve in CODES order.
         return max(CODES, key=scored.__getitem__)
+
+
+def _shifted(pair: dict[str, float], label: str, threshold: float) -> dict[str, float]:
+    """A two-way split moved so that `label` wins exactly when its probability reaches `threshold`."""
+    if threshold == 0.5:
+        return pair
+    p = min(max(pair[label], 1e-9), 1 - 1e-9)
+    t = min(max(threshold, 1e-9), 1 - 1e-9)
+    shifted = 1 / (1 + math.exp(-(math.log(p / (1 - p)) - math.log(t / (1 - t)))))
+    return {name: shifted if name == label else 1 - shifted for name in pair}
+
+
+def _asks_anything_else(text: str) -> bool:
+    """Whether the turn ends by asking "Is there anything else?" or the like."""
+    sentences = _SENTENCE.findall(_normalise(text))
+    if not sentences:
+        return False
+    core = " ".join(_strip_openers(_TOKEN.findall(sentences[-1])))
+    return bool(core) and _ANYTHING_ELSE.match(core + "?") is not None and "?" in sentences[-1]
 
 
 def load_model(path: Path = MODEL_PATH) -> dict:
@@ -288,6 +331,162 @@ def _shipped() -> Coder:
 def code(text: str, previous: str | None = None) -> str:
     """The MITI code of a trainee's turn, given the client turn before it if there was one."""
     return _shipped().code(text, previous)
+
+
+# -- every behaviour in a turn -----------------------------------------------------------------------
+
+# These phrasings are the coder's rules for the MITI 4.2.1 codes AnnoMI does not label; they are
+# mechanism, like _ADVICE_OPENING, not wording anyone reads.
+def _phrases(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")")
+
+
+_AFFIRM = _phrases(
+    r"thank you for (?:telling|sharing|trusting|being (?:so )?(?:honest|open)|saying|explaining|letting me)",
+    r"thanks for (?:telling|sharing|trusting|being (?:so )?(?:honest|open))",
+    r"(?:that|it|this) (?:must have |has |must )?(?:took|takes|take|taken) (?:real |a lot of |some )?"
+    r"(?:courage|guts|strength|bravery)",
+    r"(?:that's|that is|that was|you're|you are|you've been|you were) (?:really |so |very |incredibly )?"
+    r"(?:brave|courageous|resourceful|determined|strong)",
+    r"well done", r"good for you", r"you should be (?:really |very )?proud",
+    r"i'm (?:really |so )?(?:glad|pleased) you (?:told|said|shared)",
+    r"you've (?:done|worked|coped|managed) (?:really |so |incredibly )?(?:well|hard)",
+    r"i (?:really )?(?:appreciate|admire|respect)",
+    r"you (?:clearly|really) care", r"it's clear (?:that )?you (?:care|love)",
+    r"you've (?:clearly )?(?:given|put) (?:so much|a lot)",
+    r"you've (?:kept|held) (?:it|things|everything) (?:going|together)",
+)
+_SEEKING_COLLABORATION = _phrases(
+    r"would it be (?:ok|okay|alright|all right)", r"is it (?:ok|okay|alright|all right)(?: with you)? if",
+    r"do you mind if", r"would you (?:like|mind) (?:me to|to hear|if i|some (?:information|ideas))",
+    r"can i (?:share|tell you|offer|suggest|make a suggestion|give you)", r"may i (?:share|tell you|offer|suggest)",
+    r"what do you think (?:about|of|would|might)", r"how would you like (?:to|us|me)",
+    r"where would you like to (?:start|begin)", r"what would you like to (?:talk|start|focus|do first)",
+    r"shall we", r"could we (?:think|work|look)", r"let's (?:think|work|look|figure)",
+    r"(?:work|think|figure) (?:this|it|that) out together",
+)
+_AUTONOMY = _phrases(
+    r"(?:it's|it is|that's|that is) (?:entirely |completely |really |all )?(?:up to you|your (?:choice|decision|call))",
+    r"you(?:'re| are) the (?:expert|best judge|one who (?:decides|knows))", r"you know (?:yourself|best|what's best)",
+    r"only you can", r"you (?:get to |can )?decide", r"whatever you (?:decide|choose)", r"the choice is yours",
+    r"you don't have to", r"in your own time", r"you're in charge", r"your life,? your",
+)
+# The person asked for advice, so giving it is advice with permission, not persuasion.
+_ASKED_FOR_ADVICE = _phrases(
+    r"what (?:should|can|could|do) i\b", r"what do you (?:think|suggest|recommend)",
+    r"any (?:ideas|advice|suggestions)",
+    r"can you (?:help|suggest|tell me what)", r"what would you (?:do|suggest)", r"should i\b",
+)
+_AUXILIARIES = frozenset("is are was were do does did have has had can could would will shall should may might "
+                         "am isn't aren't don't doesn't didn't haven't hasn't can't couldn't wouldn't won't".split())
+_SUBJECTS = frozenset("you your i we he she they it there that this anyone anybody someone somebody anything "
+                      "something everything everyone things people".split())
+# A yes-or-no form that invites a story ("Can you tell me about…?") is open, as AnnoMI codes it.
+_INVITES = re.compile(
+    r"\b(?:tell me|tell us|describe|say (?:a bit )?more|talk (?:to me )?about|explain|walk me through)\b")
+_QUESTION_START = (r"(?:what|how|why|where|when|which|who|is|are|do|does|did|have|has|can|could|would|will|was|"
+                   r"were|should|shall|may|tell me)\b")
+_CLAUSE = re.compile(
+    rf"^(?P<left>.+?)(?:,|;|:|\s[-–—])\s*(?:(?:and|but|so)\s+)?(?P<right>{_QUESTION_START}.*\?)\s*$", re.IGNORECASE)
+# Tag questions belong to the reflection before them ("…, is that right?"): they are not a question of their own.
+_TAG = re.compile(
+    r"^(?:is that (?:right|it|fair|true)|am i right|have i got (?:that|it) right|isn't it|aren't you|don't you|"
+    r"do you|is it|does that sound right|would that be (?:right|fair)|right|yes|no)\??$", re.IGNORECASE)
+_PART_SENTENCE = re.compile(r"[^.?!]+(?:[.?!]+[\"”’')]*|$)")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One behaviour in a turn: the words and their code (one of BEHAVIOUR_CODES)."""
+
+    text: str
+    code: str
+
+
+def _words(text: str) -> list[str]:
+    return _TOKEN.findall(_normalise(text))
+
+
+def split_parts(text: str) -> list[str]:
+    """A turn split into its utterances: sentences, and a statement then a question in one sentence.
+
+    "You've carried a lot, and what worries you most?" is two parts; "You miss her, is that right?"
+    is one, because a tag question checks the reflection rather than asking something new.
+    """
+    parts: list[str] = []
+    for match in _PART_SENTENCE.finditer(text):
+        sentence = match.group(0).strip()
+        if not _words(sentence):
+            continue
+        clause = _CLAUSE.match(sentence)
+        if clause:
+            left, right = clause.group("left").strip(), clause.group("right").strip()
+            left_words = _strip_openers(_words(left))
+            asks_already = bool(re.match(_QUESTION_START, " ".join(left_words)))
+            if len(left_words) >= 3 and not asks_already and not _TAG.match(right):
+                parts += [left + ".", right[0].upper() + right[1:]]
+                continue
+        parts.append(sentence)
+    return parts or ([text.strip()] if text.strip() else [])
+
+
+def _untagged(part: str) -> str:
+    """A reflection with its checking tag taken off, so the tag's question mark does not make it a question."""
+    head, separator, tail = part.rstrip().rpartition(",")
+    if separator and head.strip() and _TAG.match(tail.strip()):
+        return head.strip() + "."
+    return part
+
+
+# Words that, alone in a part, say nothing for MITI to code: openers, and ways of moving on.
+_FILLERS = _OPENERS | frozenset("anyway anyhow moving move on let's next question then thanks thank you".split())
+
+
+def _filler(part: str) -> bool:
+    return all(word in _FILLERS for word in _words(part))
+
+
+def _yes_or_no(part: str) -> bool:
+    """MITI's closed question: one that can be answered yes or no ("Can you get in the bath?")."""
+    core = _strip_openers(_words(part))
+    return (len(core) >= 2 and core[0] in _AUXILIARIES and core[1] in _SUBJECTS
+            and not any(word in _WH for word in core) and not _INVITES.search(" ".join(core)))
+
+
+def _rule_code(part: str, model_code: str) -> str | None:
+    """The code a part's wording earns by MITI's own rules, where the model cannot have learnt it."""
+    clean = _normalise(part)
+    if _SEEKING_COLLABORATION.search(clean):
+        return "seeking_collaboration"
+    if "?" in clean:
+        return "closed_question" if model_code == "open_question" and _yes_or_no(part) else None
+    if _AUTONOMY.search(clean):
+        return "emphasising_autonomy"
+    if _AFFIRM.search(clean) and model_code not in ("information", "advice"):
+        return "affirm"
+    return None
+
+
+def behaviours(text: str, previous: str | None = None, *, permitted: bool = False) -> list[Part]:
+    """Every behaviour in a turn, in order, as MITI codes a volley: one code for each utterance.
+
+    `permitted` says the trainee asked permission in their previous turn; advice without
+    permission (asked for in this turn or before, or requested by the person) is `persuade`.
+    """
+    coder = _shipped()
+    texts = split_parts(text)
+    spoken = [t for t in texts if not _filler(t)] or texts
+    asked = permitted or (previous is not None and _ASKED_FOR_ADVICE.search(_normalise(previous)) is not None)
+    found: list[Part] = []
+    for part in spoken:
+        model_code = coder.code(_untagged(part), previous)
+        part_code = _rule_code(part, model_code) or model_code
+        if part_code == "seeking_collaboration":
+            asked = True
+        if part_code == "advice" and not asked:
+            part_code = "persuade"
+        found.append(Part(part, part_code))
+    return found
 
 
 def code_jsonl(lines: Iterable[str], out: TextIO) -> int:
@@ -310,6 +509,9 @@ def code_jsonl(lines: Iterable[str], out: TextIO) -> int:
             bad += 1
             continue
         item["code"] = code(item["text"], previous)
+        parts = behaviours(item["text"], previous)
+        item["behaviours"] = [part.code for part in parts]
+        item["parts"] = [part.text for part in parts]
         try:
             out.write(json.dumps(item, ensure_ascii=False) + "\n")
         except UnicodeEncodeError:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from convo.practice.coder import CODES, behaviour, code, code_jsonl, features
+from convo.practice.coder import CODES, MI_ADHERENT, behaviour, behaviours, code, code_jsonl, features, split_parts
 
 
 @pytest.mark.parametrize(
@@ -70,8 +70,81 @@ def test_backchannels_and_courtesies_are_other(text):
 
 def test_every_code_has_a_behaviour():
     assert {behaviour(c) for c in CODES} == {"question", "reflection", "information_advice", "other"}
+    assert {behaviour(c) for c in MI_ADHERENT} == {"other"} and behaviour("persuade") == "information_advice"
     with pytest.raises(ValueError):
-        behaviour("affirm")
+        behaviour("confront")
+
+
+def test_i_d_recommend_is_advice_like_i_would_recommend():
+    previous = "The tablets make me dizzy."
+    assert code("I'd recommend you speak to your GP.", previous) == "advice"
+    assert code("I’d recommend you speak to your GP.", previous) == "advice"
+    assert code("I would recommend you speak to your GP.", previous) == "advice"
+
+
+@pytest.mark.parametrize("text", ["Is there anything else?", "Anything else?",
+                                  "OK. Is there anything else you'd like to say?", "Are there any other worries?"])
+def test_is_there_anything_else_is_a_closed_question(text):
+    assert code(text, "I think that's it.") == "closed_question"
+
+
+# -- every behaviour in a turn ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("You've been carrying a lot on your own. What worries you most?",
+         ["You've been carrying a lot on your own.", "What worries you most?"]),
+        ("You've been carrying a lot on your own, and what worries you most?",
+         ["You've been carrying a lot on your own.", "What worries you most?"]),
+        ("It sounds like you miss her, is that right?", ["It sounds like you miss her, is that right?"]),
+        ("What happened? How did you feel?", ["What happened?", "How did you feel?"]),
+        ("Mm.", ["Mm."]),
+    ],
+)
+def test_a_turn_is_split_into_its_utterances(text, parts):
+    assert split_parts(text) == parts
+
+
+def test_reflect_then_ask_is_a_reflection_and_a_question():
+    parts = behaviours("So you worry about falling when you're on your own. What would help?",
+                       "I worry about falling when I'm on my own.")
+    assert [p.code for p in parts] == ["simple_reflection", "open_question"]
+
+
+def test_a_tag_question_does_not_turn_a_reflection_into_a_question():
+    parts = behaviours("It sounds like you miss her, is that right?", "I think about Peggy all the time.")
+    assert [p.code for p in parts] == ["simple_reflection"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thank you for telling me that, it took courage.", "affirm"),
+        ("You've worked really hard to keep things going.", "affirm"),
+        ("Would it be OK if we looked at the mornings together?", "seeking_collaboration"),
+        ("What do you think would help?", "seeking_collaboration"),
+        ("It's completely up to you.", "emphasising_autonomy"),
+        ("You know yourself best.", "emphasising_autonomy"),
+        ("You should try the falls clinic.", "persuade"),
+    ],
+)
+def test_mi_adherent_codes_and_advice_without_permission(text, expected):
+    assert [p.code for p in behaviours(text, "It's been a hard year.")] == [expected]
+
+
+def test_advice_after_asking_permission_is_advice_not_persuasion():
+    parts = behaviours("Can I share an idea? You might try the walking group on Tuesdays.", "I get lonely.")
+    assert [p.code for p in parts] == ["seeking_collaboration", "advice"]
+    assert [p.code for p in behaviours("You might try the walking group.", "I get lonely.", permitted=True)] == [
+        "advice"]
+    assert [p.code for p in behaviours("You might try the walking group.", "What should I do?")] == ["advice"]
+
+
+def test_a_yes_or_no_question_is_closed_in_the_behaviours_whatever_its_length():
+    assert [p.code for p in behaviours("Can you get in and out of the bath?", "It's the bath.")] == ["closed_question"]
+    assert [p.code for p in behaviours("Can you tell me about the bath?", "It's the bath.")] == ["open_question"]
 
 
 def test_coding_is_deterministic_across_processes():
@@ -128,8 +201,10 @@ def test_jsonl_adds_a_code_and_keeps_every_other_key(capsys):
     assert code_jsonl(lines, out) == 0
     written = [json.loads(line) for line in out.getvalue().splitlines()]
     assert written == [
-        {"text": "Do you smoke?", "id": 7, "meta": {"trainee": "Siân"}, "code": "closed_question"},
-        {"text": "What brings you here today?", "previous": None, "code": "open_question"},
+        {"text": "Do you smoke?", "id": 7, "meta": {"trainee": "Siân"}, "code": "closed_question",
+         "behaviours": ["closed_question"], "parts": ["Do you smoke?"]},
+        {"text": "What brings you here today?", "previous": None, "code": "open_question",
+         "behaviours": ["open_question"], "parts": ["What brings you here today?"]},
     ]
     assert "Siân" in out.getvalue()
     assert capsys.readouterr().err == ""

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from convo.events import Started
 from convo.paths import flows_dir
 from convo.store import Store, StoreError
 
@@ -68,8 +69,9 @@ def resume(store: Store, conversation_id: str, **options: Any) -> Conversation:
         raise StoreError(f"there is no conversation {conversation_id!r} in {store.path}")
     name = info.flow
     if name not in shipped_names():
-        started = store.events(conversation_id)[0]
-        name = started.data.get("flow_source", name)
+        started = store.events(conversation_id)[0].payload
+        if isinstance(started, Started) and started.flow_source:
+            name = started.flow_source
     flow, machine = get(name)
     from convo.engine.conversation import Conversation
 

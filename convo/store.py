@@ -22,13 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from convo.clock import utc_now
+from convo.events import ConversationInfo, Event
 from convo.paths import data_dir_path, private_dir
-
-if TYPE_CHECKING:  # loaded when events are first read, so listing conversations stays light
-    from convo.engine.events import Event
 
 SCHEMA_VERSION = 3
 APPLICATION_ID = 0x636F6E76  # "conv", so another program's SQLite file is never mistaken for ours
@@ -117,19 +115,6 @@ class ConversationOpen(StoreError):
 
 class TakenOver(StoreError):
     """This process's lease on a conversation was taken by another: nothing more is saved here."""
-
-
-@dataclass(frozen=True)
-class ConversationInfo:
-    id: str
-    flow: str
-    flow_version: int
-    flow_hash: str
-    audience: str
-    title: str
-    created: datetime
-    updated: datetime
-    status: str
 
 
 @dataclass(frozen=True)
@@ -504,8 +489,6 @@ class Store:
     # -- reading -------------------------------------------------------------------------------
 
     def events(self, conversation: str) -> list[Event]:
-        from convo.engine.events import Event
-
         rows = self._read(
             "SELECT seq, type, at, data FROM events WHERE conversation = ? ORDER BY seq", (conversation,)
         )

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from convo.store import ConversationInfo, Store, StoreError
+from convo.events import ConversationInfo, Event
+from convo.store import Store, StoreError
 
 if TYPE_CHECKING:
-    from convo.engine.events import Event
     from convo.store_postgres import PostgresStore
 
 

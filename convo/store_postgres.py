@@ -25,6 +25,7 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from convo.events import ConversationInfo, Event
 from convo.store import (
     _HOST,
     _SAME_HOST_GRACE,
@@ -32,7 +33,6 @@ from convo.store import (
     TAKEN_OVER,
     AuditEntry,
     Codec,
-    ConversationInfo,
     ConversationOpen,
     Passphrase,
     StoreError,
@@ -43,7 +43,6 @@ from convo.store import (
 
 if TYPE_CHECKING:
     from convo.crypt import Sealer
-    from convo.engine.events import Event
 
 SCHEMA_VERSION = 1
 GROUP_ROLE = "convo_user"
@@ -672,8 +671,6 @@ class PostgresStore:
     # -- reading --------------------------------------------------------------------------------
 
     def events(self, conversation: str) -> list[Event]:
-        from convo.engine.events import Event
-
         def work(db: psycopg.Connection) -> list[Event]:
             rows = db.execute("SELECT seq, type, at, data FROM convo_events WHERE conversation = %s ORDER BY seq",
                               (conversation,)).fetchall()

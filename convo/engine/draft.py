@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from convo.engine.state import Item
+from convo.events import Answered, Moved, standing
 from convo.flow.conditions import all_hold
 from convo.records import (
     Alert,
@@ -160,15 +161,15 @@ def _path(conversation: Conversation) -> list[PathStep]:
     if state.started_at is not None and first.conversation:
         current = first.conversation
         path.append(PathStep(conversation=current, at=state.started_at, reason=None))
-    undone = {e.data["event"] for e in conversation.events if e.type == "undone"}
-    for event in conversation.events:
-        if event.seq in undone or event.after is None:
+    for event in standing(conversation.events):
+        if event.after is None:
             continue
         step = flow.steps.get(event.after.stage)
         if step is not None and step.conversation and step.conversation != current:
             current = step.conversation
+            payload = event.payload
             path.append(PathStep(conversation=current, at=event.at,
-                                 reason=event.data.get("reason") if event.type == "moved" else None))
+                                 reason=payload.reason if isinstance(payload, Moved) else None))
     return path
 
 
@@ -238,5 +239,5 @@ def _routed_around(conversation: Conversation) -> set[str]:
 def _answered_places(conversation: Conversation) -> set[tuple[str, int | None]]:
     """Every (stage, outcome index) where a line was answered, blank or not."""
     return {(e.before.stage, e.before.outcome) for e in conversation.events
-            if e.type == "answered" and e.before is not None}
+            if e.type == Answered.KIND and e.before is not None}
 

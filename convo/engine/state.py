@@ -2,15 +2,33 @@
 
 Every fact the engine acts on is worked out when an event is made and written into it (where the
 conversation goes next, which areas were passed over), so applying an event here is plain
-bookkeeping and replaying a conversation gives exactly the state it had.
+bookkeeping, and replaying a conversation gives exactly the state it had. This is the one reader of
+a conversation's typed events; anything else that shows what happened reads the state it builds.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from convo.engine.events import Event, Position
+from convo.events import (
+    Acknowledged,
+    Answered,
+    Captured,
+    CueActed,
+    Ended,
+    Event,
+    Moved,
+    Named,
+    Position,
+    Raised,
+    Refiled,
+    Skip,
+    Skipped,
+    SpeakerChanged,
+    Started,
+    standing,
+)
 
 
 @dataclass
@@ -73,6 +91,16 @@ class State:
     def ended(self) -> bool:
         return self.ended_at is not None
 
+    def copy(self) -> State:
+        """A copy that applying one more event to leaves this state as it was (items are replaced, not changed,
+        by every event but a re-filing)."""
+        return replace(
+            self, items=dict(self.items), skipped=dict(self.skipped), nothing_said=set(self.nothing_said),
+            choices=dict(self.choices), visited=set(self.visited), alerts=list(self.alerts), cues=dict(self.cues),
+            cue_words=dict(self.cue_words), cue_actions=dict(self.cue_actions), moves=list(self.moves),
+            raised_terms=set(self.raised_terms), acknowledged=dict(self.acknowledged), names=list(self.names),
+        )
+
     def outcome_ids(self) -> list[int]:
         return [item.id for item in self.items.values() if item.kind == "outcome"]
 
@@ -103,130 +131,91 @@ class State:
 
 def fold(events: list[Event]) -> State:
     """Replay a conversation, leaving out whatever was undone."""
-    undone = {event.data["event"] for event in events if event.type == "undone"}
     state = State()
-    for event in events:
-        if event.seq not in undone:
-            apply(state, event)
+    for event in standing(events):
+        apply(state, event)
     return state
 
 
 def apply(state: State, event: Event) -> None:
-    data = event.data
-    handler = _HANDLERS.get(event.type)
-    if handler:
-        handler(state, event, data)
+    before = event.before
+    match event.payload:
+        case Started() as started:
+            state.flow, state.flow_version, state.flow_hash = started.flow, started.flow_version, started.flow_hash
+            state.audience, state.speaker = started.audience, started.speaker
+            state.started_at = event.at
+        case Answered() as answered:
+            _answered(state, event, answered, before)
+        case Captured() as captured:
+            _add_item(state, event.seq, event.at, before, kind=captured.kind, area=captured.area, stage=None,
+                      outcome=captured.outcome_id, text=captured.text, source=captured.source)
+            if captured.cue:
+                state.cue_actions[captured.cue] = "accepted"
+        case Skipped(skips=skips):
+            _skips(state, skips)
+        case Moved() as moved:
+            state.moves.append((event.seq, event.at, event.after or state.position, moved.reason))
+            _skips(state, moved.skips)
+        case Refiled() as refiled:
+            item = state.items.get(refiled.item)
+            if item is not None:
+                item.kind, item.area, item.outcome = refiled.kind, refiled.area, refiled.outcome_id
+                item.label, item.choice, item.choice_label = None, None, None
+        case CueActed(cue=cue, action=action):
+            state.cue_actions[cue] = action
+        case SpeakerChanged(source=source):
+            state.speaker = source
+        case Acknowledged(alert=alert, by=by):
+            state.acknowledged[alert] = (event.at, by)
+        case Raised() as raised:
+            state.alerts.append(RaisedAlert(event.seq, raised.category, raised.text, raised.text, event.at,
+                                            raised.source, by_hand=True))
+        case Named(text=text):
+            if text not in state.names:
+                state.names.append(text)
+        case Ended():
+            state.ended_at = event.at
     after = event.after
     if after is not None:
         state.position = after
 
 
-def _started(state: State, event: Event, data: dict) -> None:
-    state.flow, state.flow_version, state.flow_hash = data["flow"], data["flow_version"], data["flow_hash"]
-    state.audience, state.speaker = data["audience"], data["speaker"]
-    state.started_at = event.at
+def _add_item(state: State, seq: int, at: datetime, before: Position | None, *, kind: str, area: str,
+              stage: str | None, outcome: int | None, text: str, source: str, label: str | None = None,
+              choice: str | None = None, choice_label: str | None = None) -> None:
+    state.items[seq] = Item(id=seq, kind=kind, area=area, stage=stage, outcome=outcome, text=text, source=source,
+                            at=at, label=label, choice=choice, choice_label=choice_label)
+    state.last_answer = seq
+    if choice and stage:
+        state.choices[stage] = choice
+    if before is not None:
+        state.visited.add(before.stage)
 
 
-def _add_item(state: State, event: Event, data: dict) -> None:
-    pos = event.before
-    state.items[event.seq] = Item(
-        id=event.seq, kind=data["kind"], area=data["area"], stage=data.get("stage"),
-        outcome=data.get("outcome_id"), text=data["text"], source=data["source"], at=event.at,
-        label=data.get("label"), choice=data.get("choice"), choice_label=data.get("choice_label"),
-    )
-    state.last_answer = event.seq
-    if data.get("choice") and data.get("stage"):
-        state.choices[data["stage"]] = data["choice"]
-    if pos is not None:
-        state.visited.add(pos.stage)
-
-
-def _answered(state: State, event: Event, data: dict) -> None:
-    pos = event.before
-    if data.get("text", "") != "":
-        _add_item(state, event, data)
-    elif pos is not None:
-        state.visited.add(pos.stage)
-        if data.get("nothing"):
-            state.nothing_said.add((pos.stage, data.get("outcome_id")))
-    for index, cue in enumerate(data.get("cues", [])):
+def _answered(state: State, event: Event, answered: Answered, before: Position | None) -> None:
+    if answered.said:
+        _add_item(state, event.seq, event.at, before, kind=answered.kind or "", area=answered.area or "",
+                  stage=answered.stage or None, outcome=answered.outcome_id, text=answered.text,
+                  source=answered.source or state.speaker, label=answered.label, choice=answered.choice,
+                  choice_label=answered.choice_label)
+    elif before is not None:
+        state.visited.add(before.stage)
+        if answered.nothing:
+            state.nothing_said.add((before.stage, answered.outcome_id))
+    for index, cue in enumerate(answered.cues or ()):
         cue_id = f"{event.seq}.{index}"
-        if cue["kind"] == "safeguarding":
+        if cue.kind == "safeguarding":
             if not any(alert.seq == event.seq for alert in state.alerts):  # one banner per answer
-                state.alerts.append(RaisedAlert(event.seq, cue.get("category"), cue["term"], data["text"], event.at,
-                                                data.get("source", state.speaker), people=tuple(cue.get("people", ()))))
+                state.alerts.append(RaisedAlert(event.seq, cue.category, cue.term, answered.text, event.at,
+                                                answered.source or state.speaker, people=cue.people))
         else:
-            state.cues[cue_id] = (event.seq, cue["kind"], cue["term"], cue["text"])
-            if "words" in cue:
-                state.cue_words[cue_id] = cue["words"]
-        state.raised_terms.add(f"{cue['kind']}:{cue['term'].casefold()}")
-    _skips(state, data)
+            state.cues[cue_id] = (event.seq, cue.kind, cue.term, cue.text)
+            if cue.words is not None:
+                state.cue_words[cue_id] = cue.words
+        state.raised_terms.add(f"{cue.kind}:{cue.term.casefold()}")
+    _skips(state, answered.skips)
 
 
-def _skips(state: State, data: dict) -> None:
-    for skip in data.get("skips", []):
-        state.skipped[(skip["stage"], skip.get("outcome_id"))] = skip["reason"]
-
-
-def _captured(state: State, event: Event, data: dict) -> None:
-    _add_item(state, event, data)
-    if data.get("cue"):
-        state.cue_actions[data["cue"]] = "accepted"
-
-
-def _skipped(state: State, event: Event, data: dict) -> None:
-    _skips(state, data)
-
-
-def _moved(state: State, event: Event, data: dict) -> None:
-    state.moves.append((event.seq, event.at, event.after or state.position, data.get("reason")))
-    _skips(state, data)
-
-
-def _refiled(state: State, event: Event, data: dict) -> None:
-    item = state.items.get(data["item"])
-    if item is not None:
-        item.kind, item.area, item.outcome = data["kind"], data["area"], data.get("outcome_id")
-        item.label, item.choice, item.choice_label = None, None, None
-
-
-def _cue(state: State, event: Event, data: dict) -> None:
-    state.cue_actions[data["cue"]] = data["action"]
-
-
-def _speaker(state: State, event: Event, data: dict) -> None:
-    state.speaker = data["source"]
-
-
-def _acknowledged(state: State, event: Event, data: dict) -> None:
-    state.acknowledged[data["alert"]] = (event.at, data.get("by"))
-
-
-def _raised(state: State, event: Event, data: dict) -> None:
-    state.alerts.append(RaisedAlert(event.seq, data["category"], data["text"], data["text"], event.at,
-                                    data.get("source", "practitioner"), by_hand=True))
-
-
-def _named(state: State, event: Event, data: dict) -> None:
-    if data["text"] not in state.names:
-        state.names.append(data["text"])
-
-
-def _ended(state: State, event: Event, data: dict) -> None:
-    state.ended_at = event.at
-
-
-_HANDLERS = {
-    "started": _started,
-    "answered": _answered,
-    "captured": _captured,
-    "skipped": _skipped,
-    "moved": _moved,
-    "refiled": _refiled,
-    "cue": _cue,
-    "speaker": _speaker,
-    "acknowledged": _acknowledged,
-    "raised": _raised,
-    "named": _named,
-    "ended": _ended,
-}
+def _skips(state: State, skips: tuple[Skip, ...]) -> None:
+    for skip in skips:
+        state.skipped[(skip.stage, skip.outcome_id)] = skip.reason

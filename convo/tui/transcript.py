@@ -1,4 +1,5 @@
-"""The chat log as plain lines: from the engine's outputs as they happen, and from the saved events on resume.
+"""The chat log as plain lines: from the engine's outputs as they happen, and from the saved events, read as
+their typed payloads, on resume.
 
 No Textual here, so what the log says can be tested (and reused) without a screen.
 """
@@ -9,7 +10,19 @@ from dataclasses import dataclass
 
 from convo.engine import outputs as out
 from convo.engine.conversation import Conversation
-from convo.engine.events import Event
+from convo.events import (
+    Acknowledged,
+    Answered,
+    Captured,
+    CueActed,
+    Event,
+    Moved,
+    Refiled,
+    Skipped,
+    SpeakerChanged,
+    Undone,
+    undone,
+)
 from convo.render import visible
 
 # Kinds of line, each styled by a CSS class of the same name in the chat log.
@@ -77,17 +90,16 @@ def said(line: str) -> LogLine:
 def from_events(conversation: Conversation) -> list[LogLine]:
     """The whole history of a saved conversation, in the order it happened, ending with where it stands."""
     flow = conversation.flow
-    undone = {e.data["event"] for e in conversation.events if e.type == "undone"}
-    by_seq = {e.seq: e for e in conversation.events}
+    gone = undone(conversation.events)
+    said_at = {e.seq: e.payload for e in conversation.events if e.type in (Answered.KIND, Captured.KIND)}
     lines: list[LogLine] = []
     stage_shown: tuple[str, int | None] | None = None
     asked_shown: str | None = None
 
-    def heading(event: Event) -> None:
+    def heading(event: Event, asked: str | None = None) -> None:
         nonlocal stage_shown, asked_shown
         before = event.before
-        asked = event.data.get("asked")
-        if asked and asked != asked_shown and event.type == "answered":
+        if asked and asked != asked_shown:
             asked_shown, stage_shown = asked, before.place if before else None
             lines.append(LogLine(PROMPT, visible(asked), "convo ›"))
             return
@@ -100,55 +112,52 @@ def from_events(conversation: Conversation) -> list[LogLine]:
             title = f"{title} (outcome {before.outcome + 1})"
         lines.append(LogLine(STAGE, visible(title), "convo ›"))
 
+    def outcome_number(outcome_id: int | None) -> int | None:
+        return conversation.state.outcome_index(outcome_id)
+
     for event in conversation.events:
-        data = event.data
-        struck = " (undone)" if event.seq in undone else ""
-        if event.type == "answered":
-            heading(event)
-            text = data.get("text", "")
-            if text == "":
-                lines.append(said(""))
-                continue
-            lines.append(LogLine(ANSWER, visible(text) + struck, "you ›"))
-            captured = _captured_text(data.get("kind", ""), _outcome_number(conversation, data))
-            lines.append(LogLine(CAPTURED, captured, "✓"))
-            for index, cue in enumerate(data.get("cues", [])):
-                if cue["kind"] == "safeguarding":
-                    lines.append(alert_line(cue["text"]))
-                else:
-                    lines.append(cue_line(f"{event.seq}.{index}", cue["text"]))
-        elif event.type == "captured":
-            heading(event)
-            lines.append(LogLine(ANSWER, visible(data["text"]) + struck, "noted ›"))
-            lines.append(LogLine(CAPTURED, _captured_text(data["kind"], _outcome_number(conversation, data)), "✓"))
-        elif event.type == "skipped":
-            for skip in data.get("skips", []):
-                step = flow.steps.get(skip["stage"])
-                lines.append(LogLine(INFO, f"Left out: {visible(step.title if step else skip['stage'])} "
-                                           f"({visible(skip['reason'])}){struck}", "·"))
-        elif event.type == "moved" and not data.get("automatic"):
-            after = event.after
-            step = flow.steps.get(after.stage) if after else None
-            reason = f" — {visible(data['reason'])}" if data.get("reason") else ""
-            lines.append(LogLine(INFO, f"Moved to {visible(step.title if step else '')}{reason}{struck}", "·"))
-        elif event.type == "refiled":
-            item = by_seq.get(data["item"])
-            text = visible(item.data.get("text", "")) if item else ""
-            lines.append(LogLine(INFO, f"Re-filed as {data['kind'].replace('_', ' ')}: {text}{struck}", "·"))
-        elif event.type == "cue":
-            action = "accepted" if data["action"] == "accepted" else "set aside"
-            lines.append(LogLine(INFO, f"Suggestion {data['cue']} {action}{struck}", "·"))
-        elif event.type == "speaker":
-            lines.append(LogLine(INFO, f"Now speaking: {data['source']}{struck}", "·"))
-        elif event.type == "acknowledged":
-            lines.append(LogLine(INFO, "Safeguarding alert acknowledged", "·"))
-        elif event.type == "undone":
-            target = by_seq.get(data["event"])
-            what = visible(target.data.get("text") or target.type) if target else ""
-            lines.append(LogLine(INFO, f"Undone: {what}", "·"))
+        struck = " (undone)" if event.seq in gone else ""
+        match event.payload:
+            case Answered() as answered:
+                heading(event, answered.asked)
+                if not answered.said:
+                    lines.append(said(""))
+                    continue
+                lines.append(LogLine(ANSWER, visible(answered.text) + struck, "you ›"))
+                lines.append(LogLine(CAPTURED, _captured_text(answered.kind or "", outcome_number(answered.outcome_id)),
+                                     "✓"))
+                for index, cue in enumerate(answered.cues or ()):
+                    if cue.kind == "safeguarding":
+                        lines.append(alert_line(cue.text))
+                    else:
+                        lines.append(cue_line(f"{event.seq}.{index}", cue.text))
+            case Captured() as captured:
+                heading(event)
+                lines.append(LogLine(ANSWER, visible(captured.text) + struck, "noted ›"))
+                lines.append(LogLine(CAPTURED, _captured_text(captured.kind, outcome_number(captured.outcome_id)), "✓"))
+            case Skipped(skips=skips):
+                for skip in skips:
+                    step = flow.steps.get(skip.stage)
+                    lines.append(LogLine(INFO, f"Left out: {visible(step.title if step else skip.stage)} "
+                                               f"({visible(skip.reason)}){struck}", "·"))
+            case Moved(automatic=automatic, reason=reason) if not automatic:
+                after = event.after
+                step = flow.steps.get(after.stage) if after else None
+                why = f" — {visible(reason)}" if reason else ""
+                lines.append(LogLine(INFO, f"Moved to {visible(step.title if step else '')}{why}{struck}", "·"))
+            case Refiled(item=item, kind=kind):
+                text = visible(getattr(said_at.get(item), "text", ""))
+                lines.append(LogLine(INFO, f"Re-filed as {kind.replace('_', ' ')}: {text}{struck}", "·"))
+            case CueActed(cue=cue, action=action):
+                done = "accepted" if action == "accepted" else "set aside"
+                lines.append(LogLine(INFO, f"Suggestion {cue} {done}{struck}", "·"))
+            case SpeakerChanged(source=source):
+                lines.append(LogLine(INFO, f"Now speaking: {source}{struck}", "·"))
+            case Acknowledged():
+                lines.append(LogLine(INFO, "Safeguarding alert acknowledged", "·"))
+            case Undone(event=seq):
+                target = next((e for e in conversation.events if e.seq == seq), None)
+                what = visible(getattr(target.payload, "text", "") or target.type) if target else ""
+                lines.append(LogLine(INFO, f"Undone: {what}", "·"))
     lines.extend(from_outputs([conversation.prompt()]))
     return lines
-
-
-def _outcome_number(conversation: Conversation, data: dict) -> int | None:
-    return conversation.state.outcome_index(data.get("outcome_id"))

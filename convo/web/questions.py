@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from convo.engine.conversation import Conversation
+from convo.events import Answered, standing
 from convo.flow.loader import END
 from convo.templating import fill
 
@@ -139,11 +140,8 @@ def can_show(conversation: Conversation, place: Place) -> bool:
 
 
 def _places_been(conversation: Conversation) -> set[Place]:
-    undone = {event.data["event"] for event in conversation.events if event.type == "undone"}
     been: set[Place] = set()
-    for event in conversation.events:
-        if event.seq in undone:
-            continue
+    for event in standing(conversation.events):
         for position in (event.before, event.after):
             if position is not None:
                 been.add(position.place)
@@ -153,9 +151,8 @@ def _places_been(conversation: Conversation) -> set[Place]:
 def back(conversation: Conversation, here: Place) -> Place | None:
     """The question before this one on the carer's way here: for the question they are on, the last
     other one they answered; for one gone back to, the one answered before they first answered it."""
-    undone = {event.data["event"] for event in conversation.events if event.type == "undone"}
-    answers = [event.before.place for event in conversation.events
-               if event.type == "answered" and event.seq not in undone and event.before is not None]
+    answers = [event.before.place for event in standing(conversation.events)
+               if event.type == Answered.KIND and event.before is not None]
     if here != current(conversation) and here in answers:
         answers = answers[:answers.index(here)]
     for place in reversed(answers):
@@ -234,5 +231,5 @@ def sections(conversation: Conversation) -> list[Section]:
 
 def answered_at(conversation: Conversation, place: Place) -> bool:
     """Whether the carer has answered this question before (even with nothing)."""
-    return any(event.type == "answered" and event.before is not None and event.before.place == place
+    return any(event.type == Answered.KIND and event.before is not None and event.before.place == place
                for event in conversation.events)

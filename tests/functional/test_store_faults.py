@@ -4,6 +4,7 @@ a traceback, and never anyone's words."""
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -57,6 +58,20 @@ def test_a_commit_that_fails_on_a_full_disk_is_one_clean_line(start, store):
     assert "\n" not in str(caught.value) and SECRET not in str(caught.value)
     assert "rollback" not in str(caught.value).lower()
     assert all(SECRET not in json.dumps(event.data) for event in store.events(conversation.id))
+
+
+def test_an_answer_that_could_not_be_saved_leaves_the_conversation_as_it_was(start, store):
+    conversation = start("what-matters")
+    conversation.send("Lives in Llandeilo")
+    conversation.send("")
+    state, events = copy.deepcopy(conversation.state), list(conversation.events)
+    store._db = FullOnCommit(store._db)
+    with pytest.raises(StoreError):
+        conversation.send("She bakes for the chapel")  # heard, and its route worked out, before the commit
+    assert conversation.state == state and conversation.events == events
+    conversation.send("She bakes for the chapel")
+    assert [item.text for item in conversation.state.items.values()] == ["Lives in Llandeilo",
+                                                                         "She bakes for the chapel"]
 
 
 def test_a_real_full_database_is_one_clean_line(start, store):

@@ -24,12 +24,14 @@ class Reply(Output):
 
 @dataclass(frozen=True)
 class Coach(Output):
-    """The code of the trainee's turn as it happened, a one-line tip, and anything else worth noticing."""
+    """How the trainee's turn was heard: its one code, the code of each behaviour in it, a tip for each
+    kind of behaviour, and anything else worth noticing."""
 
     code: str
     behaviour: str
     tip: str
     notes: list[str]
+    behaviours: list[str]
     type: str = field(init=False, default="coach")
 
 

@@ -22,7 +22,14 @@ from convo.render import visible
 CODE_LABELS = {
     "open_question": "open question", "closed_question": "closed question", "simple_reflection": "simple reflection",
     "complex_reflection": "complex reflection", "information": "information", "advice": "advice", "other": "other",
+    "affirm": "affirmation", "seeking_collaboration": "seeking collaboration",
+    "emphasising_autonomy": "emphasising autonomy", "persuade": "advice without permission",
 }
+
+
+def heard_as(output: out.Coach) -> str:
+    """How a turn was heard, every behaviour in order: "simple reflection + open question"."""
+    return " + ".join(CODE_LABELS.get(code, code) for code in (output.behaviours or [output.code]))
 
 
 def practice_db(main_db: Path) -> Path:
@@ -38,7 +45,7 @@ def _text(output: out.Output) -> str | None:
     if isinstance(output, out.Reply):
         return f"\n{visible(output.name)}: {visible(output.text)}"
     if isinstance(output, out.Coach):
-        lines = [f"  [{CODE_LABELS.get(output.code, output.code)}] {visible(output.tip)}"]
+        lines = [f"  [{heard_as(output)}] {visible(output.tip)}"]
         lines += [f"  · {visible(note)}" for note in output.notes]
         return "\n".join(lines)
     if isinstance(output, out.Alert):

@@ -36,10 +36,28 @@ def _nonblank(values: list[str]) -> list[str]:
     return values
 
 
+class Mood(Strict):
+    """How open the person is: rapport rises as they feel heard, guardedness as they do not."""
+
+    rapport: int = 0
+    guardedness: int = 0
+
+
+class Language(Strict):
+    """A first language other than English, which the person speaks when moved."""
+
+    code: str = Field(pattern=r"^[a-z]{2,3}$", description="ISO 639 code, e.g. cy")
+    name: str = Field(min_length=1, description="Its name in English, e.g. Welsh")
+    reviewed: bool = Field(description="Whether a fluent speaker has checked the lines in it")
+    note: str = ""
+
+
 class Person(Strict):
     name: str = Field(min_length=1)
     age: int | None = Field(default=None, ge=0, le=120)
     about: str = Field(min_length=1, description="What the trainee knows before the conversation")
+    start: Mood | None = Field(default=None, description="How open they are at first, if not the usual")
+    first_language: Language | None = None
 
 
 class DefaultReplies(Strict):
@@ -51,8 +69,30 @@ class DefaultReplies(Strict):
     information: _Replies = Field(min_length=1, description="Information or advice given too soon")
     puzzled: _Replies = Field(min_length=1, description="Jargon; {{ term }} is the word that puzzled them")
     other: _Replies = Field(min_length=1, description="Anything else")
+    # In the person's own voice; where these are left out, the lines in coaching.yaml are used.
+    guarded: _Replies = Field(default=[], description="When they have closed up")
+    again: _Replies = Field(default=[], description="Referring back; {{ said }} is what they said before")
+    asked_again: _Replies = Field(default=[], description="Asked the same thing twice; {{ said }} as above")
+    safety_self: _Replies = Field(default=[], description="Asked about self-harm, with nothing to tell")
+    safety_others: _Replies = Field(default=[], description="Asked about harm from others, with nothing to tell")
+    safety_general: _Replies = Field(default=[], description="Asked about safety, with nothing to tell")
+    language_offered: _Replies = Field(default=[], description="Offered their first language")
 
-    _check = field_validator("closed", "open", "reflection", "information", "puzzled", "other")(_nonblank)
+    _check = field_validator("closed", "open", "reflection", "information", "puzzled", "other", "guarded", "again",
+                             "asked_again", "safety_self", "safety_others", "safety_general",
+                             "language_offered")(_nonblank)
+
+
+class DisclosureReplies(Strict):
+    """What a person who has just told something alert-worthy says next, by how the trainee responds."""
+
+    stayed: _Replies = Field(min_length=1, description="The trainee stayed with it")
+    safety: _Replies = Field(min_length=1, description="The trainee asked whether they are safe now")
+    next_steps: _Replies = Field(min_length=1, description="The trainee said what happens next")
+    ignored: _Replies = Field(min_length=1, description="The trainee moved on as if it had not been said")
+    returned: _Replies = Field(min_length=1, description="The trainee came back to it after moving on")
+
+    _check = field_validator("stayed", "safety", "next_steps", "ignored", "returned")(_nonblank)
 
 
 class Fact(Strict):
@@ -66,11 +106,20 @@ class Fact(Strict):
     alert: bool = Field(default=False, description="Safeguarding: only told after a safety question or a reflection")
     after: list[str] = Field(default=[], description="Facts that must come out first")
     replies: _Replies = Field(min_length=1)
+    when_asked: _Replies = Field(default=[], description="Told in answer to a question, in place of replies")
+    when_reflected: _Replies = Field(default=[], description="Told after a reflection, in place of replies")
+    moved: _Replies = Field(default=[], description="Told when the person is moved, in their first language")
     closed: _Replies = Field(default=[], description="The short answer a closed question on this topic gets")
     hint: str | None = Field(default=None,
                              description="What the person lets slip when asked openly and nothing else fits")
 
-    _check = field_validator("replies", "closed")(_nonblank)
+    safety: list[Literal["self", "others"]] = Field(
+        default=[], description="Alert-worthy: the direct safety questions that reach it (any open one does)")
+    denied: _Replies = Field(default=[], description="Alert-worthy: a direct question about it, asked too soon")
+    stay_with: list[str] = Field(default=[], description="Alert-worthy: words that show the trainee stayed with it")
+    responses: DisclosureReplies | None = Field(default=None, description="Alert-worthy: what they say next")
+
+    _check = field_validator("replies", "when_asked", "when_reflected", "moved", "closed", "denied")(_nonblank)
 
 
 class Scenario(Strict):
@@ -132,6 +181,11 @@ def load_scenario(path: str | Path) -> LoadedScenario:
                                                  f"facts[{index}].word: the person never says {fact.word!r}"))
         elif not fact.topics and not fact.alert:
             problems.append(document.problem(where, f"facts[{index}]: needs {fact.needs}, so list its topics:"))
+        if fact.alert and fact.responses is None:
+            problems.append(document.problem(where, f"facts[{index}]: an alert-worthy fact needs responses:"))
+        if fact.moved and scenario.person.first_language is None:
+            problems.append(document.problem((*where, "moved"),
+                                             f"facts[{index}].moved: the person has no first_language"))
         for position, topic in enumerate(fact.topics):
             if not topic.strip() or topic.strip() == "*":
                 problems.append(document.problem((*where, "topics", position), f"facts[{index}].topics: empty topic"))

@@ -169,14 +169,32 @@ class PracticeSession:
     def _coaching(self, turn: Turn, words: list[str]) -> out.Coach:
         from convo.practice.coder import behaviour
 
-        notes = [self.coaching.tip("jargon", term=term) for term in turn.jargon]
+        kinds = list(dict.fromkeys(turn.codes))
+        tips = [self.coaching.tip(code) for code in kinds]
+        notes = tips[1:] + [self.coaching.tip("jargon", term=term) for term in turn.jargon]
         if turn.follows_up:
             notes.append(self.coaching.tip("so_what_followed", term=turn.follows_up))
         elif words:
             notes.append(self.coaching.tip("so_what_missed", term=words[0]))
+        if turn.kind == "ignored":
+            notes.append(self.coaching.tip("disclosure_ignored"))
+        elif turn.kind == "returned":
+            notes.append(self.coaching.tip("returned"))
+        elif turn.kind == "disclosure" and turn.response is not None and not (
+                turn.response.immediate_safety and turn.response.next_steps):
+            notes.append(self.coaching.tip("disclosure_stayed"))
+        if turn.kind == "asked_again":
+            notes.append(self.coaching.tip("asked_again"))
+        if turn.kind == "guarded":
+            notes.append(self.coaching.tip("guarded", name=self.scenario.person.name.split()[0]))
+        language = self.scenario.person.first_language
+        if turn.offered_language and language:
+            notes.append(self.coaching.tip("language_offered", language=language.name))
+        if turn.language and language:
+            notes.append(self.coaching.tip("language_switch", language=language.name))
         if any(self.scenario.fact(f).alert for f in turn.revealed):
             notes.append(self.coaching.tip("alert"))
-        return out.Coach(turn.code, behaviour(turn.code), self.coaching.tip(turn.code), notes)
+        return out.Coach(turn.code, behaviour(turn.code), tips[0], notes, turn.codes)
 
     def _ending_answer(self, text: str) -> list[out.Output]:
         if self.phase == "draft":

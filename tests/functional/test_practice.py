@@ -17,17 +17,25 @@ import pytest
 from convo.flow.check import check_paths
 from convo.flow.yamlfile import YamlProblems
 from convo.practice.coaching import shipped_coaching
-from convo.practice.feedback import measures, render_feedback
+from convo.practice.feedback import count_behaviours, measures, render_feedback
 from convo.practice.scenario import get_scenario, load_scenario, shipped
 from convo.practice.session import PracticeSession
 from convo.store import Store
 
+# A skilled trainee: open questions and reflections, a "so what?" follow-up, and, when Betty tells
+# them about the man at the door, they stay with it: thank her, ask whether she is safe now, and say
+# what happens next, before moving on.
 SKILLED_BETTY = [
     "What is it about the shower that has become hard?",
     "You want to keep doing things your own way.",
     "What does being independent mean for you?",
     "It sounds like you really miss chapel and Gwen.",
     "So Sundays at Bethel have been a big part of your life.",
+    "Thank you for telling me that. It sounds like it has been weighing on you.",
+    "Is he still ringing you, and do you feel safe when he does?",
+    ("I'll need to let someone know, so he can be stopped. We can work out together what happens next, and how "
+     "Rhodri hears it from you."),
+    "You'd want Rhodri to hear it from you, not from anyone else.",
     "Tell me about the car.",
     "You still could, but something has held you back.",
     "What happened that made you stop?",
@@ -35,13 +43,13 @@ SKILLED_BETTY = [
     "You've lost your confidence, and with it your Sundays and Wednesdays.",
     "What worries you most about the bath?",
     "You've been carrying a lot on your own.",
-    "It sounds like that has been weighing on you for months.",
     "What do you still do for yourself these days?",
     "You're someone who likes to keep busy and useful.",
     "Who else is around you, family or neighbours?",
     "You'd hate to be a burden on Rhodri.",
 ]
 
+# A poor trainee: a checklist of closed questions and a service word.
 CHECKLIST_BETTY = [
     "Do you drive?",
     "Do you have any family nearby?",
@@ -52,8 +60,19 @@ CHECKLIST_BETTY = [
     "Would a care package help?",
 ]
 
+# A trainee who hears Helen say she has been saving tablets and moves straight on to a wheelchair and leaflets.
+MISSES_HELENS_DISCLOSURE = [
+    "What would quality of life look like for you?",
+    "What is it about the heron that matters so much?",
+    "How are things with your health at the moment?",
+    "You've been carrying a lot, very quietly.",
+    "Would a wheelchair help you get down to the river?",
+    "I can leave you some leaflets about the hospice day service.",
+    "What makes the walk hard these days?",
+]
+
 # One skilled conversation per shipped scenario: open questions, reflections, "so what?" follow-ups,
-# and listening that makes it safe to say the hardest thing.
+# listening that makes it safe to say the hardest thing, and staying with it when it is said.
 SKILLED = {
     "betty-driving": SKILLED_BETTY,
     "david-siani": [
@@ -61,19 +80,43 @@ SKILLED = {
         "It sounds like Siani means a great deal to you.",
         "What would happen if you went into hospital?",
         "You'd rather not leave her, whatever it costs you.",
+        "Thank you for telling me that. It sounds like the nights are very lonely without Peggy.",
+        "Are you safe tonight? Have you thought about how you might end your life?",
+        ("I'm glad you told me. I'd like to talk to your GP with you about how you're feeling, and we can work out "
+         "together what happens next."),
         "What is your health like at the moment?",
         "What happens at night?",
         "What do you still enjoy doing in the garden?",
-        "Who else is around you, family or neighbours?",
+        "Tell me about the people around you, family or neighbours.",
         "Tell me about getting out, groups or the choir.",
+    ],
+    "elis-crooks": [
+        "What does coping mean for you?",
+        "It sounds like your routine is what holds the days together since Nansi died.",
+        "Part of you wants to ease Gwenan's mind, and part of you could never leave Nansi here in the valley.",
+        "Would you rather we carried on in Welsh? I can bring a colleague who speaks Welsh next time.",
+        "What are mealtimes like these days?",
+        "What worries you about the stairs?",
+        "Tell me about the people around you, family and neighbours.",
+        "You've kept so much going on your own, and you clearly care about all of them.",
+        "Thank you for trusting me with that. It must be hard to say about your own grandson.",
+        "Does Dylan still have your card, and is he coming up this Saturday?",
+        ("I will need to tell the bank and our adult safeguarding team, so the money stops going. We can work out "
+         "together how Gwenan hears it, from you."),
+        "What do you enjoy doing with your hands?",
+        "Tell me about the choir.",
     ],
     "helen-heron": [
         "What would quality of life look like for you?",
         "What is it about the heron that matters so much?",
         "How are things with your health at the moment?",
         "You've been carrying a lot, very quietly.",
+        "Thank you for telling me. It sounds like knowing they're there gives you some control.",
+        "Are you thinking of taking them now, or soon? Are you safe today?",
+        ("I'll need to share this with your palliative care nurse, so she can talk with you properly about the end. "
+         "We can work out together how Alun hears about it."),
         "What makes the walk hard these days?",
-        "Who is with you in all this, family or friends?",
+        "Tell me about who is with you in all this, family or friends.",
         "What worries you about Alun?",
         "What do you still enjoy doing for yourself?",
         "What is there in the town, the hospice or the café?",
@@ -85,32 +128,57 @@ SKILLED = {
         "How do you feel about Kelly checking on you?",
         "What happens when your mood drops?",
         "It sounds like some days it all gets too heavy.",
+        "Thank you for telling me that. I know that wasn't easy to say.",
+        "Are you safe right now? Are you thinking of not taking your insulin today?",
+        ("I'll need to talk with Kelly and your nurse about this, and I'd like you to be there when I do. We can "
+         "work out together what happens next."),
         "What worries you about ending up in hospital again?",
         "Who else is in your life, family or friends?",
         "What have you found out about grooming courses or volunteering?",
     ],
-    "toby-lifeboat": [
-        "What would getting out more look like for you?",
-        "What stops you going down to see the crew?",
-        "What happened with the stroke?",
-        "Tell me about the call system they fitted.",
-        "What would happen if you fell while Sue is on a shift?",
-        "How are you getting about these days?",
-        "What do you enjoy doing with your hands?",
-        "Who is around you, family or mates?",
-        "What is there locally, a club or a group?",
+    "kayla-sketchbook": [
+        "What does normal mean for you?",
+        "It sounds like you carry a lot, and you'd like some of your life to just be yours.",
+        "Tell me about your mum and what you do at home.",
+        "What are the nights like?",
+        "It sounds like you're exhausted, and there's more going on than you let people see.",
+        "Thank you for telling me. That took courage to say.",
+        "Is Lee there tonight? Are you and Alfie safe at home right now?",
+        ("I'll need to share this with someone whose job is to keep you and Alfie safe. We can work out together "
+         "what happens next, and I'll be honest with you at every step."),
+        "What worries you most about people finding out?",
+        "How is school going?",
+        "What are you good at?",
+        "Tell me about the people in your life, family or friends.",
+        "What do you know about the young carers group?",
     ],
     "rhian-glenys": [
         "What does wellbeing mean for you?",
         "Tell me about your mam and her health.",
         "What are the nights like?",
         "It sounds like you are running on empty.",
+        "Thank you for telling me. It sounds like it frightened you as much as her.",
+        "Is your mam safe with you tonight? Are you worried you might hurt her?",
+        "I'll need to talk to someone about getting you help at night, and we can work out together what happens next.",
         "What would happen if you couldn't care for her?",
         "How is work going for you?",
         "What is your mam hoping for this Christmas?",
         "What are you good at, in all of this?",
-        "Who else is in your family, or friends?",
+        "Tell me about the rest of your family, and your friends.",
         "What is there locally, any groups for your mam?",
+    ],
+    "toby-lifeboat": [
+        "What would getting out more look like for you?",
+        "What stops you going down to see the crew?",
+        "It sounds like the words matter more to you than the legs.",
+        "What happened with the stroke?",
+        "Tell me about the call system they fitted.",
+        "What would happen if you fell while Sue is on a shift?",
+        "You'd rather nobody worried about you.",
+        "How are you getting about these days?",
+        "What do you enjoy doing with your hands?",
+        "Tell me about the people around you, family or mates.",
+        "What is there locally, a club or a group?",
     ],
 }
 
@@ -130,41 +198,87 @@ def reply_to(session: PracticeSession, line: str):
 # -- whole conversations ---------------------------------------------------------------------------
 
 
-def test_at_least_six_scenarios_ship_and_all_are_valid():
-    assert len(shipped()) >= 6
+def test_at_least_eight_scenarios_ship_and_all_are_valid():
+    assert {"kayla-sketchbook", "elis-crooks"} <= {loaded.scenario.id for loaded in shipped()}
+    assert len(shipped()) >= 8
     assert check_paths() == []
 
 
 @pytest.mark.parametrize("scenario", sorted(SKILLED))
-def test_a_skilled_conversation_uncovers_every_fact(scenario):
+def test_a_skilled_conversation_uncovers_every_fact_and_stays_with_the_disclosure(scenario):
     feedback = play(scenario, SKILLED[scenario]).feedback()
-    missed = [f.id for area in feedback.areas for f in area.missed]
-    assert missed == []
+    assert [f.id for area in feedback.areas for f in area.missed + area.hinted] == []
     assert feedback.facts_uncovered == feedback.facts_total
+    assert all(d.verdict == "handled" for d in feedback.disclosures)
+    assert not any("moved on" in s or "ended there" in s for s in feedback.suggestions)
 
 
-def test_a_skilled_conversation_scores_well():
+def test_the_skilled_trainee_gets_feedback_that_credits_what_they_did():
     feedback = play("betty-driving", SKILLED_BETTY).feedback()
     assert feedback.measure("open_questions").level == "good"
     assert feedback.measure("complex_reflections").level == "good"
     assert feedback.measure("reflection_to_question").level in ("fair", "good")
     assert feedback.jargon == []
     assert [f.id for f in feedback.alerts_uncovered] == ["the-gutter-man"]
-    assert any(m.word == "independent" for m in feedback.so_what)
+    (told,) = feedback.disclosures
+    assert (told.turn, told.verdict) == (5, "handled")
+    assert all(element.done for element in told.elements)
+    assert next(m for m in feedback.so_what if m.word == "independent").followed_at == 3
+    assert feedback.suggestions == []
+    text = render_feedback(feedback, "md")
+    assert "You handled it well: all four." in text
+    assert "Yes: Asked about safety right now" in text
 
 
-def test_a_closed_question_checklist_misses_the_deeper_facts_and_scores_poorly():
-    feedback = play("betty-driving", CHECKLIST_BETTY).feedback()
-    missed = {f.id for area in feedback.areas for f in area.missed}
-    assert {"chapel-and-gwen", "tractor", "own-routines", "fall-alone", "the-gutter-man"} <= missed
+def test_the_poor_trainee_uncovers_nothing_deeper_than_short_answers_and_the_person_closes_up():
+    session = play("betty-driving", CHECKLIST_BETTY)
+    feedback = session.feedback()
     scenario = get_scenario("betty-driving").scenario
-    uncovered = {f.id for area in feedback.areas for f in area.uncovered}
-    assert all(scenario.fact(f).needs == "topic" and not scenario.fact(f).alert for f in uncovered)
+    missed = {f.id for area in feedback.areas for f in area.missed}
+    assert {"chapel-and-gwen", "tractor", "own-routines", "the-gutter-man"} <= missed
+    hinted = {f.id for area in feedback.areas for f in area.hinted}
+    assert {"car-in-garage", "rhodri", "the-bath"} <= hinted  # short answers are hints, not facts
+    assert all(scenario.fact(f).needs == "topic" and not scenario.fact(f).alert
+               for area in feedback.areas for f in [n.id for n in area.uncovered])
+    assert feedback.facts_uncovered < 2
     assert feedback.measure("open_questions").level == "below_fair"
     assert feedback.measure("reflection_to_question").level == "below_fair"
     assert feedback.alerts_missed and not feedback.alerts_uncovered
     assert [j.term for j in feedback.jargon] == ["care package"]
-    assert not any(m.followed for m in feedback.so_what)
+    assert not any(m.followed_at for m in feedback.so_what)
+    assert session.person.mood.guardedness >= shipped_coaching().person.guarded_at
+    assert any("did not tell you" in s for s in feedback.suggestions)
+
+
+def test_the_trainee_who_moves_on_from_a_disclosure_is_told_so_and_the_person_reacts():
+    session = play("helen-heron", MISSES_HELENS_DISCLOSURE[:4])
+    assert session.turns[-1].revealed == ["tablets-put-by"]
+    reply, outputs = reply_to(session, MISSES_HELENS_DISCLOSURE[4])
+    helen = get_scenario("helen-heron").scenario.fact("tablets-put-by")
+    assert helen.responses is not None and reply.text in helen.responses.ignored
+    coach = next(o for o in outputs if o.type == "coach")
+    assert shipped_coaching().tips.disclosure_ignored in coach.notes
+    for line in MISSES_HELENS_DISCLOSURE[5:]:
+        session.send(line)
+    assert session.turns[-1].revealed == []  # she stays closed until it is gone back to
+    feedback = session.feedback()
+    (told,) = feedback.disclosures
+    assert (told.turn, told.verdict, told.reacted) == (4, "ignored", True)
+    assert told.next_text == "Would a wheelchair help you get down to the river?"
+    assert not any(element.done for element in told.elements)
+    assert feedback.suggestions[0].startswith("Go back to what Helen told you at turn 4")
+    text = render_feedback(feedback, "md")
+    assert "You moved on from it." in text and "Helen noticed, and said so." in text
+    assert "Now what, from this feedback:\n- Go back to what Helen told you at turn 4" in text
+
+
+def test_going_back_to_a_disclosure_that_was_passed_over_is_noticed():
+    session = play("helen-heron", MISSES_HELENS_DISCLOSURE[:5])
+    _, outputs = reply_to(session, "I'm sorry, I moved on too quickly. You said you've been saving your tablets.")
+    assert session.turns[-1].kind == "returned"
+    assert shipped_coaching().tips.returned in next(o for o in outputs if o.type == "coach").notes
+    feedback = session.feedback()
+    assert feedback.disclosures[0].returned_at == 6
 
 
 def test_the_same_conversation_always_gets_the_same_replies():
@@ -176,12 +290,14 @@ def test_the_same_conversation_always_gets_the_same_replies():
 # -- the rules the coder drives -------------------------------------------------------------------
 
 
-def test_a_closed_question_gets_a_short_answer():
+def test_a_closed_question_gets_a_short_answer_which_is_only_a_hint():
     session = play("betty-driving", [])
     reply, outputs = reply_to(session, "Do you drive?")
     coach = next(o for o in outputs if o.type == "coach")
     assert coach.code == "closed_question"
     assert reply.text == "I can still drive, yes."
+    assert reply.revealed == [] and session.turns[-1].hinted == ["car-in-garage"]
+    reply, _ = reply_to(session, "Tell me about the car.")
     assert reply.revealed == ["car-in-garage"]
 
 
@@ -297,26 +413,48 @@ def test_areas_explored_so_far_are_shown():
 
 
 def test_measures_from_a_known_sequence_of_codes():
-    codes = (["open_question"] * 3 + ["closed_question"] + ["simple_reflection"] * 2
+    codes = (["open_question"] * 4 + ["closed_question"] + ["simple_reflection"] * 2
              + ["complex_reflection"] * 3 + ["advice"])
     counts, (rq, complex_, open_) = measures(codes, shipped_coaching())
     assert counts["advice"] == 1
-    assert rq.value == pytest.approx(5 / 4) and rq.level == "fair" and rq.shown == "1.2:1"
+    assert rq.value == pytest.approx(5 / 5) and rq.level == "fair" and rq.shown == "1:1"
     assert complex_.value == pytest.approx(3 / 5) and complex_.level == "good" and complex_.shown == "60%"
-    assert open_.value == pytest.approx(3 / 4) and open_.level == "good"
+    assert open_.value == pytest.approx(4 / 5) and open_.level == "good"
+    assert (complex_.numerator, complex_.denominator) == (3, 5)
     assert rq.source.startswith("MITI 4.2.1") and complex_.source.startswith("MITI 4.2.1")
     assert open_.source.startswith("MITI 3.1.1")
     assert (rq.fair, rq.good, complex_.fair, complex_.good, open_.fair, open_.good) == (1, 2, 0.4, 0.5, 0.5, 0.7)
 
 
-def test_measures_at_the_thresholds_and_with_nothing_to_divide_by():
-    codes = ["open_question", "simple_reflection", "complex_reflection", "closed_question"]
+def test_a_band_is_shown_only_above_its_minimum_but_the_counts_always_are():
+    _, (rq, complex_, open_) = measures(["complex_reflection", "open_question"], shipped_coaching())
+    assert complex_.value == 1 and complex_.level == "not_enough"  # one complex reflection is not "100%, good"
+    assert (complex_.numerator, complex_.denominator, complex_.minimum) == (1, 1, 5)
+    assert rq.level == open_.level == "not_enough"
+    _, results = measures(["information", "other"], shipped_coaching())
+    assert [m.level for m in results] == ["not_enough"] * 3
+    session = play("helen-heron", ["It sounds like the river matters to you."])
+    text = render_feedback(session.feedback(), "md")
+    assert "not banded: 1 reflections, a band needs 5" in text
+
+
+def test_measures_at_the_thresholds():
+    codes = ["open_question"] * 3 + ["closed_question"] * 3 + ["simple_reflection"] * 3 + ["complex_reflection"] * 3
     _, (rq, complex_, open_) = measures(codes, shipped_coaching())
     assert rq.value == 1 and rq.level == "fair"
     assert complex_.value == 0.5 and complex_.level == "good"
     assert open_.value == 0.5 and open_.level == "fair"
-    _, results = measures(["information", "other"], shipped_coaching())
-    assert [m.level for m in results] == ["not_enough"] * 3
+
+
+def test_every_behaviour_in_a_turn_is_counted_and_stacked_questions_once():
+    counts = count_behaviours([
+        ["simple_reflection", "open_question"],           # reflect, then ask: one of each
+        ["open_question", "closed_question"],             # two questions at once: one question, open
+        ["affirm", "affirm", "complex_reflection"],       # one affirmation said in two sentences, then a reflection
+    ])
+    assert counts["simple_reflection"] == 1 and counts["complex_reflection"] == 1
+    assert counts["open_question"] == 2 and counts["closed_question"] == 0
+    assert counts["affirm"] == 1
 
 
 def test_the_session_counts_each_code_the_coder_gives():

@@ -152,7 +152,8 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--resume", metavar="ID", nargs="?", const="latest",
                           help="carry on an unfinished practice (without ID: the latest)")
 
-    sub.add_parser("code", help="add a MITI \"code\" to each JSON line {\"text\": ..., \"previous\": ...} on stdin")
+    sub.add_parser("code", help="add a MITI \"code\", and the code of each part as \"behaviours\", to each JSON line "
+                                "{\"text\": ..., \"previous\": ...} on stdin")
 
     resume = sub.add_parser("resume", parents=[common], help="open a saved conversation in the app")
     resume.add_argument("id")

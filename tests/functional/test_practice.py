@@ -580,14 +580,18 @@ def convo(*args: str, stdin: str, tmp_path: Path) -> subprocess.CompletedProcess
                           env={**os.environ, "CONVO_DB": str(tmp_path / "c.db")}, timeout=60)
 
 
-def test_convo_code_adds_a_code_to_each_line_and_fails_on_a_bad_one(tmp_path):
+def test_convo_code_adds_a_code_and_the_behaviours_to_each_line_and_fails_on_a_bad_one(tmp_path):
     lines = [json.dumps({"text": "What would make tomorrow a better day?"}),
-             json.dumps({"text": "Do you drive?", "previous": "I used to."})]
+             json.dumps({"text": "Do you drive?", "previous": "I used to."}),
+             json.dumps({"text": "So you feel stuck. What would help?", "previous": "I feel stuck."})]
     result = convo("code", stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     coded = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [c["code"] for c in coded] == ["open_question", "closed_question"]
+    assert [c["code"] for c in coded][:2] == ["open_question", "closed_question"]
     assert coded[1]["previous"] == "I used to."
+    assert coded[2]["code"] in ("simple_reflection", "complex_reflection", "open_question")  # one code, as AnnoMI
+    assert coded[2]["behaviours"] == ["simple_reflection", "open_question"]
+    assert coded[2]["parts"] == ["So you feel stuck.", "What would help?"]
     result = convo("code", stdin=lines[0] + "\nnot json\n", tmp_path=tmp_path)
     assert result.returncode == 1
     assert len(result.stdout.splitlines()) == 1 and "line 2" in result.stderr

@@ -504,14 +504,14 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"convo serve: warning: listening on {args.host}, so anyone who can reach this computer and has "
               "the address printed below can use it" + ("; the connection is not encrypted" if plain_http else ""),
               file=sys.stderr)
-    # Checked now, so a store that cannot be opened is one line here, not a blank page in every tab.
-    _browser_store(args).close()
     from convo.store_factory import has_password
 
     where = _target(args)
     if isinstance(where, str) and has_password(where):
         raise CliError("each browser tab's command line would show the password in --db: put it in ~/.pgpass"
                        " or $PGPASSWORD instead")
+    # Checked now, so a store that cannot be opened is one line here, not a blank page in every tab.
+    _browser_store(args).close()
     try:
         serve(where.resolve() if isinstance(where, Path) else where, args.host, args.port, args.public_url,
               max_sessions=args.max_sessions)

@@ -221,6 +221,20 @@ def test_the_audit_log_cannot_be_changed_or_emptied(opener):
     assert [entry.action for entry in store.audit_log()] == ["exported"]
 
 
+def test_events_go_only_with_their_whole_conversation(team):
+    store = team()
+    start(store, "c-1").send("Ann")
+    alice = team.cluster.role("alice")
+    team.cluster.sql(f"INSERT INTO convo_members VALUES ('{alice}', 'default', 'practitioner')", team.database,
+                     role=OWNER)
+    for statement in ("UPDATE convo_events SET type = 'x'", "DELETE FROM convo_events", "TRUNCATE convo_events"):
+        for role in (alice, "postgres"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                team.cluster.sql(statement, team.database, role=role)
+    assert texts(store, "c-1") == ["Ann"]
+    assert store.delete("c-1") and store.events("c-1") == []
+
+
 def _raw_bytes(opener: Opener, live_rows_only: bool = False) -> bytes:
     """Everything the database holds, as bytes: the SQLite file, or every row of convo's tables."""
     if opener.kind == "sqlite":
@@ -504,6 +518,12 @@ def test_a_database_url_never_becomes_a_folder(tmp_path, monkeypatch, capsys):
     assert cli.main(["list", "--db", "postgresql:convo"]) == 1
     assert "neither a file nor a postgresql:// URL" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_convo_serve_will_not_put_a_database_password_on_every_tabs_command_line(capsys):
+    assert cli.main(["serve", "--db", "postgresql://alice:secret@db.example/convo"]) == 1
+    said = capsys.readouterr().err
+    assert "~/.pgpass" in said and "secret" not in said
 
 
 def test_without_psycopg_a_team_database_says_what_to_install(monkeypatch, capsys):

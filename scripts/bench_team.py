@@ -1,0 +1,438 @@
+"""Benchmark the team store (prints numbers; asserts nothing).
+
+    python scripts/bench_team.py [--seconds 30] [--practitioners 50] [--carers 50] [--think 1.0]
+                                 [--restart] [--rows 100000] [--skip-load] [--skip-scale]
+
+1. Many at once. A throwaway PostgreSQL server on loopback (127.0.0.1, every commit flushed to
+   disk), set up by convo on first use. Each practitioner connects with a database role of their
+   own and keeps one conversation open in a process of their own, as the app does; each carer's turn
+   goes through one shared web role and loads the conversation afresh, as a web page would, in a
+   few processes with a thread per carer. Every client waits a random pause (mean --think seconds)
+   between answers, for --seconds. Afterwards every acknowledged answer is looked for in the database, and every
+   conversation's sequence numbers are checked for gaps. With --restart, the server is restarted
+   (pg_ctl restart) halfway through.
+2. Many conversations. `convo list --limit 50` (a new process each time, median of 7) and the home
+   screen's page of saved conversations (in process, median of 50; and the app's home screen until
+   its first rows are drawn, median of 5) with --rows conversations, against an empty store, for
+   SQLite and for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.postgres_cluster import OWNER, Cluster  # the throwaway server the tests use too
+
+TEAM = "duty"
+WEB_ROLE = "convo_web"
+ANSWERS = [
+    "She wants to get to the river again with her daughter",
+    "Her husband helps her dress in the mornings",
+    "The stairs are the hardest part now",
+    "The neighbour pops in most days with the paper",
+    "She used to go to the chapel coffee morning on Thursdays",
+    "If she falls at night nobody would know until morning",
+    "He would refuse hospital rather than lose the cat",
+    "Getting the shopping in is the worry since he stopped driving",
+]
+
+
+# -- 1. many at once ------------------------------------------------------------------------------
+
+def _client_process(urls: dict[str, str], practitioners: list[str], carers: int, seconds: float, think: float,
+                    start_at: float, seed: int, results) -> None:
+    """One process's share of the clients; puts its numbers on `results`."""
+    from convo import library
+    from convo.engine.conversation import Conversation
+    from convo.engine.machine import FlowMachine
+    from convo.store import StoreError, TakenOver
+    from convo.store_postgres import PostgresStore
+
+    flows = {name: library.get(name)[0] for name in ("three-conversations", "carer")}
+
+    def machine(name: str) -> FlowMachine:
+        # A flow's machine keeps state of its own while it moves a conversation, so each client
+        # thread has its own (library's one per flow is for one conversation at a time).
+        return FlowMachine(flows[name])
+
+    random.seed(seed)
+    _warm_up()
+    end = start_at + seconds
+    lock = threading.Lock()
+    numbers: dict[str, list] = {"practitioner": [], "carer": [], "append": [], "acknowledged": [], "refused": [],
+                                "conflicts": [], "errors": []}
+
+    def note(kind: str, value) -> None:
+        with lock:
+            numbers[kind].append(value)
+
+    append = PostgresStore.append
+
+    def timed_append(self, *args, **options) -> None:  # the store's share of a turn
+        began = time.perf_counter()
+        try:
+            append(self, *args, **options)
+        finally:
+            note("append", time.perf_counter() - began)
+
+    PostgresStore.append = timed_append  # type: ignore[method-assign]
+
+    def pause() -> bool:
+        """Wait as a person would before answering; False if the run would be over by then."""
+        wait = random.expovariate(1 / think)
+        if time.time() + wait >= end:
+            return False
+        time.sleep(wait)
+        return True
+
+    def practitioner(role: str) -> None:
+        try:
+            store = PostgresStore(urls[role], pool_size=1)
+        except StoreError as error:
+            note("errors", f"{role}: {error}")
+            return
+        turn = 0
+        conversation = None
+        mine = machine("three-conversations")
+        time.sleep(max(0.0, start_at - time.time()))
+        while time.time() < end:
+            try:
+                if conversation is None or conversation.ended:
+                    conversation = Conversation.start(store, flows["three-conversations"], "practitioner",
+                                                      machine=mine)
+                    store.claim(conversation.id)
+                if not pause():
+                    break
+                text = f"{random.choice(ANSWERS)} [{role} {turn}]"
+                began = time.perf_counter()
+                conversation.send(text)
+                note("practitioner", time.perf_counter() - began)
+                note("acknowledged", (conversation.id, text))
+                turn += 1
+            except TakenOver as error:
+                note("conflicts", str(error))
+                conversation = None
+            except StoreError as error:
+                note("refused", str(error))  # the words stay in the box; the next turn is another answer
+        store.close()
+
+    def carer(store, number: int) -> None:
+        time.sleep(max(0.0, start_at - time.time()))
+        ident = None
+        turn = 0
+        mine = machine("carer")
+        while time.time() < end:
+            try:
+                if ident is None:
+                    ident = Conversation.start(store, flows["carer"], "carer", machine=mine).id
+                if not pause():
+                    break
+                text = f"{random.choice(ANSWERS)} [carer {seed}-{number} {turn}]"
+                began = time.perf_counter()
+                # A page loads the conversation afresh.
+                conversation = Conversation.resume(store, ident, flows["carer"], machine=mine)
+                conversation.send(text)
+                note("carer", time.perf_counter() - began)
+                note("acknowledged", (ident, text))
+                turn += 1
+                if conversation.ended:
+                    ident = None
+            except TakenOver as error:
+                note("conflicts", str(error))
+                ident = None
+            except StoreError as error:
+                note("refused", str(error))
+
+    web = PostgresStore(urls[WEB_ROLE], pool_size=8) if carers else None
+    threads = [threading.Thread(target=practitioner, args=(role,)) for role in practitioners]
+    threads += [threading.Thread(target=carer, args=(web, n)) for n in range(carers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if web is not None:
+        web.close()
+    results.put(numbers)
+
+
+def _warm_up() -> None:
+    """Load the flows and what hears an answer before the clock starts, as the app does while the first
+    answer is typed: a turn is then a turn, not a start."""
+    from convo import library
+    from convo.store import Store
+
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "warm.db") as store:
+        for flow, audience in (("three-conversations", "practitioner"), ("carer", "carer")):
+            conversation = library.start(store, flow, audience)
+            for answer in ANSWERS[:3]:
+                conversation.send(answer)
+            library.resume(store, conversation.id)
+
+
+def many_at_once(args: argparse.Namespace) -> None:
+    from convo.store_postgres import PostgresStore
+
+    cluster = Cluster(tcp=True, durable=True, max_connections=args.practitioners + args.carers + 60)
+    try:
+        database = cluster.database("load")
+        with PostgresStore(cluster.url(OWNER, database)):
+            pass  # sets the database up
+        roles = [f"p{n:02d}" for n in range(1, args.practitioners + 1)] + [WEB_ROLE]
+        for role in roles:
+            cluster.role(role)
+        members = ", ".join(f"('{role}', '{TEAM}', 'practitioner')" for role in roles)
+        cluster.sql(f"INSERT INTO convo_members VALUES {members}, ('{OWNER}', '{TEAM}', 'manager')", database,
+                    role=OWNER)
+        urls = {role: cluster.url(role, database) for role in roles}
+        floor = _commit_floor(cluster.url(OWNER, database))
+        # Each practitioner runs convo on their own computer: a process each. The carers' pages are
+        # served by a few processes with a thread per carer, as a web server would.
+        web = max(1, min(args.web_processes, args.carers)) if args.carers else 0
+        shares = [([role], 0) for role in roles[:-1]] + [([], len(range(n, args.carers, web))) for n in range(web)]
+        context = multiprocessing.get_context("spawn")
+        results = context.Queue()
+        start_at = time.time() + 15 + 0.8 * len(shares)  # after every process has warmed up and connected
+        workers = [context.Process(target=_client_process, args=(
+            urls, practitioners, carers, args.seconds, args.think, start_at, n, results))
+            for n, (practitioners, carers) in enumerate(shares)]
+        for worker in workers:
+            worker.start()
+        if args.restart:
+            time.sleep(max(0.0, start_at + args.seconds / 2 - time.time()))
+            began = time.monotonic()
+            cluster.restart()
+            print(f"restarted the server (pg_ctl restart -m fast) halfway: {time.monotonic() - began:.2f} s")
+        numbers = [results.get(timeout=args.seconds + 300) for _ in workers]
+        for worker in workers:
+            worker.join()
+        merged = {key: [value for part in numbers for value in part[key]] for key in numbers[0]}
+        _report_load(args, merged, cluster, database)
+        print(f"  the server's own durable commit (one row, one connection, nothing else running):"
+              f" p50 {_ms(_pct(floor, 50)).strip()}, p99 {_ms(_pct(floor, 99)).strip()}")
+    finally:
+        cluster.stop()
+
+
+def _commit_floor(url: str, times: int = 300) -> list[float]:
+    """How long this server takes to make one small row durable: the floor under every turn."""
+    import psycopg
+
+    runs = []
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("CREATE TABLE floor_probe (n integer)")
+        for n in range(times):
+            began = time.perf_counter()
+            with db.transaction():
+                db.execute("INSERT INTO floor_probe VALUES (%s)", (n,))
+            runs.append(time.perf_counter() - began)
+        db.execute("DROP TABLE floor_probe")
+    return runs
+
+
+def _report_load(args: argparse.Namespace, numbers: dict[str, list], cluster: Cluster, database: str) -> None:
+    from convo.store_postgres import PostgresStore
+
+    acknowledged = numbers["acknowledged"]
+    with PostgresStore(cluster.url(OWNER, database, team=TEAM)) as check:
+        stored: dict[str, set[str]] = {}
+        for ident in {ident for ident, _ in acknowledged}:
+            stored[ident] = {event.data.get("text", "") for event in check.events(ident)}
+    lost = [text for ident, text in acknowledged if text not in stored.get(ident, set())]
+    gaps = cluster.sql("SELECT conversation FROM convo_events GROUP BY conversation"
+                       " HAVING count(*) <> max(seq) OR min(seq) <> 1", database)
+    turns = numbers["practitioner"] + numbers["carer"]
+    print(f"\nmany at once: {args.practitioners} practitioners (a role each) and {args.carers} carers (one web"
+          f" role), {args.seconds:g} s, a pause of {args.think:g} s on average between answers,"
+          f" a process per practitioner and {args.web_processes} for the carers' pages,"
+          " PostgreSQL on 127.0.0.1 with fsync on")
+    print(f"  answers acknowledged: {len(acknowledged)} ({len(acknowledged) / args.seconds:.0f} a second)")
+    print(f"  answers lost: {len(lost)}")
+    print(f"  sequence conflicts (taken over or clashed): {len(numbers['conflicts'])};"
+          f" conversations with a gap in their sequence: {len(gaps)}")
+    print(f"  refused as not saved (kept in the box): {len(numbers['refused'])}")
+    for error in sorted(set(numbers["refused"]))[:3] + sorted(set(numbers["errors"]))[:3]:
+        print(f"    {error}")
+    print("  turn time      p50       p90       p99       max")
+    for name, times in (("practitioner", numbers["practitioner"]), ("carer (loads)", numbers["carer"]),
+                        ("all", turns), ("…the store's", numbers["append"])):
+        if times:
+            print(f"  {name:<13} {_ms(_pct(times, 50))} {_ms(_pct(times, 90))} {_ms(_pct(times, 99))}"
+                  f" {_ms(max(times))}")
+
+
+# -- 2. many conversations -----------------------------------------------------------------------
+
+def many_conversations(args: argparse.Namespace) -> None:
+    print(f"\nmany conversations: {args.rows:,} against none")
+    print("  store        measure                                   empty      full    ratio")
+    with tempfile.TemporaryDirectory() as folder:
+        empty, full = Path(folder) / "empty.db", Path(folder) / "full.db"
+        from convo.store import Store
+
+        Store(empty).close()
+        with Store(full) as store:
+            began = time.monotonic()
+            _fill_sqlite(store, args.rows)
+            filled = time.monotonic() - began
+        _compare("SQLite", str(empty), str(full), lambda db: Store(Path(db)))
+        print(f"  (filling SQLite took {filled:.1f} s)")
+    cluster = Cluster(tcp=True, durable=True)
+    try:
+        from convo.store_postgres import PostgresStore
+
+        urls = []
+        for rows in (0, args.rows):
+            database = cluster.database("scale")
+            url = cluster.url(OWNER, database)
+            with PostgresStore(url) as store:
+                team = store.team
+            began = time.monotonic()
+            _fill_postgres(cluster.url("postgres", database), team, rows)
+            filled = time.monotonic() - began
+            cluster.sql("ANALYZE", database)
+            urls.append(url)
+        _compare("PostgreSQL", urls[0], urls[1], PostgresStore)
+        print(f"  (filling PostgreSQL took {filled:.1f} s)")
+    finally:
+        cluster.stop()
+
+
+def _rows(count: int):
+    base = datetime(2024, 1, 1, tzinfo=UTC)
+    chooser = random.Random(7)
+    for n in range(count):
+        at = base + timedelta(minutes=n)
+        carer = chooser.random() < 0.1
+        status = "ended" if chooser.random() < 0.9 else "open"
+        yield (f"{at:%Y%m%d}-{n:06x}", "carer" if carer else "three-conversations", 1, "0" * 64,
+               "carer" if carer else "practitioner", f"{chooser.choice(ANSWERS)} ({n})", at, at, status)
+
+
+def _fill_sqlite(store, count: int) -> None:
+    with store._transaction():
+        store._db.executemany(
+            "INSERT INTO conversations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((i, f, v, h, a, t.encode(), c.isoformat(), u.isoformat(), s)
+             for i, f, v, h, a, t, c, u, s in _rows(count)))
+
+
+def _fill_postgres(superuser_url: str, team: str, count: int) -> None:
+    """COPY the rows in as the superuser: COPY FROM cannot pass row-level security."""
+    import psycopg
+
+    if not count:
+        return
+    with psycopg.connect(superuser_url) as db, db.transaction(), db.cursor().copy(
+            "COPY convo_conversations (id, team, flow, flow_version, flow_hash, audience, title, title_search,"
+            " created, updated, status) FROM STDIN") as copy:
+        for ident, flow, version, digest, audience, title, created, updated, status in _rows(count):
+            copy.write_row((ident, team, flow, version, digest, audience, title.encode(), title.casefold(),
+                            created, updated, status))
+
+
+def _compare(name: str, empty: str, full: str, opener) -> None:
+    figures = []
+    for db in (empty, full):
+        runs = []
+        for attempt in range(8):
+            began = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "convo.cli", "list", "--limit", "50", "--db", db], check=True,
+                           capture_output=True)
+            if attempt:  # the first only warms the disk cache and byte-compiles
+                runs.append(time.perf_counter() - began)
+        store = opener(db)
+        try:
+            from convo.tui.screens.home import SAVED_PAGE
+
+            page = _median_of(50, lambda s=store: s.list_conversations(limit=SAVED_PAGE, unfinished_first=True))
+            first = _median_of(50, lambda s=store: s.list_conversations(limit=50))
+            found = _median_of(10, lambda s=store: s.list_conversations(limit=SAVED_PAGE, search="river",
+                                                                        unfinished_first=True))
+            every = _median_of(1, store.list)
+            home = _home_screen(store)
+        finally:
+            store.close()
+        figures.append((statistics.median(runs), first, page, found, home, every))
+    labels = ["`convo list --limit 50`, process", "list_conversations(limit=50)",
+              "home screen's page (unfinished first)", "home screen's page, typing 'river'",
+              "app's home screen to first rows drawn", "every conversation (store.list())"]
+    for label, before, after in zip(labels, figures[0], figures[1], strict=True):
+        ratio = f"{after / before:7.2f}×" if before >= 0.001 else "       –"
+        print(f"  {name:<12} {label:<41} {_ms(before)} {_ms(after)} {ratio}")
+
+
+def _home_screen(store) -> float:
+    """Seconds from starting the app on `store` until its home screen shows its first saved rows."""
+    from textual.widgets import DataTable
+
+    from convo.tui.app import ConvoApp
+    from convo.tui.screens.home import SAVED_PAGE, HomeScreen
+
+    expected = len(store.list_conversations(limit=SAVED_PAGE))
+
+    async def once() -> float:
+        began = time.perf_counter()
+        app = ConvoApp(store)
+        async with app.run_test(size=(100, 34)) as pilot:
+            while not (isinstance(app.screen, HomeScreen)
+                       and app.screen.query_one("#saved", DataTable).row_count == expected):
+                await pilot.pause(0.001)
+            shown = time.perf_counter() - began
+        return shown
+
+    runs = [asyncio.run(once()) for _ in range(5)]
+    return statistics.median(runs)
+
+
+def _median_of(times: int, call) -> float:
+    runs = []
+    for _ in range(times):
+        began = time.perf_counter()
+        call()
+        runs.append(time.perf_counter() - began)
+    return statistics.median(runs)
+
+
+def _pct(values: list[float], percent: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * percent / 100))]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f} ms"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--practitioners", type=int, default=50)
+    parser.add_argument("--carers", type=int, default=50)
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between a client's answers (s)")
+    parser.add_argument("--web-processes", type=int, default=2, help="processes serving the carers' pages")
+    parser.add_argument("--restart", action="store_true", help="restart the server halfway through")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-scale", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_load:
+        many_at_once(args)
+    if not args.skip_scale:
+        many_conversations(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

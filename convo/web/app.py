@@ -42,7 +42,7 @@ from convo.web import questions
 from convo.web.codes import WrongCodes
 from convo.web.guard import Guard
 from convo.web.questions import Place
-from convo.web.sessions import COOKIE, Session, Sessions, Waiting
+from convo.web.sessions import COOKIE, SAVED_CODE_SHOWN_FOR, Session, Sessions, Waiting
 
 HERE = Path(__file__).parent
 MAX_ANSWER = 10_000  # characters in one answer box
@@ -185,9 +185,10 @@ class CarerPages:
         return response
 
     def _sweep(self) -> None:
+        """Now and then, park idle sessions; in a thread of its own, since letting a lease go writes."""
         if time.monotonic() - self._swept > SWEEP_EVERY:
             self._swept = time.monotonic()
-            self.sessions.sweep()
+            threading.Thread(target=self.sessions.sweep, daemon=True).start()
 
     # -- reading a posted form ----------------------------------------------------------------------
 
@@ -353,8 +354,9 @@ class CarerPages:
                 return self._question_page(request, session, conversation, place, typed=typed, status=503,
                                            errors=[("answer" if not step.choices else "choice", "not_saved")])
             if saving:
-                session.saved_code = (session.code or "", time.monotonic())
+                saved, alerted = (session.code or "", time.monotonic()), session.safety
                 session.forget()
+                session.saved_code, session.safety = saved, alerted  # the saved page opens with the help, too
                 return self.redirect(request, "/saved")
             return self.redirect(request, self._where(conversation, after=place))
 
@@ -377,7 +379,8 @@ class CarerPages:
             earlier, session.waiting = session.waiting, None
             session.safety = False
             self._send(session, conversation, Waiting(place, lines, move_on and (not step.single or not lines)))
-            if earlier is not None and session.waiting is None and questions.current(conversation) == earlier.place:
+            from_safety_question = step.interrupt is not None and earlier is not None and session.waiting is None
+            if from_safety_question and earlier is not None and questions.current(conversation) == earlier.place:
                 self._send(session, conversation, earlier)  # back from a safety question to where they were
 
     def _send(self, session: Session, conversation: Conversation, waiting: Waiting) -> None:
@@ -483,12 +486,13 @@ class CarerPages:
 
     async def saved(self, request: Request) -> Response:
         session = self._session(request)
-        code = None
+        code, safety = None, False
         if session is not None and session.saved_code is not None:
             code, when = session.saved_code
-            if time.monotonic() - when > 15 * 60:
+            if time.monotonic() - when > SAVED_CODE_SHOWN_FOR:
                 session.saved_code, code = None, None
-        return self.render(request, "saved.html.j2", code=code)
+            safety, session.safety = session.safety, False
+        return self.render(request, "saved.html.j2", code=code, safety=safety)
 
     async def resume_page(self, request: Request) -> Response:
         return self.render(request, "resume.html.j2")

@@ -9,6 +9,7 @@ import logging
 import re
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -180,6 +181,17 @@ def test_each_line_of_what_matters_is_a_thing_of_its_own_and_each_is_asked_about
     assert [o.text for o in record(db, only_code(db)).outcomes] == ["Swimming again", "The allotment", "Seeing Dilys"]
 
 
+def test_a_safety_question_between_things_that_matter_keeps_the_rest_for_after_it(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("").answer("")
+    carer.answer("Some days I want to end it all\nGardening\nMy grandchildren")
+    assert carer.path == "/question/safety-check" and "If you need help now" in carer.main()
+    carer.answer("It has been a bad month")
+    assert carer.path == "/question/in-the-way/1"
+    saved = record(db, only_code(db))
+    assert [o.text for o in saved.outcomes] == ["Some days I want to end it all", "Gardening", "My grandchildren"]
+
+
 def test_the_download_is_what_you_told_us_as_an_attachment_and_is_audited(app, db):
     carer = Carer(app).start()
     carer.through({**SIAN, "health-and-sleep": "<script>alert(1)</script> & tired"})
@@ -278,6 +290,14 @@ def test_a_worrying_answer_is_saved_and_the_next_page_opens_with_where_to_get_he
     assert 'class="safety"' not in carer.text
 
 
+def test_a_worrying_answer_saved_to_come_back_later_still_brings_the_box(app, db):
+    carer = Carer(app).start()
+    carer.answer("no")
+    carer.answer("My wife. Some days I want to end it all", action="save")
+    assert carer.path == "/saved" and "If you need help now" in carer.main() and "116 123" in carer.main()
+    assert "If you need help now" not in carer.go("/saved").main()  # once, on the next page
+
+
 def test_without_an_out_of_hours_number_the_box_still_says_where_to_turn(db):
     carer = Carer(make_app(db)).start()
     carer.answer("no").answer("He hits me when he is confused")
@@ -338,7 +358,9 @@ def test_a_window_left_alone_lets_its_code_be_used_elsewhere_and_picks_it_up_aga
     clock.now += 21 * 60  # longer than a session holds its lease while nobody uses it
     pages._swept = float("-inf")
     elsewhere = Carer(app)
-    elsewhere.go("/resume").post("/resume", code=code)
+    elsewhere.go("/resume")
+    time.sleep(0.5)  # the sweep the page set off lets the idle window's lease go
+    elsewhere.post("/resume", code=code)
     assert elsewhere.path == "/question/who-you-care-for"
     first.answer("My neighbour")  # the first window finds its code in use now
     assert first.page.status_code == 409 and "open somewhere else" in first.heading()

@@ -104,6 +104,7 @@ def screenshots(tmp_path_factory) -> Path:
 def open_page(browser, url: str, **options):
     """A new browser context (its own cookies) and page; nothing may leave the machine."""
     context = browser.new_context(**{"viewport": {"width": 1024, "height": 768}, **options})
+    context.set_default_timeout(90_000)  # a busy CI machine is slow, not wrong
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
                   else route.abort())
     page = context.new_page()
@@ -308,7 +309,7 @@ def test_every_kind_of_page_reflows_without_sideways_scrolling(server, browser, 
 
 def test_saved_then_carried_on_in_a_new_browser_and_the_summary_downloaded(server, browser, tmp_path):
     url, _, _ = server
-    first = open_page(browser, url)
+    first = open_page(browser, url, bypass_csp=True)
     start(first)
     answer(first, "no")
     first.get_by_role("textbox").fill("My son, who is autistic")
@@ -318,6 +319,7 @@ def test_saved_then_carried_on_in_a_new_browser_and_the_summary_downloaded(serve
     code = code_region.locator(".code").inner_text()
     assert re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", code)
     assert first.evaluate("getComputedStyle(document.querySelector('.code')).userSelect") == "all"
+    assert axe(first) == []
     first.context.close()
 
     later = open_page(browser, url)
@@ -348,27 +350,29 @@ def test_saved_then_carried_on_in_a_new_browser_and_the_summary_downloaded(serve
 
 def test_two_tabs_on_one_code_the_second_is_told_kindly_and_may_carry_on_instead(server, browser):
     url, _, _ = server
-    first = open_page(browser, url)
+    first = open_page(browser, url, bypass_csp=True)
     code = start(first)
-    second = open_page(browser, url + "")
+    second = open_page(browser, url, bypass_csp=True)
     second.goto(url + "/resume")
     second.get_by_role("textbox", name="Carry on with your code").fill(code)
     with second.expect_navigation():
         second.get_by_role("button", name="Carry on").click()
     assert second.get_by_role("heading", level=1).inner_text() == "Your self-assessment is open somewhere else"
     assert "UNIQUE" not in second.content() and "constraint" not in second.content()
+    assert axe(second) == []
     with second.expect_navigation():
         second.get_by_role("button", name="Carry on here instead").click()
     assert second.get_by_role("heading", level=1).inner_text() == "Are you under 18?"
     answer(first, "no")
     assert first.get_by_role("heading", level=1).inner_text() == "Your self-assessment is now open somewhere else"
+    assert axe(first) == []
     first.context.close()
     second.context.close()
 
 
 def test_a_wrong_code_is_cleared_and_said_first_on_the_page(server, browser):
     url, _, _ = server
-    page = open_page(browser, url)
+    page = open_page(browser, url, bypass_csp=True)
     page.goto(url + "/resume")
     box = page.get_by_role("textbox", name="Carry on with your code")
     box.fill("abcd-efgh-jkmn")
@@ -378,6 +382,7 @@ def test_a_wrong_code_is_cleared_and_said_first_on_the_page(server, browser):
     assert "That code does not match a self-assessment" in summary.inner_text()
     assert page.evaluate("document.activeElement.className") == "error-summary"  # read out first
     assert page.get_by_role("textbox", name="Carry on with your code").input_value() == ""
+    assert axe(page) == []
     page.get_by_role("link", name=re.compile("That code does not match")).click()
     assert page.evaluate("document.activeElement.id") == "code"
     page.context.close()
@@ -385,17 +390,19 @@ def test_a_wrong_code_is_cleared_and_said_first_on_the_page(server, browser):
 
 def test_a_young_carer_is_told_their_rights_and_the_safety_box_opens_the_next_page(server, browser, screenshots):
     url, _, _ = server
-    page = open_page(browser, url, viewport={"width": 390, "height": 844})
+    page = open_page(browser, url, viewport={"width": 390, "height": 844}, bypass_csp=True)
     start(page)
     page.get_by_role("radio", name="Yes, I'm under 18").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").click()
     assert "same right as any carer" in page.locator("main").inner_text()
+    assert axe(page) == []
     answer(page, "Dad hits me when he has been drinking")
     box = page.get_by_role("region", name="If you need help now")
     assert box.is_visible()
     first = page.evaluate("document.querySelector('main').firstElementChild.className")
     assert first == "safety"
+    assert axe(page) == []
     page.screenshot(path=str(screenshots / "phone-safety.png"), full_page=True)
     page.context.close()
 

@@ -29,6 +29,7 @@ COOKIE_MAX_AGE = 12 * 3600  # a signed cookie older than this starts a new sessi
 PARK_AFTER = 20 * 60  # idle this long, a session lets its conversation's lease go
 FORGET_AFTER = COOKIE_MAX_AGE
 SAVED_CODE_SHOWN_FOR = 15 * 60  # the "saved" page shows the code this long, then only the carer has it
+MOST_SESSIONS = 20_000  # beyond this, the longest unused sessions that hold no conversation are dropped
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,17 @@ class Sessions:
         with self._lock:
             session = self._by_id.get(sid)
             if session is None:
+                if len(self._by_id) >= MOST_SESSIONS:
+                    self._drop_idle()
                 session = self._by_id[sid] = Session(sid)
         session.seen = self._clock()
         return session
+
+    def _drop_idle(self) -> None:
+        """Make room: forget the tenth of sessions unused longest that hold no conversation."""
+        idle = sorted((s for s in self._by_id.values() if s.code is None), key=lambda s: s.seen)
+        for session in idle[:max(1, len(self._by_id) // 10)]:
+            del self._by_id[session.sid]
 
     def renew(self, session: Session) -> str:
         """Give a session a fresh id once it holds a conversation, so an id known before (planted in

@@ -481,7 +481,9 @@ class SimulatedPerson:
             return self._tell(turn, fact, invite, mood)
         defaults = self.scenario.replies
         if invite == "closed_question":
-            touched = next((f for f in self._waiting() if f.closed and self._touches(f, text)), None)
+            # A short answer needs nothing said first: it tells little.
+            unsaid_facts = (f for f in self.scenario.facts if f.id not in self.revealed and not f.alert and f.closed)
+            touched = next((f for f in unsaid_facts if self._touches(f, text)), None)
             if touched is not None:
                 unsaid = self._unsaid(touched.closed, n, touched.id)
                 if unsaid is not None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import secrets
 
+from convo import vocabulary
 from convo.store import ConversationInfo, Store
 
-FLOW = "carer"
-AUDIENCE = "carer"
+FLOW, AUDIENCE = vocabulary.start("carer").flow or "", vocabulary.start("carer").audience
 
 # No 0/o, 1/i/l: a code read aloud or copied by hand should come back the same.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"

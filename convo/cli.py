@@ -23,6 +23,8 @@ class CliError(Exception):
 def _parser() -> argparse.ArgumentParser:
     import argparse
 
+    from convo.vocabulary import DEFAULT_FLOW
+
     db_help = ("the database: a file (or sqlite:PATH), or a team's postgresql://… URL"
                " (default: $CONVO_DB, or convo's data folder)")
     common = argparse.ArgumentParser(add_help=False)
@@ -38,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     plain = sub.add_parser("plain", parents=[common], help="hold a conversation in line mode (no terminal needed)")
-    plain.add_argument("--flow", default=None, help="flow name or file (default: three-conversations)")
+    plain.add_argument("--flow", default=None, help=f"flow name or file (default: {DEFAULT_FLOW})")
     plain.add_argument("--audience", choices=["practitioner", "carer"], default=None)
     plain.add_argument("--resume", metavar="ID", help="carry on a saved conversation")
     plain.add_argument("--jsonl", action="store_true", help="write one JSON object a line")
@@ -243,6 +245,7 @@ def _store(args: argparse.Namespace):
 
 def _plain(args: argparse.Namespace) -> int:
     from convo import library, plain
+    from convo.vocabulary import DEFAULT_FLOW
 
     # Bytes that are not UTF-8 become U+FFFD, so a bad paste is kept (marked) rather than ending the conversation.
     if hasattr(sys.stdin, "reconfigure"):
@@ -267,7 +270,7 @@ def _plain(args: argparse.Namespace) -> int:
                 return EXIT_ERROR
             conversation = library.resume(store, args.resume)
         else:
-            conversation = library.start(store, args.flow or library.DEFAULT_FLOW,
+            conversation = library.start(store, args.flow or DEFAULT_FLOW,
                                          args.audience or _default_audience(args.flow))
             store.claim(conversation.id)
         return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl)

@@ -15,9 +15,6 @@ if TYPE_CHECKING:  # the engine is imported when a flow is first used, so listin
     from convo.engine.machine import FlowMachine
     from convo.flow.loader import Flow
 
-DEFAULT_FLOW = "three-conversations"
-
-
 def flow_files() -> list[Path]:
     return sorted(flows_dir().glob("*.yaml"), key=lambda p: p.name) if flows_dir().is_dir() else []
 

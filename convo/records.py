@@ -1,16 +1,28 @@
 """The record of a conversation: the draft assessment and every item in it, as pydantic models.
 
 These models are the contract: the JSON export and `convo schema` come from them, and the
-templates read nothing else.
+templates read nothing else. Which areas there are, and which list each kind of item fills, is in
+`convo.vocabulary`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel as _PydanticModel
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
+
+from convo import vocabulary
+
+# Words from the vocabulary, checked against it whenever a model is read.
+AreaId = Annotated[str, BeforeValidator(vocabulary.area_id),
+                   vocabulary.Listed(lambda: list(vocabulary.AREAS), "An area of the conversation")]
+KindId = Annotated[str, BeforeValidator(vocabulary.kind_id),
+                   vocabulary.Listed(lambda: list(vocabulary.KINDS), "A kind of recorded item")]
+PractisedArea = Annotated[str, BeforeValidator(vocabulary.practised_area),
+                          vocabulary.Listed(vocabulary.practised_areas, "An area practice explores")]
 
 
 class BaseModel(_PydanticModel):
@@ -35,52 +47,6 @@ class OutcomeType(StrEnum):
     change = "change"
     maintain = "maintain"
     process = "process"
-
-
-class Area(StrEnum):
-    """Where in the conversation something belongs; the line-mode protocol names these."""
-
-    about = "about"
-    circumstances = "circumstances"
-    outcomes = "outcomes"
-    barriers = "barriers"
-    own_resources = "own_resources"
-    others = "others"
-    community = "community"
-    risks = "risks"
-    connect = "connect"
-    crisis = "crisis"
-    good_life = "good_life"
-    closing = "closing"
-
-
-PER_OUTCOME_AREAS = (Area.barriers, Area.own_resources, Area.others, Area.community, Area.risks)
-
-
-class ItemKind(StrEnum):
-    """What a captured item is. A flow stage names the kind it captures."""
-
-    about = "about"
-    circumstance = "circumstance"
-    outcome = "outcome"
-    outcome_type = "outcome_type"
-    barrier = "barrier"
-    strength = "strength"
-    support = "support"
-    community = "community"
-    risk = "risk"
-    risk_choice = "risk_choice"
-    connection = "connection"
-    crisis = "crisis"
-    good_life = "good_life"
-    support_shape = "support_shape"
-    call_result = "call_result"
-    agreement = "agreement"
-    next_little_step = "next_little_step"
-    next_step = "next_step"
-    safeguarding = "safeguarding"
-    note = "note"
-    decision = "decision"
 
 
 class Entry(BaseModel):
@@ -126,7 +92,7 @@ class PersonalOutcome(BaseModel):
 
 
 class Skip(BaseModel):
-    area: Area
+    area: AreaId
     stage: str
     title: str
     outcome: int | None = Field(default=None, description="1-based outcome number, if the area belongs to one")

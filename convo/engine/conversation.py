@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import replace
 
+from convo import vocabulary
 from convo.clock import Clock, utc_now
 from convo.engine import outputs as out
 from convo.engine.machine import Cursor, FlowMachine
@@ -45,21 +46,11 @@ from convo.flow.schema import Choice
 from convo.messages import say
 from convo.notice import detector
 from convo.notice.taxonomy import taxonomy
-from convo.records import Area, Assessment, Audience
+from convo.records import Assessment, Audience, Source
 from convo.store import ConversationInfo, Store
 from convo.templating import fill, names_used
 
-# What /refile and /goto accept, in a practitioner's words.
-REFILE_KINDS = {
-    "outcome": ("outcome", "outcomes"),
-    "barrier": ("barrier", "barriers"),
-    "strength": ("strength", "own_resources"),
-    "support": ("support", "others"),
-    "community": ("community", "community"),
-    "risk": ("risk", "risks"),
-}
-CUE_CAPTURES = {"risk": ("risk", "risks"), "people": ("support", "others"), "community": ("community", "community")}
-SOURCES = ("person", "carer", "practitioner")
+SOURCES = tuple(source.value for source in Source)
 # What /undo can take back.
 UNDOABLE = frozenset(kind.KIND for kind in (Answered, Captured, Skipped, Moved, Refiled, CueActed, SpeakerChanged,
                                             Named))
@@ -82,8 +73,8 @@ class _Facts:
             return (step.conversation or 0) if step else 0
         if name == "alerts":
             return len(state.alerts)
-        kind = {"outcomes": "outcome", "risks": "risk", "strengths": "strength"}[name]
-        if kind != "outcome" and cursor.outcome is not None:
+        kind = {"outcomes": vocabulary.OUTCOME, "risks": vocabulary.RISK, "strengths": "strength"}[name]
+        if kind != vocabulary.OUTCOME and cursor.outcome is not None:
             return state.count(kind, state.outcome_id(cursor.outcome), any_outcome=False)
         return state.count(kind)
 
@@ -173,7 +164,7 @@ class Conversation:
             return out.Done(self.id)
         pos, step = self.position, self.step
         if step is None:
-            return out.Prompt(say("finished", audience=self.audience.value), Area.closing, None, END, "",
+            return out.Prompt(say("finished", audience=self.audience.value), vocabulary.CLOSING, None, END, "",
                               self.record_conversation(), [])
         if pos.follow_up:
             text = pos.follow_up
@@ -279,7 +270,7 @@ class Conversation:
         if step is None:
             if not text.strip():
                 return self._end("/end", "")
-            return [self._capture(text, "note", "closing", self.state.speaker)]
+            return [self._capture(text, vocabulary.NOTE, vocabulary.CLOSING, self.state.speaker)]
         outcome_id = self._outcome_id_for(step, pos)
         title = text.strip()[:80] if text.strip() and not self.state.items else None
         # The question as it was put, so a resumed conversation can show its history word for word.
@@ -289,8 +280,8 @@ class Conversation:
         fresh: list[detector.Finding] = []
         unchosen = False  # an answer that picks none of the choices where one must be picked
         if text.strip() == "":
-            answer = Answered(text="", outcome_id=outcome_id, stage=step.id, asked=asked.text,
-                              nothing=not self.state.at_stage(step.id, outcome_id) and step.captures != "outcome_type")
+            nothing = not self.state.at_stage(step.id, outcome_id) and step.captures != vocabulary.OUTCOME_TYPE
+            answer = Answered(text="", outcome_id=outcome_id, stage=step.id, asked=asked.text, nothing=nothing)
         else:
             choice = _match_choice(step, text)
             unchosen = choice is None and step.choices_only
@@ -453,7 +444,9 @@ class Conversation:
         return handler(self, name, rest)
 
     def _help(self, name: str, rest: str) -> list[out.Output]:
-        return [out.Info(say("help"))]
+        kinds = vocabulary.refile_kinds()
+        refile = ", ".join(kinds[:-1]) + " or " + kinds[-1]
+        return [out.Info(say("help", areas=", ".join(vocabulary.AREAS), kinds=refile))]
 
     def _skip(self, name: str, rest: str) -> list[out.Output]:
         pos, step = self.position, self.step
@@ -490,7 +483,7 @@ class Conversation:
         else:
             stages = list(self.flow.stages_in_area(target))
             if not stages:
-                areas = ", ".join(a.value for a in Area)
+                areas = ", ".join(vocabulary.AREAS)
                 return [out.Error(say("unknown_area", name=target, areas=areas))]
             stage = stages[0]
         step = self.flow.steps[stage]
@@ -528,14 +521,14 @@ class Conversation:
     def _capture_command(self, name: str, rest: str) -> list[out.Output]:
         if not rest:
             return [out.Error(say("needs_text", name=name))]
-        kind, area = {"/risk": ("risk", "risks"), "/strength": ("strength", "own_resources"),
-                      "/note": ("note", self.step.area if self.step else "closing")}[name]
-        source = "practitioner" if name == "/note" else self.state.speaker
+        kind = name.removeprefix("/")
+        area = vocabulary.kind(kind).area or (self.step.area if self.step else vocabulary.CLOSING)
+        source = "practitioner" if kind == vocabulary.NOTE else self.state.speaker
         return [self._capture(rest, kind, area, source)]
 
     def _capture(self, text: str, kind: str, area: str, source: str, cue: str | None = None) -> out.Captured:
         pos = self.position
-        outcome_id = self.state.outcome_id(pos.outcome) if kind != "outcome" else None
+        outcome_id = self.state.outcome_id(pos.outcome) if kind != vocabulary.OUTCOME else None
         event = self._record(Captured(text=text, kind=kind, area=str(area), outcome_id=outcome_id, source=source,
                                       cue=cue), pos)
         return self._captured(event.seq)
@@ -549,15 +542,16 @@ class Conversation:
 
     def _refile(self, name: str, rest: str) -> list[out.Output]:
         words = rest.lower().split()
-        if not words or words[0] not in REFILE_KINDS:
-            return [out.Error(say("bad_kind", kinds=", ".join(REFILE_KINDS)))]
+        if not words or words[0] not in vocabulary.refile_kinds():
+            return [out.Error(say("bad_kind", kinds=", ".join(vocabulary.refile_kinds())))]
         item_id = int(words[1]) if len(words) > 1 and words[1].isdigit() else self.state.last_answer
         item = self.state.items.get(item_id) if item_id is not None else None
         if item is None:
             return [out.Error(say("nothing_to_refile"))]
-        kind, area = REFILE_KINDS[words[0]]
+        target = vocabulary.kind(words[0])
+        kind, area = target.id, target.area or str(self.step.area if self.step else vocabulary.CLOSING)
         outcome_id = None
-        if kind != "outcome":
+        if kind != vocabulary.OUTCOME:
             outcome_id = item.outcome if item.outcome is not None else self.state.outcome_id(self.position.outcome)
         self._record(Refiled(item=item.id, kind=kind, area=area, outcome_id=outcome_id), self.position)
         return [out.Info(say("refiled", kind=words[0], text=item.text)), self._captured(item.id)]
@@ -571,8 +565,9 @@ class Conversation:
         if name == "/dismiss":
             self._record(CueActed(cue=cue_id, action="dismissed"), self.position)
             return [out.Info(say("cue_dismissed"))]
-        if kind in CUE_CAPTURES:
-            item_kind, area = CUE_CAPTURES[kind]
+        records = vocabulary.captured_by_cue(kind)
+        if records is not None:
+            item_kind, area = records.id, records.area or vocabulary.CLOSING
             words = self.state.cue_words.get(cue_id)
             if words is None:  # a suggestion saved before its words were kept: the whole answer
                 answer = self.state.items.get(event_seq)
@@ -639,7 +634,7 @@ def _who() -> str:
 def _heard(finding: detector.Finding, answer: str) -> Heard:
     return Heard(kind=finding.kind, term=finding.term, text=finding.text, category=finding.category,
                  people=tuple(finding.people),
-                 words=detector.words_about(answer, finding.term) if finding.kind in CUE_CAPTURES else None)
+                 words=detector.words_about(answer, finding.term) if vocabulary.captured_by_cue(finding.kind) else None)
 
 
 def _plain(text: str) -> str:

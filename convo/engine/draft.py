@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from convo import vocabulary
 from convo.engine.state import Item
 from convo.events import Answered, Moved, standing
 from convo.flow.conditions import all_hold
@@ -22,24 +23,6 @@ from convo.records import (
 if TYPE_CHECKING:
     from convo.engine.conversation import Conversation
 
-# Which list of the record each kind of item goes to, when it belongs to no outcome.
-_SECTION = {
-    "about": "about",
-    "circumstance": "circumstances",
-    "connection": "connect",
-    "crisis": "crisis",
-    "good_life": "good_life",
-    "support_shape": "good_life",
-    "call_result": "call_results",
-    "agreement": "agreement",
-    "next_little_step": "next_little_steps",
-    "next_step": "next_steps",
-    "safeguarding": "safeguarding_notes",
-    "note": "notes",
-    "decision": "decisions",
-}
-_PER_OUTCOME = {"barrier": "barriers", "strength": "own_resources", "support": "others",
-                "community": "community", "risk": "risks"}
 _WANTS_RISK = {"yes": True, "no": False}
 
 
@@ -51,30 +34,30 @@ def _entry(item: Item, cls: type[Entry] = Entry) -> Entry:
 def build(conversation: Conversation) -> Assessment:
     state, flow = conversation.state, conversation.flow
     outcomes: dict[int, PersonalOutcome] = {}
-    sections: dict[str, list[Entry]] = {name: [] for name in set(_SECTION.values())}
+    sections: dict[str, list[Entry]] = {name: [] for name in vocabulary.sections()}
     general: dict[str, list[Entry]] = {}
     for item in state.items.values():
-        if item.kind == "outcome":
+        if item.kind == vocabulary.OUTCOME:
             outcomes[item.id] = PersonalOutcome(number=len(outcomes) + 1, text=item.text, source=item.source,
                                                 at=item.at, id=item.id)
     replaced = _replaced(conversation)
     for item in state.items.values():
         owner = outcomes.get(item.outcome) if item.outcome is not None else None
-        if item.kind == "outcome" or item.id in replaced:
+        if item.kind == vocabulary.OUTCOME or item.id in replaced:
             continue
-        if item.kind in _PER_OUTCOME:
-            area = _PER_OUTCOME[item.kind]
-            entry = _entry(item, Risk if item.kind == "risk" else Entry)
+        if vocabulary.per_outcome_kind(item.kind):
+            area = vocabulary.kind(item.kind).section or item.area
+            entry = _entry(item, Risk if item.kind == vocabulary.RISK else Entry)
             if owner is not None:
                 getattr(owner, area).append(entry)
             else:
                 general.setdefault(area, []).append(entry)
-        elif item.kind == "outcome_type" and owner is not None:
+        elif item.kind == vocabulary.OUTCOME_TYPE and owner is not None:
             if item.choice is not None and item.choice in OutcomeType.__members__:
                 owner.type = OutcomeType(item.choice)
             else:
                 owner.said.append(_entry(item))
-        elif item.kind == "risk_choice" and owner is not None:
+        elif item.kind == vocabulary.RISK_CHOICE and owner is not None:
             if item.choice in _WANTS_RISK:
                 owner.risks[:] = [r.model_copy(update={"wants_to_take_risk": _WANTS_RISK[item.choice]})
                                   for r in owner.risks]
@@ -82,7 +65,7 @@ def build(conversation: Conversation) -> Assessment:
             else:
                 owner.said.append(_entry(item))
         else:
-            sections[_SECTION.get(item.kind, "notes")].append(_entry(item))
+            sections[vocabulary.section_of(item.kind, item.area)].append(_entry(item))
 
     numbers = {outcome_id: outcome.number for outcome_id, outcome in outcomes.items()}
     skipped = []
@@ -95,7 +78,7 @@ def build(conversation: Conversation) -> Assessment:
         skipped.append(Skip(area=step.area, stage=stage, title=step.title,
                             outcome=numbers[outcome_id] if outcome_id is not None else None,
                             reason=reason))
-        if outcome_id is not None and step.captures in _PER_OUTCOME:
+        if outcome_id is not None and vocabulary.per_outcome_kind(step.captures):
             outcomes[outcome_id].not_explored[str(step.area)] = reason
 
     not_reached, nothing = _unexplored(conversation, numbers)
@@ -122,7 +105,7 @@ def _replaced(conversation: Conversation) -> set[int]:
     replaced: set[int] = set()
     for item in sorted(conversation.state.items.values(), key=lambda i: i.id):
         step = conversation.flow.steps.get(item.stage or "")
-        if step is None or not step.single or step.interrupt is not None or item.kind == "outcome":
+        if step is None or not step.single or step.interrupt is not None or item.kind == vocabulary.OUTCOME:
             continue
         earlier = latest.get((step.id, item.outcome))
         if earlier is not None:
@@ -198,7 +181,7 @@ def _unexplored(conversation: Conversation, numbers: dict[int, int]) -> tuple[li
         outcome_ids: list[int | None] = [*numbers] or [None]
         if not any(touched(sid, oid) for sid in stages
                    for oid in (outcome_ids if flow.steps[sid].per_outcome else [None])):
-            name = f"Conversation {part.conversation} ({part.title})" if part.conversation else part.title
+            name = f"{vocabulary.part(part.conversation).name} ({part.title})" if part.conversation else part.title
             not_reached.append(f"{name}: not entered")
             continue
         steps = [flow.steps[sid] for sid in stages]

@@ -29,6 +29,7 @@ from convo.events import (
     Started,
     standing,
 )
+from convo.vocabulary import OUTCOME
 
 
 @dataclass
@@ -102,7 +103,7 @@ class State:
         )
 
     def outcome_ids(self) -> list[int]:
-        return [item.id for item in self.items.values() if item.kind == "outcome"]
+        return [item.id for item in self.items.values() if item.kind == OUTCOME]
 
     def outcome_id(self, index: int | None) -> int | None:
         ids = self.outcome_ids()

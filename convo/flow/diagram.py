@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from convo import vocabulary
 from convo.flow.loader import END, Flow
 from convo.flow.schema import Loop
 
@@ -13,7 +14,7 @@ def _label(text: str) -> str:
 def mermaid(flow: Flow) -> str:
     lines = ["flowchart TD", f'  %% {flow.id} version {flow.version}']
     for part in flow.file.parts:
-        title = f"Conversation {part.conversation}: {part.title}" if part.conversation else part.title
+        title = f"{vocabulary.part(part.conversation).name}: {part.title}" if part.conversation else part.title
         lines.append(f'  subgraph {part.id}["{_label(title)}"]')
         for item in part.stages:
             if isinstance(item, Loop):

@@ -11,10 +11,11 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError
 from pydantic import ValidationError
 
+from convo import vocabulary
 from convo.flow import conditions
 from convo.flow.schema import FlowFile, Interrupt, Loop, Part, Route, Stage
 from convo.flow.yamlfile import Problem, YamlDocument, YamlProblems, read, validation_problems
-from convo.records import PER_OUTCOME_AREAS, Audience
+from convo.records import Audience
 from convo.templating import PROMPT_NAMES, compile_text, unknown_names
 
 END = "end"
@@ -198,7 +199,7 @@ def _stage_problems(doc: YamlDocument, file, stage: Stage, loc: tuple, in_loop: 
         yield from _template_problems(doc, text, loc + ("again", key))
     if in_loop and stage.next is not None:
         yield doc.problem(loc + ("next",), "stages in a loop are asked in order; put 'next' on the loop")
-    if in_loop and stage.area not in PER_OUTCOME_AREAS and stage.area != "outcomes":
+    if in_loop and not vocabulary.area(stage.area).per_outcome and stage.area != vocabulary.OUTCOMES:
         yield doc.problem(loc + ("area",), f"area {stage.area!r} is not explored per outcome")
     values = [choice.value for choice in stage.choices]
     for c, value in enumerate(values):

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, StringConstraints, Tag
 
-from convo.records import Area, Audience, ItemKind
+from convo.records import AreaId, Audience, KindId
 from convo.strict import Strict
 
 StageId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
@@ -31,8 +31,8 @@ class Stage(Strict):
 
     id: StageId
     title: str = Field(min_length=1, max_length=80)
-    area: Area
-    captures: ItemKind
+    area: AreaId
+    captures: KindId
     prompt: dict[Audience, str]
     again: dict[Audience, str] = Field(default={}, description="Asked after an answer, for more")
     choices: list[Choice] = []
@@ -81,10 +81,10 @@ class Interrupt(Strict):
     id: StageId
     title: str = Field(min_length=1, max_length=80)
     on: Literal["risk", "safeguarding"]
-    area: Area
-    captures: ItemKind
+    area: AreaId
+    captures: KindId
     prompt: dict[Audience, str]
-    unless_area: list[Area] = []
+    unless_area: list[AreaId] = []
     then: StageId | None = Field(default=None, description="The next question of this check (another interrupt)")
     practitioner_notes: bool = Field(
         default=False, description="In a practitioner's conversation, answers here are the practitioner's own words"

@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError
 
 from convo.flow.yamlfile import YamlProblems, read, validation_problems
 from convo.paths import flows_dir
-from convo.records import Area, Audience
+from convo.records import AreaId, Audience
 from convo.strict import Strict
 from convo.templating import fill
 
@@ -30,7 +30,7 @@ class LexiconFile(Strict):
     kind: CueKind
     title: str = Field(min_length=1)
     follow_up: str | dict[Audience, str]
-    quiet_in: list[Area] = Field(default=[], description="Areas where this cue would only repeat the question")
+    quiet_in: list[AreaId] = Field(default=[], description="Areas where this cue would only repeat the question")
     terms: list[str] = []
     patterns: list[str] = []
 

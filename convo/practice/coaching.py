@@ -14,10 +14,12 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
+from convo import vocabulary
 from convo.flow.yamlfile import YamlProblems, read, validation_problems
 from convo.practice.coder import BEHAVIOUR_CODES
 from convo.practice.safety import SafetyWords
 from convo.practice.scenario import COACHING_FILE, Mood, practice_dir
+from convo.records import PractisedArea
 from convo.strict import Strict
 from convo.templating import fill, unknown_names
 
@@ -155,7 +157,7 @@ class NowWhat(Strict):
 class Coaching(Strict):
     tips: Tips
     prompts: Prompts
-    areas: dict[str, str] = Field(description="How each fact area is named to the trainee")
+    areas: dict[PractisedArea, str] = Field(description="How each area a fact may be in is named to the trainee")
     jargon: list[str] = Field(default=[], description="Service words beyond the service-language lexicon")
     jargon_families: list[JargonFamily] = Field(default=[], description="Service words by phrase family")
     safety: SafetyWords
@@ -191,9 +193,8 @@ def load_coaching(path: str | Path | None = None) -> Coaching:
     except ValidationError as error:
         raise YamlProblems(validation_problems(document, error)) from None
     problems = []
-    from convo.practice.scenario import AREAS
 
-    for area in AREAS:
+    for area in vocabulary.practised_areas():
         if area not in coaching.areas:
             problems.append(document.problem(("areas",), f"areas: no name for {area}"))
     for key in ("acknowledged", "stayed", "next_steps", "immediate_safety"):

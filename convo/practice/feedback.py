@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from convo import vocabulary
 from convo.practice.coaching import Coaching, Measure
 from convo.practice.coder import BEHAVIOUR_CODES
 from convo.practice.disclosure import DisclosureJudge, Response
@@ -28,7 +29,6 @@ from convo.practice.words import Terms, same_family
 CODES = BEHAVIOUR_CODES
 QUESTIONS = ("open_question", "closed_question")
 REFLECTIONS = ("simple_reflection", "complex_reflection")
-STRENGTH_AREAS = ("own_resources", "others", "community")
 
 Level = Literal["good", "fair", "below_fair", "not_enough"]
 
@@ -325,8 +325,8 @@ def compute(*, practice_id: str, scenario: Scenario, coaching: Coaching, turns: 
         person_name=scenario.person.name, coached=coached, turns=len(turns),
         facts_total=len(notes), facts_uncovered=len(found), facts_hinted=sum(len(a.hinted) for a in areas),
         areas=areas,
-        risks=[n for n in found if n.area == "risk" or n.alert],
-        strengths=[n for n in found if n.area in STRENGTH_AREAS],
+        risks=[n for n in found if n.area == vocabulary.RISKS or n.alert],
+        strengths=[n for n in found if n.area in vocabulary.strength_areas()],
         alerts_uncovered=[n for n in found if n.alert], alerts_missed=alerts_missed, disclosures=disclosures,
         counts=dict(counts), questions=counts["open_question"] + counts["closed_question"],
         reflections=counts["simple_reflection"] + counts["complex_reflection"], measures=results,

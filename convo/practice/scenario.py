@@ -16,10 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from convo.flow.yamlfile import Problem, YamlProblems, read, validation_problems
 from convo.paths import flows_dir
+from convo.records import PractisedArea
 from convo.strict import Strict
-
-FactArea = Literal["circumstances", "outcome", "barrier", "own_resources", "others", "community", "risk"]
-AREAS: tuple[str, ...] = FactArea.__args__  # type: ignore[attr-defined]
 
 # What it takes to reveal a fact: its topic touched at all; an open question or a reflection on
 # its topic; or a "so what?" follow-up on a word the person used.
@@ -97,7 +95,7 @@ class DisclosureReplies(Strict):
 
 class Fact(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
-    area: FactArea
+    area: PractisedArea = Field(description="The area of the conversation it belongs to")
     summary: str = Field(min_length=1, description="The fact in a line, for the feedback")
     needs: Needs = "topic"
     topics: list[str] = Field(default=[],

@@ -81,7 +81,31 @@ def _environment(fmt: str) -> SandboxedEnvironment:
     )
     env.filters["said"] = {"md": md_escape, "txt": txt_text, "html": html_text}[fmt]
     env.filters["visible"] = visible
+    # The domain's words, read from the vocabulary each time a record is rendered.
+    env.globals["part_titles"] = _part_titles
+    env.globals["outcome_areas"] = _outcome_areas
+    env.globals["generally"] = _generally
     return env
+
+
+def _part_titles() -> dict[int, str]:
+    from convo.vocabulary import PARTS
+
+    return {number: part.title for number, part in PARTS.items()}
+
+
+def _outcome_areas() -> list[tuple[str, str]]:
+    """Each list an outcome has for an area asked per outcome, with its heading."""
+    from convo.vocabulary import per_outcome_areas
+
+    return [(area.section or area.id, area.label) for area in per_outcome_areas()]
+
+
+def _generally() -> dict[str, str]:
+    """The heading of what was said in an area asked per outcome, of no outcome in particular."""
+    from convo.vocabulary import per_outcome_areas
+
+    return {area.section or area.id: area.general_label or area.label for area in per_outcome_areas()}
 
 
 def render(record: Assessment, fmt: str, template: str | None = None) -> str:

@@ -7,12 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from convo import vocabulary
 from convo.records import Assessment, Entry, PersonalOutcome, Skip
 
-# Where the record's lists hold answers that belong to no thing that matters.
-_LISTS = ("about", "circumstances", "connect", "crisis", "good_life", "call_results", "agreement",
-          "next_little_steps", "next_steps", "notes", "decisions", "safeguarding_notes")
-_PER_OUTCOME = ("barriers", "own_resources", "others", "community", "risks", "said")
 _OUTCOME_PLACE = re.compile(r"\(outcome (\d+)\)|^Outcome (\d+):")
 
 
@@ -68,12 +65,12 @@ def grouped(entries: list[Entry]) -> list[Answers]:
 
 
 def summarise(record: Assessment) -> Summary:
-    loose: list[Entry] = [entry for name in _LISTS for entry in getattr(record, name)]
+    loose: list[Entry] = [entry for name in vocabulary.sections() for entry in getattr(record, name)]
     loose += [entry for items in record.general.values() for entry in items]
     matters = [
         ThingThatMatters(
             outcome=outcome,
-            answers=grouped([entry for name in _PER_OUTCOME for entry in getattr(outcome, name)]),
+            answers=grouped([entry for name in _outcome_lists() for entry in getattr(outcome, name)]),
             left_out=[skip for skip in record.skipped if skip.outcome == outcome.number],
         )
         for outcome in record.outcomes
@@ -85,6 +82,11 @@ def summarise(record: Assessment) -> Summary:
         left_blank=[_for_you(name, record) for name in record.nothing_said],
         not_reached=[_for_you(name, record) for name in record.not_reached],
     )
+
+
+def _outcome_lists() -> list[str]:
+    """Each outcome's lists of answers: one for each area asked per outcome, and what else was said of it."""
+    return [area.section or area.id for area in vocabulary.per_outcome_areas()] + ["said"]
 
 
 def _for_you(place: str, record: Assessment) -> str:

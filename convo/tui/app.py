@@ -19,8 +19,9 @@ from convo.store import ConversationOpen, Store, StoreError
 from convo.store_factory import open_store
 from convo.tui.commands import ConvoCommands
 from convo.tui.messages import ResumeChosen, StartChosen
-from convo.tui.screens.home import HomeScreen, StartChoice, start_choices
+from convo.tui.screens.home import HomeScreen, start_choices
 from convo.tui.themes import DEFAULT_THEME, HIGH_CONTRAST
+from convo.vocabulary import Start
 
 if TYPE_CHECKING:  # the engine and the conversation screen load after the home screen is up
     from convo.engine.conversation import Conversation
@@ -37,7 +38,7 @@ class ConvoApp(App):
     deliver_exports = False  # True where exports go to a web browser, never to a path on this computer
 
     def __init__(self, store: Store, conversation: Conversation | None = None, *, clock: Clock = utc_now,
-                 choices: Callable[[], list[StartChoice]] = start_choices, high_contrast: bool = False,
+                 choices: Callable[[], list[Start]] = start_choices, high_contrast: bool = False,
                  new_id: Callable[[], str] | None = None, blink: bool = True, contested: str | None = None):
         super().__init__()
         self.store, self.clock, self.choices, self.new_id = store, clock, choices, new_id

@@ -557,8 +557,8 @@ def test_scenario_problems_are_reported_with_file_line_and_column(tmp_path):
     with pytest.raises(YamlProblems) as caught:
         load_scenario(path)
     assert [str(p) for p in caught.value.problems] == [
-        f"{path}:19:5: facts[0].area: Input should be 'circumstances', 'outcome', 'barrier', 'own_resources',"
-        " 'others', 'community' or 'risk'"]
+        f"{path}:19:5: facts[0].area: Input should be 'circumstances', 'outcomes', 'barriers', 'own_resources',"
+        " 'others', 'community' or 'risks'"]
     path.write_text(BAD_SCENARIO.replace("area: feelings", "area: circumstances"))
     with pytest.raises(YamlProblems) as caught:
         load_scenario(path)

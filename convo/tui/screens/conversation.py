@@ -17,8 +17,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
+from convo import vocabulary
 from convo.engine import outputs as out
-from convo.engine.conversation import REFILE_KINDS, SOURCES, Conversation
+from convo.engine.conversation import SOURCES, Conversation
 from convo.export import ExportRefused, draft_text, export
 from convo.messages import say
 from convo.render import FORMATS, render
@@ -158,7 +159,7 @@ class ConversationScreen(Screen):
         step = conversation.step
         where = conversation.flow.title
         if conversation.flow.part_of_conversation(number) is not None:
-            where += f" · Conversation {number}"
+            where += f" · {vocabulary.part(number).name}"
         if step is not None:
             where += f" · {step.title}"
         if conversation.ended:
@@ -267,15 +268,16 @@ class ConversationScreen(Screen):
             pane.show(self.draft_text())
 
     def switch(self, number: int) -> None:
+        name = vocabulary.part(number).name
         outputs = self.send(f"/c{number}")
         if outputs and isinstance(outputs[0], out.Error):
-            self.notify(outputs[0].text, title=f"Conversation {number}", severity="warning", timeout=8)
+            self.notify(outputs[0].text, title=name, severity="warning", timeout=8)
             def move(reason: str | None) -> None:
                 if reason:
                     self.send(f"/c{number} {reason}")
 
             self.app.push_screen(
-                ReasonModal(f"{outputs[0].text}\n\nTo move to Conversation {number} anyway, give the reason:",
+                ReasonModal(f"{outputs[0].text}\n\nTo move to {name} anyway, give the reason:",
                             required=True),
                 move)
 
@@ -377,14 +379,14 @@ class ConversationScreen(Screen):
                 else:
                     commands.append((f"Go to: {step.title}", partial(self.goto, sid), f"area {step.area}"))
             commands += [(f"Re-file the last answer as {kind}", partial(self.refile, kind),
-                          "when an answer landed in the wrong place") for kind in REFILE_KINDS]
+                          "when an answer landed in the wrong place") for kind in vocabulary.refile_kinds()]
             commands += [
                 ("Skip this question, with a reason", self.action_skip, "F5"),
                 ("Undo", self.action_undo, "F6: take back the last thing recorded or done"),
-                ("Move to Conversation 2 (crisis)", lambda: self.switch(2), "work intensively with them now"),
-                ("Move to Conversation 3 (a good life)", lambda: self.switch(3), "once 1 (and 2) are done"),
-                ("End the conversation", self.action_end, "finish; it stays saved"),
             ]
+            commands += [(f"Move to {part.name} ({part.short})", partial(self.switch, part.number), part.why)
+                         for part in vocabulary.PARTS.values() if part.number > 1]
+            commands.append(("End the conversation", self.action_end, "finish; it stays saved"))
             commands += [(f"Now speaking: {who}", partial(self.action_speaker, who),
                           "whose words the next answers are") for who in SOURCES]
             for cue_id in c.state.pending_cues():

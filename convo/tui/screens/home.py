@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
@@ -22,33 +21,13 @@ from convo.store import ConversationInfo, Store
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.styles import tcss
 from convo.tui.widgets.key_footer import KeyFooter
+from convo.vocabulary import STARTS, Start
 
 
-@dataclass(frozen=True)
-class StartChoice:
-    id: str
-    label: str
-    hint: str
-    flow: str | None
-    audience: str
-    mode: str = "conversation"
-
-
-def start_choices(flows: list[str] | None = None, practice: bool = True) -> list[StartChoice]:
+def start_choices(flows: list[str] | None = None, practice: bool = True) -> list[Start]:
+    """The ways to begin the vocabulary lists, for the flows there are (and practice, unless not wanted)."""
     flows = library.shipped_names() if flows is None else flows
-    choices = [
-        StartChoice("practitioner-call", "Practitioner call", "the three conversations, from listening to a good life",
-                    "three-conversations", "practitioner"),
-        StartChoice("what-matters", "What matters only", "the what-matters elements, one outcome at a time",
-                    "what-matters", "practitioner"),
-    ]
-    if "carer" in flows:
-        choices.append(StartChoice("carer", "Carer self-assessment", "a carer, in their own words",
-                                   "carer", "carer"))
-    if practice:
-        choices.append(StartChoice("practice", "Practice", "rehearse a conversation with a simulated person",
-                                   None, "practitioner", mode="practice"))
-    return [c for c in choices if c.flow is None or c.flow in flows]
+    return [start for start in STARTS if (start.flow in flows if start.flow else practice)]
 
 
 # Saved conversations shown at once: unfinished first (a carer's own before the rest), most recently
@@ -70,7 +49,7 @@ class HomeScreen(Screen):
         Binding("ctrl+r", "refresh_saved", "Refresh", show=False),
     ]
 
-    def __init__(self, store: Store, choices: Callable[[], list[StartChoice]] = start_choices):
+    def __init__(self, store: Store, choices: Callable[[], list[Start]] = start_choices):
         super().__init__()
         self.store = store
         self.choices = choices()
@@ -123,7 +102,7 @@ class HomeScreen(Screen):
         event.stop()
         self.start(next(c for c in self.choices if c.id == event.option.id))
 
-    def start(self, choice: StartChoice) -> None:
+    def start(self, choice: Start) -> None:
         self.post_message(StartChosen(choice.flow, choice.audience, choice.mode))
 
     def resume(self, conversation_id: str) -> None:

@@ -1,4 +1,4 @@
-"""Choose what the last answer really is: outcome, barrier, strength, support, community or risk."""
+"""Choose what the last answer really is: one of the kinds the vocabulary lets an answer be re-filed as."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from convo.engine.conversation import REFILE_KINDS
 from convo.tui.styles import tcss
+from convo.vocabulary import refile_kinds
 
 
 class RefileModal(ModalScreen[str | None]):
@@ -28,7 +28,7 @@ class RefileModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield Static(Content.assemble("Re-file “", self.answer, "” as:"), classes="question")
-            yield OptionList(*[Option(kind, id=kind) for kind in REFILE_KINDS])
+            yield OptionList(*[Option(kind, id=kind) for kind in refile_kinds()])
             yield Static("Enter to choose · Escape to cancel", classes="hint")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

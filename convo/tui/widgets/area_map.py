@@ -7,6 +7,7 @@ from textual.events import Resize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from convo import vocabulary
 from convo.engine.overview import AreaView, PartView
 from convo.tui.messages import AreaChosen
 from convo.tui.styles import tcss
@@ -35,7 +36,7 @@ def area_label(area: AreaView, outcomes: int, width: int = 80) -> Content:
 
 
 def part_label(part: PartView, width: int) -> Content:
-    name = f"Conversation {part.conversation}" if part.conversation else part.title
+    name = vocabulary.part(part.conversation).name if part.conversation else part.title
     now = " ◀ now" if part.current else ""
     if len(name) + len(now) > width:
         name = f"Conv. {part.conversation}" if part.conversation else _fit(name, width - len(now))

@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import multiprocessing
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -53,8 +54,9 @@ ANSWERS = [
 # -- 1. many at once ------------------------------------------------------------------------------
 
 def _client_process(urls: dict[str, str], practitioners: list[str], carers: int, seconds: float, think: float,
-                    start_at: float, seed: int, results) -> None:
-    """One process's share of the clients; puts its numbers on `results`."""
+                    seed: int, ready, start, results) -> None:
+    """One process's share of the clients: says it is `ready` once warmed up and connected, waits for the
+    `start` time, runs for `seconds`, then puts its numbers on `results`."""
     from convo import library
     from convo.engine.conversation import Conversation
     from convo.engine.machine import FlowMachine
@@ -70,7 +72,6 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
 
     random.seed(seed)
     _warm_up()
-    end = start_at + seconds
     lock = threading.Lock()
     numbers: dict[str, list] = {"practitioner": [], "carer": [], "append": [], "acknowledged": [], "refused": [],
                                 "conflicts": [], "errors": []}
@@ -98,16 +99,10 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
         time.sleep(wait)
         return True
 
-    def practitioner(role: str) -> None:
-        try:
-            store = PostgresStore(urls[role], pool_size=1)
-        except StoreError as error:
-            note("errors", f"{role}: {error}")
-            return
+    def practitioner(role: str, store) -> None:
         turn = 0
         conversation = None
         mine = machine("three-conversations")
-        time.sleep(max(0.0, start_at - time.time()))
         while time.time() < end:
             try:
                 if conversation is None or conversation.ended:
@@ -127,10 +122,8 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
                 conversation = None
             except StoreError as error:
                 note("refused", str(error))  # the words stay in the box; the next turn is another answer
-        store.close()
 
     def carer(store, number: int) -> None:
-        time.sleep(max(0.0, start_at - time.time()))
         ident = None
         turn = 0
         mine = machine("carer")
@@ -156,13 +149,21 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
             except StoreError as error:
                 note("refused", str(error))
 
+    own = [(role, PostgresStore(urls[role], pool_size=1)) for role in practitioners]
     web = PostgresStore(urls[WEB_ROLE], pool_size=8) if carers else None
-    threads = [threading.Thread(target=practitioner, args=(role,)) for role in practitioners]
+    ready.put(seed)
+    while not start.value:
+        time.sleep(0.05)
+    end = start.value + seconds
+    time.sleep(max(0.0, start.value - time.time()))
+    threads = [threading.Thread(target=practitioner, args=(role, store)) for role, store in own]
     threads += [threading.Thread(target=carer, args=(web, n)) for n in range(carers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    for _, store in own:
+        store.close()
     if web is not None:
         web.close()
     results.put(numbers)
@@ -203,13 +204,15 @@ def many_at_once(args: argparse.Namespace) -> None:
         web = max(1, min(args.web_processes, args.carers)) if args.carers else 0
         shares = [([role], 0) for role in roles[:-1]] + [([], len(range(n, args.carers, web))) for n in range(web)]
         context = multiprocessing.get_context("spawn")
-        results = context.Queue()
-        start_at = time.time() + 15 + 0.8 * len(shares)  # after every process has warmed up and connected
+        ready, results, start = context.Queue(), context.Queue(), context.Value("d", 0.0)
         workers = [context.Process(target=_client_process, args=(
-            urls, practitioners, carers, args.seconds, args.think, start_at, n, results))
+            urls, practitioners, carers, args.seconds, args.think, n, ready, start, results), daemon=True)
             for n, (practitioners, carers) in enumerate(shares)]
         for worker in workers:
             worker.start()
+        for _ in workers:  # every process warmed up and connected before the clock starts
+            ready.get(timeout=600)
+        start_at = start.value = time.time() + 1
         if args.restart:
             time.sleep(max(0.0, start_at + args.seconds / 2 - time.time()))
             began = time.monotonic()
@@ -427,6 +430,8 @@ def main() -> int:
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
     args = parser.parse_args()
+    # Stopped from outside, still stop the servers it started (their `finally`).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if not args.skip_load:
         many_at_once(args)
     if not args.skip_scale:

@@ -511,6 +511,19 @@ def test_convo_list_shows_the_newest_fifty_unless_asked_for_all(opener, capsys):
     assert len(capsys.readouterr().out.splitlines()) == 53
 
 
+def test_a_db_names_a_file_a_sqlite_path_or_a_team_database(tmp_path, monkeypatch):
+    from convo.store_factory import target
+
+    assert target(str(tmp_path / "a.db")) == tmp_path / "a.db"
+    assert target(f"sqlite:{tmp_path / 'b.db'}") == tmp_path / "b.db"
+    assert target("postgresql://alice@db/convo?team=north") == "postgresql://alice@db/convo?team=north"
+    monkeypatch.setenv("CONVO_DB", "postgres://alice@db/convo")
+    assert target(None) == "postgres://alice@db/convo"
+    with pytest.raises(StoreError) as refused:
+        target("mysql://alice:secret@db/convo")
+    assert "secret" not in str(refused.value) and "neither a file nor a postgresql:// URL" in str(refused.value)
+
+
 def test_a_database_url_never_becomes_a_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert cli.main(["list", "--db", "postgresql://nobody@127.0.0.1:1/convo"]) == 1

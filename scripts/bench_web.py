@@ -76,7 +76,9 @@ def unescape(text: str) -> str:
 async def one_carer(base: str, number: int, results: Results, until: float, think: float) -> None:
     carer = Carer(number)
     results.carers.append(carer)
-    async with httpx.AsyncClient(base_url=base, follow_redirects=True, timeout=30) as client:
+    # Idle connections are dropped before the server's 30 s would close them under a request.
+    limits = httpx.Limits(keepalive_expiry=20)
+    async with httpx.AsyncClient(base_url=base, follow_redirects=True, timeout=60, limits=limits) as client:
         page = await client.get("/")
         csrf = _CSRF.search(page.text).group(1)  # type: ignore[union-attr]
         began = time.perf_counter()
@@ -85,6 +87,7 @@ async def one_carer(base: str, number: int, results: Results, until: float, thin
         found = re.search(r'id="resume-code">([^<]+)<', page.text)
         carer.code = found.group(1) if found else ""
         while time.monotonic() < until:
+            csrf = _CSRF.search(page.text).group(1) if _CSRF.search(page.text) else csrf  # each page's own
             if page.url.path == "/check":
                 began = time.perf_counter()
                 page = await client.post("/finish", data={"csrf": csrf})
@@ -122,7 +125,10 @@ async def carer_after_carer(base: str, first: int, step: int, results: Results, 
     number = first
     await asyncio.sleep(random.uniform(0, max(1.0, 2 * think)))  # carers arrive over a while, not all at once
     while time.monotonic() < until:
-        await one_carer(base, number, results, until, think)
+        try:
+            await one_carer(base, number, results, until, think)
+        except httpx.HTTPError as error:
+            results.errors.append(f"carer {number}: {type(error).__name__}")
         number += step
 
 

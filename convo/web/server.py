@@ -3,6 +3,7 @@ typed), warnings only, one plain line each, never a traceback."""
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import logging
 import sys
@@ -64,8 +65,16 @@ class _Server(uvicorn.Server):
 
 def run(open_store: Callable[[], Store], host: str, port: int, *, out_of_hours: str | None = None,
         allowed_hosts: list[str] | None = None, say: Callable[[str], None] | None = None) -> None:
+    from convo.notice import detector
+
     app = make_app(open_store=open_store, out_of_hours=out_of_hours, allowed_hosts=allowed_hosts)
     quiet_logging()
+    # What hearing an answer needs is loaded now and, with everything else loaded so far, frozen out of
+    # the garbage collector's full sweeps: each would otherwise hold up the pages for 100 ms or more.
+    detector.warm()
+    gc.freeze()
+    # A connection is kept 30 s between pages (uvicorn's default is 5), so one opened for a page is
+    # still there for the next, and a browser seldom sends a form down a connection being closed.
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, log_level="warning",
-                            server_header=False, proxy_headers=True, lifespan="on")
+                            server_header=False, proxy_headers=True, lifespan="on", timeout_keep_alive=30)
     _Server(config, say or (lambda line: print(line, flush=True))).run()

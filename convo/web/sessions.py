@@ -24,6 +24,11 @@ from itsdangerous import BadSignature, TimestampSigner
 from convo.engine.conversation import Conversation
 from convo.store import Store, StoreError
 
+# Everything the web pages write goes through here, one write at a time: a thread waiting is woken
+# the moment the last commit is done, where SQLite's own wait for a busy database sleeps in steps of
+# up to 100 ms. Re-entrant, so letting a session go can be done while writing.
+WRITES = threading.RLock()
+
 COOKIE = "convo_session"
 COOKIE_MAX_AGE = 12 * 3600  # a signed cookie older than this starts a new session
 PARK_AFTER = 20 * 60  # idle this long, a session lets its conversation's lease go
@@ -68,7 +73,7 @@ class Session:
         if conversation is not None:
             conversation.close()
         if store is not None:
-            with contextlib.suppress(StoreError):  # a lease not released lapses by itself
+            with WRITES, contextlib.suppress(StoreError):  # a lease not released lapses by itself
                 store.close()  # releases the lease
 
     def forget(self) -> None:

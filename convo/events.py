@@ -78,7 +78,7 @@ class Payload:
 def _json(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_json(item) for item in value]
-    if isinstance(value, (Heard, Skip)):
+    if isinstance(value, (Heard, LeftOut)):
         return value.to_data()
     return value
 
@@ -111,7 +111,7 @@ class Heard:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Skip:
+class LeftOut:
     """A question left out, for one outcome (its item id) or for the whole conversation, and why."""
 
     stage: str
@@ -122,12 +122,12 @@ class Skip:
         return {"stage": self.stage, "outcome_id": self.outcome_id, "reason": self.reason}
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> Skip:
+    def from_data(cls, data: dict[str, Any]) -> LeftOut:
         return cls(stage=data["stage"], outcome_id=data.get("outcome_id"), reason=data["reason"])
 
 
-def _skips(data: dict[str, Any]) -> tuple[Skip, ...]:
-    return tuple(Skip.from_data(skip) for skip in data.get("skips", ()))
+def _skips(data: dict[str, Any]) -> tuple[LeftOut, ...]:
+    return tuple(LeftOut.from_data(skip) for skip in data.get("skips", ()))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,7 +159,7 @@ class Answered(Payload):
     choice: str | None = None
     choice_label: str | None = None
     cues: tuple[Heard, ...] | None = None
-    skips: tuple[Skip, ...] = ()
+    skips: tuple[LeftOut, ...] = ()
 
     @property
     def said(self) -> bool:
@@ -200,7 +200,7 @@ class Captured(Payload):
 @dataclass(frozen=True, kw_only=True)
 class Skipped(Payload):
     KIND = "skipped"
-    skips: tuple[Skip, ...] = ()
+    skips: tuple[LeftOut, ...] = ()
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Skipped:
@@ -213,7 +213,7 @@ class Moved(Payload):
 
     KIND = "moved"
     reason: str | None = None
-    skips: tuple[Skip, ...] = ()
+    skips: tuple[LeftOut, ...] = ()
     automatic: bool | None = None
 
     def to_data(self) -> dict[str, Any]:

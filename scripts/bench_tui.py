@@ -11,7 +11,7 @@
    log's line renderer is watched). Each answer's last key is pressed for real and Enter 60 ms later,
    and what is loaded is frozen out of the garbage collector's way first, as `convo` does. Also
    shown: Pilot's whole press+pause round trip (which adds Pilot's own waiting) and the engine's
-   share (Conversation.send).
+   share (Conversation.handle).
 3. Starting a call, in process with Pilot: Enter on "Practitioner call" on the home screen (after a
    second there) until the first question has been drawn.
 Targets: start within 1.3× the minimal app; under 50 ms per turn.
@@ -235,16 +235,16 @@ async def turns(count: int, work: Path) -> None:
             await pilot.press("enter")
             await pilot.pause()
             screen = app.screen
-            original = screen.conversation.send
+            original = screen.conversation.handle
 
-            def timed_send(line: str):
+            def timed_handle(command):
                 t0 = time.perf_counter()
                 try:
-                    return original(line)
+                    return original(command)
                 finally:
                     engine.append(time.perf_counter() - t0)
 
-            screen.conversation.send = timed_send
+            screen.conversation.handle = timed_handle
             box = screen.query_one("#line", Input)
             rendered: list[float] = []
             for line in lines:
@@ -272,7 +272,7 @@ async def turns(count: int, work: Path) -> None:
     print(f"  Enter to next prompt painted        {_summary(rendered)}"
           + (f"   ({missed} turns never painted their prompt!)" if missed else ""))
     print(f"  Pilot press+pause round trip        {_summary(pressed)}")
-    print(f"  of which Conversation.send()        {_summary(engine)}")
+    print(f"  of which Conversation.handle()      {_summary(engine)}")
     print(f"  peak RSS of this benchmark process  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.1f} MiB")
 
 

@@ -1,7 +1,7 @@
-"""The conversation: the one object every face drives. Text in, outputs out, every event saved first.
+"""The conversation: the one object every face drives. Commands in, outputs out, every event saved first.
 
-`send()` takes a line as typed. A line that starts with `/` is a command (`//` types a literal `/`);
-an empty line means "nothing (more) here" and moves on. Each event is committed to the store
+`handle()` takes a typed command (convo.engine.commands); `send()` takes a line as line mode reads it.
+An empty answer means "nothing (more) here" and moves on. Each event is committed to the store
 before the outputs (and so the next prompt) are returned.
 """
 
@@ -15,8 +15,28 @@ from dataclasses import replace
 
 from convo import vocabulary
 from convo.clock import Clock, utc_now
+from convo.engine import commands
 from convo.engine import outputs as out
+from convo.engine.commands import (
+    Accept,
+    Acknowledge,
+    Answer,
+    Back,
+    Capture,
+    Command,
+    Dismiss,
+    End,
+    GoTo,
+    Help,
+    Move,
+    Name,
+    RaiseConcern,
+    Refile,
+    Speaker,
+    Undo,
+)
 from convo.engine.machine import Cursor, FlowMachine
+from convo.engine.parse import CommandError, parse, spelled
 from convo.engine.state import State, apply, fold
 from convo.events import (
     Acknowledged,
@@ -26,13 +46,13 @@ from convo.events import (
     Ended,
     Event,
     Heard,
+    LeftOut,
     Moved,
     Named,
     Payload,
     Position,
     Raised,
     Refiled,
-    Skip,
     Skipped,
     SpeakerChanged,
     Started,
@@ -118,7 +138,7 @@ class Conversation:
                                 event.at, event.at, "open")
         store.create(info, event)
         conversation._take(event)
-        skips: list[Skip] = []
+        skips: list[LeftOut] = []
         conversation._settle(conversation._skip_forward(first, skips), skips)
         return conversation
 
@@ -255,21 +275,63 @@ class Conversation:
 
     # -- sending ----------------------------------------------------------------------------------
 
-    def send(self, line: str) -> list[out.Output]:
-        """Take one line as typed; return what happened, ending with the next prompt (or done)."""
+    def handle(self, command: Command) -> list[out.Output]:
+        """Do what a face asks; return what happened, ending with the next prompt (or done)."""
         if self.ended:
             return [out.Error(say("ended")), out.Done(self.id)]
-        if line.startswith("/") and not line.startswith("//"):
-            results = self._command(line)
-        else:
-            results = self._answer(line[1:] if line.startswith("//") else line)
-        return results + [self.prompt()]
+        return self._do(command) + [self.prompt()]
+
+    def send(self, line: str) -> list[out.Output]:
+        """Take one line as line mode reads it: an answer, or a `/command` (see convo.engine.parse)."""
+        if self.ended:
+            return [out.Error(say("ended")), out.Done(self.id)]
+        try:
+            command = parse(line)
+        except CommandError as error:
+            return [out.Error(str(error)), self.prompt()]
+        return self.handle(command)
+
+    def _do(self, command: Command) -> list[out.Output]:
+        match command:
+            case Answer(text=text):
+                return self._answer(text)
+            case commands.Skip(reason=reason):
+                return self._skip(reason)
+            case Back():
+                return self._back()
+            case GoTo(area=area, outcome=outcome):
+                return self._goto(area, outcome)
+            case Refile(kind=kind, item=item, outcome=outcome):
+                return self._refile(kind, item, outcome)
+            case Move(part=part, reason=reason):
+                return self._switch(part, reason)
+            case Acknowledge(alert=alert):
+                return self._acknowledge(alert)
+            case RaiseConcern(category=category, note=note):
+                return self._concern(category, note)
+            case Speaker(who=who):
+                return self._from(who)
+            case Accept(cue=cue):
+                return self._cue(cue, accept=True)
+            case Dismiss(cue=cue):
+                return self._cue(cue, accept=False)
+            case Capture(kind=kind, text=text):
+                return self._capture_command(kind, text)
+            case Name(text=text):
+                return self._name(text)
+            case Undo():
+                return self._undo()
+            case End():
+                return self._end()
+            case Help():
+                return self._help()
+        raise TypeError(f"not a command: {command!r}")
 
     def _answer(self, text: str) -> list[out.Output]:
         pos, step = self.position, self.step
         if step is None:
             if not text.strip():
-                return self._end("/end", "")
+                return self._end()
             return [self._capture(text, vocabulary.NOTE, vocabulary.CLOSING, self.state.speaker)]
         outcome_id = self._outcome_id_for(step, pos)
         title = text.strip()[:80] if text.strip() and not self.state.items else None
@@ -301,7 +363,7 @@ class Conversation:
                               choice=choice.value if choice else None, choice_label=choice.label if choice else None,
                               cues=tuple(_heard(c, text) for c in fresh))
 
-        def where_next(skips: list[Skip]) -> Position:
+        def where_next(skips: list[LeftOut]) -> Position:
             if unchosen:
                 after = Position(pos.stage, pos.outcome, pos.back_to, pos.term)
             elif text.strip() == "" or step.single or step.interrupt:
@@ -363,7 +425,7 @@ class Conversation:
         stage, outcome = self.machine.advance(self.cursor, self.facts)
         return Position(stage, outcome)
 
-    def _skip_forward(self, pos: Position, skips: list[Skip]) -> Position:
+    def _skip_forward(self, pos: Position, skips: list[LeftOut]) -> Position:
         """Pass over stages whose skip rule holds, noting each with the flow's reason."""
         for _ in range(len(self.flow.order) * max(1, len(self.state.outcome_ids()) + 1)):
             step = self.flow.steps.get(pos.stage)
@@ -372,12 +434,12 @@ class Conversation:
             self.machine.place(self.cursor, pos.stage, pos.outcome)
             if not all_hold(step.skip_when, self.facts):
                 break
-            skips.append(Skip(stage=step.id, outcome_id=self.state.outcome_id(pos.outcome),
+            skips.append(LeftOut(stage=step.id, outcome_id=self.state.outcome_id(pos.outcome),
                               reason=step.skip_reason or say("no_reason")))
             pos = self._leave(pos)
         return pos
 
-    def _record(self, payload: Payload, after: Position | Callable[[list[Skip]], Position],
+    def _record(self, payload: Payload, after: Position | Callable[[list[LeftOut]], Position],
                 **summary: str | None) -> Event:
         """Commit one event, then take it into the state. Nothing is shown, and nothing changes, before the commit.
 
@@ -390,7 +452,7 @@ class Conversation:
             assert isinstance(payload, Answered)  # only an answer's route depends on the answer itself
             ahead = self.state.copy()
             apply(ahead, Event.of(seq, at, payload, before))
-            skips: list[Skip] = []
+            skips: list[LeftOut] = []
             current, self.state = self.state, ahead
             try:
                 after = after(skips)
@@ -419,7 +481,7 @@ class Conversation:
         self.events.append(event)
         apply(self.state, event)
 
-    def _settle(self, pos: Position, skips: list[Skip]) -> None:
+    def _settle(self, pos: Position, skips: list[LeftOut]) -> None:
         if pos != self.position:
             self._record(Moved(skips=tuple(skips), automatic=True), pos)
         self._place(pos)
@@ -435,25 +497,17 @@ class Conversation:
 
     # -- commands ---------------------------------------------------------------------------------
 
-    def _command(self, line: str) -> list[out.Output]:
-        name, _, rest = line.partition(" ")
-        name, rest = name.lower(), rest.strip()
-        handler = _COMMANDS.get(name)
-        if handler is None:
-            return [out.Error(say("unknown_command", name=name))]
-        return handler(self, name, rest)
-
-    def _help(self, name: str, rest: str) -> list[out.Output]:
+    def _help(self) -> list[out.Output]:
         kinds = vocabulary.refile_kinds()
         refile = ", ".join(kinds[:-1]) + " or " + kinds[-1]
         return [out.Info(say("help", areas=", ".join(vocabulary.AREAS), kinds=refile))]
 
-    def _skip(self, name: str, rest: str) -> list[out.Output]:
+    def _skip(self, reason: str) -> list[out.Output]:
         pos, step = self.position, self.step
         if step is None:
             return []
-        reason = rest or say("no_reason")
-        skips = [Skip(stage=step.id, outcome_id=self._outcome_id_for(step, pos), reason=reason)]
+        reason = reason or say("no_reason")
+        skips = [LeftOut(stage=step.id, outcome_id=self._outcome_id_for(step, pos), reason=reason)]
         if step.interrupt is not None and pos.back_to is not None:  # the whole check is left, not one question
             after = self._skip_forward(Position(pos.back_to[0], pos.back_to[1]), [])
             self._record(Skipped(), after)
@@ -462,7 +516,7 @@ class Conversation:
         self._record(Skipped(skips=tuple(skips)), after)
         return [out.Info(say("skipped", title=step.title, reason=reason))]
 
-    def _back(self, name: str, rest: str) -> list[out.Output]:
+    def _back(self) -> list[out.Output]:
         here = self.position.place
         gone = undone(self.events)
         for event in reversed(self.events):
@@ -473,18 +527,15 @@ class Conversation:
                 return self._move(Position(before.stage, before.outcome), None)
         return [out.Error(say("no_back"))]
 
-    def _goto(self, name: str, rest: str) -> list[out.Output]:
-        words = rest.split()
-        if not words:
-            return [out.Error(say("needs_text", name=name))]
-        target, number = words[0].lower(), words[1] if len(words) > 1 else None
+    def _goto(self, target: str, number: int | None) -> list[out.Output]:
+        """To an area (its first question) or a question by id; `number` counts outcomes from 1."""
+        target = target.lower()
         if target in self.flow.steps and self.flow.steps[target].interrupt is None:
             stage = target
         else:
             stages = list(self.flow.stages_in_area(target))
             if not stages:
-                areas = ", ".join(vocabulary.AREAS)
-                return [out.Error(say("unknown_area", name=target, areas=areas))]
+                return [out.Error(say("unknown_area", name=target, areas=", ".join(vocabulary.AREAS)))]
             stage = stages[0]
         step = self.flow.steps[stage]
         outcome = None
@@ -493,38 +544,38 @@ class Conversation:
             if count == 0:
                 return [out.Error(say("no_outcomes_yet", name=target))]
             if number is not None:
-                if not number.isdigit() or not 1 <= int(number) <= count:
+                if not 1 <= number <= count:
                     return [out.Error(say("no_such_outcome", number=number, count=count))]
-                outcome = int(number) - 1
+                outcome = number - 1
             else:
                 outcome = self.position.outcome if self.position.outcome is not None else 0
         return self._move(Position(stage, outcome), None)
 
-    def _switch(self, name: str, rest: str) -> list[out.Output]:
-        number = int(name[-1])
+    def _switch(self, number: int, reason: str) -> list[out.Output]:
         first = self.flow.part_first(number)
         part = self.flow.part_of_conversation(number)
         if first is None or part is None:
             return [out.Error(say("no_conversation", number=number))]
         self.machine.place(self.cursor, self.position.stage, self.position.outcome)
-        if part.enter_when and not all_hold(parse_all(part.enter_when), self.facts) and not rest:
+        if part.enter_when and not all_hold(parse_all(part.enter_when), self.facts) and not reason:
             return [out.Error(part.blocked or say("no_conversation", number=number))]
-        return self._move(Position(first), rest or None)
+        return self._move(Position(first), reason or None)
 
     def _move(self, pos: Position, reason: str | None) -> list[out.Output]:
-        skips: list[Skip] = []
+        skips: list[LeftOut] = []
         after = self._skip_forward(pos, skips)
         self._record(Moved(reason=reason, skips=tuple(skips)), after)
         step = self.flow.steps.get(after.stage)
         return [out.Info(say("moved", title=step.title if step else after.stage))]
 
-    def _capture_command(self, name: str, rest: str) -> list[out.Output]:
-        if not rest:
-            return [out.Error(say("needs_text", name=name))]
-        kind = name.removeprefix("/")
+    def _capture_command(self, kind: str, text: str) -> list[out.Output]:
+        if kind not in vocabulary.KINDS:
+            return [out.Error(say("bad_kind", kinds=", ".join(vocabulary.refile_kinds())))]
+        if not text:
+            return [out.Error(say("needs_text", name=spelled(Capture(kind, ""))))]
         area = vocabulary.kind(kind).area or (self.step.area if self.step else vocabulary.CLOSING)
         source = "practitioner" if kind == vocabulary.NOTE else self.state.speaker
-        return [self._capture(rest, kind, area, source)]
+        return [self._capture(text, kind, area, source)]
 
     def _capture(self, text: str, kind: str, area: str, source: str, cue: str | None = None) -> out.Captured:
         pos = self.position
@@ -533,36 +584,42 @@ class Conversation:
                                       cue=cue), pos)
         return self._captured(event.seq)
 
-    def _from(self, name: str, rest: str) -> list[out.Output]:
-        source = rest.lower()
+    def _from(self, who: str) -> list[out.Output]:
+        source = who.lower()
         if source not in SOURCES:
             return [out.Error(say("bad_speaker"))]
         self._record(SpeakerChanged(source=source), self.position)
         return [out.Info(say("speaker", source=source))]
 
-    def _refile(self, name: str, rest: str) -> list[out.Output]:
-        words = rest.lower().split()
-        if not words or words[0] not in vocabulary.refile_kinds():
-            return [out.Error(say("bad_kind", kinds=", ".join(vocabulary.refile_kinds())))]
-        item_id = int(words[1]) if len(words) > 1 and words[1].isdigit() else self.state.last_answer
+    def _refile(self, word: str, item_id: int | None, number: int | None) -> list[out.Output]:
+        kinds = vocabulary.refile_kinds()
+        if word.lower() not in kinds:
+            return [out.Error(say("bad_kind", kinds=", ".join(kinds)))]
+        item_id = item_id if item_id is not None else self.state.last_answer
         item = self.state.items.get(item_id) if item_id is not None else None
         if item is None:
             return [out.Error(say("nothing_to_refile"))]
-        target = vocabulary.kind(words[0])
+        target = vocabulary.kind(word.lower())
         kind, area = target.id, target.area or str(self.step.area if self.step else vocabulary.CLOSING)
         outcome_id = None
         if kind != vocabulary.OUTCOME:
-            outcome_id = item.outcome if item.outcome is not None else self.state.outcome_id(self.position.outcome)
+            if number is not None:
+                count = len(self.state.outcome_ids())
+                if not 1 <= number <= count:
+                    return [out.Error(say("no_such_outcome", number=number, count=count))]
+                outcome_id = self.state.outcome_id(number - 1)
+            else:
+                outcome_id = item.outcome if item.outcome is not None else self.state.outcome_id(self.position.outcome)
         self._record(Refiled(item=item.id, kind=kind, area=area, outcome_id=outcome_id), self.position)
-        return [out.Info(say("refiled", kind=words[0], text=item.text)), self._captured(item.id)]
+        return [out.Info(say("refiled", kind=kind, text=item.text)), self._captured(item.id)]
 
-    def _cue_command(self, name: str, rest: str) -> list[out.Output]:
+    def _cue(self, cue_id: str, accept: bool) -> list[out.Output]:
         pending = self.state.pending_cues()
-        cue_id = rest or (pending[-1] if pending else "")
+        cue_id = cue_id or (pending[-1] if pending else "")
         if cue_id not in pending:
             return [out.Error(say("no_cue", id=cue_id))]
         event_seq, kind, term, text = self.state.cues[cue_id]
-        if name == "/dismiss":
+        if not accept:
             self._record(CueActed(cue=cue_id, action="dismissed"), self.position)
             return [out.Info(say("cue_dismissed"))]
         records = vocabulary.captured_by_cue(kind)
@@ -578,30 +635,29 @@ class Conversation:
         self._record(CueActed(cue=cue_id, action="accepted"), follow)
         return []
 
-    def _acknowledge(self, name: str, rest: str) -> list[out.Output]:
-        """Note that a person has seen a safeguarding alert (the oldest waiting, or the answer numbered)."""
+    def _acknowledge(self, seq: int | None) -> list[out.Output]:
+        """Note that a person has seen a safeguarding alert (the oldest waiting, or the one numbered)."""
         pending = [alert.seq for alert in self.state.pending_alerts()]
-        seq = int(rest) if rest.isdigit() else (pending[0] if pending else None)
+        seq = seq if seq is not None else (pending[0] if pending else None)
         if seq in pending:
             self._record(Acknowledged(alert=seq, by=_who()), self.position)
         return []
 
-    def _concern(self, name: str, rest: str) -> list[out.Output]:
-        """A concern raised by hand: `/concern CATEGORY what you noticed`; it joins the Safeguarding section."""
+    def _concern(self, category: str, note: str) -> list[out.Output]:
+        """A concern raised by hand: its kind, and what was noticed; it joins the Safeguarding section."""
         kinds = taxonomy()
-        category, _, note = rest.partition(" ")
         category = category.lower().replace("-", "_")
         if category not in kinds.ids:
             return [out.Error(say("bad_concern", categories=", ".join(kinds.ids)))]
-        if not note.strip():
-            return [out.Error(say("needs_text", name=name))]
-        event = self._record(Raised(category=category, text=note.strip(), source="practitioner", by=_who()),
+        note = note.strip()
+        if not note:
+            return [out.Error(say("needs_text", name=spelled(RaiseConcern("", ""))))]
+        event = self._record(Raised(category=category, text=note, source="practitioner", by=_who()),
                              self.position)
-        return [out.Alert("safeguarding", note.strip(), kinds.alert_text(category, note.strip(), self.audience.value),
-                          category),
+        return [out.Alert("safeguarding", note, kinds.alert_text(category, note, self.audience.value), category),
                 out.Info(say("concern_raised", label=kinds.category(category).label, seq=event.seq))]
 
-    def _undo(self, name: str, rest: str) -> list[out.Output]:
+    def _undo(self) -> list[out.Output]:
         gone = undone(self.events)
         for event in reversed(self.events):
             if event.type in UNDOABLE and event.seq not in gone and event.before is not None:
@@ -611,14 +667,14 @@ class Conversation:
                 return [out.Info(say("undone", what=what))]
         return [out.Error(say("nothing_to_undo"))]
 
-    def _name(self, name: str, rest: str) -> list[out.Output]:
+    def _name(self, text: str) -> list[out.Output]:
         """Mark a name to be hidden when the draft is exported with --redact."""
-        if not rest:
-            return [out.Error(say("needs_text", name=name))]
-        self._record(Named(text=rest), self.position)
-        return [out.Info(say("named", name=rest))]
+        if not text:
+            return [out.Error(say("needs_text", name=spelled(Name(""))))]
+        self._record(Named(text=text), self.position)
+        return [out.Info(say("named", name=text))]
 
-    def _end(self, name: str, rest: str) -> list[out.Output]:
+    def _end(self) -> list[out.Output]:
         self._record(Ended(), Position(END), status="ended")
         return []
 
@@ -660,26 +716,3 @@ def _match_choice(step: Step, text: str) -> Choice | None:
                 if choice.ages and choice.ages[0] <= numbers[0] <= choice.ages[1]:
                     return choice
     return None
-
-
-_COMMANDS: dict[str, Callable[[Conversation, str, str], list[out.Output]]] = {
-    "/help": Conversation._help,
-    "/skip": Conversation._skip,
-    "/back": Conversation._back,
-    "/undo": Conversation._undo,
-    "/goto": Conversation._goto,
-    "/c2": Conversation._switch,
-    "/c3": Conversation._switch,
-    "/risk": Conversation._capture_command,
-    "/strength": Conversation._capture_command,
-    "/note": Conversation._capture_command,
-    "/from": Conversation._from,
-    "/refile": Conversation._refile,
-    "/accept": Conversation._cue_command,
-    "/dismiss": Conversation._cue_command,
-    "/ack": Conversation._acknowledge,
-    "/concern": Conversation._concern,
-    "/name": Conversation._name,
-    "/end": Conversation._end,
-}
-

@@ -18,12 +18,12 @@ from convo.events import (
     CueActed,
     Ended,
     Event,
+    LeftOut,
     Moved,
     Named,
     Position,
     Raised,
     Refiled,
-    Skip,
     Skipped,
     SpeakerChanged,
     Started,
@@ -217,6 +217,6 @@ def _answered(state: State, event: Event, answered: Answered, before: Position |
     _skips(state, answered.skips)
 
 
-def _skips(state: State, skips: tuple[Skip, ...]) -> None:
+def _skips(state: State, skips: tuple[LeftOut, ...]) -> None:
     for skip in skips:
         state.skipped[(skip.stage, skip.outcome_id)] = skip.reason

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from convo.engine import outputs as out
+from convo.engine.commands import Command
 from convo.engine.conversation import Conversation
+from convo.engine.parse import spelled
 from convo.events import (
     Acknowledged,
     Answered,
@@ -76,6 +78,11 @@ def from_outputs(outputs: list[out.Output]) -> list[LogLine]:
         elif isinstance(output, out.Done):
             lines.append(LogLine(DONE, "The conversation is finished and saved.", "■"))
     return lines
+
+
+def did(command: Command) -> LogLine:
+    """A command given by key, map or palette, once saved, as line mode would spell it."""
+    return LogLine(COMMAND, visible(spelled(command)), "you ›")
 
 
 def said(line: str) -> LogLine:

@@ -33,6 +33,7 @@ from starlette.staticfiles import StaticFiles
 
 from convo import carer, library
 from convo.engine import outputs as out
+from convo.engine.commands import Answer, End, GoTo
 from convo.engine.conversation import Conversation
 from convo.engine.machine import FlowMachine
 from convo.events import Answered
@@ -373,7 +374,7 @@ class CarerPages:
                 if _just_said(conversation, place, lines):
                     return  # the same form sent twice (a double click): saved once already
                 stage, outcome = place
-                conversation.send(f"/goto {stage}" + (f" {outcome + 1}" if outcome is not None else ""))
+                conversation.handle(GoTo(stage, outcome + 1 if outcome is not None else None))
                 if questions.current(conversation) != place:
                     return
             earlier, session.waiting = session.waiting, None
@@ -390,10 +391,10 @@ class CarerPages:
             if questions.current(conversation) != waiting.place:
                 session.waiting = Waiting(waiting.place, waiting.lines[index:], waiting.move_on)
                 return
-            session.safety = _alerted(conversation.send(_as_answer(line))) or session.safety
+            session.safety = _alerted(conversation.handle(Answer(line))) or session.safety
         if waiting.move_on:
             if questions.current(conversation) == waiting.place:
-                session.safety = _alerted(conversation.send("")) or session.safety
+                session.safety = _alerted(conversation.handle(Answer(""))) or session.safety
             else:
                 session.waiting = Waiting(waiting.place, [], True)
 
@@ -445,7 +446,7 @@ class CarerPages:
             if not held.ended:
                 try:
                     with _WRITES:
-                        held.send("/end")
+                        held.handle(End())
                 except TakenOver:
                     session.forget()
                     return self.render(request, "taken_over.html.j2", status=409, typed="")
@@ -558,11 +559,6 @@ def _resume(store: Store, code: str) -> Conversation:
     """A carer's conversation read back, on a flow machine of its own, so that no two threads share one."""
     flow, _ = library.get(carer.FLOW)
     return Conversation.resume(store, code, flow, machine=FlowMachine(flow))
-
-
-def _as_answer(text: str) -> str:
-    """The carer's words as an answer, never a command: a leading / is typed as //."""
-    return "/" + text if text.startswith("/") else text
 
 
 def _alerted(outputs: list[out.Output]) -> bool:

@@ -64,10 +64,10 @@ async def test_a_failed_save_keeps_the_words_in_the_box_and_quit_does_not_claim_
         assert isinstance(screen, ConversationScreen)
         assert app.screen.active_bindings["ctrl+q"].tooltip == "Everything is already saved"
 
-        def full_disk(line):
+        def full_disk(command):
             raise StoreError("database or disk is full")
 
-        monkeypatch.setattr(screen.conversation, "send", full_disk)
+        monkeypatch.setattr(screen.conversation, "handle", full_disk)
         await say(pilot, ANSWER)
         assert screen.query_one("#line", Input).value == ANSWER
         assert "Not saved: database or disk is full" in notices(app)
@@ -113,7 +113,7 @@ async def test_a_copy_whose_audit_line_cannot_be_written_is_not_made(db, monkeyp
         def busy(*args, **kwargs):
             raise StoreError("the database is busy")
 
-        monkeypatch.setattr(store, "record", busy)
+        monkeypatch.setattr(store, "audit", busy)
         app.screen.action_copy_draft()
         await pilot.pause()
         assert copied == [] and "the audit log could not record it" in notices(app)
@@ -148,7 +148,7 @@ async def test_an_export_whose_audit_line_fails_says_the_file_was_written_and_do
         def busy(*args, **kwargs):
             raise StoreError("the database is busy")
 
-        monkeypatch.setattr(store, "record", busy)
+        monkeypatch.setattr(store, "audit", busy)
         target = tmp_path / "draft.md"
         app.screen.export(target)
         await pilot.pause()
@@ -164,10 +164,10 @@ CRASH = textwrap.dedent("""
     from convo.store import Store
     from convo.tui.app import ConvoApp
 
-    def broken(self, line):
+    def broken(self, command):
         raise RuntimeError("a bug")
 
-    Conversation.send = broken
+    Conversation.handle = broken
     store = Store(sys.argv[1])
     app = ConvoApp(store, library.start(store, "what-matters", "practitioner"), blink=False)
 

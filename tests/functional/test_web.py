@@ -511,7 +511,7 @@ def test_a_failure_shows_a_plain_page_and_logs_one_line_without_words_or_paths(a
     def broken(*args, **kwargs):
         raise RuntimeError(f"disk trouble at {db} while saving My secret words")
 
-    monkeypatch.setattr("convo.engine.conversation.Conversation.send", broken)
+    monkeypatch.setattr("convo.engine.conversation.Conversation.handle", broken)
     with caplog.at_level(logging.WARNING, logger="convo.web"):
         carer.answer("My secret words")
     assert carer.page.status_code == 500 and "Sorry, there is a problem" in carer.text

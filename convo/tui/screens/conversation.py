@@ -1,7 +1,8 @@
 """The conversation screen: chat log, answer box, safeguarding banner, the map of areas and the live draft.
 
-Everything typed goes to `Conversation.send()`, which saves it before returning; only then does it appear
-in the log. The screen shows outputs and holds no domain logic.
+Keys, the map and the palette send typed commands to `Conversation.handle()`; what is typed in the box is
+read by line mode's parser, so a `/command` typed there works too. The engine saves before returning;
+only then does anything appear in the log. The screen shows outputs and holds no domain logic.
 """
 
 from __future__ import annotations
@@ -19,7 +20,23 @@ from textual.screen import Screen
 
 from convo import vocabulary
 from convo.engine import outputs as out
+from convo.engine.commands import (
+    Accept,
+    Acknowledge,
+    Answer,
+    Command,
+    Dismiss,
+    End,
+    GoTo,
+    Move,
+    RaiseConcern,
+    Refile,
+    Skip,
+    Speaker,
+    Undo,
+)
 from convo.engine.conversation import SOURCES, Conversation
+from convo.engine.parse import CommandError, parse
 from convo.export import ExportRefused, draft_text, export
 from convo.messages import say
 from convo.render import FORMATS, render
@@ -100,16 +117,27 @@ class ConversationScreen(Screen):
     # -- sending ---------------------------------------------------------------------------------
 
     def send(self, line: str) -> list[out.Output] | None:
-        """Send one line to the engine; show it only once it is saved. Returns the outputs, or None on failure."""
+        """What was typed in the answer box: an answer, or a command typed as line mode spells it."""
         if self.taken_over is not None:
             self.refuse()
             return None
         try:
-            outputs = self.conversation.send(line)
+            command = parse(line)
+        except CommandError as error:
+            return self.show(transcript.said(line), [out.Error(str(error)), self.conversation.prompt()], True)
+        return self.do(command, transcript.said(line))
+
+    def do(self, command: Command, said: transcript.LogLine | None = None) -> list[out.Output] | None:
+        """Send one command to the engine; show it only once it is saved. Returns the outputs, or None on failure."""
+        if self.taken_over is not None:
+            self.refuse()
+            return None
+        try:
+            outputs = self.conversation.handle(command)
         except TakenOver as error:
             self.taken_over = _one_line(error)
-            said = self.taken_over[:1].upper() + self.taken_over[1:]
-            self.chat.add([transcript.LogLine(transcript.ERROR, f"{said}.", "!")])
+            why = self.taken_over[:1].upper() + self.taken_over[1:]
+            self.chat.add([transcript.LogLine(transcript.ERROR, f"{why}.", "!")])
             self.refuse()
             return None
         except (StoreError, OSError) as error:
@@ -118,12 +146,14 @@ class ConversationScreen(Screen):
             self.notify(say("not_saved", problem=_one_line(error)), severity="error", timeout=15, markup=False)
             return None
         self.app.saved(True)
-        is_command = line.startswith("/") and not line.startswith("//")
+        return self.show(said or transcript.did(command), outputs, not isinstance(command, Answer))
+
+    def show(self, said: transcript.LogLine, outputs: list[out.Output], command: bool) -> list[out.Output]:
         prompt = outputs[-1] if outputs and isinstance(outputs[-1], (out.Prompt, out.Done)) else None
         shown = outputs
-        if is_command and prompt is not None and prompt == self.last_prompt:
+        if command and prompt is not None and prompt == self.last_prompt:
             shown = outputs[:-1]  # a command that left us where we were need not ask again
-        self.chat.add([transcript.said(line)] + transcript.from_outputs(shown))
+        self.chat.add([said] + transcript.from_outputs(shown))
         self.last_prompt = prompt or self.last_prompt
         self.refresh_views()
         return outputs
@@ -147,7 +177,8 @@ class ConversationScreen(Screen):
         self.query_one(AnswerInput).focus_entry()
 
     def goto(self, stage: str, outcome: int | None = None) -> None:
-        self.send(f"/goto {stage}" + (f" {outcome}" if outcome else ""))
+        """To a question (by its stage id), for an outcome counted from 1."""
+        self.do(GoTo(stage, outcome or None))
 
     # -- keeping the views in step ---------------------------------------------------------------
 
@@ -199,7 +230,7 @@ class ConversationScreen(Screen):
         self.query_one(AnswerInput).focus_entry()
 
     def action_acknowledge(self) -> None:
-        self.send("/ack")
+        self.do(Acknowledge())
 
     def action_raise_concern(self, category: str = "") -> None:
         """A concern the practitioner raises by hand: the kind, then what they noticed, into the draft."""
@@ -212,28 +243,31 @@ class ConversationScreen(Screen):
             question = ("Raise a safeguarding concern. Type its kind, then what you noticed, e.g. "
                         f"“financial her grandson has her bank card”. Kinds: {', '.join(kinds.ids)}")
         def noticed(note: str | None) -> None:
-            if note:
-                self.send(f"/concern {category} {note}".replace("  ", " ") if category else f"/concern {note}")
+            if note and category:
+                self.do(RaiseConcern(category, note.strip()))
+            elif note:  # its kind first, then what was noticed
+                kind, _, words = note.strip().partition(" ")
+                self.do(RaiseConcern(kind, words.strip()))
 
         self.app.push_screen(ReasonModal(question, "What you noticed", required=True), noticed)
 
     def action_accept_cue(self, cue_id: str = "") -> None:
-        self.send(f"/accept {cue_id}".strip())
+        self.do(Accept(cue_id))
 
     def action_dismiss_cue(self, cue_id: str = "") -> None:
-        self.send(f"/dismiss {cue_id}".strip())
+        self.do(Dismiss(cue_id))
 
     def action_skip(self) -> None:
         step = self.conversation.step
         title = step.title if step else "this"
         def skip(reason: str | None) -> None:
             if reason is not None:
-                self.send(f"/skip {reason}".strip())
+                self.do(Skip(reason.strip()))
 
         self.app.push_screen(ReasonModal(f"Leave out “{title}” for now. Why?"), skip)
 
     def action_undo(self) -> None:
-        self.send("/undo")
+        self.do(Undo())
 
     def action_refile(self) -> None:
         item_id = self.conversation.state.last_answer
@@ -248,7 +282,7 @@ class ConversationScreen(Screen):
         self.app.push_screen(RefileModal(item.text), refile)
 
     def refile(self, kind: str) -> None:
-        self.send(f"/refile {kind}")
+        self.do(Refile(kind))
 
     def action_goto(self) -> None:
         area_map = self.query_one(AreaMap)
@@ -269,12 +303,12 @@ class ConversationScreen(Screen):
 
     def switch(self, number: int) -> None:
         name = vocabulary.part(number).name
-        outputs = self.send(f"/c{number}")
+        outputs = self.do(Move(number))
         if outputs and isinstance(outputs[0], out.Error):
             self.notify(outputs[0].text, title=name, severity="warning", timeout=8)
             def move(reason: str | None) -> None:
                 if reason:
-                    self.send(f"/c{number} {reason}")
+                    self.do(Move(number, reason))
 
             self.app.push_screen(
                 ReasonModal(f"{outputs[0].text}\n\nTo move to {name} anyway, give the reason:",
@@ -353,7 +387,7 @@ class ConversationScreen(Screen):
     def action_end(self) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.send("/end")
+                self.do(End())
 
         self.app.push_screen(
             ConfirmModal("End this conversation? It is saved either way; once ended it can be read and "
@@ -361,7 +395,7 @@ class ConversationScreen(Screen):
             confirmed)
 
     def action_speaker(self, who: str) -> None:
-        self.send(f"/from {who}")
+        self.do(Speaker(who))
 
     # -- the palette -----------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from convo.practice.coder import MODEL_PATH, SUBTYPE_HEADS, features  # noqa: E402
+from convo.practice.coder import CODES, MODEL_PATH, SUBTYPE_HEADS, Coder, features, shift_complex  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "annomi" / "train.csv"
 SEED = 0
@@ -147,15 +147,6 @@ class _Head:
         totals = matrix @ self.weights.T + self.bias
         return [self.classes[k] for k in totals.argmax(1)]
 
-    def probability(self, matrix, label):
-        """P(label) for each row, by the same softmax as the runtime."""
-        import numpy as np
-
-        totals = np.asarray(matrix @ self.weights.T + self.bias)
-        totals -= totals.max(1, keepdims=True)
-        exps = np.exp(totals)
-        return exps[:, self.classes.index(label)] / exps.sum(1)
-
 
 def _normalised(counts):
     return counts / counts.sum()
@@ -180,26 +171,42 @@ def _choose_c(rows, matrix_of) -> float:
     return best[1]
 
 
-def choose_complex_threshold(examples, matrix_of, c: float) -> float:
-    """The P(complex | reflection) cut-off at which the share of reflections coded complex matches the
-    annotators' share, out of fold under grouped 3-fold CV; an even split under-calls complex."""
+def choose_complex_threshold(examples: list[Example], cs: dict[str, float], verbose: bool = False) -> float:
+    """The P(complex | reflection) cut-off at which the share of complex among the turns coded as
+    reflections matches the annotators' share among theirs, end to end and out of fold (grouped
+    3-fold CV, each head at its chosen C). At an even split the coder under-calls complex reflections:
+    complex ones are more often taken for other behaviours than simple ones are."""
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
-    rows = _head_data(examples, "reflection")
-    groups = [e.transcript for e, _ in rows]
-    labels = [label for _, label in rows]
-    scores = np.zeros(len(rows))
-    for train, test in GroupKFold(n_splits=3).split(rows, labels, groups):
-        head = _Head(c).fit(matrix_of([rows[i][0] for i in train]), [labels[i] for i in train])
-        scores[test] = head.probability(matrix_of([rows[i][0] for i in test]), "complex_reflection")
-    share = sum(label == "complex_reflection" for label in labels) / len(labels)
-    grid = [round(t, 2) for t in np.arange(0.2, 0.71, 0.01)]
-    return min(grid, key=lambda t: (abs(float((scores >= t).mean()) - share), abs(t - 0.5)))
+    groups = [e.transcript for e in examples]
+    scored: list[dict[str, float]] = [{} for _ in examples]
+    for train, test in GroupKFold(n_splits=3).split(examples, groups=groups):
+        coder = Coder(fit([examples[i] for i in train], cs=cs, threshold=False))
+        for i in test:
+            scored[i] = coder.scores(examples[i].text, examples[i].previous)
+    reflections = ("simple_reflection", "complex_reflection")
+    gold = [e.code for e in examples if e.code in reflections]
+    share = gold.count("complex_reflection") / len(gold)
+
+    def coded_share(threshold: float) -> float:
+        codes = [max(CODES, key=shift_complex(s, threshold).__getitem__) for s in scored]
+        coded = [code for code in codes if code in reflections]
+        return coded.count("complex_reflection") / max(1, len(coded))
+
+    grid = [round(float(t), 2) for t in np.arange(0.2, 0.71, 0.01)]
+    shares = {t: coded_share(t) for t in grid}
+    best = min(grid, key=lambda t: (abs(shares[t] - share), abs(t - 0.5)))
+    if verbose:
+        print(f"complex share: annotators {share:.3f}; coded {shares[0.5]:.3f} at an even split, "
+              f"{shares[best]:.3f} at {best}", file=sys.stderr)
+    return best
 
 
-def fit(examples: list[Example], c: float | None = None, verbose: bool = False) -> dict:
-    """A model dict for `convo.practice.coder.Coder`; C is chosen per head by inner grouped CV unless given."""
+def fit(examples: list[Example], c: float | None = None, verbose: bool = False,
+        cs: dict[str, float] | None = None, threshold: bool = True) -> dict:
+    """A model dict for `convo.practice.coder.Coder`; C is chosen per head by inner grouped CV unless
+    given (one `c` for every head, or `cs` by head), and so is the complex-reflection threshold."""
     from sklearn.feature_extraction import DictVectorizer
 
     found = {id(e): features(e.text, e.previous) for e in examples}
@@ -215,7 +222,7 @@ def fit(examples: list[Example], c: float | None = None, verbose: bool = False) 
     heads = {}
     for head in ("behaviour", *SUBTYPE_HEADS, "joint"):
         rows = _head_data(examples, head)
-        head_c = c if c is not None else _choose_c(rows, matrix_of)
+        head_c = cs[head] if cs is not None else c if c is not None else _choose_c(rows, matrix_of)
         model = _Head(head_c).fit(matrix_of([e for e, _ in rows]), [label for _, label in rows])
         weights = {}
         for index, name in enumerate(names):
@@ -230,10 +237,11 @@ def fit(examples: list[Example], c: float | None = None, verbose: bool = False) 
         }
         if verbose:
             print(f"{head}: {len(rows)} examples, C={head_c}, {len(weights)} features kept", file=sys.stderr)
-    threshold = choose_complex_threshold(examples, matrix_of, heads["reflection"]["C"])
-    if verbose:
-        print(f"complex reflection threshold: {threshold}", file=sys.stderr)
-    return {"format": 2, "heads": heads, "complex_threshold": threshold}
+    model = {"format": 2, "heads": heads}
+    if threshold:
+        chosen = {name: head["C"] for name, head in heads.items()}
+        model["complex_threshold"] = choose_complex_threshold(examples, chosen, verbose=verbose)
+    return model
 
 
 def write_model(model: dict, path: Path) -> None:

@@ -298,6 +298,17 @@ class Coder:
         return max(CODES, key=scored.__getitem__)
 
 
+def shift_complex(scores: Mapping[str, float], threshold: float) -> dict[str, float]:
+    """Code scores from an even simple/complex split moved to another complex-reflection threshold."""
+    reflection = scores["simple_reflection"] + scores["complex_reflection"]
+    if reflection <= 0:
+        return dict(scores)
+    pair = {"simple_reflection": scores["simple_reflection"] / reflection,
+            "complex_reflection": scores["complex_reflection"] / reflection}
+    moved = _shifted(pair, "complex_reflection", threshold)
+    return {**scores, **{code: reflection * p for code, p in moved.items()}}
+
+
 def _shifted(pair: dict[str, float], label: str, threshold: float) -> dict[str, float]:
     """A two-way split moved so that `label` wins exactly when its probability reaches `threshold`."""
     if threshold == 0.5:

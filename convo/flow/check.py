@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from convo.flow.loader import Flow
 from convo.flow.yamlfile import Problem, YamlProblems, read
 from convo.paths import flows_dir
 from convo.templating import refusal
@@ -87,8 +88,10 @@ def check_paths(paths: list[Path] | None = None) -> list[Problem]:
         except YamlProblems as error:
             problems.extend(error.problems)
             continue
-        if _kind_of(path) == "flow":
-            problems.extend(_filling_problems(path, loaded))
+        if isinstance(loaded, Flow):
+            filling = {problem for language in loaded.languages
+                       for problem in _filling_problems(path, loaded.in_language(language))}
+            problems.extend(sorted(filling))
     return problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from convo import vocabulary
 from convo.flow import conditions
 from convo.flow.schema import FlowFile, Interrupt, Loop, Part, Route, Stage
 from convo.flow.yamlfile import Problem, YamlDocument, YamlProblems, read, validation_problems
+from convo.language import LANGUAGES, localize
+from convo.language import gaps as wording_gaps
 from convo.records import Audience
 from convo.templating import PROMPT_NAMES, compile_text, unknown_names
 
@@ -61,6 +64,14 @@ class Flow:
     order: list[str] = field(default_factory=list)
     routes: dict[str, list[tuple[str, tuple]]] = field(default_factory=dict)
     loops: dict[str, Loop] = field(default_factory=dict)
+    language: str = "en"  # the language its wording is in
+    languages: tuple[str, ...] = ("en",)  # every language it is written in
+
+    def in_language(self, language: str) -> Flow:
+        """The same flow with its wording in `language` (itself if it is not written in that language)."""
+        if language == self.language or language not in self.languages:
+            return self
+        return _in_language(self.source, self.hash, language)
 
     @property
     def id(self) -> str:
@@ -98,18 +109,46 @@ def _first_stage_id(item: Stage | Loop) -> str:
     return item.stages[0].id if isinstance(item, Loop) else item.id
 
 
-def load(path: str | Path) -> Flow:
-    """Load and check a flow file; raise YamlProblems listing everything wrong with it."""
+def load(path: str | Path, language: str | None = None) -> Flow:
+    """Load and check a flow file, its wording in `language` (default: the file's own); raise YamlProblems
+    listing everything wrong with it, a wording missing in one of its languages included."""
     document = read(path)
+    own, languages = _languages(document.data)
+    gaps = [document.problem(loc, message) for loc, message in wording_gaps(document.data, languages, _is_wording_at)]
+    chosen = language if language in languages else own
     try:
-        file = FlowFile.model_validate(document.data)
+        file = FlowFile.model_validate(localize(document.data, chosen, own))
     except ValidationError as error:
-        raise YamlProblems(validation_problems(document, error)) from None
-    flow = Flow(file=file, source=str(path), hash=hashlib.sha256(document.text.encode()).hexdigest())
-    problems = list(_compile(flow, document))
+        raise YamlProblems(sorted(set(validation_problems(document, error) + gaps))) from None
+    flow = Flow(file=file, source=str(path), hash=hashlib.sha256(document.text.encode()).hexdigest(),
+                language=chosen, languages=tuple(languages))
+    problems = gaps + list(_compile(flow, document))
     if problems:
         raise YamlProblems(sorted(set(problems)))
     return flow
+
+
+@lru_cache(maxsize=32)
+def _in_language(source: str, file_hash: str, language: str) -> Flow:
+    return load(source, language)
+
+
+# Where a person reads what a flow file says: these keys, and a prompt or "again" for an audience.
+_WORDING_KEYS = frozenset({"title", "label", "skip_reason", "blocked"})
+
+
+def _is_wording_at(loc: tuple) -> bool:
+    return bool(loc) and (loc[-1] in _WORDING_KEYS or (len(loc) >= 2 and loc[-2] in ("prompt", "again")))
+
+
+def _languages(data: object) -> tuple[str, list[str]]:
+    """The file's own language (of wording given as a plain string) and every language it is written in."""
+    if not isinstance(data, dict):
+        return "en", ["en"]
+    own = data.get("language") if data.get("language") in LANGUAGES else "en"
+    listed = data.get("languages")
+    languages = [code for code in listed if code in LANGUAGES] if isinstance(listed, list) else []
+    return str(own), languages or [str(own)]
 
 
 def _compile(flow: Flow, doc: YamlDocument) -> Iterator[Problem]:

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, StringConstraints, Tag
 
+from convo.language import Language
 from convo.records import AreaId, Audience, KindId
 from convo.strict import Strict
 
@@ -96,7 +97,9 @@ class FlowFile(Strict):
     version: int = Field(ge=1)
     title: str = Field(min_length=1, max_length=80)
     description: str = ""
-    language: str = "en"
+    language: str = Field(default="en", description="The language of wording given as a plain string")
+    languages: list[Language] = Field(
+        default=[], description="The languages every wording is given in ({en: …, cy: …}); none: only `language`")
     audiences: list[Audience] = Field(min_length=1)
     parts: list[Part] = Field(min_length=1)
     interrupts: list[Interrupt] = []

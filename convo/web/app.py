@@ -43,15 +43,12 @@ from convo.web import questions
 from convo.web.codes import WrongCodes
 from convo.web.guard import Guard
 from convo.web.questions import Place
-from convo.web.sessions import COOKIE, SAVED_CODE_SHOWN_FOR, Session, Sessions, Waiting
+from convo.web.sessions import COOKIE, SAVED_CODE_SHOWN_FOR, WRITES, Session, Sessions, Waiting
 
 HERE = Path(__file__).parent
 MAX_ANSWER = 10_000  # characters in one answer box
 SWEEP_EVERY = 60.0
 log = logging.getLogger("convo.web")
-# Answers are written one at a time: a thread waiting here is woken the moment the last commit is
-# done, where SQLite's own wait for a busy database sleeps in steps of up to 100 ms.
-_WRITES = threading.Lock()
 
 StoreOpener = Callable[[], Store]
 
@@ -227,7 +224,8 @@ class CarerPages:
                 session.forget()
                 return self.redirect(request, "/")
             if info.status != "ended":
-                store.claim(code)
+                with WRITES:
+                    store.claim(code)
             conversation = _resume(store, code)
         except ConversationOpen:
             store.close()
@@ -261,10 +259,10 @@ class CarerPages:
             try:
                 code = carer.new_code()
                 flow, _ = library.get(carer.FLOW)
-                with _WRITES:
+                with WRITES:
                     conversation = Conversation.start(store, flow, carer.AUDIENCE, machine=FlowMachine(flow),
                                                       conversation_id=code)
-                store.claim(code)
+                    store.claim(code)
             except BaseException:
                 store.close()
                 raise
@@ -369,7 +367,7 @@ class CarerPages:
             lines = [line.strip() for line in typed.split("\n") if line.strip()]
         else:
             lines = [typed] if typed.strip() else []
-        with _WRITES:
+        with WRITES:
             if place != questions.current(conversation):
                 if _just_said(conversation, place, lines):
                     return  # the same form sent twice (a double click): saved once already
@@ -445,7 +443,7 @@ class CarerPages:
                 return held
             if not held.ended:
                 try:
-                    with _WRITES:
+                    with WRITES:
                         held.handle(End())
                 except TakenOver:
                     session.forget()
@@ -480,8 +478,11 @@ class CarerPages:
             if isinstance(held, Response):
                 return held
             html = render_summary(held.record(), "html")
-            held.store.audit("exported", held.id, format="html", to="download", redacted=False,
-                              encrypted_store=held.store.encrypted)
+            store = session.store
+            assert store is not None  # held with the conversation
+            with WRITES:
+                store.audit("exported", held.id, format="html", to="download", redacted=False,
+                            encrypted_store=store.encrypted)
             return Response(html, media_type="text/html; charset=utf-8", headers={
                 "Content-Disposition": 'attachment; filename="what-you-told-us.html"'})
 
@@ -516,7 +517,7 @@ class CarerPages:
             if not typed.strip():
                 return self.render(request, "resume.html.j2", status=400, errors=[("code", "empty")])
             wrong, wait = self.wrong_codes.refused(client)
-            with self._lookup_lock, contextlib.suppress(StoreError):
+            with WRITES, self._lookup_lock, contextlib.suppress(StoreError):
                 # Never what was typed: a wrong code may be a right one mistyped.
                 self.lookups.audit("carer_code_refused", None, attempt=wrong, face="web")
             return self.render(request, "resume.html.j2", status=400, errors=[("code", "wait" if wait else "wrong")],
@@ -545,7 +546,8 @@ class CarerPages:
             session.forget()
             store = self.open_store()
             try:
-                store.claim(code, take_over=True)
+                with WRITES:
+                    store.claim(code, take_over=True)
                 conversation = _resume(store, code)
             except BaseException:
                 store.close()

@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--db", metavar="DB", help=db_help, default=argparse.SUPPRESS)
     common.add_argument("--encrypt", action="store_true", default=argparse.SUPPRESS,
                         help="create the store encrypted with a passphrase ($CONVO_PASSPHRASE or asked)")
+    common.add_argument("--language", choices=["en", "cy", "both"], default=argparse.SUPPRESS,
+                        help="speak English or Welsh (Cymraeg) (default: $CONVO_LANGUAGE, or en); "
+                             "for export, the draft's headings: en, cy or both side by side")
 
     parser = argparse.ArgumentParser(
         prog="convo", parents=[common],
@@ -192,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     # Without arguments only `command` is read, which a SimpleNamespace has as well as a Namespace.
     args = cast("argparse.Namespace", SimpleNamespace(command=None)) if not argv else _parser().parse_args(argv)
     try:
+        _speak(args)
         return _dispatch(args)
     except CliError as error:
         print(f"convo: {error}", file=sys.stderr)
@@ -203,6 +207,19 @@ def main(argv: list[str] | None = None) -> int:
         # Point stdout at nothing, so the flush at exit does not fail again with a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
+
+
+def _speak(args: argparse.Namespace) -> None:
+    """Say everything in the language asked for (a conversation started now is held in it)."""
+    from convo.language import LanguageError, default_language, set_default
+
+    language = getattr(args, "language", None)
+    if language == "both" and args.command != "export":
+        raise CliError("--language both is for convo export; a conversation is held in en or cy")
+    try:
+        set_default(language if language in ("en", "cy") else default_language())
+    except LanguageError as error:
+        raise CliError(f"{error} (from $CONVO_LANGUAGE)") from None
 
 
 def _dispatch(args: argparse.Namespace) -> int:

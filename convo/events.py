@@ -139,6 +139,7 @@ class Started(Payload):
     flow_source: str | None = None  # the file it was read from (older conversations: not kept)
     audience: str
     speaker: str
+    language: str | None = None  # the language it is held in, "en" or "cy" (older: English)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,6 +161,7 @@ class Answered(Payload):
     choice_label: str | None = None
     cues: tuple[Heard, ...] | None = None
     skips: tuple[LeftOut, ...] = ()
+    language: str | None = None  # the language it was given in (older answers: the conversation's)
 
     @property
     def said(self) -> bool:
@@ -180,7 +182,7 @@ class Answered(Payload):
                    area=data.get("area"), source=data.get("source"), label=data.get("label"),
                    choice=data.get("choice"), choice_label=data.get("choice_label"),
                    cues=tuple(Heard.from_data(cue) for cue in cues) if cues is not None else None,
-                   skips=_skips(data))
+                   skips=_skips(data), language=data.get("language"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -281,6 +283,15 @@ class Named(Payload):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LanguageChosen(Payload):
+    """The conversation goes on in another language (or the same one, when Welsh was offered and not taken)."""
+
+    KIND = "language"
+    language: str
+    offered: bool = False  # chosen in answer to the Active Offer, rather than asked for by a command
+
+
+@dataclass(frozen=True, kw_only=True)
 class Ended(Payload):
     KIND = "ended"
 
@@ -293,7 +304,7 @@ class Undone(Payload):
 
 KINDS: dict[str, type[Payload]] = {kind.KIND: kind for kind in (
     Started, Answered, Captured, Skipped, Moved, Refiled, CueActed, SpeakerChanged, Acknowledged, Raised, Named,
-    Ended, Undone,
+    Ended, Undone, LanguageChosen,
 )}
 
 

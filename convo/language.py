@@ -45,6 +45,11 @@ def set_default(language: str) -> None:
     _default[:] = [checked(language)]
 
 
+def forget_default() -> None:
+    """Back to the setting (`CONVO_LANGUAGE`, else English), as a process starts."""
+    _default.clear()
+
+
 def current() -> str:
     return _speaking.get() or default_language()
 

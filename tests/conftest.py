@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from convo import library
+from convo.language import forget_default
 from convo.store import Store
 
 
@@ -29,6 +30,8 @@ def _pinned_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("CONVO_PASSPHRASE", raising=False)
+    monkeypatch.delenv("CONVO_LANGUAGE", raising=False)
+    forget_default()
 
 
 @pytest.fixture

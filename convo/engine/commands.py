@@ -118,9 +118,16 @@ class End:
 
 
 @dataclass(frozen=True)
+class ChooseLanguage:
+    """Carry on the conversation in another language: "en" or "cy"."""
+
+    language: str
+
+
+@dataclass(frozen=True)
 class Help:
     """Say what can be typed."""
 
 
 Command = (Answer | Skip | Back | GoTo | Refile | Move | Acknowledge | RaiseConcern | Speaker | Accept | Dismiss
-           | Capture | Name | Undo | End | Help)
+           | Capture | Name | Undo | End | Help | ChooseLanguage)

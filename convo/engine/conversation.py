@@ -23,6 +23,7 @@ from convo.engine.commands import (
     Answer,
     Back,
     Capture,
+    ChooseLanguage,
     Command,
     Dismiss,
     End,
@@ -46,6 +47,7 @@ from convo.events import (
     Ended,
     Event,
     Heard,
+    LanguageChosen,
     LeftOut,
     Moved,
     Named,
@@ -63,6 +65,7 @@ from convo.flow.conditions import all_hold, parse_all
 from convo.flow.loader import END, Flow, Step
 from convo.flow.numbers import exact_numbers
 from convo.flow.schema import Choice
+from convo.language import LanguageError, checked, default_language, speaking
 from convo.messages import say
 from convo.notice import detector
 from convo.notice.taxonomy import taxonomy
@@ -73,7 +76,7 @@ from convo.templating import fill, names_used
 SOURCES = tuple(source.value for source in Source)
 # What /undo can take back.
 UNDOABLE = frozenset(kind.KIND for kind in (Answered, Captured, Skipped, Moved, Refiled, CueActed, SpeakerChanged,
-                                            Named))
+                                            Named, LanguageChosen))
 
 
 def new_id(clock: Clock) -> str:
@@ -114,26 +117,38 @@ class _Facts:
 
 class Conversation:
     def __init__(self, store: Store, flow: Flow, machine: FlowMachine, conversation_id: str, clock: Clock):
-        self.store, self.flow, self.machine, self.id, self.clock = store, flow, machine, conversation_id, clock
+        self.store, self.machine, self.id, self.clock = store, machine, conversation_id, clock
+        self._flow = flow
         self.events: list[Event] = []
         self.state = State()
         self.cursor = Cursor()
         machine.join(self.cursor)
         self.facts = _Facts(self)
 
+    @property
+    def flow(self) -> Flow:
+        """The flow, its wording in the language the conversation is in now."""
+        return self._flow.in_language(self.state.language)
+
+    @property
+    def language(self) -> str:
+        return self.state.language
+
     # -- starting and resuming ------------------------------------------------------------------
 
     @classmethod
     def start(cls, store: Store, flow: Flow, audience: str = "practitioner", *,
               machine: FlowMachine | None = None, clock: Clock = utc_now,
-              conversation_id: str | None = None) -> Conversation:
+              conversation_id: str | None = None, language: str | None = None) -> Conversation:
+        """A new conversation, in `language` (default: the setting)."""
         if Audience(audience) not in flow.file.audiences:
             raise ValueError(f"the {flow.id} flow is not written for a {audience}")
         conversation = cls(store, flow, machine or FlowMachine(flow), conversation_id or new_id(clock), clock)
         first = Position(flow.first)
         event = Event.of(1, clock(), Started(
             flow=flow.id, flow_version=flow.version, flow_hash=flow.hash, flow_source=flow.source, audience=audience,
-            speaker="carer" if audience == "carer" else "person"), after=first)
+            speaker="carer" if audience == "carer" else "person",
+            language=checked(language) if language else default_language()), after=first)
         info = ConversationInfo(conversation.id, flow.id, flow.version, flow.hash, audience, "",
                                 event.at, event.at, "open")
         store.create(info, event)
@@ -180,6 +195,10 @@ class Conversation:
         return self.flow.steps.get(self.position.stage)
 
     def prompt(self) -> out.Prompt | out.Done:
+        with speaking(self.language):
+            return self._prompt()
+
+    def _prompt(self) -> out.Prompt | out.Done:
         if self.ended:
             return out.Done(self.id)
         pos, step = self.position, self.step
@@ -277,18 +296,20 @@ class Conversation:
 
     def handle(self, command: Command) -> list[out.Output]:
         """Do what a face asks; return what happened, ending with the next prompt (or done)."""
-        if self.ended:
-            return [out.Error(say("ended")), out.Done(self.id)]
-        return self._do(command) + [self.prompt()]
+        with speaking(self.language):
+            if self.ended:
+                return [out.Error(say("ended")), out.Done(self.id)]
+            return self._do(command) + [self.prompt()]
 
     def send(self, line: str) -> list[out.Output]:
         """Take one line as line mode reads it: an answer, or a `/command` (see convo.engine.parse)."""
-        if self.ended:
-            return [out.Error(say("ended")), out.Done(self.id)]
-        try:
-            command = parse(line)
-        except CommandError as error:
-            return [out.Error(str(error)), self.prompt()]
+        with speaking(self.language):
+            if self.ended:
+                return [out.Error(say("ended")), out.Done(self.id)]
+            try:
+                command = parse(line)
+            except CommandError as error:
+                return [out.Error(str(error)), self.prompt()]
         return self.handle(command)
 
     def _do(self, command: Command) -> list[out.Output]:
@@ -325,6 +346,8 @@ class Conversation:
                 return self._end()
             case Help():
                 return self._help()
+            case ChooseLanguage(language=language):
+                return self._language(language)
         raise TypeError(f"not a command: {command!r}")
 
     def _answer(self, text: str) -> list[out.Output]:
@@ -361,7 +384,7 @@ class Conversation:
             answer = Answered(text=text, outcome_id=outcome_id, stage=step.id, asked=asked.text, kind=step.captures,
                               area=str(step.area), source=source, label=step.title,
                               choice=choice.value if choice else None, choice_label=choice.label if choice else None,
-                              cues=tuple(_heard(c, text) for c in fresh))
+                              cues=tuple(_heard(c, text) for c in fresh), language=self.language)
 
         def where_next(skips: list[LeftOut]) -> Position:
             if unchosen:
@@ -590,6 +613,15 @@ class Conversation:
             return [out.Error(say("bad_speaker"))]
         self._record(SpeakerChanged(source=source), self.position)
         return [out.Info(say("speaker", source=source))]
+
+    def _language(self, code: str) -> list[out.Output]:
+        try:
+            language = checked(code)
+        except LanguageError:
+            return [out.Error(say("bad_language"))]
+        self._record(LanguageChosen(language=language), self.position)
+        with speaking(language):
+            return [out.Info(say("language_chosen"))]
 
     def _refile(self, word: str, item_id: int | None, number: int | None) -> list[out.Output]:
         kinds = vocabulary.refile_kinds()

@@ -14,6 +14,7 @@ from convo.engine.commands import (
     Answer,
     Back,
     Capture,
+    ChooseLanguage,
     Command,
     Dismiss,
     End,
@@ -57,6 +58,8 @@ def parse(line: str) -> Command:
         return Dismiss(rest)
     if word == "from":
         return Speaker(rest.lower())
+    if word in ("language", "iaith"):
+        return ChooseLanguage(rest.lower())
     if word == "ack":
         return Acknowledge(int(rest) if rest.isdigit() else None)
     if word == "refile":
@@ -120,6 +123,8 @@ def spelled(command: Command) -> str:
             return "/end"
         case Help():
             return "/help"
+        case ChooseLanguage(language=language):
+            return _words("/language", language)
 
 
 def _words(*words: str) -> str:

@@ -18,6 +18,7 @@ from convo.events import (
     CueActed,
     Ended,
     Event,
+    LanguageChosen,
     LeftOut,
     Moved,
     Named,
@@ -47,6 +48,7 @@ class Item:
     label: str | None = None
     choice: str | None = None
     choice_label: str | None = None
+    language: str | None = None  # the language the words were said in
 
 
 @dataclass
@@ -73,6 +75,8 @@ class State:
     ended_at: datetime | None = None
     position: Position = field(default_factory=lambda: Position(""))
     speaker: str = "person"
+    language: str = "en"  # the language the conversation is in now
+    offered_welsh: bool = False  # the Active Offer was made: Welsh offered before anything else was asked
     items: dict[int, Item] = field(default_factory=dict)
     skipped: dict[tuple[str, int | None], str] = field(default_factory=dict)
     nothing_said: set[tuple[str, int | None]] = field(default_factory=set)
@@ -144,6 +148,7 @@ def apply(state: State, event: Event) -> None:
         case Started() as started:
             state.flow, state.flow_version, state.flow_hash = started.flow, started.flow_version, started.flow_hash
             state.audience, state.speaker = started.audience, started.speaker
+            state.language = started.language or "en"
             state.started_at = event.at
         case Answered() as answered:
             _answered(state, event, answered, before)
@@ -174,6 +179,9 @@ def apply(state: State, event: Event) -> None:
         case Named(text=text):
             if text not in state.names:
                 state.names.append(text)
+        case LanguageChosen(language=language, offered=offered):
+            state.language = language
+            state.offered_welsh = state.offered_welsh or offered
         case Ended():
             state.ended_at = event.at
     after = event.after
@@ -183,9 +191,10 @@ def apply(state: State, event: Event) -> None:
 
 def _add_item(state: State, seq: int, at: datetime, before: Position | None, *, kind: str, area: str,
               stage: str | None, outcome: int | None, text: str, source: str, label: str | None = None,
-              choice: str | None = None, choice_label: str | None = None) -> None:
+              choice: str | None = None, choice_label: str | None = None, language: str | None = None) -> None:
     state.items[seq] = Item(id=seq, kind=kind, area=area, stage=stage, outcome=outcome, text=text, source=source,
-                            at=at, label=label, choice=choice, choice_label=choice_label)
+                            at=at, label=label, choice=choice, choice_label=choice_label,
+                            language=language or state.language)
     state.last_answer = seq
     if choice and stage:
         state.choices[stage] = choice
@@ -198,7 +207,7 @@ def _answered(state: State, event: Event, answered: Answered, before: Position |
         _add_item(state, event.seq, event.at, before, kind=answered.kind or "", area=answered.area or "",
                   stage=answered.stage or None, outcome=answered.outcome_id, text=answered.text,
                   source=answered.source or state.speaker, label=answered.label, choice=answered.choice,
-                  choice_label=answered.choice_label)
+                  choice_label=answered.choice_label, language=answered.language or state.language)
     elif before is not None:
         state.visited.add(before.stage)
         if answered.nothing:

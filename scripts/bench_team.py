@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -347,34 +348,37 @@ def _fill_postgres(superuser_url: str, team: str, count: int) -> None:
 
 
 def _compare(name: str, empty: str, full: str, opener) -> None:
-    figures = []
-    for db in (empty, full):
-        runs = []
-        for attempt in range(8):
-            began = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "convo.cli", "list", "--limit", "50", "--db", db], check=True,
-                           capture_output=True)
-            if attempt:  # the first only warms the disk cache and byte-compiles
-                runs.append(time.perf_counter() - began)
-        store = opener(db)
-        try:
-            from convo.tui.screens.home import SAVED_PAGE
+    """Each measure on the empty store and the full one in turn, so a busy machine slows both alike."""
+    from convo.tui.screens.home import SAVED_PAGE
 
-            page = _median_of(50, lambda s=store: s.list_conversations(limit=SAVED_PAGE, unfinished_first=True))
-            first = _median_of(50, lambda s=store: s.list_conversations(limit=50))
-            found = _median_of(10, lambda s=store: s.list_conversations(limit=SAVED_PAGE, search="river",
-                                                                        unfinished_first=True))
-            every = _median_of(1, store.list)
-            home = _home_screen(store)
-        finally:
+    stores = [opener(empty), opener(full)]
+    measures: list[tuple[str, int, Callable]] = [
+        ("`convo list --limit 50`, process", 7, lambda db, _: subprocess.run(
+            [sys.executable, "-m", "convo.cli", "list", "--limit", "50", "--db", db], check=True,
+            capture_output=True)),
+        ("list_conversations(limit=50)", 50, lambda _, s: s.list_conversations(limit=50)),
+        ("home screen's page (unfinished first)", 50,
+         lambda _, s: s.list_conversations(limit=SAVED_PAGE, unfinished_first=True)),
+        ("home screen's page, typing 'river'", 10,
+         lambda _, s: s.list_conversations(limit=SAVED_PAGE, search="river", unfinished_first=True)),
+        ("app's home screen to first rows drawn", 7, lambda _, s: _home_screen(s)),
+        ("every conversation (store.list())", 3, lambda _, s: s.list()),
+    ]
+    try:
+        for label, times, measure in measures:
+            runs: list[list[float]] = [[], []]
+            for attempt in range(times + 1):
+                for side, (db, store) in enumerate(zip((empty, full), stores, strict=True)):
+                    began = time.perf_counter()
+                    measure(db, store)
+                    if attempt:  # the first of each only warms caches
+                        runs[side].append(time.perf_counter() - began)
+            before, after = statistics.median(runs[0]), statistics.median(runs[1])
+            ratio = f"{after / before:7.2f}×" if before >= 0.001 else "       –"
+            print(f"  {name:<12} {label:<41} {_ms(before)} {_ms(after)} {ratio}")
+    finally:
+        for store in stores:
             store.close()
-        figures.append((statistics.median(runs), first, page, found, home, every))
-    labels = ["`convo list --limit 50`, process", "list_conversations(limit=50)",
-              "home screen's page (unfinished first)", "home screen's page, typing 'river'",
-              "app's home screen to first rows drawn", "every conversation (store.list())"]
-    for label, before, after in zip(labels, figures[0], figures[1], strict=True):
-        ratio = f"{after / before:7.2f}×" if before >= 0.001 else "       –"
-        print(f"  {name:<12} {label:<41} {_ms(before)} {_ms(after)} {ratio}")
 
 
 def _home_screen(store) -> float:
@@ -396,8 +400,7 @@ def _home_screen(store) -> float:
             shown = time.perf_counter() - began
         return shown
 
-    runs = [asyncio.run(once()) for _ in range(5)]
-    return statistics.median(runs)
+    return asyncio.run(once())
 
 
 def _median_of(times: int, call) -> float:

@@ -145,9 +145,12 @@ def hear(text: str, *, speaker: str, area: str, audience: str, context: Context 
             avoid.update(finding.people)
     for earlier in (*context.earlier, text):
         avoid |= not_support(normalise(earlier), audience)
-    for cue in lexicon_cues.find(text, area, audience, library):
-        if cue.kind == "people" and not _may_support(cue.term, text, audience, avoid):
-            continue
+    cues = lexicon_cues.find(text, area, audience, library)
+    places = [span for cue in cues if cue.kind == "community" for span in _spans(text, cue.term)]
+    for cue in cues:
+        if cue.kind == "people" and (not _may_support(cue.term, text, audience, avoid) or all(
+                any(start <= at and end <= stop for start, stop in places) for at, end in _spans(text, cue.term))):
+            continue  # someone who cannot be support, or only a word inside a place's name ("Merched y Wawr")
         found.append(Finding(cue.kind, cue.term, cue.text))
     return found
 
@@ -163,6 +166,10 @@ def _may_support(term: str, text: str, audience: str, avoid: set[str]) -> bool:
         return False  # "the carers' centre" is a place, not a person
     # A carer names the person they look after far more often than anyone who helps them.
     return audience != "carer" or HELPING.search(clause) is not None
+
+
+def _spans(text: str, term: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(term)}", text, re.IGNORECASE)]
 
 
 def _person(term: str) -> str:

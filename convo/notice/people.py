@@ -10,10 +10,13 @@ import re
 
 _RELATION = (r"(?:husband|wife|partner|son|daughter|mum|mam|mother|dad|father|brother|sister|boyfriend|girlfriend"
              r"|grandson|granddaughter|nan|gran|grandad|grandma|grandpa|taid|nain|uncle|aunt|auntie|niece|nephew"
-             r"|cousin|friend|neighbour|neighbor|fiance|fiancee|stepson|stepdaughter|son-in-law|daughter-in-law)")
+             r"|cousin|friend|neighbour|neighbor|fiance|fiancee|stepson|stepdaughter|son-in-law|daughter-in-law"
+             r"|fam|nhad|tad|merch|ferch|mab|fab|gŵr|ngŵr|gwr|ngwr|gwraig|ngwraig|wraig|chwaer|brawd|frawd|ffrind"
+             r"|cymydog|ŵyr|wyres|mamgu|tadcu|modryb|fodryb|ewythr)")
 _DECEASED = re.compile(
-    r"(?:\blate|\bdead|\blost|\blosing|\bburied|\bfuneral of|\bdeath of|\bmiss|\bmissing)\s+"
-    rf"(?:(?:my|our|her|his|their|dear|beloved|poor|late|\w+'s)\s+){{0,2}}{_RELATION}"
+    r"(?:\blate|\bdead|\blost|\blosing|\bburied|\bfuneral of|\bdeath of|\bmiss|\bmissing"
+    r"|\bdiweddar|\bcolli|\bgolli|\bcollais|\bhiraeth am)\s+"
+    rf"(?:(?:my|our|her|his|their|dear|beloved|poor|late|fy|ein|ei|\w+'s)\s+){{0,2}}{_RELATION}"
     rf"|{_RELATION}(?:'s)?\W*(?:\w+\W+){{0,5}}?"
     r"(?:died|passed|passed away|passed on|is gone|has gone|was taken|'s gone|dead|was killed|'s dead"
     r"|god rest (?:him|her)|rest (?:his|her) soul|took (?:his|her) own life|funeral|bu farw|wedi marw"

@@ -224,3 +224,26 @@ def test_a_new_kind_of_concern_reported_at_the_safety_questions_still_alerts(sta
     outputs = conversation.send("She said she wants to go to sleep and not wake up, she has been saving her tablets")
     assert [o.category for o in outputs if isinstance(o, out.Alert)] == ["risk_to_life"]
     assert conversation.record().safeguarding[-1].said_by == "practitioner"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Mae fy mab yn cymryd fy mhensiwn bob wythnos", "financial"),
+    ("Dydy o ddim yn gadael i mi fynd allan", "domestic_abuse"),
+    ("Mae o'n gweiddi arna i drwy'r amser", "emotional"),
+    ("Naeth o fy nharo i neithiwr", "physical"),
+    ("Dwi ddim isio byw fel hyn", "risk_to_life"),
+])
+def test_welsh_disclosures_alert_too(text, category):
+    assert category in alerts(text)
+
+
+@pytest.mark.parametrize("text", ["Mi wnes i syrthio a tharo fy mhen", "dwi wedi blino'n lân heddiw"])
+def test_welsh_everyday_words_do_not_alert(text):
+    assert alerts(text) == []
+
+
+def test_welsh_people_and_places_are_suggested_and_a_place_name_is_not_a_person():
+    found = hear("Ers i mi golli fy ngŵr, mae fy merch yn helpu. Dwi'n mynd i'r capel a Merched y Wawr",
+                 speaker="person", area="circumstances", audience="practitioner")
+    assert [(f.kind, f.term) for f in found if f.kind in ("people", "community")] == [
+        ("community", "capel"), ("community", "Merched y Wawr"), ("people", "merch")]

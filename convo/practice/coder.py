@@ -457,7 +457,7 @@ def _filler(part: str) -> bool:
     return all(word in _FILLERS for word in _words(part))
 
 
-def _yes_or_no(part: str) -> bool:
+def yes_or_no(part: str) -> bool:
     """MITI's closed question: one that can be answered yes or no ("Can you get in the bath?")."""
     core = _strip_openers(_words(part))
     return (len(core) >= 2 and core[0] in _AUXILIARIES and core[1] in _SUBJECTS
@@ -470,7 +470,7 @@ def _rule_code(part: str, model_code: str) -> str | None:
     if _SEEKING_COLLABORATION.search(clean):
         return "seeking_collaboration"
     if "?" in clean:
-        return "closed_question" if model_code == "open_question" and _yes_or_no(part) else None
+        return "closed_question" if model_code == "open_question" and yes_or_no(part) else None
     if _AUTONOMY.search(clean):
         return "emphasising_autonomy"
     if _AFFIRM.search(clean) and model_code not in ("information", "advice"):

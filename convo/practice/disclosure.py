@@ -79,7 +79,9 @@ class DisclosureJudge:
         "tell me more about the car" is not staying with a disclosure about money.
         """
         text = " ".join(part.text for part in parts)
-        about = content_stems(told) | {stem(word) for term in stay_with for word in tokens(term.rstrip("*"))}
+        # The scenario's own words for it, not every word of the telling: "Alun" in "I haven't told
+        # Alun" does not make a question about Alun's back a question about the tablets.
+        about = {stem(word) for term in stay_with for word in tokens(term.rstrip("*"))} or content_stems(told)
         mentions = bool(content_stems(text) & about)
         questions = [part for part in parts if part.code in QUESTIONS or part.text.rstrip().endswith("?")]
         affirmed = any(part.code == "affirm" for part in parts)

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from convo.notice import lexicons as cues
 from convo.practice.coaching import Coaching
-from convo.practice.coder import Part
+from convo.practice.coder import Part, yes_or_no
 from convo.practice.disclosure import DisclosureJudge, Response, content_stems
 from convo.practice.safety import SafetyKind, SafetyRecogniser
 from convo.practice.scenario import Fact, Mood, Scenario
@@ -212,7 +212,10 @@ class SimulatedPerson:
         jargon = self.jargon(text)
         asking = [p for p in parts if p.code in QUESTIONS or p.text.rstrip().endswith("?")]
         reflecting = [p for p in parts if p.code in REFLECTIONS]
-        safety = next((kind for p in asking + reflecting if (kind := self._recogniser.kind(p.text))), None)
+        # A question about safety of any kind; a reflection only of thoughts of self-harm ("pushing you
+        # up the slope" in a reflection is not a question about harm).
+        safety = next((kind for p in asking if (kind := self._recogniser.kind(p.text))), None) or next(
+            (kind for p in reflecting if (kind := self._recogniser.kind(p.text)) == "self"), None)
         invite = self._invitation(parts)
         follows_up = self._follow_up(text, invite)
         offered = bool(self.scenario.person.first_language and self._offers.search(text)
@@ -311,9 +314,11 @@ class SimulatedPerson:
                 return line
         return None
 
-    def _stock(self, variants: Sequence[str], n: int, key: str, **values: str) -> tuple[str, bool]:
-        """A stock line not yet said; when all have been, a quiet one. Whether it was the stock line."""
-        line = self._unsaid(variants, n, key, **values)
+    def _stock(self, variants: Sequence[str], n: int, key: str, fallback: Sequence[str] = (),
+               **values: str) -> tuple[str, bool]:
+        """A stock line not yet said, the scenario's own before the general `fallback`; when all have
+        been said, a quiet one. Whether it was a stock line."""
+        line = self._unsaid(variants, n, key, **values) or self._unsaid(fallback, n, key, **values)
         if line is not None:
             return line, True
         quiet = self._unsaid(self.coaching.lines.quiet, n, "quiet")
@@ -469,7 +474,7 @@ class SimulatedPerson:
                 unsaid = self._unsaid(touched.closed, n, touched.id)
                 if unsaid is not None:
                     return turn.model_copy(update={"reply": unsaid, "kind": "closed", "hinted": [touched.id]})
-            line, _ = self._stock([*self._voice("guarded"), *self.coaching.lines.short], n, "guarded")
+            line, _ = self._stock(self._voice("guarded"), n, "guarded", self.coaching.lines.short)
             return turn.model_copy(update={"reply": line, "kind": "guarded"})
         # Guarded, unless a reflection opens them again.
         guarded = mood.guardedness >= self.coaching.person.guarded_at and not REFLECTIONS & set(turn.codes)
@@ -501,18 +506,22 @@ class SimulatedPerson:
             line, _ = self._stock(self._voice("guarded"), n, "guarded")
             return turn.model_copy(update={"reply": line, "kind": "guarded"})
         if invite == "closed_question":
-            line, _ = self._stock([*defaults.closed, *self.coaching.lines.short], n, "closed")
+            # "Yes" and "No" answer a yes-or-no question; "How many times…?" gets a shrug instead.
+            asked = next((p.text for p in reversed(turn.behaviours) if p.code == "closed_question"), text)
+            variants = defaults.closed if yes_or_no(asked) else defaults.open
+            line, _ = self._stock(variants, n, "closed", self.coaching.lines.short)
             return turn.model_copy(update={"reply": line, "kind": "closed"})
         if invite in OPENING:
-            hint = next((f for f in self._waiting() if f.hint and f.id not in self.hinted and f.hint not in self.lines),
-                        None)
+            # An open question with nothing behind it draws a hint; a reflection, agreement.
+            hint = None if invite in REFLECTIONS else next(
+                (f for f in self._waiting() if f.hint and f.id not in self.hinted and f.hint not in self.lines), None)
             if hint is not None and hint.hint:
                 return turn.model_copy(update={"reply": hint.hint, "kind": "hint", "hinted": [hint.id]})
             fallback = self.coaching.lines.agree if invite in REFLECTIONS else self.coaching.lines.nothing_more
             variants = defaults.reflection if invite in REFLECTIONS else defaults.open
-            line, _ = self._stock([*variants, *fallback], n, invite)
+            line, _ = self._stock(variants, n, invite, fallback)
             return turn.model_copy(update={"reply": line, "kind": "default"})
-        line, _ = self._stock([*defaults.other, *self.coaching.lines.agree], n, "other")
+        line, _ = self._stock(defaults.other, n, "other", self.coaching.lines.agree)
         return turn.model_copy(update={"reply": line, "kind": "default"})
 
     def _short(self, fact: Fact) -> str:
@@ -523,7 +532,9 @@ class SimulatedPerson:
         return _first_sentence(told)
 
     def _told_and_touched(self, text: str) -> Fact | None:
-        told = (f for f in self.scenario.facts if f.id in self.revealed and not f.alert)
+        # The most recently told first: a reflection is most likely about what was just said.
+        told = sorted((f for f in self.scenario.facts if f.id in self.revealed and not f.alert),
+                      key=lambda f: self.revealed[f.id], reverse=True)
         return next((f for f in told if self._touches(f, text)), None)
 
     def _waiting(self) -> list[Fact]:

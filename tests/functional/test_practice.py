@@ -572,6 +572,18 @@ def test_scenario_problems_are_reported_with_file_line_and_column(tmp_path):
     assert f"{path}:26:5:" in result.stderr
 
 
+def test_an_alert_worthy_fact_needs_its_responses_and_welsh_needs_a_first_language(tmp_path):
+    path = tmp_path / "alert.yaml"
+    path.write_text(BAD_SCENARIO.replace("area: feelings", "area: circumstances").replace(
+        "    word: independent\n    after: [nowhere]\n", "    alert: true\n    moved: [\"Ydw.\"]\n"
+    ).replace("needs: so_what", "needs: topic"))
+    with pytest.raises(YamlProblems) as caught:
+        load_scenario(path)
+    messages = [p.message for p in caught.value.problems]
+    assert "facts[1]: an alert-worthy fact needs responses:" in messages
+    assert "facts[1].moved: the person has no first_language" in messages
+
+
 # -- the commands, end to end ---------------------------------------------------------------------
 
 

@@ -86,6 +86,7 @@ class Prompts(Strict):
     unknown_command: str
     needs_text: str
     alert: str
+    alert_child: str = Field(description="The alert when the person is under 18")
 
 
 class JargonFamily(Strict):

@@ -160,7 +160,8 @@ class PracticeSession:
             outputs.append(self._coaching(turn, waiting))
         outputs.append(out.Reply(self.scenario.person.name, turn.reply, turn.revealed, self.explored()))
         if any(self.scenario.fact(fact_id).alert for fact_id in turn.revealed):
-            outputs.append(out.Alert(self.coaching.say("alert")))
+            age = self.scenario.person.age
+            outputs.append(out.Alert(self.coaching.say("alert_child" if age is not None and age < 18 else "alert")))
         if set(self.explored()) != before:
             outputs.append(out.Info(self.explored_text()))
         outputs.append(self.prompt())

@@ -227,3 +227,11 @@ def test_the_plain_coaching_line_shows_every_behaviour():
     out = io.StringIO()
     plain.run(session, io.StringIO("You miss the lads. What stops you going down there?\n/end\n"), out, io.StringIO())
     assert "[simple reflection + open question]" in out.getvalue()
+
+
+def test_a_young_carers_disclosure_raises_a_child_safeguarding_alert():
+    session = play("kayla-sketchbook", ["Tell me about your mum and what you do at home.", "What are the nights like?"])
+    turn, outputs = say(session, "It sounds like you're exhausted, and there's more going on than you let people see.")
+    assert turn.revealed == ["lee"]
+    alert = next(o for o in outputs if o.type == "alert")
+    assert alert.text == shipped_coaching().prompts.alert_child and "child" in alert.text

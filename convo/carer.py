@@ -1,5 +1,5 @@
-"""Carers' mode: finding a carer's unfinished self-assessment, and the codes that let a carer in a
-web browser carry on without anyone else's conversations ever being listed to them.
+"""Carers' mode: the codes that let a carer in a web browser carry on without anyone else's conversations
+ever being listed to them (finding a carer's conversation by its code is `Service.carer_code`).
 
 A conversation started in a browser gets a random code as its id (about 59 bits: not guessable,
 easy to copy down). A carer types it back to carry on; nothing else finds a browser conversation
@@ -13,7 +13,6 @@ import re
 import secrets
 
 from convo import vocabulary
-from convo.store import ConversationInfo, Store
 
 FLOW, AUDIENCE = vocabulary.start("carer").flow or "", vocabulary.start("carer").audience
 
@@ -41,13 +40,6 @@ def normalise_code(typed: str) -> str | None:
     return "-".join(letters[i:i + _GROUP] for i in range(0, len(letters), _GROUP))
 
 
-def find_by_code(store: Store, typed: str) -> ConversationInfo | None:
-    """The carer conversation a code belongs to; None for a wrong code or any other conversation."""
-    code = normalise_code(typed)
-    info = store.get(code) if code else None
-    return info if info is not None and info.flow == FLOW and info.audience == AUDIENCE else None
-
-
 FIRST_WAIT_AT = 3  # the wrong code after which a page first has to wait
 LONGEST_WAIT = 60
 
@@ -56,12 +48,3 @@ def code_wait(wrong: int) -> int:
     """Seconds a page must wait after its `wrong`-th wrong code: none for the first two, then 2, 4, 8…
     up to a minute. A real carer mistyping once or twice never waits."""
     return 0 if wrong < FIRST_WAIT_AT else min(LONGEST_WAIT, 2 ** (wrong - FIRST_WAIT_AT + 1))
-
-
-def unfinished(store: Store) -> list[ConversationInfo]:
-    """Unfinished carer conversations started in a terminal, with something typed, latest first."""
-    return [
-        info for info in store.list()
-        if info.flow == FLOW and info.audience == AUDIENCE and info.status != "ended"
-        and info.title and not is_code(info.id)
-    ]

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, cast
 if TYPE_CHECKING:  # argparse loads only when there are arguments to parse
     import argparse
 
+    from convo.practice.session import PracticeSession
+    from convo.services import Service
+
 EXIT_ERROR = 1
 LIST_LIMIT = 50
 
@@ -223,7 +226,7 @@ def _speak(args: argparse.Namespace) -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from convo.store import StoreError
+    from convo.services import StoreError
 
     try:
         handler = _HANDLERS[args.command or "app"]
@@ -246,53 +249,50 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _target(args: argparse.Namespace) -> str | Path:
     """The SQLite file or the team database's URL that --db (or $CONVO_DB) names."""
-    from convo.store_factory import target
+    from convo.services import target
 
     return target(getattr(args, "db", None))
 
 
-def _store(args: argparse.Namespace):
+def _service(args: argparse.Namespace) -> Service:
+    """The conversations in the database --db names, asking for a passphrase only if it needs one."""
     from convo.crypt import passphrase_source
-    from convo.store_factory import is_new, open_store
+    from convo.services import is_new, open_database
 
     where = _target(args)
     encrypt = getattr(args, "encrypt", False)
-    return open_store(where, passphrase=passphrase_source(new=encrypt and is_new(where)), encrypt=encrypt)
+    return open_database(where, passphrase=passphrase_source(new=encrypt and is_new(where)), encrypt=encrypt)
 
 
 def _plain(args: argparse.Namespace) -> int:
-    from convo import library, plain
+    from convo import plain
     from convo.vocabulary import DEFAULT_FLOW
 
     # Bytes that are not UTF-8 become U+FFFD, so a bad paste is kept (marked) rather than ending the conversation.
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")
-    from convo.store import ConversationOpen
+    from convo.services import ConversationOpen
 
     if args.take_over and not args.resume:
         raise CliError("--take-over goes with --resume ID")
-    store = _store(args)
+    service = _service(args)
     try:
         if args.resume:
             if args.flow or args.audience:
                 raise CliError("--resume carries on a conversation as it was; leave out --flow and --audience")
             try:
-                # Claimed before the events are read, so nothing another window writes is missed.
-                store.claim(args.resume, take_over=args.take_over)
+                conversation = service.resume(args.resume, take_over=args.take_over)
             except ConversationOpen as error:
                 if not args.jsonl:
                     raise CliError(f"{error} (add --take-over to carry on here)") from None
                 for line in ({"type": "error", "text": str(error)}, {"type": "done", "id": args.resume}):
                     print(json.dumps(line, ensure_ascii=False))
                 return EXIT_ERROR
-            conversation = library.resume(store, args.resume)
         else:
-            conversation = library.start(store, args.flow or DEFAULT_FLOW,
-                                         args.audience or _default_audience(args.flow))
-            store.claim(conversation.id)
+            conversation = service.start(args.flow or DEFAULT_FLOW, args.audience or _default_audience(args.flow))
         return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl)
     finally:
-        store.close()  # lets another window carry it on at once
+        service.close()  # lets another window carry it on at once
 
 
 def _default_audience(flow: str | None) -> str:
@@ -310,9 +310,9 @@ def _default_audience(flow: str | None) -> str:
 def _list(args: argparse.Namespace) -> int:
     from convo.render import visible
 
-    with _store(args) as store:
+    with _service(args) as service:
         # One more than is shown, to know whether to say there are more (on a terminal only).
-        infos = store.list_conversations(limit=None if args.all else args.limit + 1)
+        infos = service.list(limit=None if args.all else args.limit + 1)
     for info in infos[:None if args.all else args.limit]:
         when = info.updated.astimezone().strftime("%Y-%m-%d %H:%M")
         print(f"{info.id}\t{when}\t{info.status}\t{info.flow}\t{visible(info.title)}")
@@ -323,9 +323,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     from convo.crypt import passphrase_source
-    from convo.store import Store
-    from convo.store_factory import is_database_url, open_team, target
-    from convo.store_migrate import migrate
+    from convo.services import is_database_url, migrate, target
 
     source, destination = target(args.source), target(args.destination)
     if not isinstance(source, Path) or not source.is_file():
@@ -337,9 +335,8 @@ def _migrate(args: argparse.Namespace) -> int:
         if sys.stderr.isatty():
             print(f"\r{done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-    with Store(source, passphrase=passphrase_source()) as old, \
-            open_team(destination, passphrase=passphrase_source(new=args.encrypt), encrypt=args.encrypt) as new:
-        done = migrate(old, new, f"sqlite:{source.resolve()}", progress)
+    done = migrate(source, destination, passphrase=passphrase_source(),
+                   team_passphrase=passphrase_source(new=args.encrypt), encrypt=args.encrypt, progress=progress)
     print(f"{done.conversations} conversation(s) in {source}: {len(done.copied)} copied, {len(done.extended)}"
           f" carried on since the last run and brought up to date, {len(done.already)} already there.")
     print(f"{done.audit_copied} of {done.audit_source} audit line(s) are in the team database.")
@@ -353,17 +350,16 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from convo import library
-    from convo.export import ExportRefused, export, format_for, refuse_if_taken
+    from convo.export import ExportRefused, format_for, refuse_if_taken
 
     output = Path(args.output) if args.output else None
     try:
         fmt = format_for(output or Path(), args.format)
         if output is not None and not args.force:
             refuse_if_taken(output)  # before the store is opened (and a passphrase asked for)
-        conversation = library.resume(_store(args), args.id)
-        result = export(conversation, fmt, output, redact=args.redact, plaintext=args.plaintext_export,
-                        replace=args.force)
+        service = _service(args)
+        result = service.export(service.open(args.id), fmt, output, redact=args.redact,
+                                plaintext=args.plaintext_export, replace=args.force)
     except ExportRefused as error:
         raise CliError(str(error)) from None
     if args.output:
@@ -375,14 +371,14 @@ def _export(args: argparse.Namespace) -> int:
 
 def _encrypt(args: argparse.Namespace) -> int:
     from convo.crypt import CryptError, passphrase_source
-    from convo.store import encrypt_store
+    from convo.services import encrypt
 
     path = _target(args)
     if not isinstance(path, Path):
         raise CliError("a team database is encrypted when it is set up, before its first conversation:"
                        " see docs/team-store.md")
     try:
-        count = encrypt_store(path, passphrase_source(new=True)())
+        count = encrypt(path, passphrase_source(new=True)())
     except CryptError as error:
         raise CliError(str(error)) from None
     print(f"Encrypted {count} conversation(s) in {path}. Without the passphrase they cannot be read: keep it safe.")
@@ -391,8 +387,8 @@ def _encrypt(args: argparse.Namespace) -> int:
 
 def _delete(args: argparse.Namespace) -> int:
     # A reader that keeps the words in the file is a StoreError, so "Deleted" is said only when true.
-    with _store(args) as store:
-        if not store.delete(args.id):
+    with _service(args) as service:
+        if not service.delete(args.id):
             raise CliError(f"there is no conversation {args.id!r}; nothing was deleted")
     print(f"Deleted {args.id}.")
     return 0
@@ -403,9 +399,9 @@ def _purge(args: argparse.Namespace) -> int:
 
     from convo.clock import utc_now
 
-    store = _store(args)
+    service = _service(args)
     before = utc_now() - timedelta(days=args.older_than)
-    count = sum(1 for info in store.list() if info.updated < before)
+    count = service.older_than(before)
     if count and not args.yes:
         if not sys.stdin.isatty():
             raise CliError(f"{count} conversation(s) would be deleted; add --yes to confirm")
@@ -413,12 +409,12 @@ def _purge(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was deleted.")
             return 0
-    print(f"Removed {len(store.purge(before))} conversation(s).")
+    print(f"Removed {len(service.purge(before))} conversation(s).")
     return 0
 
 
 def _audit(args: argparse.Namespace) -> int:
-    for entry in _store(args).audit_log():
+    for entry in _service(args).audit_log():
         when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         detail = " ".join(f"{key}={value}" for key, value in sorted(entry.detail.items()))
         print(f"{entry.seq}\t{when}\t{entry.action}\t{entry.conversation or '-'}\t{detail}")
@@ -451,54 +447,52 @@ def _flows(args: argparse.Namespace) -> int:
 
 
 def _carer(args: argparse.Namespace) -> int:
-    from convo import carer, library, plain
+    from convo import carer, plain
     from convo.messages import say
-    from convo.store import ConversationOpen
+    from convo.services import ConversationOpen
 
     if args.browser:
         from convo.tui.carer_app import CarerWebApp
 
-        app = CarerWebApp(_browser_store(args))
+        app = CarerWebApp(_browser_service(args))
         return _run(app)
-    store = _store(args)
+    service = _service(args)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     in_app = args.app or (terminal and not args.plain)
     waiting_id, welcome_back = None, False
     if args.code:
-        info = carer.find_by_code(store, args.code)
+        info = service.carer_code(args.code)
         if info is None:
             raise CliError(say("carer_code_unknown"))
         waiting_id, welcome_back = info.id, True
     elif not args.new:
-        waiting = carer.unfinished(store)
+        waiting = service.unfinished_carer()
         if waiting and (args.resume or (sys.stdin.isatty() and _yes(say(
                 "carer_carry_on", when=waiting[0].updated.astimezone().strftime("%A %d %B at %H:%M"))))):
             waiting_id, welcome_back = waiting[0].id, True
     try:
         if waiting_id is None:
-            conversation = library.start(store, carer.FLOW, carer.AUDIENCE)
-            store.claim(conversation.id)
+            conversation = service.start(carer.FLOW, carer.AUDIENCE)
         elif in_app:
             from convo.tui.app import make_app
 
             # The app asks whether to take it over if another window has it open.
-            return _run(make_app(resume=waiting_id, store=store, take_over=args.take_over))
+            return _run(make_app(resume=waiting_id, service=service, take_over=args.take_over))
         else:
             try:
-                store.claim(waiting_id, take_over=args.take_over)  # before reading, so nothing is missed
+                conversation = service.resume(waiting_id, take_over=args.take_over)
             except ConversationOpen as error:
                 raise CliError(f"{error} (add --take-over to carry on here)") from None
-            conversation = library.resume(store, waiting_id)
         if in_app:
             from convo.tui.app import ConvoApp
 
-            return _run(ConvoApp(store, conversation))
+            return _run(ConvoApp(service, conversation))
         if welcome_back:
             print(say("carer_welcome_back"))
         command = f"convo carer --code {conversation.id}" if carer.is_code(conversation.id) else "convo carer"
         return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, saved=say("carer_saved", command=command))
     finally:
-        store.close()  # lets another window carry it on at once
+        service.close()  # lets another window carry it on at once
 
 
 def _yes(question: str) -> bool:
@@ -524,14 +518,14 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"convo serve: warning: listening on {args.host}, so anyone who can reach this computer and has "
               "the address printed below can use it" + ("; the connection is not encrypted" if plain_http else ""),
               file=sys.stderr)
-    from convo.store_factory import has_password
+    from convo.services import has_password
 
     where = _target(args)
     if isinstance(where, str) and has_password(where):
         raise CliError("each browser tab's command line would show the password in --db: put it in ~/.pgpass"
                        " or $PGPASSWORD instead")
     # Checked now, so a store that cannot be opened is one line here, not a blank page in every tab.
-    _browser_store(args).close()
+    _browser_service(args).close()
     try:
         serve(where.resolve() if isinstance(where, Path) else where, args.host, args.port, args.public_url,
               max_sessions=args.max_sessions)
@@ -556,15 +550,16 @@ def _web(args: argparse.Namespace) -> int:
               " self-assessment; serve it behind HTTPS, or the connection is not encrypted", file=sys.stderr)
     out_of_hours = args.out_of_hours or os.environ.get("CONVO_OUT_OF_HOURS") or None
     # Checked now, so a store that cannot be opened is one line here, not a problem page for every carer.
-    _browser_store(args).close()
-    server.run(lambda: _browser_store(args), args.host, args.port, out_of_hours=out_of_hours, allowed_hosts=allowed)
+    _browser_service(args).close()
+    server.run(lambda: _browser_service(args), args.host, args.port, out_of_hours=out_of_hours, allowed_hosts=allowed)
     return 0
 
 
-def _browser_store(args: argparse.Namespace):
-    """The store for `convo serve` and its tabs: a passphrase from the environment only, never a prompt."""
+def _browser_service(args: argparse.Namespace) -> Service:
+    """The database for `convo serve`, `convo web` and their pages: a passphrase from the environment only,
+    never a prompt."""
     from convo.crypt import PASSPHRASE_ENV, CryptError
-    from convo.store_factory import open_store
+    from convo.services import open_database
 
     def from_environment() -> str:
         given = os.environ.get(PASSPHRASE_ENV)
@@ -572,22 +567,20 @@ def _browser_store(args: argparse.Namespace):
             raise CryptError(f"the store is encrypted: set {PASSPHRASE_ENV} where convo serve runs")
         return given
 
-    return open_store(_target(args), passphrase=from_environment, encrypt=getattr(args, "encrypt", False))
+    return open_database(_target(args), passphrase=from_environment, encrypt=getattr(args, "encrypt", False))
 
 
 def _practice(args: argparse.Namespace) -> int:
     from convo.practice import plain as practice
     from convo.practice.scenario import LoadedScenario, get_scenario
-    from convo.practice.session import PracticeSession
-    from convo.store import Store
-    from convo.store_factory import local_file
+    from convo.services import open_practice
 
-    beside = local_file(_target(args))  # practice stays on this computer, even beside a team database
+    service = open_practice(_target(args))  # practice stays on this computer, even beside a team database
     loaded: LoadedScenario | None
     if args.resume:
         if args.scenario:
             raise CliError("--resume carries on a practice with its own scenario; leave out the scenario")
-        session = _unfinished_practice(Store(practice.practice_db(beside)), args.resume)
+        session = _unfinished_practice(service, args.resume)
     else:
         if args.scenario:
             loaded = get_scenario(args.scenario)
@@ -598,7 +591,7 @@ def _practice(args: argparse.Namespace) -> int:
         else:
             practice.list_scenarios(sys.stdout, jsonl=args.jsonl)
             return 0
-        session = PracticeSession.start(loaded, Store(practice.practice_db(beside)))
+        session = service.start_practice(loaded, claim=False)
         if args.no_coach:
             session.send("/coach off")
     if hasattr(sys.stdin, "reconfigure"):
@@ -607,16 +600,14 @@ def _practice(args: argparse.Namespace) -> int:
                         export=Path(args.export) if args.export else None, fmt=args.format)
 
 
-def _unfinished_practice(store, ident: str):
+def _unfinished_practice(service: Service, ident: str) -> PracticeSession:
     """A practice left before its end (the app's Back, Ctrl+C, a crash); "latest" is the latest one."""
-    from convo.practice.session import PracticeSession, unfinished
-
     if ident == "latest":
-        waiting = unfinished(store)
+        waiting = service.unfinished_practices()
         if not waiting:
-            raise CliError(f"there is no unfinished practice in {store.path}")
+            raise CliError(f"there is no unfinished practice in {service.path}")
         ident = waiting[0].id
-    session = PracticeSession.resume(store, ident)
+    session = service.resume_practice(ident, claim=False)
     if session.ended:
         raise CliError(f"practice {ident} has ended; start another with: convo practice {session.scenario.id}")
     return session
@@ -634,7 +625,8 @@ def _app(args: argparse.Namespace) -> int:
     from convo.tui.app import make_app
 
     # The store is opened here, so an encrypted one asks for its passphrase before the app starts.
-    app = make_app(resume=getattr(args, "id", None), store=_store(args), take_over=getattr(args, "take_over", False))
+    app = make_app(resume=getattr(args, "id", None), service=_service(args),
+                   take_over=getattr(args, "take_over", False))
     return _run(app)
 
 

@@ -1,8 +1,6 @@
-"""Exporting a draft: the one way both the command line and the app write a conversation out.
-
-It renders the record (redacted if asked), refuses to leave an unencrypted copy of an encrypted
-store on disk unless told to, writes owner-only and whole (a temporary file, then a rename), never
-over an existing file unless told to, and adds a line to the audit log, which never holds anyone's words.
+"""A draft as a file: its format from the file's ending, its text (redacted if asked), and writing it
+owner-only and whole (a temporary file, then a rename), never over an existing file unless told to.
+`convo.services.Service.export` uses these, and writes the audit line.
 """
 
 from __future__ import annotations
@@ -47,30 +45,14 @@ def format_for(path: Path, fmt: str | None = None) -> str:
     return named or fmt or "md"
 
 
-def export(conversation: Conversation, fmt: str, path: Path | None = None, *, redact: bool = False,
-           plaintext: bool = False, replace: bool = True) -> str:
-    """The draft's text; written to `path` if given (and then the resolved path is returned).
-
-    With `replace` false, an existing file at `path` is refused rather than written over."""
-    store = conversation.store
-    if path is not None and store.encrypted and not plaintext:
-        raise ExportRefused("this store is encrypted and the file would not be; "
-                            "export with --plaintext-export (convo export) if that is what you want")
-    if path is not None and not replace:
-        refuse_if_taken(path)
-    text = draft_text(conversation, fmt, redact)
-    target = "stdout"
-    if path is not None:
-        try:
-            write_private(path, text, replace=replace)
-        except FileExistsError:
-            raise _taken(path) from None
-        except OSError as error:
-            raise ExportRefused(f"cannot write {path}: {error.strerror}") from None
-        target = str(path.resolve())
-    store.audit("exported", conversation.id, format=fmt, to=target, redacted=redact,
-                 encrypted_store=store.encrypted)
-    return target if path is not None else text
+def write_draft(path: Path, text: str, *, replace: bool = True) -> None:
+    """Write a draft owner-only and whole; without `replace`, never over a file already there."""
+    try:
+        write_private(path, text, replace=replace)
+    except FileExistsError:
+        raise _taken(path) from None
+    except OSError as error:
+        raise ExportRefused(f"cannot write {path}: {error.strerror}") from None
 
 
 def refuse_if_taken(path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The flows convo knows: the shipped ones by name, or any flow file by path; one machine per flow."""
+"""The flows convo knows: the shipped ones by name, or any flow file by path; one machine per flow; and
+starting or resuming a conversation on one, with its events kept in an `EventLog`."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from convo.events import Started
+from convo.events import EventLog, Started
 from convo.paths import flows_dir
-from convo.store import Store, StoreError
 
 if TYPE_CHECKING:  # the engine is imported when a flow is first used, so listing flows stays cheap
     from convo.engine.conversation import Conversation
     from convo.engine.machine import FlowMachine
     from convo.flow.loader import Flow
+
 
 def flow_files() -> list[Path]:
     return sorted(flows_dir().glob("*.yaml"), key=lambda p: p.name) if flows_dir().is_dir() else []
@@ -52,24 +53,26 @@ def get(name: str) -> tuple[Flow, FlowMachine]:
     return _compiled(str(path), stamp)
 
 
-def start(store: Store, flow_name: str, audience: str, **options: Any) -> Conversation:
+def start(log: EventLog, flow_name: str, audience: str, **options: Any) -> Conversation:
     """Start a conversation on a shipped flow (or a flow file); options go to Conversation.start."""
     from convo.engine.conversation import Conversation
 
     flow, machine = get(flow_name)
-    return Conversation.start(store, flow, audience, machine=machine, **options)
+    options.setdefault("machine", machine)
+    return Conversation.start(log, flow, audience, **options)
 
 
-def resume(store: Store, conversation_id: str, **options: Any) -> Conversation:
-    info = store.get(conversation_id)
-    if info is None:
-        raise StoreError(f"there is no conversation {conversation_id!r} in {store.path}")
-    name = info.flow
-    if name not in shipped_names():
-        started = store.events(conversation_id)[0].payload
-        if isinstance(started, Started) and started.flow_source:
-            name = started.flow_source
-    flow, machine = get(name)
+def resume(log: EventLog, conversation_id: str, **options: Any) -> Conversation:
+    """A saved conversation, on the flow it was started on (a flow file by the path it was read from)."""
     from convo.engine.conversation import Conversation
 
-    return Conversation.resume(store, conversation_id, flow, machine=machine, **options)
+    events = log.events(conversation_id)
+    started = events[0].payload if events else None
+    if not isinstance(started, Started):
+        raise LookupError(f"there is no conversation {conversation_id!r}")
+    name = started.flow
+    if name not in shipped_names() and started.flow_source:
+        name = started.flow_source
+    flow, machine = get(name)
+    options.setdefault("machine", machine)
+    return Conversation.resume(log, conversation_id, flow, **options)

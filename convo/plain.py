@@ -15,7 +15,7 @@ from convo.engine import outputs as out
 from convo.engine.conversation import Conversation
 from convo.notice import detector
 from convo.render import render, visible
-from convo.store import StoreError, TakenOver
+from convo.services import StoreError, TakenOver
 
 EXIT_ERROR = 1
 

@@ -385,6 +385,7 @@ def _home_screen(store) -> float:
     """Seconds from starting the app on `store` until its home screen shows its first saved rows."""
     from textual.widgets import DataTable
 
+    from convo.services import Service
     from convo.tui.app import ConvoApp
     from convo.tui.screens.home import SAVED_PAGE, HomeScreen
 
@@ -392,7 +393,7 @@ def _home_screen(store) -> float:
 
     async def once() -> float:
         began = time.perf_counter()
-        app = ConvoApp(store)
+        app = ConvoApp(Service(store))
         async with app.run_test(size=(100, 34)) as pilot:
             while not (isinstance(app.screen, HomeScreen)
                        and app.screen.query_one("#saved", DataTable).row_count == expected):

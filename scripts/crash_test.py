@@ -273,12 +273,13 @@ def check(db: Path, env: dict[str, str], rng: random.Random, run: Run) -> None:
 
 TUI_DRIVER = textwrap.dedent("""
     import asyncio, json, sys
-    from convo.tui.app import make_app
+    from convo.services import Service
     from convo.store import Store
+    from convo.tui.app import make_app
 
     async def main(db, ident, lines, passphrase):
         store = Store(db, passphrase=(lambda: passphrase) if passphrase else None)
-        app = make_app(resume=ident, store=store)
+        app = make_app(resume=ident, service=Service(store))
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             screen = app.screen
@@ -307,9 +308,10 @@ def tui_run(number: int, seed: int, workdir: Path, encrypt_every: int) -> Run:
     db = workdir / f"tui{number}" / "convo.db"
     env = environment(db, run.encrypted)
     from convo.store import Store
+    from convo.vocabulary import DEFAULT_FLOW
 
     with Store(db, passphrase=lambda: PASSPHRASE, encrypt=run.encrypted) as store:
-        ident = library.start(store, library.DEFAULT_FLOW, "practitioner").id
+        ident = library.start(store, DEFAULT_FLOW, "practitioner").id
     lines = [line for line in script(rng, number) if not line.startswith("/")]
     proc = subprocess.Popen([sys.executable, "-c", TUI_DRIVER, str(db), ident, PASSPHRASE if run.encrypted else ""],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)

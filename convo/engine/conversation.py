@@ -43,9 +43,11 @@ from convo.events import (
     Acknowledged,
     Answered,
     Captured,
+    ConversationInfo,
     CueActed,
     Ended,
     Event,
+    EventLog,
     Heard,
     LanguageChosen,
     LeftOut,
@@ -70,7 +72,6 @@ from convo.messages import say
 from convo.notice import detector
 from convo.notice.taxonomy import taxonomy
 from convo.records import Assessment, Audience, Source
-from convo.store import ConversationInfo, Store
 from convo.templating import fill, names_used
 
 SOURCES = tuple(source.value for source in Source)
@@ -116,8 +117,8 @@ class _Facts:
 
 
 class Conversation:
-    def __init__(self, store: Store, flow: Flow, machine: FlowMachine, conversation_id: str, clock: Clock):
-        self.store, self.machine, self.id, self.clock = store, machine, conversation_id, clock
+    def __init__(self, log: EventLog, flow: Flow, machine: FlowMachine, conversation_id: str, clock: Clock):
+        self.log, self.machine, self.id, self.clock = log, machine, conversation_id, clock
         self._flow = flow
         self.events: list[Event] = []
         self.state = State()
@@ -137,13 +138,13 @@ class Conversation:
     # -- starting and resuming ------------------------------------------------------------------
 
     @classmethod
-    def start(cls, store: Store, flow: Flow, audience: str = "practitioner", *,
+    def start(cls, log: EventLog, flow: Flow, audience: str = "practitioner", *,
               machine: FlowMachine | None = None, clock: Clock = utc_now,
               conversation_id: str | None = None, language: str | None = None) -> Conversation:
         """A new conversation, in `language` (default: the setting)."""
         if Audience(audience) not in flow.file.audiences:
             raise ValueError(f"the {flow.id} flow is not written for a {audience}")
-        conversation = cls(store, flow, machine or FlowMachine(flow), conversation_id or new_id(clock), clock)
+        conversation = cls(log, flow, machine or FlowMachine(flow), conversation_id or new_id(clock), clock)
         first = Position(flow.first)
         event = Event.of(1, clock(), Started(
             flow=flow.id, flow_version=flow.version, flow_hash=flow.hash, flow_source=flow.source, audience=audience,
@@ -151,17 +152,17 @@ class Conversation:
             language=checked(language) if language else default_language()), after=first)
         info = ConversationInfo(conversation.id, flow.id, flow.version, flow.hash, audience, "",
                                 event.at, event.at, "open")
-        store.create(info, event)
+        log.create(info, event)
         conversation._take(event)
         skips: list[LeftOut] = []
         conversation._settle(conversation._skip_forward(first, skips), skips)
         return conversation
 
     @classmethod
-    def resume(cls, store: Store, conversation_id: str, flow: Flow, *,
+    def resume(cls, log: EventLog, conversation_id: str, flow: Flow, *,
                machine: FlowMachine | None = None, clock: Clock = utc_now) -> Conversation:
-        conversation = cls(store, flow, machine or FlowMachine(flow), conversation_id, clock)
-        conversation.events = store.events(conversation_id)
+        conversation = cls(log, flow, machine or FlowMachine(flow), conversation_id, clock)
+        conversation.events = log.events(conversation_id)
         conversation.state = fold(conversation.events)
         position = conversation.state.position
         if position.stage not in flow.steps and position.stage != END:
@@ -485,7 +486,7 @@ class Conversation:
                 payload = replace(payload, skips=payload.skips + tuple(skips))
         event = Event.of(seq, at, payload, before, after)
         try:
-            self.store.append(self.id, event, **summary)
+            self.log.append(self.id, event, **summary)
         except BaseException:
             self._place(self.position)
             raise

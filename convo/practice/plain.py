@@ -8,7 +8,6 @@ It needs no terminal. With --jsonl every output is one JSON object a line (`repl
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TextIO
 
@@ -30,15 +29,6 @@ CODE_LABELS = {
 def heard_as(output: out.Coach) -> str:
     """How a turn was heard, every behaviour in order: "simple reflection + open question"."""
     return " + ".join(CODE_LABELS.get(code, code) for code in (output.behaviours or [output.code]))
-
-
-def practice_db(main_db: Path) -> Path:
-    """Practice sessions live beside the conversations database, in a file of their own, so they never
-    appear among real conversations; $CONVO_PRACTICE_DB overrides."""
-    env = os.environ.get("CONVO_PRACTICE_DB")
-    if env:
-        return Path(env).expanduser()
-    return main_db.with_name(f"{main_db.stem}-practice{main_db.suffix or '.db'}")
 
 
 def _text(output: out.Output) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -15,8 +14,7 @@ from textual.screen import Screen
 from convo import library
 from convo.clock import Clock, utc_now
 from convo.messages import say
-from convo.store import ConversationOpen, Store, StoreError
-from convo.store_factory import open_store
+from convo.services import ConversationOpen, Service, StoreError, open_database
 from convo.tui.commands import ConvoCommands
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.screens.home import HomeScreen, start_choices
@@ -37,11 +35,11 @@ class ConvoApp(App):
     ]
     deliver_exports = False  # True where exports go to a web browser, never to a path on this computer
 
-    def __init__(self, store: Store, conversation: Conversation | None = None, *, clock: Clock = utc_now,
+    def __init__(self, service: Service, conversation: Conversation | None = None, *, clock: Clock = utc_now,
                  choices: Callable[[], list[Start]] = start_choices, high_contrast: bool = False,
                  new_id: Callable[[], str] | None = None, blink: bool = True, contested: str | None = None):
         super().__init__()
-        self.store, self.clock, self.choices, self.new_id = store, clock, choices, new_id
+        self.service, self.clock, self.choices, self.new_id = service, clock, choices, new_id
         self.blink = blink  # tests and snapshots turn the cursor's blinking off
         self.opening = conversation
         self.home: Screen | None = None  # the start screen, once built
@@ -61,7 +59,7 @@ class ConvoApp(App):
 
     def start_screen(self) -> Screen:
         """The screen everything starts from and goes back to."""
-        return HomeScreen(self.store, self.choices)
+        return HomeScreen(self.service, self.choices)
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -105,7 +103,7 @@ class ConvoApp(App):
     def open_claimed(self, conversation: Conversation) -> None:
         """Show a conversation read before the app started, once this window is the one writing it."""
         try:
-            self.store.claim(conversation.id)
+            self.service.claim(conversation.id)
         except ConversationOpen:
             self.go_home()
             self.carry_on(conversation.id)  # asked, and read afresh: the other window may have added to it
@@ -122,7 +120,7 @@ class ConvoApp(App):
         from convo.tui.screens.take_over_modal import TakeOverModal
 
         try:
-            self.store.claim(conversation_id, take_over=take_over)
+            conversation = self.service.resume(conversation_id, take_over=take_over, clock=self.clock)
         except ConversationOpen as error:
             def answered(yes: bool | None) -> None:
                 if yes:
@@ -130,13 +128,7 @@ class ConvoApp(App):
 
             self.push_screen(TakeOverModal(error), answered)
             return
-        except StoreError as error:
-            self.notify(f"Not opened: {_one_line(error)}", severity="error", timeout=15, markup=False)
-            return
-        try:
-            conversation = library.resume(self.store, conversation_id, clock=self.clock)
-        except (StoreError, LookupError, ValueError) as error:
-            self.let_go(conversation_id)
+        except (StoreError, LookupError, ValueError) as error:  # the lease is let go already
             self.notify(f"Not opened: {_one_line(error)}", severity="error", timeout=15, markup=False)
             return
         self.open(conversation)
@@ -147,8 +139,7 @@ class ConvoApp(App):
             return
         if self.writing == conversation_id:
             self.writing = None
-        with contextlib.suppress(StoreError):  # the lease lapses by itself once this process has gone
-            self.store.release(conversation_id)
+        self.service.release(conversation_id)
 
     def on_unmount(self) -> None:
         self.let_go(self.writing)
@@ -171,15 +162,10 @@ class ConvoApp(App):
         if message.mode == "practice":
             self.open_practice()
             return
-        from convo.engine.conversation import Conversation
-
         assert message.flow is not None  # only practice starts without a flow
-        flow, machine = library.get(message.flow)
-        options = {"conversation_id": self.new_id()} if self.new_id else {}
         try:
-            conversation = Conversation.start(self.store, flow, message.audience, machine=machine,
-                                              clock=self.clock, **options)
-            self.store.claim(conversation.id)
+            conversation = self.service.start(message.flow, message.audience, clock=self.clock,
+                                              conversation_id=self.new_id() if self.new_id else None)
         except StoreError as error:
             self.notify(f"Not started: {_one_line(error)}", severity="error", timeout=15, markup=False)
             return
@@ -191,7 +177,7 @@ class ConvoApp(App):
     def open_practice(self) -> None:
         from convo.tui.screens.practice import PracticeScreen
 
-        self.push_screen(PracticeScreen(self.store))
+        self.push_screen(PracticeScreen(self.service))
 
     def saved(self, ok: bool) -> None:
         """Whether the last answer was saved, so Ctrl+Q never claims what is not so."""
@@ -250,20 +236,20 @@ class ConvoApp(App):
         self.theme = HIGH_CONTRAST.name if self.high_contrast else DEFAULT_THEME
 
 
-def make_app(db: str | Path | None = None, resume: str | None = None, *, store: Store | None = None,
+def make_app(db: str | Path | None = None, resume: str | None = None, *, service: Service | None = None,
              clock: Clock = utc_now, take_over: bool = False, **options) -> ConvoApp:
     """The app on a database; with `resume`, opened on that conversation (a StoreError if it is not there).
 
     If another window has it open, the app opens on the start screen and asks whether to take it over,
     unless `take_over` says so already."""
-    store = store or open_store(db)
+    service = service or open_database(db)
     if not resume:
-        return ConvoApp(store, clock=clock, **options)
+        return ConvoApp(service, clock=clock, **options)
     try:
-        store.claim(resume, take_over=take_over)  # before the events are read, so none written elsewhere is missed
+        conversation = service.resume(resume, take_over=take_over, clock=clock)
     except ConversationOpen:
-        return ConvoApp(store, clock=clock, contested=resume, **options)
-    return ConvoApp(store, library.resume(store, resume, clock=clock), clock=clock, **options)
+        return ConvoApp(service, clock=clock, contested=resume, **options)
+    return ConvoApp(service, conversation, clock=clock, **options)
 
 
 def _one_line(error: BaseException) -> str:

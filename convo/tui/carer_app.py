@@ -3,20 +3,20 @@ of the home screen, so no saved conversation is ever listed, and codes as conver
 
 from __future__ import annotations
 
-from convo.store import Store
+from convo.services import Service
 from convo.tui.app import ConvoApp
 from convo.tui.screens.carer_start import CarerStartScreen
 
 
 class CarerWebApp(ConvoApp):
     deliver_exports = True  # `convo serve` runs this: a draft is a download, never a file on the server
-    def __init__(self, store: Store, **options):
+    def __init__(self, service: Service, **options):
         options.setdefault("new_id", self._take_code)
-        super().__init__(store, None, **options)
+        super().__init__(service, None, **options)
 
     def start_screen(self) -> CarerStartScreen:
         # Never the home screen: that lists everyone's conversations, and this app faces the public.
-        return CarerStartScreen(self.store)
+        return CarerStartScreen(self.service)
 
     def _take_code(self) -> str:
         assert isinstance(self.home, CarerStartScreen)  # start_screen() made it before any conversation starts

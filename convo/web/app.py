@@ -38,7 +38,7 @@ from convo.engine.conversation import Conversation
 from convo.engine.machine import FlowMachine
 from convo.events import Answered
 from convo.render import render_summary, render_summary_article
-from convo.store import ConversationOpen, Store, StoreError, TakenOver
+from convo.services import ConversationOpen, Service, StoreError, TakenOver
 from convo.web import questions
 from convo.web.codes import WrongCodes
 from convo.web.guard import Guard
@@ -50,7 +50,7 @@ MAX_ANSWER = 10_000  # characters in one answer box
 SWEEP_EVERY = 60.0
 log = logging.getLogger("convo.web")
 
-StoreOpener = Callable[[], Store]
+StoreOpener = Callable[[], Service]
 
 
 @lru_cache(maxsize=1)
@@ -67,10 +67,10 @@ def make_app(db: str | Path | None = None, *, open_store: StoreOpener | None = N
     opened once for looking up codes and once for each browser writing a conversation, so that each
     holds its own lease. `allowed_hosts` limits the Host names served (None: any)."""
     if open_store is None:
-        def open_store() -> Store:
-            from convo.store_factory import open_store as open_named
+        def open_store() -> Service:
+            from convo.services import open_database
 
-            return open_named(db)
+            return open_database(db)
 
     pages = CarerPages(open_store, out_of_hours=out_of_hours or None, secret=secret or secrets.token_bytes(32))
     routes = [
@@ -260,8 +260,8 @@ class CarerPages:
                 code = carer.new_code()
                 flow, _ = library.get(carer.FLOW)
                 with WRITES:
-                    conversation = Conversation.start(store, flow, carer.AUDIENCE, machine=FlowMachine(flow),
-                                                      conversation_id=code)
+                    conversation = store.start(carer.FLOW, carer.AUDIENCE, claim=False, machine=FlowMachine(flow),
+                                               conversation_id=code)
                     store.claim(code)
             except BaseException:
                 store.close()
@@ -512,7 +512,7 @@ class CarerPages:
         if wait:
             return self.render(request, "resume.html.j2", status=429, errors=[("code", "wait")], wait=wait)
         with self._lookup_lock:
-            info = carer.find_by_code(self.lookups, typed) if typed.strip() else None
+            info = self.lookups.carer_code(typed) if typed.strip() else None
         if info is None:
             if not typed.strip():
                 return self.render(request, "resume.html.j2", status=400, errors=[("code", "empty")])
@@ -557,10 +557,10 @@ class CarerPages:
             return self.enter(request, session, self._where(conversation))
 
 
-def _resume(store: Store, code: str) -> Conversation:
+def _resume(store: Service, code: str) -> Conversation:
     """A carer's conversation read back, on a flow machine of its own, so that no two threads share one."""
     flow, _ = library.get(carer.FLOW)
-    return Conversation.resume(store, code, flow, machine=FlowMachine(flow))
+    return store.open(code, machine=FlowMachine(flow))
 
 
 def _alerted(outputs: list[out.Output]) -> bool:

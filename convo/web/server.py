@@ -12,7 +12,7 @@ from typing import Any
 
 import uvicorn
 
-from convo.store import Store
+from convo.services import Service
 from convo.web.app import make_app
 
 LOGGERS = ("convo.web", "uvicorn", "uvicorn.error", "uvicorn.asgi")
@@ -63,7 +63,7 @@ class _Server(uvicorn.Server):
                      f"    http://{shown}:{self.config.port}/\n\nCtrl+C stops.")
 
 
-def run(open_store: Callable[[], Store], host: str, port: int, *, out_of_hours: str | None = None,
+def run(open_store: Callable[[], Service], host: str, port: int, *, out_of_hours: str | None = None,
         allowed_hosts: list[str] | None = None, say: Callable[[str], None] | None = None) -> None:
     from convo.notice import detector
 

@@ -2,7 +2,7 @@
 the conversation each browser is writing.
 
 The cookie holds only a random session id, signed. What a carer wrote stays in the store; the
-conversation they are on is held here, with a `Store` of its own so the store's lease tells one
+conversation they are on is held here, with a `Service` (a store) of its own so the store's lease tells one
 browser from another: a code works in one place at a time. A session left alone is parked (its
 lease let go, so the code works elsewhere) and picked up again on its next page if nobody else has
 the conversation by then.
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itsdangerous import BadSignature, TimestampSigner
 
 from convo.engine.conversation import Conversation
-from convo.store import Store, StoreError
+from convo.services import Service, StoreError
 
 # Everything the web pages write goes through here, one write at a time: a thread waiting is woken
 # the moment the last commit is done, where SQLite's own wait for a busy database sleeps in steps of
@@ -53,7 +53,7 @@ class Session:
     sid: str
     lock: threading.Lock = field(default_factory=threading.Lock)
     code: str | None = None
-    store: Store | None = None
+    store: Service | None = None
     conversation: Conversation | None = None
     seen: float = field(default_factory=time.monotonic)
     safety: bool = False  # the last answer raised an alert: the next page opens with where to get help

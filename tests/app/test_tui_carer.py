@@ -7,6 +7,7 @@ from textual import events
 from textual.widgets import Button, Input, Static
 
 from convo import carer, library
+from convo.services import Service
 from convo.store import Store
 from convo.tui.app import ConvoApp
 from convo.tui.carer_app import CarerWebApp
@@ -24,7 +25,7 @@ LINES = [row["say"] for row in rows(flows.SIAN)]
 async def test_a_carer_completes_the_self_assessment_and_sees_what_they_told_us(db):
     store = Store(db)
     conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-1")
-    app = ConvoApp(store, conversation, clock=frozen_clock, blink=False)
+    app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen)
@@ -42,7 +43,7 @@ async def test_a_carer_completes_the_self_assessment_and_sees_what_they_told_us(
 async def test_closing_the_app_and_opening_it_again_asks_the_same_next_question(db):
     store = Store(db)
     conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-2")
-    app = ConvoApp(store, conversation, clock=frozen_clock, blink=False)
+    app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False)
     async with app.run_test(size=SIZE) as pilot:
         for line in LINES[:7]:
             await say(pilot, line)
@@ -58,7 +59,7 @@ async def test_the_browser_start_screen_lists_nobody_and_starts_with_the_code_it
     other = library.start(store, "carer", "carer", conversation_id=carer.new_code())
     other.send("no")
     other.send("Someone else's private words")
-    app = CarerWebApp(store, clock=frozen_clock, blink=False)
+    app = CarerWebApp(Service(store), clock=frozen_clock, blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -89,7 +90,7 @@ async def test_a_code_typed_on_the_start_screen_carries_on_and_a_wrong_one_is_re
     mine = library.start(store, "carer", "carer", conversation_id=code)
     mine.send("no")
     mine.send("My sister, who has MS")
-    app = CarerWebApp(store, clock=frozen_clock, blink=False)
+    app = CarerWebApp(Service(store), clock=frozen_clock, blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         box = app.screen.query_one("#resume-code", Input)
@@ -109,7 +110,7 @@ async def test_a_code_typed_on_the_start_screen_carries_on_and_a_wrong_one_is_re
 
 async def test_wrong_codes_are_audited_without_what_was_typed_and_then_slowed(db):
     store = Store(db)
-    app = CarerWebApp(store, clock=frozen_clock, blink=False)
+    app = CarerWebApp(Service(store), clock=frozen_clock, blink=False)
     guesses = [carer.new_code() for _ in range(3)]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -138,7 +139,7 @@ def test_the_wait_after_wrong_codes_doubles_up_to_a_minute():
 
 async def test_a_browser_tab_that_gains_focus_after_the_start_screen_is_built_focuses_the_start_button(db):
     # In a browser the app starts without focus, so Textual's auto focus passes the first screen by.
-    app = CarerWebApp(Store(db), clock=frozen_clock, blink=False)
+    app = CarerWebApp(Service(Store(db)), clock=frozen_clock, blink=False)
     async with app.run_test(size=SIZE) as pilot:
         app.screen.set_focus(None)  # as it is when the screen was built while the app had no focus
         app.post_message(events.AppBlur())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Markdown, OptionList
 
-from convo.practice.plain import practice_db
+from convo.services import practice_db
 from convo.store import Store
 from convo.tui.screens.home import start_choices
 from convo.tui.screens.practice import PracticeScreen

@@ -12,6 +12,7 @@ from textual.command import CommandPalette
 from textual.widgets import Input
 
 from convo import library
+from convo.services import Service
 from convo.store import Store, StoreError
 from convo.tui.app import ConvoApp
 from convo.tui.screens.confirm_modal import ConfirmModal
@@ -25,7 +26,7 @@ ANSWER = "Tell nobody: my brother takes my pension"
 
 def conversation_app(store: Store) -> ConvoApp:
     conversation = library.start(store, "what-matters", "practitioner", conversation_id="call-1")
-    return ConvoApp(store, conversation, clock=frozen_clock, blink=False)
+    return ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False)
 
 
 def encrypted_store(db) -> Store:
@@ -161,6 +162,7 @@ CRASH = textwrap.dedent("""
     import sys
     from convo import library
     from convo.engine.conversation import Conversation
+    from convo.services import Service
     from convo.store import Store
     from convo.tui.app import ConvoApp
 
@@ -169,7 +171,7 @@ CRASH = textwrap.dedent("""
 
     Conversation.handle = broken
     store = Store(sys.argv[1])
-    app = ConvoApp(store, library.start(store, "what-matters", "practitioner"), blink=False)
+    app = ConvoApp(Service(store), library.start(store, "what-matters", "practitioner"), blink=False)
 
     async def drive(pilot):
         await pilot.pause()

@@ -11,6 +11,7 @@ from convo import carer, library
 from convo.engine import outputs as out
 from convo.render import render, render_summary
 from convo.render.summary import summarise
+from convo.services import Service
 from tests.transcript import play, rows
 
 SIAN = """
@@ -301,16 +302,18 @@ def test_a_code_finds_only_a_carers_conversation(store, clock):
     library.start(store, "carer", "carer", clock=clock, conversation_id=code)
     other = carer.new_code()
     library.start(store, "what-matters", "practitioner", clock=clock, conversation_id=other)
-    assert carer.find_by_code(store, code.upper()).id == code
-    assert carer.find_by_code(store, other) is None
-    assert carer.find_by_code(store, carer.new_code()) is None
+    assert Service(store).carer_code(code.upper()).id == code
+    assert Service(store).carer_code(other) is None
+    assert Service(store).carer_code(carer.new_code()) is None
 
 
 def test_browser_conversations_are_never_offered_back_in_a_terminal(store, clock):
     web = library.start(store, "carer", "carer", clock=clock, conversation_id=carer.new_code())
+    web.send("")
     web.send("no")
     here = library.start(store, "carer", "carer", clock=clock, conversation_id="20260302-aaaaaa")
+    here.send("")
     here.send("no")
     empty = library.start(store, "carer", "carer", clock=clock, conversation_id="20260302-bbbbbb")
-    assert [info.id for info in carer.unfinished(store)] == [here.id]
-    assert empty.id not in [info.id for info in carer.unfinished(store)]
+    assert [info.id for info in Service(store).unfinished_carer()] == [here.id]
+    assert empty.id not in [info.id for info in Service(store).unfinished_carer()]

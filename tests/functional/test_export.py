@@ -7,7 +7,8 @@ import stat
 import pytest
 
 from convo import library
-from convo.export import ExportRefused, export
+from convo.export import ExportRefused
+from convo.services import Service
 from convo.store import Store
 
 
@@ -15,7 +16,7 @@ def test_export_writes_an_owner_only_file_and_an_audit_line_without_words(start,
     conversation = start()
     conversation.send("Nia Rowlands, 91")
     target = tmp_path / "draft.md"
-    written = export(conversation, "md", target)
+    written = Service(store).export(conversation, "md", target)
     assert written == str(target.resolve())
     assert "Nia Rowlands, 91" in target.read_text()
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -30,13 +31,13 @@ def test_an_encrypted_store_leaves_no_plaintext_file_unless_told(tmp_path, clock
         conversation.send("Lives above the chip shop")
         target = tmp_path / "draft.txt"
         with pytest.raises(ExportRefused, match="encrypted"):
-            export(conversation, "txt", target)
+            Service(store).export(conversation, "txt", target)
         assert not target.exists()
-        export(conversation, "txt", target, plaintext=True)
+        Service(store).export(conversation, "txt", target, plaintext=True)
         assert "Lives above the chip shop" in target.read_text()
-        assert "Lives above the chip shop" in export(conversation, "md")
+        assert "Lives above the chip shop" in Service(store).export(conversation, "md")
 
 
-def test_an_unknown_format_is_refused(start):
+def test_an_unknown_format_is_refused(start, store):
     with pytest.raises(ExportRefused, match="unknown format 'docx'"):
-        export(start(), "docx")
+        Service(store).export(start(), "docx")

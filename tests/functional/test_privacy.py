@@ -73,7 +73,7 @@ def test_an_export_replaces_a_wider_file_with_an_owner_only_one(tmp_path, start)
     out = tmp_path / "draft.md"
     out.write_text("old")
     out.chmod(0o644)
-    assert cli.main(["export", conversation.id, "--db", str(conversation.store.path), "-o", str(out), "--force"]) == 0
+    assert cli.main(["export", conversation.id, "--db", str(conversation.log.path), "-o", str(out), "--force"]) == 0
     assert mode(out) == 0o600 and WORDS.split()[0] in out.read_text()
 
 
@@ -216,11 +216,11 @@ def test_export_redact_hides_names_marked_with_the_name_command_in_every_format(
             assert secret.lower() not in text.lower(), (fmt, secret)
         plain = text.replace("\\", "")  # Markdown escapes the brackets
         assert "[NAME]" in plain and "[PHONE]" in plain and "[NHS NUMBER]" in plain
-    args = ["export", conversation.id, "--db", str(conversation.store.path), "--format", "json", "--redact"]
+    args = ["export", conversation.id, "--db", str(conversation.log.path), "--format", "json", "--redact"]
     assert cli.main(args) == 0
     out = capsys.readouterr().out
     assert "Bronwen" not in out and '"[NAME], call [PHONE]"' in out
-    assert cli.main(["export", conversation.id, "--db", str(conversation.store.path), "--format", "json"]) == 0
+    assert cli.main(["export", conversation.id, "--db", str(conversation.log.path), "--format", "json"]) == 0
     assert "Bronwen" in capsys.readouterr().out  # unredacted unless asked
 
 

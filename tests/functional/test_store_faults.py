@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from convo import cli, library, plain
+from convo import cli, library, plain, vocabulary
 from convo import store as store_module
 from convo.store import SCHEMA_VERSION, ConversationOpen, Store, StoreError, TakenOver
 
@@ -204,7 +204,7 @@ def test_a_store_from_before_leases_is_upgraded_and_still_opens(db_path):
         db.execute("PRAGMA user_version=2")
     with Store(db_path) as upgraded:
         assert upgraded._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
-        conversation = library.start(upgraded, library.DEFAULT_FLOW, "practitioner")
+        conversation = library.start(upgraded, vocabulary.DEFAULT_FLOW, "practitioner")
         conversation.send("Ann Price")
 
 

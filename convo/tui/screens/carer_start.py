@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Static
 
 from convo import carer
 from convo.messages import say
-from convo.store import Store, StoreError
+from convo.services import Service, StoreError
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.styles import tcss
 from convo.tui.widgets.key_footer import KeyFooter
@@ -25,9 +25,9 @@ class CarerStartScreen(Screen):
     DEFAULT_CSS = tcss(__file__)
     AUTO_FOCUS = "#start"
 
-    def __init__(self, store: Store):
+    def __init__(self, service: Service):
         super().__init__()
-        self.store = store
+        self.service = service
         self.code = carer.new_code()
         self.wrong = 0  # codes refused in this page
 
@@ -56,7 +56,7 @@ class CarerStartScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        info = carer.find_by_code(self.store, event.value)
+        info = self.service.carer_code(event.value)
         problem = self.query_one("#resume-problem", Static)
         if info is None:
             self.refused(event.input, problem)
@@ -71,7 +71,7 @@ class CarerStartScreen(Screen):
         self.wrong += 1
         # A store too busy to log this still refuses the code, and the page still waits.
         with contextlib.suppress(StoreError):
-            self.store.audit("carer_code_refused", None, attempt=self.wrong)
+            self.service.audit("carer_code_refused", None, attempt=self.wrong)
         wait = carer.code_wait(self.wrong)
         if not wait:
             problem.update(say("carer_code_unknown"))

@@ -37,10 +37,10 @@ from convo.engine.commands import (
 )
 from convo.engine.conversation import SOURCES, Conversation
 from convo.engine.parse import CommandError, parse
-from convo.export import ExportRefused, draft_text, export
+from convo.export import ExportRefused, draft_text
 from convo.messages import say
 from convo.render import FORMATS, render
-from convo.store import StoreError, TakenOver
+from convo.services import StoreError, TakenOver
 from convo.tui import transcript
 from convo.tui.messages import AnswerSubmitted, AreaChosen
 from convo.tui.screens.confirm_modal import ConfirmModal
@@ -328,7 +328,7 @@ class ConversationScreen(Screen):
 
     def export(self, path: Path) -> Path | None:
         try:
-            written = Path(export(self.conversation, path.suffix.lstrip("."), path))
+            written = Path(self.app.service.export(self.conversation, path.suffix.lstrip("."), path))
         except ExportRefused as error:
             self.notify(f"Not exported: {error}", severity="error", timeout=10, markup=False)
             return None
@@ -365,7 +365,7 @@ class ConversationScreen(Screen):
 
     def confirm_plaintext(self, question: str, then: Callable[[], object]) -> None:
         """From an encrypted store, a copy that will not be encrypted is made only once confirmed."""
-        if not self.conversation.store.encrypted:
+        if not self.app.service.encrypted:
             then()
             return
         def confirmed(yes: bool | None) -> None:
@@ -376,9 +376,9 @@ class ConversationScreen(Screen):
 
     def audited(self, action: str, **detail: object) -> bool:
         """Write the audit line before the copy is made; if it cannot be written, the copy is not made."""
-        store = self.conversation.store
+        service = self.app.service
         try:
-            store.audit(action, self.conversation.id, encrypted_store=store.encrypted, **detail)
+            service.audit(action, self.conversation.id, encrypted_store=service.encrypted, **detail)
         except StoreError as error:
             self.notify(say("not_audited", problem=_one_line(error)), severity="error", timeout=15, markup=False)
             return False

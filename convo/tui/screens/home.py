@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from convo import library
 from convo.render import visible
-from convo.store import ConversationInfo, Store
+from convo.services import ConversationInfo, Service
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.styles import tcss
 from convo.tui.widgets.key_footer import KeyFooter
@@ -49,9 +49,9 @@ class HomeScreen(Screen):
         Binding("ctrl+r", "refresh_saved", "Refresh", show=False),
     ]
 
-    def __init__(self, store: Store, choices: Callable[[], list[Start]] = start_choices):
+    def __init__(self, service: Service, choices: Callable[[], list[Start]] = start_choices):
         super().__init__()
-        self.store = store
+        self.service = service
         self.choices = choices()
         self.saved: list[ConversationInfo] = []
 
@@ -78,7 +78,7 @@ class HomeScreen(Screen):
         self.show_saved(self.query_one("#filter", Input).value)
 
     def show_saved(self, text: str) -> None:
-        self.saved = self.store.list_conversations(limit=SAVED_PAGE, search=text, unfinished_first=True)
+        self.saved = self.service.list(limit=SAVED_PAGE, search=text, unfinished_first=True)
         table = self.query_one("#saved", DataTable)
         table.clear()
         for info in self.saved:

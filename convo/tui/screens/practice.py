@@ -7,7 +7,6 @@ beside the app's own; if that cannot be opened, the practice is kept in memory a
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,12 +20,11 @@ from textual.widgets.option_list import Option
 from convo.paths import write_private
 from convo.practice import outputs as out
 from convo.practice.feedback import render_feedback
-from convo.practice.plain import heard_as, practice_db
+from convo.practice.plain import heard_as
 from convo.practice.scenario import LoadedScenario, shipped
-from convo.practice.session import PracticeSession, unfinished
+from convo.practice.session import PracticeSession
 from convo.render import visible
-from convo.store import ConversationInfo, ConversationOpen, Store, StoreError
-from convo.store_factory import local_file
+from convo.services import ConversationInfo, ConversationOpen, Service, StoreError
 from convo.tui.styles import tcss
 from convo.tui.transcript import LogLine
 from convo.tui.widgets.chat_log import ChatLog
@@ -43,12 +41,12 @@ class PracticeScreen(Screen):
         Binding("escape", "leave", "Back", tooltip="Back to the start; a practice in progress is saved"),
     ]
 
-    def __init__(self, store: Store | None = None, scenarios: list[LoadedScenario] | None = None, **options):
+    def __init__(self, service: Service | None = None, scenarios: list[LoadedScenario] | None = None, **options):
         super().__init__()
-        self.main_store = store
+        self.main = service
         self.scenarios = scenarios if scenarios is not None else shipped()
         self.options = options  # e.g. a coder or a clock, for tests
-        self.store: Store | None = None  # the practice database, opened on first need
+        self.practices: Service | None = None  # the practice database, opened on first need
         self.session: PracticeSession | None = None
 
     def compose(self) -> ComposeResult:
@@ -67,19 +65,19 @@ class PracticeScreen(Screen):
 
     def unfinished(self) -> list[ConversationInfo]:
         """Practices left before their end, to offer first; none if there is no practice database yet."""
-        if self.main_store is None or not practice_db(local_file(self.main_store.path)).exists():
+        if self.main is None or not self.main.has_practice():
             return []
-        store = self.practice_store()
-        return unfinished(store) if store is not None else []
+        practices = self.practice_service()
+        return practices.unfinished_practices() if practices is not None else []
 
-    def practice_store(self) -> Store | None:
+    def practice_service(self) -> Service | None:
         """The practice database beside the app's own, opened on first need; None if it cannot be."""
-        if self.store is None and self.main_store is not None:
+        if self.practices is None and self.main is not None:
             try:
-                self.store = Store(practice_db(local_file(self.main_store.path)))
+                self.practices = self.main.practice_beside()
             except StoreError as error:
                 self.notify(f"Practice is not being saved: {error}", severity="warning")
-        return self.store
+        return self.practices
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -90,11 +88,13 @@ class PracticeScreen(Screen):
             self.start(next(s for s in self.scenarios if s.scenario.id == choice))
 
     def start(self, loaded: LoadedScenario) -> None:
-        store = self.practice_store()
-        session = PracticeSession.start(loaded, store, **self.options)
-        if store is not None:
+        practices = self.practice_service()
+        if practices is None:  # kept in memory: the screen has said it is not being saved
+            session = PracticeSession.start(loaded, None, **self.options)
+        else:
+            session = practices.start_practice(loaded, claim=False, **self.options)
             try:
-                store.claim(session.id)
+                practices.claim(session.id)
             except StoreError as error:
                 self.notify(f"Practice is not being saved: {error}", severity="warning")
         self.talk(session)
@@ -102,12 +102,11 @@ class PracticeScreen(Screen):
     def carry_on(self, practice_id: str, take_over: bool = False) -> None:
         from convo.tui.screens.take_over_modal import TakeOverModal
 
-        store = self.practice_store()
-        if store is None:
+        practices = self.practice_service()
+        if practices is None:
             return
-        try:
-            store.claim(practice_id, take_over=take_over)  # one window writes a practice, as a conversation
-            session = PracticeSession.resume(store, practice_id, **self.options)
+        try:  # one window writes a practice, as a conversation
+            session = practices.resume_practice(practice_id, take_over=take_over, **self.options)
         except ConversationOpen as error:
             def answered(yes: bool | None) -> None:
                 if yes:
@@ -203,7 +202,6 @@ class PracticeScreen(Screen):
         self.notify(f"Wrote {path}")
 
     def action_leave(self) -> None:
-        if self.store is not None and self.session is not None:
-            with contextlib.suppress(StoreError):  # the lease lapses by itself once this process has gone
-                self.store.release(self.session.id)
+        if self.practices is not None and self.session is not None:
+            self.practices.release(self.session.id)  # a lease not let go lapses by itself
         self.dismiss()

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from convo.store import ConversationOpen
+from convo.services import ConversationOpen
 from convo.tui.screens.confirm_modal import ConfirmModal
 
 OPEN_ELSEWHERE = "This conversation is open in another window (process {pid} on {host})."

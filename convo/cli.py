@@ -535,10 +535,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _web(args: argparse.Namespace) -> int:
-    try:
-        from convo.web import server
-    except ImportError:
-        raise CliError("convo web needs the web extra: pip install 'convo[web]'") from None
+    import importlib.util
+
+    # Asked by name, so a fault inside convo is never mistaken for a missing package.
+    if any(importlib.util.find_spec(name) is None for name in ("starlette", "uvicorn", "multipart", "itsdangerous")):
+        raise CliError("convo web needs the web extra: pip install 'convo[web]'")
+    from convo.web import server
     # Only names of this computer, so a page elsewhere cannot reach it by pointing its own name here.
     allowed: list[str] | None = ["localhost", "127.0.0.1", "::1", args.host.strip("[]").lower()]
     if not server.is_loopback(args.host):

@@ -280,25 +280,27 @@ def _report_load(args: argparse.Namespace, numbers: dict[str, list], cluster: Cl
 # -- 2. many conversations -----------------------------------------------------------------------
 
 def many_conversations(args: argparse.Namespace) -> None:
-    print(f"\nmany conversations: {args.rows:,} against none")
-    print("  store        measure                                   empty      full    ratio")
+    sizes = (0, 10, args.rows)
+    print(f"\nmany conversations: none, ten and {args.rows:,}")
+    print(f"  store        measure                                    none       ten {args.rows:>9,}  ×none   ×ten")
     with tempfile.TemporaryDirectory() as folder:
-        empty, full = Path(folder) / "empty.db", Path(folder) / "full.db"
         from convo.store import Store
 
-        Store(empty).close()
-        with Store(full) as store:
-            began = time.monotonic()
-            _fill_sqlite(store, args.rows)
-            filled = time.monotonic() - began
-        _compare("SQLite", str(empty), str(full), lambda db: Store(Path(db)))
+        files = []
+        for rows in sizes:
+            files.append(Path(folder) / f"{rows}.db")
+            with Store(files[-1]) as store:
+                began = time.monotonic()
+                _fill_sqlite(store, rows)
+                filled = time.monotonic() - began
+        _compare("SQLite", [str(path) for path in files], lambda db: Store(Path(db)))
         print(f"  (filling SQLite took {filled:.1f} s)")
     cluster = Cluster(tcp=True, durable=True)
     try:
         from convo.store_postgres import PostgresStore
 
         urls = []
-        for rows in (0, args.rows):
+        for rows in sizes:
             database = cluster.database("scale")
             url = cluster.url(OWNER, database)
             with PostgresStore(url) as store:
@@ -308,7 +310,7 @@ def many_conversations(args: argparse.Namespace) -> None:
             filled = time.monotonic() - began
             cluster.sql("ANALYZE", database)
             urls.append(url)
-        _compare("PostgreSQL", urls[0], urls[1], PostgresStore)
+        _compare("PostgreSQL", urls, PostgresStore)
         print(f"  (filling PostgreSQL took {filled:.1f} s)")
     finally:
         cluster.stop()
@@ -347,11 +349,11 @@ def _fill_postgres(superuser_url: str, team: str, count: int) -> None:
                             created, updated, status))
 
 
-def _compare(name: str, empty: str, full: str, opener) -> None:
-    """Each measure on the empty store and the full one in turn, so a busy machine slows both alike."""
+def _compare(name: str, targets: list[str], opener) -> None:
+    """Each measure on every store in turn, so a busy machine slows them all alike."""
     from convo.tui.screens.home import SAVED_PAGE
 
-    stores = [opener(empty), opener(full)]
+    stores = [opener(target) for target in targets]
     measures: list[tuple[str, int, Callable]] = [
         ("`convo list --limit 50`, process", 7, lambda db, _: subprocess.run(
             [sys.executable, "-m", "convo.cli", "list", "--limit", "50", "--db", db], check=True,
@@ -366,16 +368,16 @@ def _compare(name: str, empty: str, full: str, opener) -> None:
     ]
     try:
         for label, times, measure in measures:
-            runs: list[list[float]] = [[], []]
+            runs: list[list[float]] = [[] for _ in targets]
             for attempt in range(times + 1):
-                for side, (db, store) in enumerate(zip((empty, full), stores, strict=True)):
+                for side, (db, store) in enumerate(zip(targets, stores, strict=True)):
                     began = time.perf_counter()
                     measure(db, store)
                     if attempt:  # the first of each only warms caches
                         runs[side].append(time.perf_counter() - began)
-            before, after = statistics.median(runs[0]), statistics.median(runs[1])
-            ratio = f"{after / before:7.2f}×" if before >= 0.001 else "       –"
-            print(f"  {name:<12} {label:<41} {_ms(before)} {_ms(after)} {ratio}")
+            none, ten, full = (statistics.median(side) for side in runs)
+            ratios = " ".join(f"{full / base:6.2f}" if base >= 0.001 else "     –" for base in (none, ten))
+            print(f"  {name:<12} {label:<41}{_ms(none)}{_ms(ten)}{_ms(full)} {ratios}")
     finally:
         for store in stores:
             store.close()

@@ -95,8 +95,14 @@ class Carer:
         return self
 
     def start(self) -> Carer:
+        """Start, and go on to the age question (a flow may offer something before it, such as a language)."""
         self.page = self.client.get("/")
-        return self.post("/start")
+        self.post("/start")
+        for _ in range(5):
+            if self.field("at") == "age":
+                return self
+            self.answer("")
+        raise AssertionError(f"no age question after starting: {self.path}")
 
     def answer(self, words: str = "", *, action: str = "continue") -> Carer:
         """Answer the question on this page: words in its box, or the choice with that value (or label)."""

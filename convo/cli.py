@@ -265,7 +265,7 @@ def _service(args: argparse.Namespace) -> Service:
 
 
 def _plain(args: argparse.Namespace) -> int:
-    from convo import plain
+    from convo import line_mode
     from convo.vocabulary import DEFAULT_FLOW
 
     # Bytes that are not UTF-8 become U+FFFD, so a bad paste is kept (marked) rather than ending the conversation.
@@ -290,7 +290,7 @@ def _plain(args: argparse.Namespace) -> int:
                 return EXIT_ERROR
         else:
             conversation = service.start(args.flow or DEFAULT_FLOW, args.audience or _default_audience(args.flow))
-        return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl)
+        return line_mode.run(conversation, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl)
     finally:
         service.close()  # lets another window carry it on at once
 
@@ -447,9 +447,9 @@ def _flows(args: argparse.Namespace) -> int:
 
 
 def _carer(args: argparse.Namespace) -> int:
-    from convo import carer, plain
-    from convo.messages import say
+    from convo import carer, line_mode
     from convo.services import ConversationOpen
+    from convo.wording import say
 
     if args.browser:
         from convo.tui.carer_app import CarerWebApp
@@ -490,7 +490,7 @@ def _carer(args: argparse.Namespace) -> int:
         if welcome_back:
             print(say("carer_welcome_back"))
         command = f"convo carer --code {conversation.id}" if carer.is_code(conversation.id) else "convo carer"
-        return plain.run(conversation, sys.stdin, sys.stdout, sys.stderr, saved=say("carer_saved", command=command))
+        return line_mode.run(conversation, sys.stdin, sys.stdout, sys.stderr, saved=say("carer_saved", command=command))
     finally:
         service.close()  # lets another window carry it on at once
 

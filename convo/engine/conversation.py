@@ -68,11 +68,11 @@ from convo.flow.loader import END, Flow, Step
 from convo.flow.numbers import exact_numbers
 from convo.flow.schema import Choice
 from convo.language import LanguageError, checked, default_language, speaking
-from convo.messages import say
 from convo.notice import detector
 from convo.notice.taxonomy import taxonomy
 from convo.records import Assessment, Audience, Source
 from convo.templating import fill, names_used
+from convo.wording import say
 
 SOURCES = tuple(source.value for source in Source)
 # What /undo can take back.

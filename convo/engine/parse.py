@@ -28,7 +28,7 @@ from convo.engine.commands import (
     Speaker,
     Undo,
 )
-from convo.messages import say
+from convo.wording import say
 
 # The kinds a command records directly, each by its own word (`/risk`, `/strength`, `/note`).
 CAPTURES = ("risk", "strength", "note")

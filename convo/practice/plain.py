@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from convo.paths import write_private
-from convo.practice import outputs as out
+from convo.practice import replies as out
 from convo.practice.feedback import Feedback, render_feedback
 from convo.practice.scenario import LoadedScenario, shipped
 from convo.practice.session import PracticeSession

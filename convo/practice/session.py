@@ -11,7 +11,7 @@ import secrets
 
 from convo.clock import Clock, utc_now
 from convo.events import ConversationInfo, Event
-from convo.practice import outputs as out
+from convo.practice import replies as out
 from convo.practice.coaching import Coaching, shipped_coaching
 from convo.practice.feedback import Debrief, Feedback, compute
 from convo.practice.person import Coder, SimulatedPerson, Turn

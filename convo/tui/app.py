@@ -13,13 +13,13 @@ from textual.screen import Screen
 
 from convo import library
 from convo.clock import Clock, utc_now
-from convo.messages import say
 from convo.services import ConversationOpen, Service, StoreError, open_database
-from convo.tui.commands import ConvoCommands
 from convo.tui.messages import ResumeChosen, StartChosen
+from convo.tui.palette import ConvoCommands
 from convo.tui.screens.home import HomeScreen, start_choices
 from convo.tui.themes import DEFAULT_THEME, HIGH_CONTRAST
 from convo.vocabulary import Start
+from convo.wording import say
 
 if TYPE_CHECKING:  # the engine and the conversation screen load after the home screen is up
     from convo.engine.conversation import Conversation

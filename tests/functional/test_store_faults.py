@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from convo import cli, library, plain, vocabulary
+from convo import cli, library, line_mode, vocabulary
 from convo import store as store_module
 from convo.store import SCHEMA_VERSION, ConversationOpen, Store, StoreError, TakenOver
 
@@ -87,7 +87,7 @@ def test_line_mode_on_a_full_disk_says_so_asks_again_and_keeps_the_answer_when_s
     conversation = start()
     store._db = FullOnCommit(store._db)
     output = io.StringIO()
-    status = plain.run(conversation, io.StringIO(SECRET + "\n" + SECRET + "\n"), output, io.StringIO(), jsonl=True)
+    status = line_mode.run(conversation, io.StringIO(SECRET + "\n" + SECRET + "\n"), output, io.StringIO(), jsonl=True)
     objects = jsonl(output.getvalue())
     assert status == 0
     assert [o["type"] for o in objects[:3]] == ["prompt", "error", "prompt"]
@@ -102,7 +102,7 @@ def test_line_mode_text_on_a_full_disk_prints_no_answer_and_no_traceback(start, 
     conversation = start()
     store._db = FullOnCommit(store._db)
     output, errors = io.StringIO(), io.StringIO()
-    plain.run(conversation, io.StringIO(SECRET + "\n"), output, errors)
+    line_mode.run(conversation, io.StringIO(SECRET + "\n"), output, errors)
     assert SECRET not in output.getvalue() + errors.getvalue()
     assert "Traceback" not in output.getvalue() + errors.getvalue()
     assert "! " in output.getvalue() and "full" in output.getvalue()
@@ -143,7 +143,7 @@ def test_line_mode_whose_conversation_was_taken_over_says_so_then_is_done(start,
     first.claim(conversation.id, take_over=True)
     store.claim(conversation.id, take_over=True)
     output = io.StringIO()
-    status = plain.run(conversation, io.StringIO("Ann\nMore\n"), output, io.StringIO(), jsonl=True)
+    status = line_mode.run(conversation, io.StringIO("Ann\nMore\n"), output, io.StringIO(), jsonl=True)
     assert status == 1
     assert [o["type"] for o in jsonl(output.getvalue())] == ["prompt", "error", "done"]
     first.close()

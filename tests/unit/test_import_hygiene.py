@@ -10,12 +10,12 @@ import textwrap
 def test_line_mode_and_the_core_run_without_loading_textual(tmp_path):
     script = textwrap.dedent(f"""
         import io, sys
-        import convo.cli, convo.plain, convo.engine.conversation, convo.library
-        from convo import library, plain
+        import convo.cli, convo.line_mode, convo.engine.conversation, convo.library
+        from convo import library, line_mode
         from convo.store import Store
         conversation = library.start(Store({str(tmp_path / 'c.db')!r}), 'three-conversations', 'practitioner')
         out = io.StringIO()
-        plain.run(conversation, io.StringIO('Ann\\n\\n\\n\\nTo sing\\n\\n/end\\n'), out, io.StringIO())
+        line_mode.run(conversation, io.StringIO('Ann\\n\\n\\n\\nTo sing\\n\\n/end\\n'), out, io.StringIO())
         assert 'To sing' in out.getvalue(), out.getvalue()
         import convo.tui.transcript  # the app's log lines are plain Python too
         loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))

@@ -14,11 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
 from convo import carer
-from convo.messages import say
 from convo.services import Service, StoreError
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.styles import tcss
 from convo.tui.widgets.key_footer import KeyFooter
+from convo.wording import say
 
 
 class CarerStartScreen(Screen):

@@ -38,7 +38,6 @@ from convo.engine.commands import (
 from convo.engine.conversation import SOURCES, Conversation
 from convo.engine.parse import CommandError, parse
 from convo.export import ExportRefused, draft_text
-from convo.messages import say
 from convo.render import FORMATS, render
 from convo.services import StoreError, TakenOver
 from convo.tui import transcript
@@ -55,6 +54,7 @@ from convo.tui.widgets.call_header import CallHeader
 from convo.tui.widgets.chat_log import ChatLog
 from convo.tui.widgets.draft_pane import DraftPane
 from convo.tui.widgets.key_footer import KeyFooter
+from convo.wording import say
 
 if TYPE_CHECKING:
     from convo.tui.app import ConvoApp

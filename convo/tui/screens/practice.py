@@ -18,7 +18,7 @@ from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from convo.paths import write_private
-from convo.practice import outputs as out
+from convo.practice import replies as out
 from convo.practice.feedback import render_feedback
 from convo.practice.plain import heard_as
 from convo.practice.scenario import LoadedScenario, shipped

@@ -260,13 +260,13 @@ class PostgresStore:
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path} was set up by a newer convo (store version {version}); upgrade convo")
         if version < SCHEMA_VERSION:
-            self._migrate(db)
+            self._migrate(db, version)
         row = db.execute("SELECT current_user").fetchone()
         self.role = row[0] if row else ""
         self._choose_team(db)
         self._unlock(db, passphrase, encrypt)
 
-    def _migrate(self, db: psycopg.Connection) -> None:
+    def _migrate(self, db: psycopg.Connection, seen: int) -> None:
         """Create or upgrade the schema, once, however many processes start together."""
         try:
             with db.transaction():
@@ -281,10 +281,11 @@ class PostgresStore:
                         db.execute(statement.encode())
                     db.execute("INSERT INTO convo_schema_version (version) VALUES (%s)", (number,))
         except pg_errors.InsufficientPrivilege as error:
+            state = (f"is at store version {seen} and this convo needs {SCHEMA_VERSION}" if seen
+                     else "is not set up for convo yet")
             raise StoreError(
-                f"{self.path} is not set up for convo yet, and role {_role(db)} may not set it up"
-                f" ({_first_line(error)}): the database's owner opens it with convo once first"
-                " (see docs/team-store.md)") from None
+                f"{self.path} {state}, and role {_role(db)} may not change that ({_first_line(error)}):"
+                " the database's owner opens it with this convo once first (see docs/team-store.md)") from None
 
     def _choose_team(self, db: psycopg.Connection) -> None:
         memberships: dict[str, str] = dict(db.execute("SELECT team, kind FROM convo_members WHERE role = current_user"

@@ -89,11 +89,24 @@ def start(store, conversation_id: str, flow: str = "what-matters", audience: str
           at: datetime = T0):
     conversation = library.start(store, flow, audience, clock=clock_from(at), conversation_id=conversation_id)
     store.claim(conversation.id)
+    past_opening(conversation)
     return conversation
 
 
+def past_opening(conversation) -> None:
+    """Leave the opening questions a practitioner may pass with Enter (the Active Offer of Welsh, say)."""
+    while ((step := conversation.step) is not None and not conversation.state.items
+           and (getattr(step, "optional", False) or getattr(step, "offers_language", False))):
+        conversation.send("")
+
+
+def said(conversation, text: str) -> bool:
+    """Send an answer; True if the flow took it (a choice the flow refuses is not an answer to look for)."""
+    return not any(output.type == "error" for output in conversation.send(text))
+
+
 def texts(store, conversation_id: str) -> list[str]:
-    return [event.data["text"] for event in store.events(conversation_id) if "text" in event.data]
+    return [event.data["text"] for event in store.events(conversation_id) if event.data.get("text")]
 
 
 # -- the same promises from both stores ------------------------------------------------------------
@@ -139,7 +152,7 @@ def test_a_second_window_is_told_who_has_it_and_may_take_it_over(opener):
 
 def test_two_writers_cannot_both_take_one_sequence_number(opener):
     first, second = opener(), opener()
-    library.start(first, "what-matters", "practitioner", conversation_id="c-1")
+    past_opening(library.start(first, "what-matters", "practitioner", conversation_id="c-1"))
     # Neither claims it (as practice does not): both read the log, then both write the next event.
     one, two = library.resume(first, "c-1"), library.resume(second, "c-1")
     one.send("from the first")
@@ -327,8 +340,15 @@ def test_a_role_outside_every_team_is_told_so(team):
 
 def test_a_role_that_may_not_set_the_database_up_says_who_should(team):
     url = team.cluster.url(team.cluster.role("erin"), team.cluster.database())
-    with pytest.raises(StoreError, match="owner opens it with convo once first"):
+    with pytest.raises(StoreError, match=r"not set up for convo yet.*owner opens it with this convo once first"):
         PostgresStore(url)
+
+
+def test_a_database_set_up_by_a_newer_convo_is_refused_not_written(team):
+    team()
+    team.cluster.sql("INSERT INTO convo_schema_version (version) VALUES (99)", team.database, role=OWNER)
+    with pytest.raises(StoreError, match="newer convo"):
+        PostgresStore(team.target)
 
 
 def test_many_processes_opening_a_new_database_at_once_set_it_up_once(team):
@@ -363,13 +383,15 @@ def test_each_conversation_is_sealed_with_its_own_key_which_goes_when_it_is_dele
 def test_many_writers_at_once_lose_nothing_and_never_share_a_sequence_number(team):
     team()  # set up
     failures: list[BaseException] = []
+    taken: list[list[str]] = [[] for _ in range(12)]
 
     def practitioner(n: int) -> None:
         try:
             with PostgresStore(team.target, pool_size=1) as store:
                 conversation = start(store, f"w-{n}")
                 for turn in range(15):
-                    conversation.send(f"writer {n} answer {turn}")
+                    if said(conversation, f"writer {n} answer {turn}"):
+                        taken[n].append(f"writer {n} answer {turn}")
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             failures.append(error)
 
@@ -381,7 +403,7 @@ def test_many_writers_at_once_lose_nothing_and_never_share_a_sequence_number(tea
     assert failures == []
     check = team()
     for n in range(12):
-        assert texts(check, f"w-{n}") == [f"writer {n} answer {turn}" for turn in range(15)]
+        assert texts(check, f"w-{n}") == taken[n] and len(taken[n]) >= 5
         seqs = [event.seq for event in check.events(f"w-{n}")]
         assert seqs == list(range(1, len(seqs) + 1))
 
@@ -397,8 +419,8 @@ def test_a_server_restarted_mid_call_loses_no_acknowledged_answer(team):
         while not stop.is_set():
             text = f"answer {n}"
             try:
-                conversation.send(text)
-                acknowledged.append(text)
+                if said(conversation, text):
+                    acknowledged.append(text)
                 n += 1
             except StoreError:
                 refused.append(text)  # still in the box: the same words are sent again
@@ -412,8 +434,8 @@ def test_a_server_restarted_mid_call_loses_no_acknowledged_answer(team):
     stop.set()
     typist.join(60)
     before_restart = len(acknowledged)
-    conversation.send("after the restart")
-    acknowledged.append("after the restart")
+    if said(conversation, "after the restart"):
+        acknowledged.append("after the restart")
     assert before_restart > 5
     assert texts(team(), "c-1") == acknowledged
     assert refused == []  # the store waited for the server and retried, so nothing even had to be resent
@@ -478,19 +500,32 @@ def test_a_killed_client_keeps_every_answer_it_acknowledged(team):
                            bufsize=1)
     assert run.stdin is not None and run.stdout is not None
     acknowledged = []
-    first = json.loads(run.stdout.readline())
-    assert first["type"] == "prompt"
-    for n in range(5):
+    prompt = json.loads(run.stdout.readline())
+    flow = library.get("what-matters")[0]
+
+    def opening(stage: str) -> bool:
+        step = flow.steps.get(stage)
+        return step is not None and (getattr(step, "optional", False) or getattr(step, "offers_language", False))
+
+    while prompt["type"] == "prompt" and opening(prompt.get("stage", "")):
+        run.stdin.write("\n")  # Enter leaves an opening question, as on a call
+        run.stdin.flush()
+        while (prompt := json.loads(run.stdout.readline()))["type"] not in ("prompt", "done"):
+            pass
+    for n in range(8):
+        # Acknowledged: captured, and the next question shown (an opening question refuses it instead).
         run.stdin.write(f"answer {n}\n")
         run.stdin.flush()
-        while json.loads(run.stdout.readline())["type"] not in ("prompt", "done"):
-            pass
-        acknowledged.append(f"answer {n}")
+        captured = False
+        while (line := json.loads(run.stdout.readline()))["type"] not in ("prompt", "done"):
+            captured = captured or (line["type"] == "captured" and line.get("text") == f"answer {n}")
+        if captured:
+            acknowledged.append(f"answer {n}")
     run.send_signal(signal.SIGKILL)
     run.wait(30)
     check = team()
     [info] = check.list()
-    assert texts(check, info.id)[:5] == acknowledged
+    assert len(acknowledged) >= 3 and texts(check, info.id) == acknowledged
 
 
 # -- the command line --------------------------------------------------------------------------------

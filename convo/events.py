@@ -289,6 +289,7 @@ class LanguageChosen(Payload):
     KIND = "language"
     language: str
     offered: bool = False  # chosen in answer to the Active Offer, rather than asked for by a command
+    passed: bool = False  # the Active Offer passed over with a blank line: the language it was in, kept
 
 
 @dataclass(frozen=True, kw_only=True)

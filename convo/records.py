@@ -126,6 +126,13 @@ class Alert(BaseModel):
     )
 
 
+class LanguageOffer(BaseModel):
+    """The Active Offer: Welsh offered before anything else was asked, and the answer."""
+
+    chosen: str | None = Field(description="The language chosen (cy, en); none: passed over with Enter")
+    language: str = Field(description="The language the conversation went on in")
+
+
 class Assessment(BaseModel):
     """The draft what-matters assessment: a fold of the conversation's events."""
 
@@ -137,6 +144,8 @@ class Assessment(BaseModel):
     started_at: datetime
     ended_at: datetime | None = None
     draft: bool = Field(default=True, description="Always true: to be checked with the person")
+    language_offer: LanguageOffer | None = Field(
+        default=None, description="The Active Offer of Welsh, and what was chosen; none: it was not made")
     conversation: int = Field(description="The conversation (1, 2 or 3) the call is in now")
     about: list[Entry] = []
     circumstances: list[Entry] = []

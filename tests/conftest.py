@@ -50,11 +50,22 @@ def clock() -> FixedClock:
     return FixedClock()
 
 
+def pass_opening(conversation) -> None:
+    """Pass over the Active Offer with Enter, as on a call that goes straight to the person's words."""
+    while conversation.step is not None and conversation.step.offers_language and not conversation.state.items:
+        conversation.send("")
+
+
 @pytest.fixture
 def start(store: Store, clock: FixedClock):
-    """Start a conversation on a shipped flow with a fixed clock and id."""
+    """Start a conversation on a shipped flow with a fixed clock and id, past the Active Offer unless `opening`
+    says to stop at it."""
 
-    def _start(flow: str = "three-conversations", audience: str = "practitioner", conversation_id: str = "test-0001"):
-        return library.start(store, flow, audience, clock=clock, conversation_id=conversation_id)
+    def _start(flow: str = "three-conversations", audience: str = "practitioner", conversation_id: str = "test-0001",
+               opening: bool = False):
+        conversation = library.start(store, flow, audience, clock=clock, conversation_id=conversation_id)
+        if not opening:
+            pass_opening(conversation)
+        return conversation
 
     return _start

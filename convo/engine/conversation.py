@@ -352,6 +352,8 @@ class Conversation:
         raise TypeError(f"not a command: {command!r}")
 
     def _answer(self, text: str) -> list[out.Output]:
+        if self.step is not None and self.step.offers_language:
+            return self._offer(text)
         pos, step = self.position, self.step
         if step is None:
             if not text.strip():
@@ -621,6 +623,26 @@ class Conversation:
         except LanguageError:
             return [out.Error(say("bad_language"))]
         self._record(LanguageChosen(language=language), self.position)
+        with speaking(language):
+            return [out.Info(say("language_chosen"))]
+
+    def _offer(self, text: str) -> list[out.Output]:
+        """The Active Offer answered: a language chosen, or a blank line to carry on in this one. Either way the
+        offer is recorded as made; an answer that chooses no language is asked again, and not kept."""
+        pos, step = self.position, self.step
+        assert step is not None
+        said = " ".join(text.casefold().replace("\u2019", "'").strip(" .!?").split())
+        choice = next((c for c in step.choices
+                       if said in {c.value, c.label.casefold(), *(word.casefold() for word in c.says)}), None)
+        if said and choice is None:
+            return [out.Error(say("choose_one", choices=" / ".join(c.label for c in step.choices)))]
+        language = checked(choice.value) if choice else self.language
+        after = self._leave(pos)
+        self._record(LanguageChosen(language=language, offered=True, passed=choice is None), after)
+        skips: list[LeftOut] = []
+        self._settle(self._skip_forward(after, skips), skips)
+        if choice is None:
+            return []
         with speaking(language):
             return [out.Info(say("language_chosen"))]
 

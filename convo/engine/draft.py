@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from convo import vocabulary
 from convo.engine.state import Item
-from convo.events import Answered, Moved, standing
+from convo.events import Answered, LanguageChosen, Moved, standing
 from convo.flow.conditions import all_hold
 from convo.records import (
     Alert,
     Assessment,
     Entry,
+    LanguageOffer,
     OutcomeType,
     PathStep,
     PersonalOutcome,
@@ -87,7 +88,7 @@ def build(conversation: Conversation) -> Assessment:
     return Assessment(
         id=conversation.id, flow=flow.id, flow_title=flow.title, flow_version=flow.version,
         audience=state.audience, started_at=state.started_at, ended_at=state.ended_at,
-        conversation=conversation.record_conversation(),
+        conversation=conversation.record_conversation(), language_offer=_language_offer(conversation),
         about=sections["about"], circumstances=sections["circumstances"], general=general,
         outcomes=list(outcomes.values()), connect=sections["connect"], crisis=sections["crisis"],
         good_life=sections["good_life"], call_results=sections["call_results"], agreement=sections["agreement"],
@@ -136,6 +137,16 @@ def _alerts(conversation: Conversation, notes: list[Entry]) -> list[Alert]:
     return found
 
 
+def _language_offer(conversation: Conversation) -> LanguageOffer | None:
+    """The answer to the Active Offer that stands, if it was made."""
+    answers = [event.payload for event in standing(conversation.events)
+               if isinstance(event.payload, LanguageChosen) and event.payload.offered]
+    if not answers:
+        return None
+    answer = answers[-1]
+    return LanguageOffer(chosen=None if answer.passed else answer.language, language=answer.language)
+
+
 def _path(conversation: Conversation) -> list[PathStep]:
     state, flow = conversation.state, conversation.flow
     path: list[PathStep] = []
@@ -177,7 +188,7 @@ def _unexplored(conversation: Conversation, numbers: dict[int, int]) -> tuple[li
 
     around = _routed_around(conversation)
     for part in flow.file.parts:
-        stages = [sid for sid in flow.order if flow.steps[sid].part is part]
+        stages = [sid for sid in flow.order if flow.steps[sid].part is part and not flow.steps[sid].offers_language]
         outcome_ids: list[int | None] = [*numbers] or [None]
         if not any(touched(sid, oid) for sid in stages
                    for oid in (outcome_ids if flow.steps[sid].per_outcome else [None])):

@@ -43,6 +43,7 @@ class Step:
     skip_reason: str | None = None
     path: tuple = ()
     choices_only: bool = False
+    offers_language: bool = False  # the Active Offer: its choices are languages
 
     @property
     def conversation(self) -> int | None:
@@ -102,7 +103,7 @@ class Flow:
         return next((p for p in self.file.parts if p.conversation == conversation), None)
 
     def stages_in_area(self, area: str) -> list[str]:
-        return [sid for sid in self.order if self.steps[sid].area == area]
+        return [sid for sid in self.order if self.steps[sid].area == area and not self.steps[sid].offers_language]
 
 
 def _first_stage_id(item: Stage | Loop) -> str:
@@ -213,6 +214,7 @@ def _step(stage: Stage, part: Part, loop: Loop | None, loc: tuple) -> Step:
         id=stage.id, title=stage.title, area=stage.area, captures=stage.captures, prompt=stage.prompt,
         again=stage.again, choices=tuple(stage.choices), single=stage.single, part=part, loop=loop,
         skip_when=_quiet_parse(stage.skip_when), skip_reason=stage.skip_reason, path=loc,
+        offers_language=stage.offers_language,
         choices_only=stage.choices_only,
     )
 
@@ -246,6 +248,10 @@ def _stage_problems(doc: YamlDocument, file, stage: Stage, loc: tuple, in_loop: 
             yield doc.problem(loc + ("choices", c, "value"), f"duplicate choice {value!r}")
     if stage.choices_only and not stage.choices:
         yield doc.problem(loc + ("choices_only",), "'choices_only' needs choices to pick from")
+    if stage.offers_language:
+        for c, value in enumerate(values):
+            if value not in LANGUAGES:
+                yield doc.problem(loc + ("choices", c, "value"), f"offer one of {', '.join(LANGUAGES)}")
     yield from _age_problems(doc, stage, loc)
 
 

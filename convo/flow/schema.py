@@ -40,6 +40,10 @@ class Stage(Strict):
     single: bool = Field(default=False, description="One answer moves on; otherwise a blank line does")
     choices_only: bool = Field(
         default=False, description="An answer that picks none of the choices is kept, and the question asked again")
+    offers_language: bool = Field(
+        default=False, description="The Active Offer: its choices are languages (en, cy); the one chosen is the "
+                                   "conversation's from then on, a blank answer keeps the one it is in; either "
+                                   "way the offer is recorded as made, and nothing else")
     next: StageId | list[Route] | None = None
     skip_when: Condition | list[Condition] | None = None
     skip_reason: str | None = None

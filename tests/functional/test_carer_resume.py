@@ -20,7 +20,7 @@ from convo.store import Store
 from tests.functional import test_carer_flow as flows
 from tests.transcript import rows
 
-LINES = [row["say"] for row in rows(flows.SIAN)]
+LINES = ["", *(row["say"] for row in rows(flows.SIAN))]  # Enter past the Active Offer first
 WELCOME_BACK = "Welcome back. Here is where you left off."
 
 
@@ -77,7 +77,7 @@ def first_prompt_after_welcome(stdout: str) -> str:
     return stdout[len(WELCOME_BACK) + 1:].lstrip("\n").split("\n")[0]
 
 
-@pytest.mark.parametrize("k", [1, 3, 8, 17, 26, 41])
+@pytest.mark.parametrize("k", [2, 3, 8, 17, 26, 41])
 def test_closing_after_k_answers_and_carrying_on_loses_nothing(tmp_path, prompts, uninterrupted, k):
     db = tmp_path / "carer.db"
     first = convo("carer", db=db, stdin=typed(LINES[:k]))
@@ -91,13 +91,14 @@ def test_closing_after_k_answers_and_carrying_on_loses_nothing(tmp_path, prompts
 
 
 def saved_answers(db: Path) -> int:
-    """Lines (answers and /skip) committed so far.
+    """Lines (answers, /skip and the answer to the Active Offer) committed so far.
 
     Read without ever writing: the process may still be creating the file.
     """
     try:
         with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as reader:
-            return reader.execute("SELECT COUNT(*) FROM events WHERE type IN ('answered', 'skipped')").fetchone()[0]
+            saved = "SELECT COUNT(*) FROM events WHERE type IN ('answered', 'skipped', 'language')"
+            return reader.execute(saved).fetchone()[0]
     except sqlite3.Error:
         return 0
 
@@ -130,14 +131,14 @@ def test_without_a_terminal_or_a_flag_a_new_conversation_is_started(tmp_path):
     db = tmp_path / "carer.db"
     convo("carer", db=db, stdin=typed(LINES[:3]))
     again = convo("carer", db=db, stdin="")
-    assert WELCOME_BACK not in again.stdout and "are you under 18?" in again.stdout
+    assert WELCOME_BACK not in again.stdout and "Hoffech chi gael y sgwrs hon yn Gymraeg?" in again.stdout
     assert len(convo("list", db=db).stdout.splitlines()) == 2
 
 
 def test_new_starts_afresh_and_resume_takes_the_latest_unfinished(tmp_path):
     db = tmp_path / "carer.db"
-    convo("carer", db=db, stdin=typed(["no", "My dad"]))
-    convo("carer", "--new", db=db, stdin=typed(["no", "My aunt"]))
+    convo("carer", db=db, stdin=typed(["", "no", "My dad"]))
+    convo("carer", "--new", db=db, stdin=typed(["", "no", "My aunt"]))
     rest = convo("carer", "--resume", db=db, stdin=typed(["She lives next door"]))
     assert first_prompt_after_welcome(rest.stdout).startswith("Anyone else you look after")
     exports = [convo("export", line.split("\t")[0], "--format", "json", db=db).stdout
@@ -149,7 +150,7 @@ def test_new_starts_afresh_and_resume_takes_the_latest_unfinished(tmp_path):
 def test_resume_with_nothing_unfinished_starts_a_new_one(tmp_path):
     db = tmp_path / "carer.db"
     result = convo("carer", "--resume", db=db, stdin="")
-    assert result.returncode == 0 and "are you under 18?" in result.stdout
+    assert result.returncode == 0 and "Hoffech chi gael y sgwrs hon yn Gymraeg?" in result.stdout
 
 
 def test_a_browser_code_carries_on_in_a_terminal_too(tmp_path):
@@ -158,7 +159,9 @@ def test_a_browser_code_carries_on_in_a_terminal_too(tmp_path):
     db = tmp_path / "carer.db"
     code = carer.new_code()
     with Store(db) as store:
-        library.start(store, "carer", "carer", conversation_id=code).send("no")
+        conversation = library.start(store, "carer", "carer", conversation_id=code)
+        conversation.send("")
+        conversation.send("no")
     result = convo("carer", "--code", code.upper(), db=db, stdin=typed(["My gran"]))
     assert first_prompt_after_welcome(result.stdout).startswith("Who do you look after")
     assert f"convo carer --code {code}" in result.stderr

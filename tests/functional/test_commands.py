@@ -21,6 +21,8 @@ def test_undo_takes_back_the_last_answer_and_its_place(start):
     assert conversation.prompt().area == "circumstances"
     conversation.send("/undo")  # undoes the answer
     assert conversation.record().circumstances == []
+    conversation.send("/undo")  # undoes passing over the Active Offer
+    assert conversation.prompt().stage == "welsh-offer"
     undone_twice = conversation.send("/undo")
     assert isinstance(undone_twice[0], out.Error)
 

@@ -10,6 +10,7 @@ from convo import library
 from convo.export import ExportRefused
 from convo.services import Service
 from convo.store import Store
+from tests.conftest import pass_opening
 
 
 def test_export_writes_an_owner_only_file_and_an_audit_line_without_words(start, store, tmp_path):
@@ -28,6 +29,7 @@ def test_export_writes_an_owner_only_file_and_an_audit_line_without_words(start,
 def test_an_encrypted_store_leaves_no_plaintext_file_unless_told(tmp_path, clock):
     with Store(tmp_path / "locked.db", passphrase=lambda: "correct horse battery staple", encrypt=True) as store:
         conversation = library.start(store, "what-matters", "practitioner", clock=clock)
+        pass_opening(conversation)
         conversation.send("Lives above the chip shop")
         target = tmp_path / "draft.txt"
         with pytest.raises(ExportRefused, match="encrypted"):

@@ -25,7 +25,9 @@ def jsonl(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines()]
 
 
-ANSWERS = [
+# A call opens with the offer of Welsh, passed over with Enter.
+OPENING = [""]
+ANSWERS = OPENING + [
     "Megan Lloyd, 29, rang herself", "", "", "Shares a flat in Bangor", "",
     "To stop ending up in A&E", "", "change", "She forgets her insulin when her mood drops",
     "", "", "", "", "", "", "", "", "1", "1", "", "yes", "Try the dispenser for a week", "", "",
@@ -56,7 +58,7 @@ def test_prompts_carry_the_documented_fields(db_path):
     assert all(p["area"] in PROMPT_AREAS and isinstance(p["text"], str) and p["text"] for p in prompts)
     assert {p["outcome"] for p in prompts} == {None, 0}
     captured = [o for o in objects if o["type"] == "captured"]
-    assert captured[0] == {"type": "captured", "id": 2, "kind": "about", "area": "about", "outcome": None,
+    assert captured[0] == {"type": "captured", "id": 3, "kind": "about", "area": "about", "outcome": None,
                            "text": "Megan Lloyd, 29, rang herself", "source": "person", "choice": None}
     done = objects[-1]
     assert done["type"] == "done" and done["id"]
@@ -64,7 +66,7 @@ def test_prompts_carry_the_documented_fields(db_path):
 
 def test_cues_and_alerts_are_typed_objects(db_path):
     objects = jsonl(convo("plain", "--jsonl", db=db_path,
-                          stdin="She wants to be independent\nHe hit her last week\n").stdout)
+                          stdin="\n" * len(OPENING) + "She wants to be independent\nHe hit her last week\n").stdout)
     cue = next(o for o in objects if o["type"] == "cue")
     assert cue["kind"] == "so_what" and cue["term"] == "independent" and "mean" in cue["text"]
     alert = next(o for o in objects if o["type"] == "alert")
@@ -72,7 +74,7 @@ def test_cues_and_alerts_are_typed_objects(db_path):
 
 
 def test_plain_text_mode_ends_with_the_id_and_the_draft(db_path):
-    result = convo("plain", "--flow", "what-matters", db=db_path, stdin="Lives alone\n/end\n")
+    result = convo("plain", "--flow", "what-matters", db=db_path, stdin="\n" * len(OPENING) + "Lives alone\n/end\n")
     assert result.returncode == 0
     assert "# Draft what-matters record" in result.stdout
     assert "- Lives alone" in result.stdout
@@ -81,7 +83,7 @@ def test_plain_text_mode_ends_with_the_id_and_the_draft(db_path):
 
 
 def test_end_of_input_saves_and_says_how_to_carry_on(db_path):
-    result = convo("plain", db=db_path, stdin="Ann\n")
+    result = convo("plain", db=db_path, stdin="\n" * len(OPENING) + "Ann\n")
     ident = convo("list", db=db_path).stdout.split("\t")[0]
     assert f"convo plain --resume {ident}" in result.stderr
     resumed = convo("plain", "--resume", ident, "--jsonl", db=db_path, stdin="/end\n")
@@ -89,7 +91,7 @@ def test_end_of_input_saves_and_says_how_to_carry_on(db_path):
 
 
 def test_export_writes_every_format_and_refuses_others(db_path, tmp_path):
-    convo("plain", db=db_path, stdin="Ann Bowen\n/end\n")
+    convo("plain", db=db_path, stdin="\n" * len(OPENING) + "Ann Bowen\n/end\n")
     ident = convo("list", db=db_path).stdout.split("\t")[0]
     for fmt in ("md", "html", "txt", "json"):
         target = tmp_path / f"draft.{fmt}"
@@ -122,6 +124,10 @@ def test_a_process_killed_mid_conversation_loses_nothing_acknowledged(db_path):
         text=True, env={**os.environ, "CONVO_DB": str(db_path)}, bufsize=1,
     )
     assert json.loads(process.stdout.readline())["type"] == "prompt"
+    for _ in OPENING:
+        process.stdin.write("\n")
+        process.stdin.flush()
+        assert json.loads(process.stdout.readline())["type"] == "prompt"
     acknowledged = []
     for index in range(12):
         answer = f"answer number {index} ✓"

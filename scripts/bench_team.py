@@ -8,19 +8,19 @@
    own and keeps one conversation open in a process of their own, as the app does; each carer's turn
    goes through one shared web role and loads the conversation afresh, as a web page would, in a
    few processes with a thread per carer. Every client waits a random pause (mean --think seconds)
-   between answers, for --seconds. Afterwards every acknowledged answer is looked for in the database, and every
-   conversation's sequence numbers are checked for gaps. With --restart, the server is restarted
-   (pg_ctl restart) halfway through.
-2. Many conversations. `convo list --limit 50` (a new process each time, median of 7) and the home
-   screen's page of saved conversations (in process, median of 50; and the app's home screen until
-   its first rows are drawn, median of 5) with --rows conversations, against an empty store, for
-   SQLite and for PostgreSQL.
+   between answers, for --seconds. Afterwards every event a client saw committed is looked for in
+   the database, and every conversation's sequence numbers are checked for gaps. With --restart,
+   the server is restarted (pg_ctl restart) halfway through.
+2. Many conversations. `convo list --limit 50` (a new process each time), the pages the home screen
+   and `convo list` read, and the app's home screen until its first rows are drawn, with none, ten
+   and --rows conversations, each measured on all three in turn, for SQLite and for PostgreSQL.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing
 import random
 import signal
@@ -75,7 +75,8 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
     _warm_up()
     lock = threading.Lock()
     numbers: dict[str, list] = {"practitioner": [], "carer": [], "append": [], "acknowledged": [], "refused": [],
-                                "conflicts": [], "errors": []}
+                                "conflicts": [], "errors": [], "not_taken": []}
+    seen: dict[str, list] = {}
 
     def note(kind: str, value) -> None:
         with lock:
@@ -110,13 +111,14 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
                     conversation = Conversation.start(store, flows["three-conversations"], "practitioner",
                                                       machine=mine)
                     store.claim(conversation.id)
+                    _past_opening(conversation)
                 if not pause():
                     break
-                text = f"{random.choice(ANSWERS)} [{role} {turn}]"
+                text = _answer_for(conversation, f"{role} {turn}")
                 began = time.perf_counter()
-                conversation.send(text)
+                outputs = conversation.send(text)
                 note("practitioner", time.perf_counter() - began)
-                note("acknowledged", (conversation.id, text))
+                _acknowledge(note, seen, conversation, outputs)
                 turn += 1
             except TakenOver as error:
                 note("conflicts", str(error))
@@ -131,16 +133,17 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
         while time.time() < end:
             try:
                 if ident is None:
-                    ident = Conversation.start(store, flows["carer"], "carer", machine=mine).id
+                    started = Conversation.start(store, flows["carer"], "carer", machine=mine)
+                    _past_opening(started)
+                    ident = started.id
                 if not pause():
                     break
-                text = f"{random.choice(ANSWERS)} [carer {seed}-{number} {turn}]"
                 began = time.perf_counter()
                 # A page loads the conversation afresh.
                 conversation = Conversation.resume(store, ident, flows["carer"], machine=mine)
-                conversation.send(text)
+                outputs = conversation.send(_answer_for(conversation, f"carer {seed}-{number} {turn}"))
                 note("carer", time.perf_counter() - began)
-                note("acknowledged", (ident, text))
+                _acknowledge(note, seen, conversation, outputs)
                 turn += 1
                 if conversation.ended:
                     ident = None
@@ -167,7 +170,33 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
         store.close()
     if web is not None:
         web.close()
+    numbers["seen"] = list(seen.items())
     results.put(numbers)
+
+
+def _past_opening(conversation) -> None:
+    """Leave the opening questions a person may pass with Enter (the Active Offer of Welsh, say)."""
+    while ((step := conversation.step) is not None and not conversation.state.items
+           and (getattr(step, "optional", False) or getattr(step, "offers_language", False))):
+        conversation.send("")
+
+
+def _answer_for(conversation, tag: str) -> str:
+    """What a person says next: one of the choices when the question offers some, else a sentence."""
+    choices = getattr(conversation.prompt(), "choices", None)
+    if choices:
+        return str(random.randrange(len(choices)) + 1)
+    return f"{random.choice(ANSWERS)} [{tag}]"
+
+
+def _acknowledge(note, seen: dict, conversation, outputs) -> None:
+    """Count the turn, and remember every event this client saw committed, to look for afterwards."""
+    note("not_taken" if any(output.type == "error" for output in outputs) else "acknowledged", conversation.id)
+    seen[conversation.id] = [_fingerprint(event) for event in conversation.events]
+
+
+def _fingerprint(event) -> tuple[int, str, str]:
+    return (event.seq, event.type, json.dumps(event.data, sort_keys=True, ensure_ascii=False))
 
 
 def _warm_up() -> None:
@@ -179,8 +208,9 @@ def _warm_up() -> None:
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "warm.db") as store:
         for flow, audience in (("three-conversations", "practitioner"), ("carer", "carer")):
             conversation = library.start(store, flow, audience)
-            for answer in ANSWERS[:3]:
-                conversation.send(answer)
+            _past_opening(conversation)
+            for n in range(4):
+                conversation.send(_answer_for(conversation, f"warm {n}"))
             library.resume(store, conversation.id)
 
 
@@ -250,11 +280,13 @@ def _report_load(args: argparse.Namespace, numbers: dict[str, list], cluster: Cl
     from convo.store_postgres import PostgresStore
 
     acknowledged = numbers["acknowledged"]
+    lost, events = 0, 0
     with PostgresStore(cluster.url(OWNER, database, team=TEAM)) as check:
-        stored: dict[str, set[str]] = {}
-        for ident in {ident for ident, _ in acknowledged}:
-            stored[ident] = {event.data.get("text", "") for event in check.events(ident)}
-    lost = [text for ident, text in acknowledged if text not in stored.get(ident, set())]
+        for ident, fingerprints in numbers["seen"]:
+            stored = [_fingerprint(event) for event in check.events(ident)]
+            events += len(fingerprints)
+            lost += sum(1 for n, fingerprint in enumerate(fingerprints)
+                        if n >= len(stored) or stored[n] != fingerprint)
     gaps = cluster.sql("SELECT conversation FROM convo_events GROUP BY conversation"
                        " HAVING count(*) <> max(seq) OR min(seq) <> 1", database)
     turns = numbers["practitioner"] + numbers["carer"]
@@ -263,10 +295,11 @@ def _report_load(args: argparse.Namespace, numbers: dict[str, list], cluster: Cl
           f" a process per practitioner and {args.web_processes} for the carers' pages,"
           " PostgreSQL on 127.0.0.1 with fsync on")
     print(f"  answers acknowledged: {len(acknowledged)} ({len(acknowledged) / args.seconds:.0f} a second)")
-    print(f"  answers lost: {len(lost)}")
+    print(f"  answers lost: {lost} (of {events} events the clients saw committed, each looked for afterwards)")
     print(f"  sequence conflicts (taken over or clashed): {len(numbers['conflicts'])};"
           f" conversations with a gap in their sequence: {len(gaps)}")
     print(f"  refused as not saved (kept in the box): {len(numbers['refused'])}")
+    print(f"  turns the flow asked to have put another way (nothing to save): {len(numbers['not_taken'])}")
     for error in sorted(set(numbers["refused"]))[:3] + sorted(set(numbers["errors"]))[:3]:
         print(f"    {error}")
     print("  turn time      p50       p90       p99       max")

@@ -425,7 +425,7 @@ class CarerPages:
             if not questions.reached_end(held):
                 return self.redirect(request, self._where(held))
             here = questions.current(held)
-            return self.render(request, "check.html.j2", sections=questions.sections(held),
+            return self.render(request, "check.html.j2", sections=questions.sections(held), language=held.language,
                                back=questions.url(here) if here else _last_answered(held), code=session.code,
                                safety=session.safety)
 

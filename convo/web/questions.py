@@ -91,6 +91,7 @@ class QuestionPage:
     before: list[str]  # what was said here already, in the carer's words (or the choice's label)
     back: str | None  # the address of the previous question, if there is one
     current: bool  # the conversation is at this place (not a page gone back to)
+    language: str = "en"  # the language the flow's words on the page are in (the page's own are English)
 
     @property
     def key(self) -> str:
@@ -183,7 +184,7 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
         question=question, hints=hints, choices=[Choice(c.value, c.label) for c in step.choices],
         chosen=picked[-1] if picked else None,
         before=[] if step.choices and step.single else [item.choice_label or item.text for item in items],
-        back=url(previous) if previous else None, current=is_current,
+        back=url(previous) if previous else None, current=is_current, language=conversation.language,
     )
 
 

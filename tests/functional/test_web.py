@@ -130,7 +130,7 @@ class Carer:
 
 def record(db: Path, code: str):
     with Store(db) as store:
-        return library.resume(store, code).record()
+        return library.resume(store, code).assessment()
 
 
 def only_code(db: Path) -> str:
@@ -237,6 +237,17 @@ def test_nothing_a_carer_reads_has_practitioner_words_or_typing_instructions(app
         assert practitioner.lower() not in words.lower(), practitioner
     for instruction in ("Enter on an empty line", "(yes / no", "/skip", "/help", "/end", "/goto"):
         assert instruction not in words, instruction
+
+
+def test_a_conversation_in_welsh_marks_the_flows_words_as_welsh_on_an_english_page(app):
+    carer = Carer(app)
+    carer.post("/start")
+    if carer.field("at") != "welsh-offer":
+        pytest.skip("this flow offers no Welsh")
+    carer.answer("cy")
+    assert '<html lang="en">' in carer.text
+    assert re.search(r'<h1 class="fieldset-heading" lang="cy">[^<]+</h1>', carer.text)
+    assert re.search(r'<label class="radio-label" for="choice-1" lang="cy">', carer.text)
 
 
 # -- a young carer -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ class ExportRefused(Exception):
 def draft_text(conversation: Conversation, fmt: str, redact: bool = False) -> str:
     if fmt not in FORMATS:
         raise ExportRefused(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    record = conversation.record()
+    record = conversation.assessment()
     if redact:
         from convo.redact import redact as redacted
 

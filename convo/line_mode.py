@@ -50,7 +50,7 @@ def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextI
                 stdout.write(json.dumps(output.to_json(), ensure_ascii=False) + "\n")
             elif isinstance(output, out.Done):
                 stdout.write(f"\nConversation {output.id} is finished.\n\n")
-                stdout.write(render(conversation.record(), "md"))
+                stdout.write(render(conversation.assessment(), "md"))
             else:
                 line = _text_line(output)
                 if line is not None:

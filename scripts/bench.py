@@ -84,7 +84,7 @@ def bench_render(folder: Path, runs: int = 20) -> None:
             conversation.send(f"/strength A strength for outcome {number}")
             conversation.send(f"/risk A risk for outcome {number}")
         begin = time.perf_counter()
-        record = conversation.record()
+        record = conversation.assessment()
         build_ms = (time.perf_counter() - begin) * 1000
         line = [f"building the record {build_ms:.1f} ms"]
         for fmt in FORMATS:

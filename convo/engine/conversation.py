@@ -94,7 +94,7 @@ class _Facts:
         state, cursor = self._c.state, self._c.cursor
         if name == "conversation":
             step = self._c.flow.steps.get(self._c.machine.stage(cursor))
-            return (step.conversation or 0) if step else 0
+            return (step.part_number or 0) if step else 0
         if name == "alerts":
             return len(state.alerts)
         kind = {"outcomes": vocabulary.OUTCOME, "risks": vocabulary.RISK, "strengths": "strength"}[name]
@@ -205,7 +205,7 @@ class Conversation:
         pos, step = self.position, self.step
         if step is None:
             return out.Prompt(say("finished", audience=self.audience.value), vocabulary.CLOSING, None, END, "",
-                              self.record_conversation(), [])
+                              self.part(), [])
         if pos.follow_up:
             text = pos.follow_up
         else:
@@ -216,7 +216,7 @@ class Conversation:
             text = fill(wording, **self._prompt_values())
         return out.Prompt(
             text=text, area=str(step.area), outcome=pos.outcome, stage=step.id, title=step.title,
-            conversation=self._conversation_at(pos),
+            conversation=self._part_at(pos),
             choices=[{"value": c.value, "label": c.label} for c in step.choices],
         )
 
@@ -245,27 +245,28 @@ class Conversation:
     def _summary(self) -> str:
         from convo.render import summary_text
 
-        return summary_text(self.record())
+        return summary_text(self.assessment())
 
-    def _conversation_at(self, pos: Position) -> int | None:
+    def _part_at(self, pos: Position) -> int | None:
         step = self.flow.steps.get(pos.stage)
-        if step is not None and step.conversation:
-            return step.conversation
+        if step is not None and step.part_number:
+            return step.part_number
         if step is not None and step.interrupt is not None and pos.back_to:
-            return self._conversation_at(Position(pos.back_to[0]))
-        return self.record_conversation()
+            return self._part_at(Position(pos.back_to[0]))
+        return self.part()
 
-    def record_conversation(self) -> int:
-        conversation = 1
+    def part(self) -> int:
+        """The part (Conversation 1, 2 or 3) the call is in now: the furthest it has been moved to or reached."""
+        number = 1
         for _, _, position, _ in self.state.moves:
             step = self.flow.steps.get(position.stage)
-            if step is not None and step.conversation:
-                conversation = step.conversation
+            if step is not None and step.part_number:
+                number = step.part_number
         for stage in self.state.visited:
             step = self.flow.steps.get(stage)
-            if step is not None and step.conversation and step.conversation > conversation:
-                conversation = step.conversation
-        return conversation
+            if step is not None and step.part_number and step.part_number > number:
+                number = step.part_number
+        return number
 
     def overview(self):
         """Each part and area of the flow with what it holds, for a side panel."""
@@ -273,7 +274,7 @@ class Conversation:
 
         return overview(self)
 
-    def record(self) -> Assessment:
+    def assessment(self) -> Assessment:
         from convo.engine.draft import build
 
         return build(self)
@@ -579,7 +580,7 @@ class Conversation:
 
     def _switch(self, number: int, reason: str) -> list[out.Output]:
         first = self.flow.part_first(number)
-        part = self.flow.part_of_conversation(number)
+        part = self.flow.part_numbered(number)
         if first is None or part is None:
             return [out.Error(say("no_conversation", number=number))]
         self.machine.place(self.cursor, self.position.stage, self.position.outcome)

@@ -88,7 +88,7 @@ def build(conversation: Conversation) -> Assessment:
     return Assessment(
         id=conversation.id, flow=flow.id, flow_title=flow.title, flow_version=flow.version,
         audience=state.audience, started_at=state.started_at, ended_at=state.ended_at,
-        conversation=conversation.record_conversation(), language_offer=_language_offer(conversation),
+        conversation=conversation.part(), language_offer=_language_offer(conversation),
         about=sections["about"], circumstances=sections["circumstances"], general=general,
         outcomes=list(outcomes.values()), connect=sections["connect"], crisis=sections["crisis"],
         good_life=sections["good_life"], call_results=sections["call_results"], agreement=sections["agreement"],
@@ -152,15 +152,15 @@ def _path(conversation: Conversation) -> list[PathStep]:
     path: list[PathStep] = []
     current = None
     first = flow.steps[flow.first]
-    if state.started_at is not None and first.conversation:
-        current = first.conversation
+    if state.started_at is not None and first.part_number:
+        current = first.part_number
         path.append(PathStep(conversation=current, at=state.started_at, reason=None))
     for event in standing(conversation.events):
         if event.after is None:
             continue
         step = flow.steps.get(event.after.stage)
-        if step is not None and step.conversation and step.conversation != current:
-            current = step.conversation
+        if step is not None and step.part_number and step.part_number != current:
+            current = step.part_number
             payload = event.payload
             path.append(PathStep(conversation=current, at=event.at,
                                  reason=payload.reason if isinstance(payload, Moved) else None))

@@ -46,7 +46,8 @@ class Step:
     offers_language: bool = False  # the Active Offer: its choices are languages
 
     @property
-    def conversation(self) -> int | None:
+    def part_number(self) -> int | None:
+        """Which of the three conversations the stage is in (None outside them, as in the closing)."""
         return self.part.conversation if self.part else None
 
     @property
@@ -93,14 +94,14 @@ class Flow:
     def first_of_loop(self, loop_id: str) -> str:
         return self.loops[loop_id].stages[0].id
 
-    def part_first(self, conversation: int) -> str | None:
+    def part_first(self, number: int) -> str | None:
         for part in self.file.parts:
-            if part.conversation == conversation:
+            if part.conversation == number:
                 return _first_stage_id(part.stages[0])
         return None
 
-    def part_of_conversation(self, conversation: int) -> Part | None:
-        return next((p for p in self.file.parts if p.conversation == conversation), None)
+    def part_numbered(self, number: int) -> Part | None:
+        return next((p for p in self.file.parts if p.conversation == number), None)
 
     def stages_in_area(self, area: str) -> list[str]:
         return [sid for sid in self.order if self.steps[sid].area == area and not self.steps[sid].offers_language]

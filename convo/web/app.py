@@ -463,7 +463,7 @@ class CarerPages:
                 return held
             if not held.ended:
                 return self.redirect(request, self._where(held))
-            article = render_summary_article(held.record())
+            article = render_summary_article(held.assessment())
             return self.render(request, "done.html.j2", article=Markup(article), code=session.code)
 
     async def download(self, request: Request) -> Response:
@@ -477,7 +477,7 @@ class CarerPages:
             held = self._hold(request, session)
             if isinstance(held, Response):
                 return held
-            html = render_summary(held.record(), "html")
+            html = render_summary(held.assessment(), "html")
             store = session.store
             assert store is not None  # held with the conversation
             with WRITES:

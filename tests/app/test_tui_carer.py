@@ -36,7 +36,7 @@ async def test_a_carer_completes_the_self_assessment_and_sees_what_they_told_us(
         draft = app.screen.draft_text()
         assert draft.startswith("What you told us")
         assert "“Singing with the choir on Thursdays”" in draft
-    assert [o.text for o in conversation.record().outcomes] == ["Singing with the choir on Thursdays",
+    assert [o.text for o in conversation.assessment().outcomes] == ["Singing with the choir on Thursdays",
                                                                  "A whole night's sleep"]
 
 
@@ -50,7 +50,7 @@ async def test_closing_the_app_and_opening_it_again_asks_the_same_next_question(
         expected = conversation.prompt().text
     resumed = library.resume(Store(db), "carer-2", clock=frozen_clock)
     assert resumed.prompt().text == expected
-    assert [o.text for o in resumed.record().outcomes] == ["Singing with the choir on Thursdays",
+    assert [o.text for o in resumed.assessment().outcomes] == ["Singing with the choir on Thursdays",
                                                             "A whole night's sleep"]
 
 

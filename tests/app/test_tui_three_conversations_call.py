@@ -31,7 +31,7 @@ async def test_a_practitioner_call_from_home_to_conversation_two_by_keyboard(app
         for answer in ["", "She loves her garden", "", "Lives alone", "",
                        "To sing in the chapel choir again", "To keep her cat"]:
             await say(pilot, answer)
-        record = conversation.record()
+        record = conversation.assessment()
         assert [o.text for o in record.outcomes] == ["To sing in the chapel choir again", "To keep her cat"]
         assert "Ann, 82, called about getting out" in log_text(app)
 
@@ -138,7 +138,7 @@ def marked(area_map: AreaMap) -> list[str]:
 
 
 def record_barriers(conversation) -> list[str]:
-    return [b.text for o in conversation.record().outcomes for b in o.barriers]
+    return [b.text for o in conversation.assessment().outcomes for b in o.barriers]
 
 
 async def test_quitting_and_resuming_shows_the_history_and_the_same_question(app_factory):
@@ -165,7 +165,7 @@ async def test_quitting_and_resuming_shows_the_history_and_the_same_question(app
             assert answer in text
         assert text.splitlines()[-1] == f"convo › {prompt.text}"
         await say(pilot, "To see his grandchildren")
-        assert [o.text for o in screen.conversation.record().outcomes] == ["To walk to the shop",
+        assert [o.text for o in screen.conversation.assessment().outcomes] == ["To walk to the shop",
                                                                              "To see his grandchildren"]
 
 

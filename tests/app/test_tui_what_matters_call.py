@@ -67,6 +67,6 @@ async def test_a_what_matters_conversation_to_the_end(app_factory):
         assert conversation.ended
         assert "The conversation is finished and saved." in log_text(app)
         assert screen.query_one("#line").disabled
-        record = conversation.record()
+        record = conversation.assessment()
         assert [o.text for o in record.outcomes] == ["Her walk to the river"]
         assert [b.text for b in record.outcomes[0].barriers] == ["Her legs get tired"]

@@ -157,7 +157,7 @@ def test_the_exported_html_passes_axe_with_no_serious_or_critical_violations(tmp
             conversation.send(row["say"])
         conversation.send("He hits me when he is confused <b>really</b>")
         page_file = tmp_path / "summary.html"
-        page_file.write_text(render(conversation.record(), "html"), encoding="utf-8")
+        page_file.write_text(render(conversation.assessment(), "html"), encoding="utf-8")
     page = browser.new_page()
     page.goto(page_file.as_uri())
     page.add_script_tag(path=str(AXE))

@@ -87,7 +87,7 @@ def carer_wording() -> list[str]:
 
 
 def test_sian_is_asked_everything_once_and_each_answer_is_filed_in_its_place(sian):
-    record = sian.record()
+    record = sian.assessment()
     assert record.flow == "carer" and record.audience == "carer" and record.ended_at is not None
     assert [o.text for o in record.outcomes] == ["Singing with the choir on Thursdays", "A whole night's sleep"]
     choir, sleep = record.outcomes
@@ -130,7 +130,7 @@ def test_a_carer_under_18_is_told_their_rights_before_going_on(start):
     young_note = played[0][-1]
     assert isinstance(young_note, out.Prompt) and young_note.title == "Being a young carer"
     assert "same right as any carer" in young_note.text and "young carers' group" in young_note.text
-    assert conversation.record().circumstances[0].label == "Being a young carer"
+    assert conversation.assessment().circumstances[0].label == "Being a young carer"
 
 
 def test_a_carer_of_18_or_over_goes_straight_to_who_they_look_after(start):
@@ -145,7 +145,7 @@ def test_a_carer_of_18_or_over_goes_straight_to_who_they_look_after(start):
 def test_a_carer_who_gives_an_age_under_18_is_heard(start, age):
     conversation = start("carer", audience="carer")
     assert conversation.send(age)[-1].title == "Being a young carer"
-    assert conversation.record().decisions[0].choice == "yes"
+    assert conversation.assessment().decisions[0].choice == "yes"
 
 
 @pytest.mark.parametrize("age", ["18", "eighteen", "I'm 45", "no I'm twenty-one", "seventy two"])
@@ -167,7 +167,7 @@ def test_an_answer_that_picks_no_choice_is_kept_and_the_question_asked_again(sta
     assert any(isinstance(o, out.Error) and "Yes, I'm under 18 / No, I'm 18 or over" in o.text for o in outputs)
     assert outputs[-1].title == "Are you under 18?" and "are you under 18?" in outputs[-1].text
     assert conversation.send("")[-1].title == "Who you look after"
-    assert [e.text for e in conversation.record().decisions] == [answer]
+    assert [e.text for e in conversation.assessment().decisions] == [answer]
 
 
 def test_an_age_chosen_again_replaces_the_first_answer_and_takes_the_young_carers_way(start):
@@ -175,17 +175,17 @@ def test_an_age_chosen_again_replaces_the_first_answer_and_takes_the_young_carer
     conversation.send("no")
     conversation.send("/goto age")
     assert conversation.send("15")[-1].title == "Being a young carer"
-    assert [(e.text, e.choice) for e in conversation.record().decisions] == [("15", "yes")]
+    assert [(e.text, e.choice) for e in conversation.assessment().decisions] == [("15", "yes")]
 
 
 def test_an_adult_is_not_told_the_young_carers_page_was_not_reached(sian, start):
-    assert not any("young carer" in line.lower() for line in sian.record().not_reached)
+    assert not any("young carer" in line.lower() for line in sian.assessment().not_reached)
     conversation = start("carer", audience="carer", conversation_id="carer-0002")
     conversation.send("no")
-    assert "Being a young carer" not in render_summary(conversation.record(), "txt")
+    assert "Being a young carer" not in render_summary(conversation.assessment(), "txt")
     young = start("carer", audience="carer", conversation_id="carer-0003")
     young.send("14")
-    assert "Being a young carer: not reached" in young.record().not_reached  # it is next, for them
+    assert "Being a young carer: not reached" in young.assessment().not_reached  # it is next, for them
 
 
 def test_the_flow_is_for_carers_only(start):
@@ -219,7 +219,7 @@ def test_carer_interrupts_speak_to_the_carer(start):
 
 
 def test_what_you_told_us_quotes_every_answer_exactly(sian):
-    text = render_summary(sian.record(), "txt")
+    text = render_summary(sian.assessment(), "txt")
     assert text.startswith("What you told us\n")
     said = [row["say"] for row in rows(SIAN) if row["say"] and not row["say"].startswith("/")]
     typed = [s for s in said if not s.isdigit() and s not in ("no", "yes")]
@@ -229,14 +229,14 @@ def test_what_you_told_us_quotes_every_answer_exactly(sian):
 
 def test_what_you_told_us_invents_nothing(sian):
     """Every quoted phrase is something the carer typed (or a thing that matters they named)."""
-    text = render_summary(sian.record(), "txt")
+    text = render_summary(sian.assessment(), "txt")
     said = {row["say"] for row in rows(SIAN)} | {"I'd rather not go into that today"}
     for quoted in re.findall(r"“([^”]*)”", text):
         assert quoted in said, quoted
 
 
 def test_what_you_told_us_is_addressed_to_the_carer_and_says_plainly_what_was_left_out(sian):
-    text = render_summary(sian.record(), "md")
+    text = render_summary(sian.assessment(), "md")
     assert "## What matters to you" in text and "outcome" not in text.casefold()
     left_out = text[text.index("## What you left out"):]
     assert ("What gets in the way (about “A whole night's sleep”): left out (I'd rather not go into that today)"
@@ -249,7 +249,7 @@ def test_an_unfinished_summary_says_so_and_lists_what_is_still_to_come(start):
     conversation = start("carer", audience="carer")
     conversation.send("no")
     conversation.send("My dad")
-    text = render_summary(conversation.record(), "txt")
+    text = render_summary(conversation.assessment(), "txt")
     assert "It is not finished yet" in text
     assert "“My dad”" in text
     still_to_come = text[text.index("Not answered yet"):]
@@ -257,20 +257,20 @@ def test_an_unfinished_summary_says_so_and_lists_what_is_still_to_come(start):
 
 
 def test_summary_groups_follow_the_order_things_were_asked(sian):
-    summary = summarise(sian.record())
+    summary = summarise(sian.assessment())
     titles = [a.title for a in summary.before_matters] + ["*"] + [a.title for a in summary.after_matters]
     assert titles[:4] == ["Are you under 18?", "Who you look after", "Caring, day and night", "*"]
     assert titles[-3:] == ["Would you like a carer's assessment?", "Sharing what you wrote", "One small step"]
 
 
 def test_export_puts_the_summary_first_then_the_draft(sian):
-    text = render(sian.record(), "md")
+    text = render(sian.assessment(), "md")
     assert text.index("# What you told us") < text.index("# Draft what-matters record")
     assert "## Personal circumstances" in text  # the draft's fixed headings are all still there
 
 
 def test_a_practitioners_export_has_no_carer_summary(start):
-    text = render(start().record(), "md")
+    text = render(start().assessment(), "md")
     assert "What you told us" not in text
 
 
@@ -278,9 +278,9 @@ def test_summary_escapes_what_was_typed(start):
     conversation = start("carer", audience="carer")
     conversation.send("no")
     conversation.send("<script>alert(1)</script> **bold** # not a heading")
-    html = render(conversation.record(), "html")
+    html = render(conversation.assessment(), "html")
     assert "<script>alert" not in html and "&lt;script&gt;" in html
-    md = render_summary(conversation.record(), "md")
+    md = render_summary(conversation.assessment(), "md")
     assert "\\*\\*bold\\*\\*" in md and "\\# not a heading" in md
 
 

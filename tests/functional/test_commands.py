@@ -20,7 +20,7 @@ def test_undo_takes_back_the_last_answer_and_its_place(start):
     conversation.send("/undo")  # undoes the move on
     assert conversation.prompt().area == "circumstances"
     conversation.send("/undo")  # undoes the answer
-    assert conversation.record().circumstances == []
+    assert conversation.assessment().circumstances == []
     conversation.send("/undo")  # undoes passing over the Active Offer
     assert conversation.prompt().stage == "welsh-offer"
     undone_twice = conversation.send("/undo")
@@ -34,7 +34,7 @@ def test_undo_survives_a_resume(start, store, clock):
     conversation.send("Lives in Llandeilo")
     conversation.send("/undo")
     again = library.resume(store, conversation.id, clock=clock)
-    assert again.record().circumstances == []
+    assert again.assessment().circumstances == []
     assert again.prompt().text == conversation.prompt().text
 
 
@@ -72,14 +72,14 @@ def test_skip_records_the_reason_and_moves_on(start):
     conversation = start("what-matters")
     conversation.send("/skip she would rather not say")
     assert conversation.prompt().area == "own_resources"
-    skip = conversation.record().skipped[0]
+    skip = conversation.assessment().skipped[0]
     assert (skip.area, skip.reason) == ("circumstances", "she would rather not say")
 
 
 def test_skip_without_a_reason_says_so(start):
     conversation = start("what-matters")
     conversation.send("/skip")
-    assert conversation.record().skipped[0].reason == "no reason given"
+    assert conversation.assessment().skipped[0].reason == "no reason given"
 
 
 def test_risk_strength_and_note_record_what_is_said_where_we_are(start):
@@ -93,7 +93,7 @@ def test_risk_strength_and_note_record_what_is_said_where_we_are(start):
     conversation.send("/risk She has not driven for two years")
     conversation.send("/strength She passed her test in 1961")
     conversation.send("/note Seemed anxious when cars came up")
-    record = conversation.record()
+    record = conversation.assessment()
     outcome = record.outcomes[0]
     assert [r.text for r in outcome.risks] == ["She has not driven for two years"]
     assert [s.text for s in outcome.own_resources] == ["She passed her test in 1961"]
@@ -110,7 +110,7 @@ def test_from_changes_whose_words_are_recorded(start):
     conversation = start("what-matters")
     conversation.send("/from carer")
     conversation.send("She won't ask for help")
-    assert conversation.record().circumstances[0].source == "carer"
+    assert conversation.assessment().circumstances[0].source == "carer"
     assert isinstance(conversation.send("/from nobody")[0], out.Error)
 
 
@@ -125,10 +125,10 @@ def test_refile_moves_the_last_answer(start):
 | Her daughter drives her | barriers#1  |
 """)
     conversation.send("/refile support")
-    outcome = conversation.record().outcomes[0]
+    outcome = conversation.assessment().outcomes[0]
     assert outcome.barriers == [] and [s.text for s in outcome.others] == ["Her daughter drives her"]
     conversation.send("/refile outcome")
-    assert [o.text for o in conversation.record().outcomes] == ["To get to chapel", "Her daughter drives her"]
+    assert [o.text for o in conversation.assessment().outcomes] == ["To get to chapel", "Her daughter drives her"]
     assert isinstance(conversation.send("/refile teapot")[0], out.Error)
 
 
@@ -138,11 +138,11 @@ def test_accepting_a_cue_records_it_and_dismissing_sets_it_aside(start):
     cue = next(o for o in outputs if isinstance(o, out.Cue))
     assert cue.kind == "people"
     conversation.send(f"/accept {cue.id}")
-    assert [e.text for e in conversation.record().general["others"]] == ["Her neighbour Bethan pops in"]
+    assert [e.text for e in conversation.assessment().general["others"]] == ["Her neighbour Bethan pops in"]
     outputs = conversation.send("She goes to the library on Tuesdays")
     cue = next(o for o in outputs if isinstance(o, out.Cue))
     conversation.send(f"/dismiss {cue.id}")
-    assert "community" not in conversation.record().general
+    assert "community" not in conversation.assessment().general
     assert isinstance(conversation.send(f"/dismiss {cue.id}")[0], out.Error)
 
 
@@ -153,7 +153,7 @@ def test_accepting_a_so_what_cue_asks_the_follow_up(start):
     reply = conversation.send(f"/accept {cue.id}")
     assert "independence" in reply[-1].text and "mean" in reply[-1].text
     conversation.send("Making her own breakfast")
-    assert [c.text for c in conversation.record().circumstances][-1] == "Making her own breakfast"
+    assert [c.text for c in conversation.assessment().circumstances][-1] == "Making her own breakfast"
     assert "independence" not in conversation.prompt().text
 
 
@@ -166,7 +166,7 @@ def test_unknown_command_is_one_clear_line(start):
 def test_a_double_slash_answer_is_stored_with_one_slash(start):
     conversation = start()
     conversation.send("//skip is what she calls her dog")
-    assert conversation.record().about[0].text == "/skip is what she calls her dog"
+    assert conversation.assessment().about[0].text == "/skip is what she calls her dog"
 
 
 def test_help_lists_the_commands(start):

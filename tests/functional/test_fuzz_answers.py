@@ -34,9 +34,9 @@ def test_any_sequence_of_lines_is_taken_safely(tmp_path_factory, script, flow):
             assert isinstance(outputs[-1], (out.Prompt, out.Done))
             typed.add(line[1:] if line.startswith("//") else line)
             typed.add(line.partition(" ")[2].strip())  # words given to /risk, /strength, /note
-        record = conversation.record()
+        record = conversation.assessment()
         assert {item.text for item in conversation.state.items.values()} <= typed
         for fmt in FORMATS:
             assert render(record, fmt)
         resumed = library.resume(store, conversation.id)
-        assert resumed.record() == record
+        assert resumed.assessment() == record

@@ -68,7 +68,7 @@ def test_nasty_answers_are_stored_exactly_and_rendered_inert(start, store, text)
     conversation.send(f"/risk {text}")
     again = library.resume(store, conversation.id)
     assert answers_in(again) == [text, text]
-    record = again.record()
+    record = again.assessment()
     for fmt in FORMATS:
         out = render(record, fmt)
         assert "\x1b" not in out and "\x00" not in out and "\x07" not in out
@@ -79,11 +79,11 @@ def test_nasty_answers_are_stored_exactly_and_rendered_inert(start, store, text)
 
 def test_the_html_draft_carries_no_script_from_what_was_typed(start):
     conversation = start()
-    assert Elements(render(conversation.record(), "html")).risky == []
+    assert Elements(render(conversation.assessment(), "html")).risky == []
     for text in NASTY:
         conversation.send(text)
         conversation.send(f"/note {text}")
-    html = render(conversation.record(), "html")
+    html = render(conversation.assessment(), "html")
     assert Elements(html).risky == []
     assert "&lt;script&gt;" in html
     assert "{{ 7*7 }}" in html  # Jinja in an answer is text, never evaluated
@@ -95,7 +95,7 @@ def test_a_one_megabyte_paste_is_kept_whole(start, store):
     conversation.send(paste)
     assert answers_in(library.resume(store, conversation.id)) == [paste]
     for fmt in FORMATS:
-        assert len(render(conversation.record(), fmt)) > 1_000_000
+        assert len(render(conversation.assessment(), fmt)) > 1_000_000
 
 
 answer_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300).filter(
@@ -120,7 +120,7 @@ def test_send_never_raises_and_keeps_every_answer_exactly(tmp_path_factory, line
                 assert [o.text for o in outputs if o.type == "captured"] in ([line], [])
         assert answers_in(library.resume(store, conversation.id)) == answers_in(conversation)
         for fmt in FORMATS:
-            render(conversation.record(), fmt)
+            render(conversation.assessment(), fmt)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -170,7 +170,7 @@ def drafted(start, answer: str) -> str:
     conversation = start(conversation_id=f"md-{abs(hash(answer))}")
     conversation.send(answer)              # who and why now: an item in a list
     conversation.send(f"/note {answer}")   # a note: an item in another list
-    return render(conversation.record(), "md")
+    return render(conversation.assessment(), "md")
 
 
 @pytest.mark.parametrize("answer", LINE_STARTS)

@@ -40,7 +40,7 @@ def test_the_first_version_opens_with_everything_that_was_said(old_store):
     store = old_store("first-version.db")
     [info] = store.list()
     conversation = library.resume(store, info.id)
-    record = conversation.record()
+    record = conversation.assessment()
 
     assert conversation.ended
     assert [o.text for o in record.outcomes] == ["To walk to the river with her daughter", "To keep her cat"]
@@ -62,7 +62,7 @@ def test_the_first_version_opens_with_everything_that_was_said(old_store):
 def test_the_last_untyped_events_open_with_alerts_moves_and_names(old_store):
     store = old_store("before-typed-events.db")
     conversation = library.resume(store, "before-typed-events")
-    record = conversation.record()
+    record = conversation.assessment()
 
     assert conversation.ended
     assert [(a.id, a.category, a.raised_by_hand, a.acknowledged_by) for a in record.safeguarding] == [

@@ -209,7 +209,7 @@ def test_export_redact_hides_names_marked_with_the_name_command_in_every_format(
                  "To see bronwen's grandson; email b.tp@example.com; NHS 943 476 5919; CF10 1AA"):
         conversation.send(line)
     assert conversation.state.names == ["Bronwen Tudor-Price"]
-    record = redact(conversation.record(), conversation.state.names)
+    record = redact(conversation.assessment(), conversation.state.names)
     for fmt in FORMATS:
         text = render(record, fmt)
         for secret in ("Bronwen", "Tudor", "07700", "example.com", "943 476", "CF10"):

@@ -33,7 +33,7 @@ def david(start):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_whole_call_renders_as_its_golden_file(david, fmt):
-    text = render(david.record(), fmt)
+    text = render(david.assessment(), fmt)
     golden = GOLDEN / f"david.{fmt}"
     if os.environ.get("CONVO_UPDATE_GOLDEN"):
         golden.write_text(text)
@@ -41,7 +41,7 @@ def test_a_whole_call_renders_as_its_golden_file(david, fmt):
 
 
 def test_markdown_headings_are_fixed_and_in_order(david):
-    text = render(david.record(), "md")
+    text = render(david.assessment(), "md")
     level_two = re.findall(r"^## (.+)$", text, re.M)
     assert level_two == HEADINGS
     outcome = text[text.index("### Outcome 1: "):text.index("## Conversation path")]
@@ -50,14 +50,14 @@ def test_markdown_headings_are_fixed_and_in_order(david):
 
 
 def test_an_empty_conversation_still_has_every_heading_and_invents_nothing(start):
-    text = render(start().record(), "md")
+    text = render(start().assessment(), "md")
     assert re.findall(r"^## (.+)$", text, re.M) == HEADINGS
     assert "No personal outcomes recorded." in text
     assert "Not yet read back to the person." in text
 
 
 def test_json_export_is_the_record(david):
-    data = json.loads(render(david.record(), "json"))
+    data = json.loads(render(david.assessment(), "json"))
     assert data["outcomes"][0]["text"] == "I'm not going anywhere without Mali"
     assert data["draft"] is True
 
@@ -76,7 +76,7 @@ HOSTILE = [
 def test_typed_text_is_stored_exactly_and_rendered_inert(start, text):
     conversation = start()
     conversation.send(text)
-    record = conversation.record()
+    record = conversation.assessment()
     assert record.about[0].text == text
     assert json.loads(render(record, "json"))["about"][0]["text"] == text
     html = render(record, "html")
@@ -92,8 +92,8 @@ def test_a_long_paste_is_kept_whole(start):
     paste = "word " * 20_000
     conversation = start()
     conversation.send(paste)
-    assert conversation.record().about[0].text == paste
-    assert paste.strip() in render(conversation.record(), "txt")
+    assert conversation.assessment().about[0].text == paste
+    assert paste.strip() in render(conversation.assessment(), "txt")
 
 
 def test_unknown_format_is_refused():

@@ -97,7 +97,7 @@ def test_resume_rebuilds_exactly_the_same_state(start, store, clock):
                  "Stairs at the ground", "/risk might fall in the crowd", "/undo", "/skip not today"]:
         conversation.send(line)
     resumed = library.resume(store, conversation.id, clock=clock)
-    assert resumed.record() == conversation.record()
+    assert resumed.assessment() == conversation.assessment()
     assert resumed.prompt() == conversation.prompt()
     assert resumed.position == conversation.position
 

@@ -50,7 +50,7 @@ DAVID = """
 def test_david_moves_from_listening_to_a_good_life(start):
     conversation = start()
     play(conversation, DAVID)
-    record = conversation.record()
+    record = conversation.assessment()
     assert [step.conversation for step in record.path] == [1, 3]
     assert record.outcomes[0].type == "maintain"
     assert [(e.label, e.choice) for e in record.good_life if e.choice] == [
@@ -83,7 +83,7 @@ def test_safeguarding_is_unmissable_and_crisis_blocks_long_term_plans(start):
     outputs = play(conversation, CRISIS)
     alerts = [o for o in outputs[1] if isinstance(o, out.Alert)]
     assert alerts and "duty to report" in alerts[0].text and "/c2" in alerts[0].text
-    record = conversation.record()
+    record = conversation.assessment()
     [alert] = record.safeguarding
     assert alert.category == "financial" and alert.said_by == "person"
     assert alert.text == "Her grandson takes her pension and she's scared of him"
@@ -100,4 +100,4 @@ def test_conversation_three_can_be_forced_with_a_reason_that_is_recorded(start):
     assert isinstance(refused[0], out.Error)
     moved = conversation.send("/c3 long-standing needs, agreed with team manager")
     assert moved[-1].area == "good_life"
-    assert conversation.record().path[-1].reason == "long-standing needs, agreed with team manager"
+    assert conversation.assessment().path[-1].reason == "long-standing needs, agreed with team manager"

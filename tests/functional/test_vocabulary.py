@@ -57,7 +57,7 @@ def test_an_area_added_to_the_vocabulary_is_recorded_drafted_and_mapped(home_flo
     [captured] = [o for o in outputs if isinstance(o, out.Captured)]
     assert (captured.area, captured.kind) == ("home", "circumstance")
 
-    record = conversation.record()
+    record = conversation.assessment()
     assert [(e.text, e.label) for e in record.circumstances] == [
         ("A flat above the chemist, up two flights of stairs", "Where they live")]
     draft = render(record, "md")

@@ -41,7 +41,7 @@ HELEN = """
 def test_helen_is_recorded_element_by_element(start):
     conversation = start("what-matters")
     play(conversation, HELEN)
-    record = conversation.record()
+    record = conversation.assessment()
     assert [o.text for o in record.outcomes] == [
         "To walk to the river every day and look for the heron",
         "To stay at home with Ifor to the end",
@@ -61,7 +61,7 @@ def test_helen_is_recorded_element_by_element(start):
 def test_skipped_area_is_listed_with_its_reason(start):
     conversation = start("what-matters")
     play(conversation, HELEN)
-    record = conversation.record()
+    record = conversation.assessment()
     assert [(s.title, s.outcome, s.reason) for s in record.skipped if s.stage == "barriers"] == [
         ("What gets in the way", 2, "talked about this last week")
     ]

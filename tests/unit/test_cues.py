@@ -54,7 +54,7 @@ def test_follow_up_wording_is_per_audience():
 def test_a_cue_changes_nothing_in_the_record(start):
     conversation = start("what-matters")
     conversation.send("Her daughter helps and she fell")
-    record = conversation.record()
+    record = conversation.assessment()
     assert record.general == {} and [c.text for c in record.circumstances] == ["Her daughter helps and she fell"]
 
 
@@ -64,7 +64,7 @@ def test_a_risk_mentioned_anywhere_is_asked_about_then_the_conversation_returns(
     assert reply[-1].stage == "risk-check" and "fell" in reply[-1].text
     reply = conversation.send("She could break a hip and lose the house")
     assert reply[-1].area == "circumstances"
-    assert [r.text for r in conversation.record().general["risks"]] == ["She could break a hip and lose the house"]
+    assert [r.text for r in conversation.assessment().general["risks"]] == ["She could break a hip and lose the house"]
 
 
 def test_a_term_raises_its_cue_once(start):

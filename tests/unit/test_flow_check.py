@@ -138,4 +138,4 @@ def test_a_conversation_whose_stage_was_removed_from_the_flow_carries_on_at_the_
         path.write_text(GOOD)  # a new version of the flow without 'middle'
         resumed = library.resume(store, conversation.id)
         assert resumed.position.stage == "second"
-        assert [c.text for c in resumed.record().circumstances] == ["Fine"]
+        assert [c.text for c in resumed.assessment().circumstances] == ["Fine"]

@@ -85,7 +85,7 @@ def test_a_concern_raised_by_hand_reaches_the_draft(start):
     conversation.send("Mr Price, 79")
     outputs = conversation.send("/concern exploitation two lads seem to be living at his flat")
     assert [o.category for o in outputs if isinstance(o, out.Alert)] == ["exploitation"]
-    [alert] = conversation.record().safeguarding
+    [alert] = conversation.assessment().safeguarding
     assert alert.raised_by_hand and alert.category == "exploitation" and alert.said_by == "practitioner"
     assert alert.text == "two lads seem to be living at his flat"
     assert conversation.state.pending_alerts()  # it waits to be acknowledged like any alert
@@ -95,7 +95,7 @@ def test_a_concern_needs_a_known_category(start):
     conversation = start()
     outputs = conversation.send("/concern spooky something odd")
     assert any(isinstance(o, out.Error) and "financial" in o.text for o in outputs)
-    assert conversation.record().safeguarding == []
+    assert conversation.assessment().safeguarding == []
 
 
 def test_the_safety_questions_after_an_alert_are_the_practitioners_notes_and_stay_with_it(start):
@@ -109,14 +109,14 @@ def test_the_safety_questions_after_an_alert_are_the_practitioners_notes_and_sta
     conversation.send("She wants it to stop but does not want him in trouble")
     conversation.send("Reported to the duty team at 14:20")
     conversation.send("/ack")
-    [alert] = conversation.record().safeguarding
+    [alert] = conversation.assessment().safeguarding
     assert [(n.label, n.source) for n in alert.notes] == [
         ("Immediate danger", "practitioner"), ("Others at risk", "practitioner"),
         ("Their view and wishes", "practitioner"), ("What was done", "practitioner")]
     assert alert.acknowledged_at is not None and alert.acknowledged_by
     from convo.render import render
 
-    markdown = render(conversation.record(), "md")
+    markdown = render(conversation.assessment(), "md")
     assert "Reported to the duty team at 14:20" in markdown and "Financial or material abuse" in markdown
 
 
@@ -167,7 +167,7 @@ def test_a_carers_despair_shows_where_to_get_help_now(start):
     assert "116 123" in alert.text and "999" in alert.text and "duty to report" not in alert.text
     from convo.render import render_summary
 
-    assert "116 123" in render_summary(conversation.record(), "md")
+    assert "116 123" in render_summary(conversation.assessment(), "md")
 
 
 def test_line_mode_alerts_keep_their_kind_and_gain_a_category(start):
@@ -223,7 +223,7 @@ def test_a_new_kind_of_concern_reported_at_the_safety_questions_still_alerts(sta
     assert not any(isinstance(o, out.Alert) for o in outputs)  # the same concern: a note, no second banner
     outputs = conversation.send("She said she wants to go to sleep and not wake up, she has been saving her tablets")
     assert [o.category for o in outputs if isinstance(o, out.Alert)] == ["risk_to_life"]
-    assert conversation.record().safeguarding[-1].said_by == "practitioner"
+    assert conversation.assessment().safeguarding[-1].said_by == "practitioner"
 
 
 @pytest.mark.parametrize("text, category", [

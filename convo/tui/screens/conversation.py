@@ -186,10 +186,10 @@ class ConversationScreen(Screen):
         conversation = self.conversation
         self.query_one(AreaMap).show(conversation.overview(), len(conversation.state.outcome_ids()))
         self.query_one(AlertBanner).show(self.pending_alerts(), "Ctrl+N")
-        number = conversation.record_conversation()
+        number = conversation.part()
         step = conversation.step
         where = conversation.flow.title
-        if conversation.flow.part_of_conversation(number) is not None:
+        if conversation.flow.part_numbered(number) is not None:
             where += f" · {vocabulary.part(number).name}"
         if step is not None:
             where += f" · {step.title}"
@@ -210,7 +210,7 @@ class ConversationScreen(Screen):
         return self.conversation.waiting_alerts()
 
     def draft_text(self) -> str:
-        return render(self.conversation.record(), "txt")
+        return render(self.conversation.assessment(), "txt")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.conversation.state
@@ -359,7 +359,7 @@ class ConversationScreen(Screen):
     def copy_draft(self) -> bool:
         if not self.audited("copied", format="md", to="clipboard"):
             return False
-        self.app.copy_to_clipboard(render(self.conversation.record(), "md"))
+        self.app.copy_to_clipboard(render(self.conversation.assessment(), "md"))
         self.notify("The draft (Markdown) is on the clipboard.", title="Copied")
         return True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from convo import library
+from convo import library, wording
 from convo.engine import outputs as out
 from convo.engine.draft import build
 from convo.flow.loader import load
@@ -114,3 +114,8 @@ def _missing_welsh(name: str) -> list[str]:
 @pytest.mark.parametrize("name", welsh_flows())
 def test_every_wording_of_a_welsh_flow_is_in_welsh(name):
     assert _missing_welsh(name) == []
+
+
+def test_every_message_convo_says_is_in_welsh():
+    keys = wording.keys()  # every message in flows/messages.yaml
+    assert [key for key in keys if not wording.wording(key, "cy")] == []

@@ -80,13 +80,13 @@ def test_going_to_an_area_never_lands_on_the_offer(start):
 def test_the_draft_says_the_offer_was_made_and_what_was_chosen(start, answer, said, fmt):
     conversation = start("three-conversations", opening=True)
     conversation.send(answer)
-    assert conversation.record().language_offer is not None
-    assert "Welsh offered first (the Active Offer)" in render(conversation.record(), fmt)
-    assert said in render(conversation.record(), fmt)
+    assert conversation.assessment().language_offer is not None
+    assert "Welsh offered first (the Active Offer)" in render(conversation.assessment(), fmt)
+    assert said in render(conversation.assessment(), fmt)
 
 
 def test_the_offer_is_not_in_the_list_of_what_was_not_explored(start):
-    record = start("carer", audience="carer").record()
+    record = start("carer", audience="carer").assessment()
     assert "Cymraeg / Welsh" not in " ".join(record.not_reached + record.nothing_said)
 
 
@@ -94,5 +94,5 @@ def test_an_offer_taken_back_is_no_longer_recorded(start):
     conversation = start("carer", audience="carer", opening=True)
     conversation.send("Cymraeg")
     conversation.send("/undo")
-    assert conversation.record().language_offer is None
+    assert conversation.assessment().language_offer is None
     assert conversation.step is not None and conversation.step.offers_language

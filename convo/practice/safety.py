@@ -9,17 +9,16 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from convo.practice.words import Terms, plain
+from convo.strict import Strict
 
 SafetyKind = Literal["self", "others", "general"]
 
 
-class SafetyWords(BaseModel):
+class SafetyWords(Strict):
     """The words a safety question is made of, by role."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     harm: list[str] = Field(min_length=1, description="What someone might do to a person: hurt, hit, take advantage…")
     people: list[str] = Field(min_length=1, description="Who might do it: anyone, someone, he, she…")

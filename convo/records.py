@@ -61,6 +61,7 @@ class Entry(BaseModel):
     label: str | None = Field(default=None, description="The question it answered, as the flow names it")
     choice: str | None = Field(default=None, description="The option chosen, when the question offered options")
     choice_label: str | None = Field(default=None, description="The option chosen, in words")
+    language: str | None = Field(default=None, description="The language it was said in (en, cy); never translated")
 
 
 class Risk(Entry):

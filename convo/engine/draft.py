@@ -29,7 +29,7 @@ _WANTS_RISK = {"yes": True, "no": False}
 
 def _entry(item: Item, cls: type[Entry] = Entry) -> Entry:
     return cls(id=item.id, text=item.text, source=item.source, at=item.at, label=item.label,
-               choice=item.choice, choice_label=item.choice_label)
+               choice=item.choice, choice_label=item.choice_label, language=item.language)
 
 
 def build(conversation: Conversation) -> Assessment:

@@ -82,6 +82,7 @@ def test_a_carer_has_the_whole_conversation_in_welsh(start):
     record = build(conversation)  # the draft
     assert record.language_offer is not None and record.language_offer.chosen == "cy"
     assert {item.language for item in conversation.state.items.values()} == {"cy"}
+    assert {entry.language for entry in record.circumstances} == {"cy"}  # kept with the words, never translated
 
 
 def _missing_welsh(name: str) -> list[str]:

@@ -9,6 +9,7 @@ from convo import library, wording
 from convo.engine import outputs as out
 from convo.engine.draft import build
 from convo.flow.loader import load
+from convo.render import render
 from tests.transcript import play
 
 # Sian Pugh, in Welsh from the first screen: the offer taken, then each question answered or passed over.
@@ -120,3 +121,10 @@ def test_every_wording_of_a_welsh_flow_is_in_welsh(name):
 def test_every_message_convo_says_is_in_welsh():
     keys = wording.keys()  # every message in flows/messages.yaml
     assert [key for key in keys if not wording.wording(key, "cy")] == []
+
+
+def test_a_welsh_answer_is_marked_welsh_in_the_html_draft(start):
+    conversation = start("carer", audience="carer", opening=True)
+    play(conversation, SIAN_CY)
+    page = render(build(conversation), "html")
+    assert '<span lang="cy">Fy mam, sydd â dementia ac yn byw gyda ni</span>' in page

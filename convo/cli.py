@@ -82,6 +82,16 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of the exported record")
 
+    settings = sub.add_parser(
+        "settings", help="show or change your settings: who you are (for the draft), your time zone",
+        description="Your name, role and team are written into each conversation you start, for the draft's"
+                    " 'Practitioner' line; drafts show times in your time zone. Given nothing, shows the settings.")
+    settings.add_argument("--name", help="your name, as the draft should give it")
+    settings.add_argument("--role", help="your role, e.g. 'Social worker'")
+    settings.add_argument("--team", help="your team, e.g. 'Cynon Valley duty team'")
+    settings.add_argument("--time-zone", metavar="ZONE", help="e.g. Europe/London (default: this computer's)")
+    settings.add_argument("--high-contrast", choices=["on", "off"], help="open the app in high contrast")
+
     migrate = sub.add_parser(
         "migrate", help="copy every conversation and audit line from a file into a team database",
         description="Copy every conversation and audit line of a SQLite store into a team's PostgreSQL database,"
@@ -421,6 +431,27 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings(args: argparse.Namespace) -> int:
+    from convo import config
+
+    changes = {key: value for key, value in (
+        ("practitioner_name", args.name), ("practitioner_role", args.role), ("practitioner_team", args.team),
+        ("time_zone", args.time_zone),
+        ("high_contrast", None if args.high_contrast is None else args.high_contrast == "on")) if value is not None}
+    try:
+        settings = config.save(**changes) if changes else config.load()
+    except (config.SettingsError, OSError) as error:
+        raise CliError(str(error)) from None
+    shown = {"name": settings.practitioner_name, "role": settings.practitioner_role,
+             "team": settings.practitioner_team, "time zone": f"{config.local_zone(settings)}"
+             + ("" if settings.time_zone else " (this computer's)"),
+             "high contrast": "on" if settings.high_contrast else "off"}
+    for label, value in shown.items():
+        print(f"{label}: {value if value else '(not set)'}")
+    print(f"(kept in {config.settings_path()})")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from convo.records import export_schema
 
@@ -649,6 +680,7 @@ _HANDLERS = {
     "migrate": _migrate,
     "export": _export,
     "schema": _schema,
+    "settings": _settings,
     "flows": _flows,
     "encrypt": _encrypt,
     "delete": _delete,

@@ -139,6 +139,7 @@ class Started(Payload):
     flow_source: str | None = None  # the file it was read from (older conversations: not kept)
     audience: str
     speaker: str
+    practitioner: dict[str, str] | None = None  # name, role and team from their settings (older: not kept)
     language: str | None = None  # the language it is held in, "en" or "cy" (older: English)
 
 

@@ -19,7 +19,7 @@ NAME, EMAIL, PHONE, POSTCODE, NHS = "[NAME]", "[EMAIL]", "[PHONE]", "[POSTCODE]"
 _STRUCTURAL = frozenset({
     "id", "flow", "flow_title", "flow_version", "audience", "started_at", "ended_at", "at", "draft",
     "conversation", "number", "type", "source", "kind", "stage", "area", "choice", "outcome",
-    "wants_to_take_risk", "label", "title",
+    "wants_to_take_risk", "label", "title", "time_zone", "chosen_by", "not_asked",
 })
 
 # Starting only where a run of address characters starts keeps this linear: without the lookbehind,

@@ -12,12 +12,14 @@ from jinja2 import Template, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 # The names a prompt may use; the flow checker refuses others.
-PROMPT_NAMES = frozenset({"outcome", "number", "term", "summary", "name"})
+PROMPT_NAMES = frozenset({"outcome", "number", "term", "summary", "name", "risk", "risks", "risk_list"})
 
 # What the flow checker fills a template with: values of the kinds the engine passes.
 SAMPLE_VALUES: dict[str, Any] = {
     "outcome": "to get to the coast on Saturdays", "number": 1, "term": "support",
     "summary": "Lives with her sister.\nTo get to the coast on Saturdays.", "name": "Nia",
+    "risk": "she could fall on the cliff path", "risks": 2,
+    "risk_list": "1 “she could fall on the cliff path”, 2 “the bus home is the last one”",
 }
 
 

@@ -26,6 +26,7 @@ class Area:
     general_label: str | None = None  # a per-outcome area's heading for what belongs to no outcome in particular
     strength: bool = False  # strengths of the person, their family or their community: start with these
     practised: bool = False  # a fact a simulated person holds in practice may belong here
+    suggests: bool = True  # answers here may bring suggestions (people, places, risks); alerts are always heard
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,13 @@ class Start:
     mode: str = "conversation"
 
 
-ABOUT, CIRCUMSTANCES, OUTCOMES, BARRIERS, OWN_RESOURCES, OTHERS, COMMUNITY, RISKS = (
-    "about", "circumstances", "outcomes", "barriers", "own_resources", "others", "community", "risks")
+DETAILS, ABOUT, CIRCUMSTANCES, OUTCOMES, BARRIERS, OWN_RESOURCES, OTHERS, COMMUNITY, RISKS = (
+    "details", "about", "circumstances", "outcomes", "barriers", "own_resources", "others", "community", "risks")
 CONNECT, CRISIS, GOOD_LIFE, CLOSING = "connect", "crisis", "good_life", "closing"
 
 AREAS: dict[str, Area] = {area.id: area for area in (
+    # Facts about the conversation itself: who took part, consent, communication, advocacy, capacity.
+    Area(DETAILS, "About this conversation", "About this conversation", None, suggests=False),
     Area(ABOUT, "Who and why now", "About you", "about", kind="about"),
     Area(CIRCUMSTANCES, "Personal circumstances", "Your life at the moment", "circumstances", kind="circumstance",
          practised=True),
@@ -92,8 +95,16 @@ AREAS: dict[str, Area] = {area.id: area for area in (
 )}
 
 OUTCOME, OUTCOME_TYPE, RISK, RISK_CHOICE, NOTE = "outcome", "outcome_type", "risk", "risk_choice", "note"
+RISK_MITIGATION, MEANING, REVIEW, NEXT_STEP = "risk_mitigation", "meaning", "review", "next_step"
 
 KINDS: dict[str, Kind] = {kind.id: kind for kind in (
+    Kind("identity", "person", DETAILS),
+    Kind("present", "present", DETAILS),
+    Kind("consent", "consent", DETAILS),
+    Kind("sharing", "sharing", DETAILS),
+    Kind("communication", "communication", DETAILS),
+    Kind("advocacy", "advocacy", DETAILS),
+    Kind("capacity", "capacity", DETAILS),
     Kind("about", "about", ABOUT),
     Kind("circumstance", "circumstances", CIRCUMSTANCES),
     Kind(OUTCOME, None, OUTCOMES, refile=True),  # an outcome is the record's spine, not a line in a list
@@ -103,7 +114,10 @@ KINDS: dict[str, Kind] = {kind.id: kind for kind in (
     Kind("support", OTHERS, OTHERS, refile=True, cue="people"),
     Kind("community", COMMUNITY, COMMUNITY, refile=True, cue="community"),
     Kind(RISK, RISKS, RISKS, refile=True, cue="risk"),
-    Kind(RISK_CHOICE, None, RISKS),  # whether the person wants to take the risks: said of its outcome
+    Kind(RISK_CHOICE, None, RISKS),  # whether to take one risk, and who chose: said of that risk
+    Kind(RISK_MITIGATION, None, RISKS),  # what was agreed to make a risk chosen safer: said of that risk
+    Kind(MEANING, None, OUTCOMES),  # what an outcome means for them ("so what?"): said of its outcome
+    Kind("carer_view", "carer_views", OUTCOMES),  # a carer's own view, kept apart from the person's
     Kind("connection", "connect", CONNECT),
     Kind("crisis", "crisis", CRISIS),
     Kind("good_life", "good_life", GOOD_LIFE),
@@ -111,7 +125,8 @@ KINDS: dict[str, Kind] = {kind.id: kind for kind in (
     Kind("call_result", "call_results", CLOSING),
     Kind("agreement", "agreement", CLOSING),
     Kind("next_little_step", "next_little_steps", CLOSING),
-    Kind("next_step", "next_steps", CLOSING),
+    Kind(NEXT_STEP, "next_steps", CLOSING),
+    Kind(REVIEW, None, CLOSING),  # when it is looked at again: the record holds one
     Kind("safeguarding", "safeguarding_notes", RISKS),
     Kind(NOTE, "notes", None),
     Kind("decision", "decisions", CLOSING),

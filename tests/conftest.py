@@ -51,15 +51,17 @@ def clock() -> FixedClock:
 
 
 def pass_opening(conversation) -> None:
-    """Pass over the Active Offer with Enter, as on a call that goes straight to the person's words."""
-    while conversation.step is not None and conversation.step.offers_language and not conversation.state.items:
+    """Pass over the Active Offer and the opening questions a practitioner may leave with Enter (consent,
+    language...), as on a call that goes straight to the person's words."""
+    while (conversation.step is not None and (conversation.step.optional or conversation.step.offers_language)
+           and not conversation.state.items):
         conversation.send("")
 
 
 @pytest.fixture
 def start(store: Store, clock: FixedClock):
-    """Start a conversation on a shipped flow with a fixed clock and id, past the Active Offer unless `opening`
-    says to stop at it."""
+    """Start a conversation on a shipped flow with a fixed clock and id, past its opening questions unless
+    `opening` says to stop at them."""
 
     def _start(flow: str = "three-conversations", audience: str = "practitioner", conversation_id: str = "test-0001",
                opening: bool = False):

@@ -8,7 +8,6 @@ before the outputs (and so the next prompt) are returned.
 from __future__ import annotations
 
 import getpass
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
@@ -38,7 +37,7 @@ from convo.engine.commands import (
 )
 from convo.engine.machine import Cursor, FlowMachine
 from convo.engine.parse import CommandError, parse, spelled
-from convo.engine.state import State, apply, fold
+from convo.engine.state import Item, State, apply, fold
 from convo.events import (
     Acknowledged,
     Answered,
@@ -63,10 +62,9 @@ from convo.events import (
     Undone,
     undone,
 )
+from convo.flow.choices import match, numbered, several
 from convo.flow.conditions import all_hold, parse_all
 from convo.flow.loader import END, Flow, Step
-from convo.flow.numbers import exact_numbers
-from convo.flow.schema import Choice
 from convo.language import LanguageError, checked, default_language, speaking
 from convo.notice import detector
 from convo.notice.taxonomy import taxonomy
@@ -109,7 +107,13 @@ class _Facts:
         return any(key[0] == stage for key in self._c.state.skipped)
 
     def choice(self, stage: str) -> str | None:
-        return self._c.state.choices.get(stage)
+        """The choice made at a stage; at one asked of each thing that matters, for the one in hand."""
+        state, cursor = self._c.state, self._c.cursor
+        step = self._c.flow.steps.get(stage)
+        if step is not None and step.per_outcome and cursor.outcome is not None:
+            made = [item.choice for item in state.at_stage(stage, state.outcome_id(cursor.outcome)) if item.choice]
+            return made[-1] if made else None
+        return state.choices.get(stage)
 
     @property
     def audience(self) -> str:
@@ -140,15 +144,19 @@ class Conversation:
     @classmethod
     def start(cls, log: EventLog, flow: Flow, audience: str = "practitioner", *,
               machine: FlowMachine | None = None, clock: Clock = utc_now,
-              conversation_id: str | None = None, language: str | None = None) -> Conversation:
-        """A new conversation, in `language` (default: the setting)."""
+              conversation_id: str | None = None, practitioner: dict[str, str] | None = None,
+              language: str | None = None) -> Conversation:
+        """A new conversation, in `language` (default: the setting). A practitioner's records who holds it:
+        `practitioner` (name, role, team), or what their settings say."""
         if Audience(audience) not in flow.file.audiences:
             raise ValueError(f"the {flow.id} flow is not written for a {audience}")
+        if practitioner is None and audience == Audience.practitioner:
+            practitioner = _practitioner_settings()
         conversation = cls(log, flow, machine or FlowMachine(flow), conversation_id or new_id(clock), clock)
         first = Position(flow.first)
         event = Event.of(1, clock(), Started(
             flow=flow.id, flow_version=flow.version, flow_hash=flow.hash, flow_source=flow.source, audience=audience,
-            speaker="carer" if audience == "carer" else "person",
+            speaker="carer" if audience == "carer" else "person", practitioner=practitioner or None,
             language=checked(language) if language else default_language()), after=first)
         info = ConversationInfo(conversation.id, flow.id, flow.version, flow.hash, audience, "",
                                 event.at, event.at, "open")
@@ -209,7 +217,7 @@ class Conversation:
         if pos.follow_up:
             text = pos.follow_up
         else:
-            answered = self.state.at_stage(step.id, self.state.outcome_id(pos.outcome))
+            answered = self._already(step, pos)
             if step.choices_only:  # the question itself, until and after something is chosen
                 answered = []
             wording = (step.again.get(self.audience) or say("again")) if answered else step.prompt[self.audience]
@@ -224,23 +232,54 @@ class Conversation:
     def audience(self) -> Audience:
         return Audience(self.state.audience)
 
+    def _already(self, step: Step, pos: Position) -> list[Item]:
+        """What is recorded here already: answers to this question, and for a question asked of each thing
+        that matters, anything of the kind it asks for (a risk noted when it came up), so it is not asked twice."""
+        outcome_id = self.state.outcome_id(pos.outcome)
+        found = self.state.at_stage(step.id, outcome_id)
+        if step.per_outcome and vocabulary.per_outcome_kind(step.captures) and outcome_id is not None:
+            found += [item for item in self.state.items.values()
+                      if item.kind == step.captures and item.outcome == outcome_id and item.stage != step.id]
+        return found
+
     def _prompt_values(self) -> dict[str, object]:
         pos = self.position
-        outcome_id = self.state.outcome_id(pos.outcome)
-        outcome = self.state.items[outcome_id].text if outcome_id is not None else ""
-        wording = self.step.prompt.get(self.audience, "") if self.step else ""
-        return {"outcome": outcome, "number": (pos.outcome or 0) + 1, "term": pos.term or "",
-                "summary": self._summary() if "summary" in names_used(wording) else ""}
+        return self.values_at(pos.stage, pos.outcome) if pos.stage in self.flow.steps else {}
 
     def values_at(self, stage: str, outcome: int | None = None) -> dict[str, object]:
         """What a stage's wording is filled in with for one thing that matters (by index), however often
         the stage has been answered: a form page fills in its question with these."""
         outcome_id = self.state.outcome_id(outcome)
         pos = self.position
-        wording = self.flow.steps[stage].prompt.get(self.audience, "")
+        step = self.flow.steps[stage]
+        wording = step.prompt.get(self.audience, "")
+        risks = self._risks(outcome_id)
+        chosen = self._risk_in_hand(outcome_id)
         return {"outcome": self.state.items[outcome_id].text if outcome_id is not None else "",
                 "number": (outcome or 0) + 1, "term": (pos.term or "") if pos.place == (stage, outcome) else "",
-                "summary": self._summary() if "summary" in names_used(wording) else ""}
+                "summary": self._summary() if "summary" in names_used(wording) else "",
+                "risks": len(risks), "risk": chosen.text if chosen else (risks[-1].text if risks else ""),
+                "risk_list": ", ".join(f"{n} “{risk.text}”" for n, risk in enumerate(risks, start=1))}
+
+    def _risks(self, outcome_id: int | None) -> list[Item]:
+        """The risks recorded for one thing that matters, numbered from 1 in this order."""
+        if outcome_id is None:
+            return []
+        return sorted((item for item in self.state.items.values()
+                       if item.kind == vocabulary.RISK and item.outcome == outcome_id), key=lambda item: item.id)
+
+    def _risk_in_hand(self, outcome_id: int | None) -> Item | None:
+        """The risk the latest choice for this thing that matters is about (by its number, or the only one)."""
+        choices = [item for item in self.state.items.values()
+                   if item.kind == vocabulary.RISK_CHOICE and item.outcome == outcome_id]
+        if not choices:
+            return None
+        latest = max(choices, key=lambda item: item.id)
+        before = [risk for risk in self._risks(outcome_id) if risk.id < latest.id]
+        _, number = numbered(latest.text)
+        if number is not None:
+            return before[number - 1] if 1 <= number <= len(before) else None
+        return before[0] if len(before) == 1 else None
 
     def _summary(self) -> str:
         from convo.render import summary_text
@@ -355,6 +394,16 @@ class Conversation:
     def _answer(self, text: str) -> list[out.Output]:
         if self.step is not None and self.step.offers_language:
             return self._offer(text)
+        step = self.step
+        parts = several(step.choices, text) if step is not None and step.several else None
+        if parts is None:
+            return self._answer_one(text)
+        results: list[out.Output] = []  # "1, 4, 9": each choice recorded as its own answer, as if one a line
+        for part in parts:
+            results += self._answer_one(part)
+        return results
+
+    def _answer_one(self, text: str) -> list[out.Output]:
         pos, step = self.position, self.step
         if step is None:
             if not text.strip():
@@ -368,13 +417,29 @@ class Conversation:
         results: list[out.Output] = []
         fresh: list[detector.Finding] = []
         unchosen = False  # an answer that picks none of the choices where one must be picked
+        problem: str | None = None  # why the question is asked again
         if text.strip() == "":
             nothing = not self.state.at_stage(step.id, outcome_id) and step.captures != vocabulary.OUTCOME_TYPE
             answer = Answered(text="", outcome_id=outcome_id, stage=step.id, asked=asked.text, nothing=nothing)
         else:
-            choice = _match_choice(step, text)
-            unchosen = choice is None and step.choices_only
+            kind = step.captures
+            if step.captures == vocabulary.RISK_CHOICE:  # about one risk: by its number where there are several
+                words, number = numbered(text)
+                choice = match(step.choices, words)
+                count = len(self._risks(outcome_id))
+                if choice is not None and number is None and count > 1:
+                    problem = say("which_risk", count=count)
+                elif number is not None and not 1 <= number <= count:
+                    problem = say("no_such_risk", number=number, count=count)
+            else:
+                choice = match(step.choices, text)
+            unchosen = (choice is None and step.choices_only) or problem is not None
             source = self._source_at(step)
+            about = self._followed_up(pos)
+            if about is not None:  # "so what does that mean for them?", answered: it deepens that outcome
+                kind, outcome_id = vocabulary.MEANING, about
+            elif step.from_carer and source == "carer" and self.audience == Audience.practitioner:
+                kind = step.from_carer  # a carer's own view, kept apart from the person's
             # Notes at the safety questions often report what the person went on to say: a new kind
             # of concern there still raises its alert; nothing else in a note does.
             at_check = source == "practitioner" and step.interrupt is not None
@@ -384,8 +449,10 @@ class Conversation:
             if at_check:
                 known = {alert.category for alert in self.state.alerts}
                 found = [f for f in found if f.kind == detector.ALERT and f.category not in known]
+            elif not vocabulary.area(str(step.area)).suggests:
+                found = [f for f in found if f.kind == detector.ALERT]
             fresh = [c for c in found if f"{c.kind}:{c.term.casefold()}" not in self.state.raised_terms]
-            answer = Answered(text=text, outcome_id=outcome_id, stage=step.id, asked=asked.text, kind=step.captures,
+            answer = Answered(text=text, outcome_id=outcome_id, stage=step.id, asked=asked.text, kind=kind,
                               area=str(step.area), source=source, label=step.title,
                               choice=choice.value if choice else None, choice_label=choice.label if choice else None,
                               cues=tuple(_heard(c, text) for c in fresh), language=self.language)
@@ -405,7 +472,9 @@ class Conversation:
         event = self._record(answer, where_next, **({"title": title} if title else {}))
         if text.strip():
             results.append(self._captured(event.seq))
-        if unchosen:
+        if problem is not None:
+            results.append(out.Error(problem))
+        elif unchosen:
             results.append(out.Error(say("choose_one", choices=" / ".join(c.label for c in step.choices))))
         for index, cue in enumerate(answer.cues or ()):
             if cue.kind == "safeguarding":
@@ -415,10 +484,29 @@ class Conversation:
         return results
 
     def _source_at(self, step: Step) -> str:
-        """Whose words an answer here is: the practitioner's own at a check that asks for their notes."""
-        if step.interrupt is not None and step.interrupt.practitioner_notes and self.audience == Audience.practitioner:
-            return "practitioner"
+        """Whose words an answer here is: the practitioner's own at a check that asks for their notes or a
+        question that asks what they did, a carer's where a question asks for a carer's own view; else
+        whoever is speaking."""
+        if self.audience == Audience.practitioner:
+            if step.interrupt is not None and step.interrupt.practitioner_notes:
+                return "practitioner"
+            if step.source is not None:
+                return step.source
         return self.state.speaker
+
+    def _followed_up(self, pos: Position) -> int | None:
+        """The outcome a "so what?" follow-up asks about, when the conversation is at one."""
+        if not pos.follow_up:
+            return None
+        for event in reversed(self.events):
+            payload = event.payload
+            if isinstance(payload, CueActed) and payload.action == "accepted" and payload.cue in self.state.cues:
+                after = event.after
+                if after is None or after.follow_up != pos.follow_up:
+                    return None
+                item = self.state.items.get(self.state.cues[payload.cue][0])
+                return item.id if item is not None and item.kind == vocabulary.OUTCOME else None
+        return None
 
     def _heard_so_far(self) -> detector.Context:
         """What earlier answers tell the detector: who has died, who was named in a concern."""
@@ -456,6 +544,9 @@ class Conversation:
         """Pass over stages whose skip rule holds, noting each with the flow's reason."""
         for _ in range(len(self.flow.order) * max(1, len(self.state.outcome_ids()) + 1)):
             step = self.flow.steps.get(pos.stage)
+            if step is not None and not step.asked_of(self.state.audience):
+                pos = self._leave(pos)  # not a question for this audience: not left out, just not theirs
+                continue
             if step is None or not step.skip_when:
                 break
             self.machine.place(self.cursor, pos.stage, pos.outcome)
@@ -735,6 +826,16 @@ class Conversation:
         return []
 
 
+def _practitioner_settings() -> dict[str, str]:
+    """The practitioner's name, role and team as their settings say, to write into a conversation they start."""
+    from convo import config
+
+    settings = config.load()
+    found = {"name": settings.practitioner_name, "role": settings.practitioner_role,
+             "team": settings.practitioner_team}
+    return {key: value for key, value in found.items() if value}
+
+
 def _who() -> str:
     """The account that did something, for the record (never a person's words)."""
     try:
@@ -747,28 +848,3 @@ def _heard(finding: detector.Finding, answer: str) -> Heard:
     return Heard(kind=finding.kind, term=finding.term, text=finding.text, category=finding.category,
                  people=tuple(finding.people),
                  words=detector.words_about(answer, finding.term) if vocabulary.captured_by_cue(finding.kind) else None)
-
-
-def _plain(text: str) -> str:
-    """Words as compared with a choice's: lower case, curly apostrophes straight, commas and stops gone."""
-    text = text.casefold().replace("\u2019", "'").strip().strip(".!?,;:()")
-    return " ".join(re.sub(r"(?<=\w)[.!?,;:]+(?=\s|$)", " ", text).split())
-
-
-def _match_choice(step: Step, text: str) -> Choice | None:
-    """The choice an answer picks: by its value, label or one of its words, else by an age it gives
-    ("sixteen", "yes I'm 17"), if exactly one number is in the answer and one choice's ages hold it."""
-    if not step.choices:
-        return None
-    said = _plain(text)
-    for choice in step.choices:
-        names = {_plain(choice.value), _plain(choice.label), *(_plain(s) for s in choice.says)}
-        if said in names:
-            return choice
-    if any(choice.ages for choice in step.choices):
-        numbers = exact_numbers(said)
-        if len(numbers) == 1:
-            for choice in step.choices:
-                if choice.ages and choice.ages[0] <= numbers[0] <= choice.ages[1]:
-                    return choice
-    return None

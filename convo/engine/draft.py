@@ -3,21 +3,29 @@ every entry is something recorded, and every area with nothing in it says why.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
-from convo import vocabulary
+from convo import config, vocabulary
 from convo.engine.state import Item
 from convo.events import Answered, LanguageChosen, Moved, standing
+from convo.flow.choices import numbered
 from convo.flow.conditions import all_hold
 from convo.records import (
+    SCHEMA_VERSION,
     Alert,
     Assessment,
     Entry,
     LanguageOffer,
+    NextStep,
     OutcomeType,
     PathStep,
     PersonalOutcome,
+    Practitioner,
+    Review,
     Risk,
+    RiskDecision,
     Skip,
 )
 
@@ -25,11 +33,16 @@ if TYPE_CHECKING:
     from convo.engine.conversation import Conversation
 
 _WANTS_RISK = {"yes": True, "no": False}
+# What may separate who, what and when in a next step typed as "Sian / ring the GP / Friday".
+_STEP_PARTS = re.compile(r"\s+/\s+|\s*\|\s*")
+_DATES = ("%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+# Sections filled otherwise than from their kind's list: a record holds one review, not a list.
+_NOT_LISTED = frozenset({"review"})
 
 
-def _entry(item: Item, cls: type[Entry] = Entry) -> Entry:
+def _entry(item: Item, cls: type[Entry] = Entry, **extra: object) -> Entry:
     return cls(id=item.id, text=item.text, source=item.source, at=item.at, label=item.label,
-               choice=item.choice, choice_label=item.choice_label, language=item.language)
+               choice=item.choice, choice_label=item.choice_label, language=item.language, **extra)
 
 
 def build(conversation: Conversation) -> Assessment:
@@ -37,12 +50,15 @@ def build(conversation: Conversation) -> Assessment:
     outcomes: dict[int, PersonalOutcome] = {}
     sections: dict[str, list[Entry]] = {name: [] for name in vocabulary.sections()}
     general: dict[str, list[Entry]] = {}
+    review: Review | None = None
     for item in state.items.values():
         if item.kind == vocabulary.OUTCOME:
             outcomes[item.id] = PersonalOutcome(number=len(outcomes) + 1, text=item.text, source=item.source,
                                                 at=item.at, id=item.id)
     replaced = _replaced(conversation)
-    for item in state.items.values():
+    decided: dict[int, Risk] = {}  # the risk each choice is about, by the choice's id
+    usual = "carer" if state.audience == "carer" else "person"
+    for item in sorted(state.items.values(), key=lambda i: i.id):
         owner = outcomes.get(item.outcome) if item.outcome is not None else None
         if item.kind == vocabulary.OUTCOME or item.id in replaced:
             continue
@@ -59,12 +75,34 @@ def build(conversation: Conversation) -> Assessment:
             else:
                 owner.said.append(_entry(item))
         elif item.kind == vocabulary.RISK_CHOICE and owner is not None:
-            if item.choice in _WANTS_RISK:
-                owner.risks[:] = [r.model_copy(update={"wants_to_take_risk": _WANTS_RISK[item.choice]})
-                                  for r in owner.risks]
-                owner.risk_decision = item.choice_label
-            else:
+            risk = _risk_chosen(owner, item)
+            if risk is None:
                 owner.said.append(_entry(item))
+                continue
+            decision = RiskDecision(id=item.id, at=item.at, text=item.text, choice=item.choice,
+                                    choice_label=item.choice_label, chosen_by=item.source)
+            wants = _WANTS_RISK.get(item.choice or "") if item.source == usual else None
+            owner.risks[owner.risks.index(risk)] = chosen = risk.model_copy(
+                update={"decision": decision, "wants_to_take_risk": wants})
+            decided[item.id] = chosen
+            if item.choice_label:
+                owner.risk_decision = item.choice_label
+        elif item.kind == vocabulary.RISK_MITIGATION and owner is not None:
+            latest = max((choice for choice in decided if decided[choice] in owner.risks and choice < item.id),
+                         default=None)
+            if latest is None:
+                owner.said.append(_entry(item))
+                continue
+            risk = decided[latest]
+            assert risk.decision is not None
+            decision = risk.decision.model_copy(update={"mitigation": [*risk.decision.mitigation, _entry(item)]})
+            owner.risks[owner.risks.index(risk)] = decided[latest] = risk.model_copy(update={"decision": decision})
+        elif item.kind == vocabulary.MEANING and owner is not None:
+            owner.meaning.append(_entry(item))
+        elif item.kind == vocabulary.REVIEW:
+            review = _review(item)
+        elif item.kind == vocabulary.NEXT_STEP:
+            sections["next_steps"].append(_next_step(item))
         else:
             sections[vocabulary.section_of(item.kind, item.area)].append(_entry(item))
 
@@ -83,21 +121,59 @@ def build(conversation: Conversation) -> Assessment:
             outcomes[outcome_id].not_explored[str(step.area)] = reason
 
     not_reached, nothing = _unexplored(conversation, numbers)
+    passed = [flow.steps[stage] for stage in flow.order
+              if flow.steps[stage].optional and flow.steps[stage].title in nothing]
+    nothing = [name for name in nothing if name not in {step.title for step in passed}]
+    # By the record's name for each: an opening question passed over with Enter was not asked.
+    not_asked = [vocabulary.kind(step.captures).section or step.captures for step in passed]
     alerts = _alerts(conversation, sections["safeguarding_notes"])
     noted = {note.id for alert in alerts for note in alert.notes}
+    sections["safeguarding_notes"] = [note for note in sections["safeguarding_notes"] if note.id not in noted]
+    lists = {name: entries for name, entries in sections.items() if name not in _NOT_LISTED}
     return Assessment(
-        id=conversation.id, flow=flow.id, flow_title=flow.title, flow_version=flow.version,
-        audience=state.audience, started_at=state.started_at, ended_at=state.ended_at,
-        conversation=conversation.part(), language_offer=_language_offer(conversation),
-        about=sections["about"], circumstances=sections["circumstances"], general=general,
-        outcomes=list(outcomes.values()), connect=sections["connect"], crisis=sections["crisis"],
-        good_life=sections["good_life"], call_results=sections["call_results"], agreement=sections["agreement"],
-        next_little_steps=sections["next_little_steps"], next_steps=sections["next_steps"], notes=sections["notes"],
-        decisions=sections["decisions"],
-        safeguarding=alerts,
-        safeguarding_notes=[note for note in sections["safeguarding_notes"] if note.id not in noted],
-        path=_path(conversation), skipped=skipped, not_reached=not_reached, nothing_said=nothing,
+        schema_version=SCHEMA_VERSION, id=conversation.id, flow=flow.id, flow_title=flow.title,
+        flow_version=flow.version, audience=state.audience, started_at=state.started_at, ended_at=state.ended_at,
+        conversation=conversation.part(), time_zone=config.local_zone(),
+        language_offer=_language_offer(conversation),
+        practitioner=_practitioner(state.practitioner), general=general, outcomes=list(outcomes.values()),
+        review=review, safeguarding=alerts, path=_path(conversation), skipped=skipped, not_reached=not_reached,
+        nothing_said=nothing, not_asked=not_asked, **lists,
     )
+
+
+def _risk_chosen(owner: PersonalOutcome, choice: Item) -> Risk | None:
+    """The risk a choice is about: the one it numbers ("yes 2"), or the only one there was when it was made."""
+    before = [risk for risk in owner.risks if risk.id < choice.id]
+    _, number = numbered(choice.text)
+    if number is not None:
+        return before[number - 1] if 1 <= number <= len(before) else None
+    return before[0] if len(before) == 1 else None
+
+
+def _next_step(item: Item) -> NextStep:
+    """A next step, and who, what and when where it was typed as "who / what / when"."""
+    parts = [part.strip() for part in _STEP_PARTS.split(item.text.strip())]
+    if len(parts) == 3 and all(parts):
+        return cast(NextStep, _entry(item, NextStep, who=parts[0], what=parts[1], when=parts[2]))
+    return cast(NextStep, _entry(item, NextStep))
+
+
+def _review(item: Item) -> Review:
+    """When it is looked at again, and the date where the words are one ("14 April 2026", "14/04/2026")."""
+    words = " ".join(item.text.replace(",", " ").split())
+    for pattern in _DATES:
+        try:
+            on = datetime.strptime(words, pattern).date()
+        except ValueError:
+            continue
+        return cast(Review, _entry(item, Review, on=on))
+    return cast(Review, _entry(item, Review))
+
+
+def _practitioner(details: dict[str, str] | None) -> Practitioner | None:
+    if not details:
+        return None
+    return Practitioner(name=details.get("name"), role=details.get("role"), team=details.get("team"))
 
 
 def _replaced(conversation: Conversation) -> set[int]:
@@ -188,7 +264,8 @@ def _unexplored(conversation: Conversation, numbers: dict[int, int]) -> tuple[li
 
     around = _routed_around(conversation)
     for part in flow.file.parts:
-        stages = [sid for sid in flow.order if flow.steps[sid].part is part and not flow.steps[sid].offers_language]
+        stages = [sid for sid in flow.order if flow.steps[sid].part is part
+                  and flow.steps[sid].asked_of(state.audience) and not flow.steps[sid].offers_language]
         outcome_ids: list[int | None] = [*numbers] or [None]
         if not any(touched(sid, oid) for sid in stages
                    for oid in (outcome_ids if flow.steps[sid].per_outcome else [None])):

@@ -71,6 +71,7 @@ class State:
     flow_version: int = 0
     flow_hash: str = ""
     audience: str = "practitioner"
+    practitioner: dict[str, str] | None = None  # who held it: name, role, team as their settings said
     started_at: datetime | None = None
     ended_at: datetime | None = None
     position: Position = field(default_factory=lambda: Position(""))
@@ -148,6 +149,7 @@ def apply(state: State, event: Event) -> None:
         case Started() as started:
             state.flow, state.flow_version, state.flow_hash = started.flow, started.flow_version, started.flow_hash
             state.audience, state.speaker = started.audience, started.speaker
+            state.practitioner = started.practitioner
             state.language = started.language or "en"
             state.started_at = event.at
         case Answered() as answered:

@@ -44,6 +44,14 @@ class Step:
     path: tuple = ()
     choices_only: bool = False
     offers_language: bool = False  # the Active Offer: its choices are languages
+    optional: bool = False
+    several: bool = False
+    from_carer: str | None = None
+    source: str | None = None  # whose words answers here are, in a practitioner's conversation
+    audiences: tuple[Audience, ...] = ()  # asked only of these (none: of every audience of the flow)
+
+    def asked_of(self, audience: str) -> bool:
+        return not self.audiences or audience in self.audiences
 
     @property
     def part_number(self) -> int | None:
@@ -216,7 +224,9 @@ def _step(stage: Stage, part: Part, loop: Loop | None, loc: tuple) -> Step:
         again=stage.again, choices=tuple(stage.choices), single=stage.single, part=part, loop=loop,
         skip_when=_quiet_parse(stage.skip_when), skip_reason=stage.skip_reason, path=loc,
         offers_language=stage.offers_language,
-        choices_only=stage.choices_only,
+        choices_only=stage.choices_only, optional=stage.optional, several=stage.several,
+        from_carer=stage.from_carer, source=stage.source.value if stage.source else None,
+        audiences=tuple(stage.audiences or ()),
     )
 
 
@@ -236,7 +246,7 @@ def _routes(next_: str | list[Route] | None, following: str) -> list[tuple[str, 
 
 
 def _stage_problems(doc: YamlDocument, file, stage: Stage, loc: tuple, in_loop: bool) -> Iterator[Problem]:
-    yield from _prompt_problems(doc, file, stage.prompt, loc + ("prompt",))
+    yield from _prompt_problems(doc, file, stage.prompt, loc + ("prompt",), stage.audiences)
     for key, text in stage.again.items():
         yield from _template_problems(doc, text, loc + ("again", key))
     if in_loop and stage.next is not None:
@@ -253,6 +263,11 @@ def _stage_problems(doc: YamlDocument, file, stage: Stage, loc: tuple, in_loop: 
         for c, value in enumerate(values):
             if value not in LANGUAGES:
                 yield doc.problem(loc + ("choices", c, "value"), f"offer one of {', '.join(LANGUAGES)}")
+    for audience in stage.audiences or ():
+        if audience not in file.audiences:
+            yield doc.problem(loc + ("audiences",), f"audience {audience.value!r} is not one the flow lists")
+    if stage.several and (not stage.choices or stage.single):
+        yield doc.problem(loc + ("several",), "'several' needs choices, on a question that takes more than one answer")
     yield from _age_problems(doc, stage, loc)
 
 
@@ -272,8 +287,9 @@ def _age_problems(doc: YamlDocument, stage: Stage, loc: tuple) -> Iterator[Probl
         taken.append((low, high, choice.value))
 
 
-def _prompt_problems(doc: YamlDocument, file, prompts: dict, loc: tuple) -> Iterator[Problem]:
-    for audience in file.audiences:
+def _prompt_problems(doc: YamlDocument, file, prompts: dict, loc: tuple,
+                     asked_of: list[Audience] | None = None) -> Iterator[Problem]:
+    for audience in asked_of or file.audiences:
         if audience not in prompts:
             yield doc.problem(loc, f"no prompt for audience {audience.value!r}")
     for audience, text in prompts.items():

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, StringConstraints, Tag
 
 from convo.language import Language
-from convo.records import AreaId, Audience, KindId
+from convo.records import AreaId, Audience, KindId, Source
 from convo.strict import Strict
 
 StageId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
@@ -47,6 +47,20 @@ class Stage(Strict):
     next: StageId | list[Route] | None = None
     skip_when: Condition | list[Condition] | None = None
     skip_reason: str | None = None
+    optional: bool = Field(
+        default=False, description="An opening question a practitioner may pass over: a blank answer records "
+                                   "it as not asked and moves on")
+    several: bool = Field(
+        default=False, description="One line may pick several choices (“1, 4, 9”): each is recorded on its own")
+    source: Source | None = Field(
+        default=None, description="Whose words answers here are, in a practitioner's conversation: the "
+                                  "practitioner's own note, or a carer's own view; otherwise whoever is speaking")
+    audiences: list[Audience] | None = Field(
+        default=None, description="Asked only in conversations with these audiences; passed over, and left out "
+                                  "of the record, in others")
+    from_carer: KindId | None = Field(
+        default=None, description="What an answer here is recorded as when a carer or family member says it, in a "
+                                  "practitioner's conversation (their own view, kept apart from the person's)")
 
 
 class Loop(Strict):

@@ -8,6 +8,7 @@ so a draft can never run, style or hide anything that was typed.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -81,11 +82,26 @@ def _environment(fmt: str) -> SandboxedEnvironment:
     )
     env.filters["said"] = {"md": md_escape, "txt": txt_text, "html": html_text}[fmt]
     env.filters["visible"] = visible
+    env.filters["local"] = _local
+    env.filters["after_choice"] = _after_choice
     # The domain's words, read from the vocabulary each time a record is rendered.
     env.globals["part_titles"] = _part_titles
     env.globals["outcome_areas"] = _outcome_areas
     env.globals["generally"] = _generally
     return env
+
+
+def _local(moment: datetime, zone_name: str) -> datetime:
+    """A stored (UTC) time in the record's time zone, which strftime's %Z then names."""
+    from convo.config import zone
+
+    return moment.astimezone(zone(zone_name) or UTC)
+
+
+def _after_choice(text: str) -> str:
+    from convo.flow.choices import after_choice
+
+    return after_choice(text)
 
 
 def _part_titles() -> dict[int, str]:

@@ -86,7 +86,7 @@ def summarise(record: Assessment) -> Summary:
 
 def _outcome_lists() -> list[str]:
     """Each outcome's lists of answers: one for each area asked per outcome, and what else was said of it."""
-    return [area.section or area.id for area in vocabulary.per_outcome_areas()] + ["said"]
+    return [area.section or area.id for area in vocabulary.per_outcome_areas()] + ["meaning", "said"]
 
 
 def _for_you(place: str, record: Assessment) -> str:

@@ -2,11 +2,13 @@
 
 from convo import library
 from convo.store import Store
+from tests.conftest import pass_opening
 
 
 def test_alert_waits_until_acknowledged_and_the_acknowledgement_survives_resume(tmp_path):
     store = Store(tmp_path / "c.db")
     conversation = library.start(store, "three-conversations", "practitioner")
+    pass_opening(conversation)
     conversation.send("he hit me")
     assert len(conversation.state.pending_alerts()) == 1
 
@@ -23,6 +25,7 @@ def test_alert_waits_until_acknowledged_and_the_acknowledgement_survives_resume(
 def test_undo_does_not_take_back_an_acknowledgement(tmp_path):
     store = Store(tmp_path / "c.db")
     conversation = library.start(store, "three-conversations", "practitioner")
+    pass_opening(conversation)
     conversation.send("Ann")
     conversation.send("he hit me")
     conversation.send("/ack")
@@ -36,6 +39,7 @@ def test_undo_does_not_take_back_an_acknowledgement(tmp_path):
 def test_ack_with_nothing_waiting_records_nothing(tmp_path):
     store = Store(tmp_path / "c.db")
     conversation = library.start(store, "what-matters", "practitioner")
+    pass_opening(conversation)
     count = len(conversation.events)
     conversation.send("/ack")
     assert len(conversation.events) == count

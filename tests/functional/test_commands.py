@@ -21,10 +21,15 @@ def test_undo_takes_back_the_last_answer_and_its_place(start):
     assert conversation.prompt().area == "circumstances"
     conversation.send("/undo")  # undoes the answer
     assert conversation.assessment().circumstances == []
+    conversation.send("/undo")  # undoes passing over the last opening question
+    assert conversation.prompt().stage == "communication"
+    for _ in range(3):  # consent, who is taking part, who it is about
+        conversation.send("/undo")
+    assert conversation.prompt().stage == "person"
     conversation.send("/undo")  # undoes passing over the Active Offer
     assert conversation.prompt().stage == "welsh-offer"
-    undone_twice = conversation.send("/undo")
-    assert isinstance(undone_twice[0], out.Error)
+    undone_all = conversation.send("/undo")
+    assert isinstance(undone_all[0], out.Error)
 
 
 def test_undo_survives_a_resume(start, store, clock):

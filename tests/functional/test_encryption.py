@@ -11,6 +11,7 @@ import pytest
 
 from convo import cli, library
 from convo.store import Store, StoreError, encrypt_store
+from tests.conftest import pass_opening
 
 SECRET = "Zephyrine-Quillfeather sings to the heron"
 TITLE = "Marmaduke Oxtongue-Pettigrew"
@@ -28,6 +29,7 @@ def holds(db: Path, text: str) -> bool:
 
 def say_things(store: Store) -> str:
     conversation = library.start(store, "three-conversations", "practitioner")
+    pass_opening(conversation)
     for line in (TITLE, "", "", "", SECRET, "/risk " + SECRET + " at night", "/name Zephyrine"):
         conversation.send(line)
     return conversation.id

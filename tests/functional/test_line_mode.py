@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-PROMPT_AREAS = {"about", "circumstances", "outcomes", "barriers", "own_resources", "others", "community",
+PROMPT_AREAS = {"details", "about", "circumstances", "outcomes", "barriers", "own_resources", "others", "community",
                 "risks", "connect", "crisis", "good_life", "closing"}
 
 
@@ -25,12 +25,14 @@ def jsonl(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines()]
 
 
-# A call opens with the offer of Welsh, passed over with Enter.
-OPENING = [""]
+# A call opens with questions a practitioner may pass over with Enter: the offer of Welsh, then who it is
+# about, who is taking part, consent and communication.
+OPENING = ["", "", "", "", ""]
 ANSWERS = OPENING + [
     "Megan Lloyd, 29, rang herself", "", "", "Shares a flat in Bangor", "",
     "To stop ending up in A&E", "", "change", "She forgets her insulin when her mood drops",
-    "", "", "", "", "", "", "", "", "1", "1", "", "yes", "Try the dispenser for a week", "", "",
+    "", "", "", "", "", "", "", "", "1", "1", "", "", "", "", "yes", "", "Try the dispenser for a week", "", "",
+    "",
 ]
 
 
@@ -58,7 +60,7 @@ def test_prompts_carry_the_documented_fields(db_path):
     assert all(p["area"] in PROMPT_AREAS and isinstance(p["text"], str) and p["text"] for p in prompts)
     assert {p["outcome"] for p in prompts} == {None, 0}
     captured = [o for o in objects if o["type"] == "captured"]
-    assert captured[0] == {"type": "captured", "id": 3, "kind": "about", "area": "about", "outcome": None,
+    assert captured[0] == {"type": "captured", "id": 7, "kind": "about", "area": "about", "outcome": None,
                            "text": "Megan Lloyd, 29, rang herself", "source": "person", "choice": None}
     done = objects[-1]
     assert done["type"] == "done" and done["id"]

@@ -15,6 +15,7 @@ from convo import cli, library
 from convo.redact import nhs_number_valid, redact, redact_text
 from convo.render import FORMATS, render
 from convo.store import Store
+from tests.conftest import pass_opening
 
 WORDS = "Ottoline Featherstonehaugh keeps her late husband's bees"
 
@@ -57,6 +58,7 @@ def test_data_folder_is_0700_and_every_file_0600(tmp_path, capsys):
     db = tmp_path / "data" / "convo" / "c.db"
     with Store(db) as store:
         conversation = library.start(store, "three-conversations", "practitioner")
+        pass_opening(conversation)
         conversation.send(WORDS)
         assert mode(db.parent) == 0o700
         for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
@@ -81,8 +83,10 @@ def test_delete_leaves_no_trace_of_the_words_in_db_or_wal(tmp_path, capsys):
     db = tmp_path / "c.db"
     with Store(db) as store:
         keep = library.start(store, "three-conversations", "practitioner")
+        pass_opening(keep)
         keep.send("Someone else entirely")
         gone = library.start(store, "three-conversations", "practitioner")
+        pass_opening(gone)
         gone.send(WORDS)
         gone.send("/risk " + WORDS)
         store.checkpoint()  # the words are in the main file too, not just the WAL
@@ -139,6 +143,7 @@ def test_audit_log_records_exports_and_deletions_without_words_and_cannot_be_cha
     db = tmp_path / "c.db"
     with Store(db) as store:
         conversation = library.start(store, "three-conversations", "practitioner")
+        pass_opening(conversation)
         conversation.send(WORDS)
     ident = conversation.id
     assert cli.main(["export", ident, "--db", str(db), "--format", "json"]) == 0

@@ -18,14 +18,24 @@ from tests.transcript import rows
 
 GOLDEN = Path(__file__).parent / "golden"
 HEADINGS = ["About this conversation", "Personal circumstances", "What matters (personal outcomes)",
-            "Conversation path", "Information, advice and connections", "Safeguarding", "Next steps",
+            "A carer's own views", "Conversation path", "Information, advice and connections", "Safeguarding", "Next steps",
             "Not explored", "Agreement"]
 OUTCOME_HEADINGS = ["Barriers", "Strengths and own resources", "Support from others", "Community", "Risks"]
 
 
+@pytest.fixture(autouse=True)
+def practitioner_settings(monkeypatch):
+    """Who holds the calls, and where: drafts name the practitioner and the time zone their times are in."""
+    monkeypatch.setenv("CONVO_PRACTITIONER_NAME", "Alys Bevan")
+    monkeypatch.setenv("CONVO_PRACTITIONER_ROLE", "Social worker")
+    monkeypatch.setenv("CONVO_PRACTITIONER_TEAM", "Cynon Valley duty team")
+    monkeypatch.setenv("CONVO_TIME_ZONE", "Europe/London")
+    monkeypatch.setenv("LOGNAME", "abevan")  # the account that acknowledges an alert
+
+
 @pytest.fixture
 def david(start):
-    conversation = start(conversation_id="golden-1")
+    conversation = start(conversation_id="golden-1", opening=True)
     for row in rows(calls.DAVID):
         conversation.send(row["say"])
     return conversation

@@ -7,7 +7,12 @@ from tests.transcript import play
 
 DAVID = """
 | say                                                          | asks             | records      | notes       |
-| David Pryce, 74, his niece rang; he has Parkinson's          | about            | about        | cue:people  |
+| 2                                                            | details          |              |             |
+| David Pryce, ref 40213                                       | details          | identity     |             |
+| Sian, niece, on the phone; David was with her                | details          | present      |             |
+| yes                                                          | details          | consent      |             |
+| 1                                                            | about            | communication |            |
+| David, 74, his niece rang; he has Parkinson's                | about            | about        |             |
 |                                                              | own_resources    |              |             |
 | He still feeds Mali the cat every morning                    | own_resources    | strength     |             |
 |                                                              | circumstances    |              |             |
@@ -25,7 +30,8 @@ DAVID = """
 |                                                              | risks#1          |              |             |
 | He would refuse to go into hospital                          | risks#1          | risk         |             |
 |                                                              | risks#1          |              |             |
-| yes                                                          | connect          | risk_choice  |             |
+| yes                                                          | risks#1          | risk_choice  |             |
+| Sian will ring him each evening                              | connect          | risk_mitigation |          |
 | Told him about the cat rescue's fostering scheme             | connect          | connection   |             |
 |                                                              | connect          |              |             |
 | 3                                                            | good_life        | decision     |             |
@@ -36,19 +42,24 @@ DAVID = """
 | 3                                                            | good_life        | support_shape |            |
 | 2                                                            | good_life        | support_shape |            |
 | 3                                                            | closing          | support_shape |            |
-| 1                                                            | closing          | call_result  |             |
-| 4                                                            | closing          | call_result  |             |
-|                                                              | closing          |              |             |
-| yes                                                          | closing          | agreement    |             |
+| 1, 4                                                         | closing          | call_result,call_result |  |
+|                                                              | outcomes         |              |             |
+| Sian would like him to have a cleaner; she can only get there on Sundays | outcomes | carer_view |        |
+|                                                              | details          |              |             |
+| 1                                                            | details          | advocacy     |             |
+| 1                                                            | closing          | capacity     |             |
+| yes                                                          | details          | agreement    |             |
+| yes, with his GP and Sian                                    | closing          | sharing      |             |
 | He will ask the cat rescue about fostering, this week        | closing          | next_little_step |         |
-| Niece to ring back on Friday                                 | closing          | next_step    |             |
+| Sian / ring the cat rescue / Friday                          | closing          | next_step    |             |
 |                                                              | closing          |              |             |
+| 14 April 2026                                                | closing          | review       |             |
 |                                                              | done             |              |             |
 """
 
 
 def test_david_moves_from_listening_to_a_good_life(start):
-    conversation = start()
+    conversation = start(opening=True)
     play(conversation, DAVID)
     record = conversation.assessment()
     assert [step.conversation for step in record.path] == [1, 3]
@@ -56,7 +67,7 @@ def test_david_moves_from_listening_to_a_good_life(start):
     assert [(e.label, e.choice) for e in record.good_life if e.choice] == [
         ("Where", "own-home"), ("How often", "hybrid"), ("How long", "fluctuating"), ("At what stage", "maintenance"),
     ]
-    assert [e.choice for e in record.call_results] == ["information", "connected"]
+    assert [(e.text, e.choice) for e in record.call_results] == [("1", "information"), ("4", "connected")]
     assert record.agreement[0].choice == "agreed"
     assert record.next_little_steps[0].text == "He will ask the cat rescue about fostering, this week"
 

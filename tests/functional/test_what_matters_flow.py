@@ -25,14 +25,22 @@ HELEN = """
 |                                                            | risks#1          |              |                |
 | She might collapse on the path                             | risks#1          | risk         |                |
 |                                                            | risks#1          |              |                |
-| yes                                                        | outcomes#2       | risk_choice  |                |
+| yes                                                        | risks#1          | risk_choice  |                |
+| Carys will walk with her and carry her phone               | outcomes#2       | risk_mitigation |             |
 | change                                                     | barriers#2       | outcome_type |                |
 | /skip talked about this last week                          | own_resources#2  |              |                |
 |                                                            | others#2         |              |                |
 |                                                            | community#2      |              |                |
 |                                                            | risks#2          |              |                |
+|                                                            | outcomes         |              |                |
+|                                                            | details          |              |                |
+|                                                            | details          |              |                |
+|                                                            | closing          |              |                |
+| yes                                                        | details          | agreement    |                |
 |                                                            | closing          |              |                |
 | Ring the district nurse about a wheelchair for bad days    | closing          | next_little_step |            |
+|                                                            | closing          |              |                |
+|                                                            | closing          |              |                |
 |                                                            | closing          |              |                |
 |                                                            | done             |              |                |
 """
@@ -53,6 +61,10 @@ def test_helen_is_recorded_element_by_element(start):
     assert [s.text for s in heron.others] == ["Carys walks with her after work"]
     assert [c.text for c in heron.community] == ["The bench was put in by the community council"]
     assert [(r.text, r.wants_to_take_risk) for r in heron.risks] == [("She might collapse on the path", True)]
+    decision = heron.risks[0].decision
+    assert (decision.chosen_by, decision.choice, [m.text for m in decision.mitigation]) == (
+        "person", "yes", ["Carys will walk with her and carry her phone"])
+    assert record.agreement[0].choice == "agreed"
     assert home.not_explored == {"barriers": "talked about this last week"}
     assert record.general["own_resources"][0].text == "She still knows every bird on the river"
     assert record.ended_at is not None

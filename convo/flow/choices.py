@@ -1,0 +1,82 @@
+"""Which of a question's choices an answer picks: by a choice's value, label or one of its words, by an age
+it gives, by a choice followed by more words ("yes, with her GP"), several on one line ("1, 4, 9"), and a
+number saying which of several things a choice is about ("yes 2")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from convo.flow.numbers import exact_numbers
+from convo.flow.schema import Choice
+
+# What may stand between a choice and the words that follow it: "yes, with her GP", "no — not yet".
+_AFTER_CHOICE = re.compile(r"\s*(?:[,;:(]|\s[-–—]\s?|[–—])\s*")
+_SEVERAL = re.compile(r"\s*(?:[,;/&+]|\band\b)\s*|\s+(?=\d)")
+_NUMBERED = re.compile(r"^\s*(?:(?P<before>\d{1,2})\s+(?P<rest>\D.*)|(?P<words>.*\D)\s+(?P<after>\d{1,2}))\s*$")
+
+
+def plain(text: str) -> str:
+    """Words as compared with a choice's: lower case, curly apostrophes straight, commas and stops gone."""
+    text = text.casefold().replace("\u2019", "'").strip().strip(".!?,;:()")
+    return " ".join(re.sub(r"(?<=\w)[.!?,;:]+(?=\s|$)", " ", text).split())
+
+
+def _names(choice: Choice) -> set[str]:
+    return {plain(choice.value), plain(choice.label), *(plain(s) for s in choice.says)}
+
+
+def _exactly(choices: Iterable[Choice], said: str) -> Choice | None:
+    return next((choice for choice in choices if said in _names(choice)), None)
+
+
+def match(choices: tuple[Choice, ...], text: str) -> Choice | None:
+    """The choice an answer picks: the whole answer naming one, else an age that falls in one choice's
+    ages ("sixteen", "yes I'm 17") if exactly one number is given, else a choice named first and set
+    apart from the words that follow it ("yes, with her GP"; "2 — she can't hear on the phone")."""
+    if not choices:
+        return None
+    said = plain(text)
+    found = _exactly(choices, said)
+    if found is not None:
+        return found
+    if any(choice.ages for choice in choices):
+        numbers = exact_numbers(said)
+        if len(numbers) == 1:
+            for choice in choices:
+                if choice.ages and choice.ages[0] <= numbers[0] <= choice.ages[1]:
+                    return choice
+    apart = _AFTER_CHOICE.search(text)
+    if apart is not None and apart.start() > 0 and text[apart.end():].strip():
+        return _exactly(choices, plain(text[:apart.start()]))
+    return None
+
+
+def several(choices: tuple[Choice, ...], text: str) -> list[str] | None:
+    """The parts of a line that picks more than one choice ("1, 4, 9", "information and advice"), each as
+    typed; None unless every part picks a choice and there are at least two."""
+    parts = [part for part in _SEVERAL.split(text.strip()) if part and part.strip()]
+    if len(parts) < 2 or any(_exactly(choices, plain(part)) is None for part in parts):
+        return None
+    return [part.strip() for part in parts]
+
+
+def numbered(text: str) -> tuple[str, int | None]:
+    """An answer and the number it gives of the thing it is about: "yes 2", "2 yes" and "yes 2 — if she
+    takes her phone" give ("yes", 2), ("yes", 2) and ("yes — if she takes her phone", 2)."""
+    apart = _AFTER_CHOICE.search(text)
+    head, tail = (text[:apart.start()], text[apart.start():]) if apart and apart.start() > 0 else (text, "")
+    found = _NUMBERED.match(head)
+    if found is None:
+        return text, None
+    if found["before"] is not None:
+        return found["rest"].strip() + tail, int(found["before"])
+    return found["words"].strip() + tail, int(found["after"])
+
+
+def after_choice(text: str) -> str:
+    """The words that follow a choice set apart from them ("yes, with her GP" gives "with her GP"), or ""."""
+    apart = _AFTER_CHOICE.search(text)
+    if apart is None or apart.start() == 0 or len(plain(text[:apart.start()]).split()) > 4:
+        return ""
+    return text[apart.end():].strip()

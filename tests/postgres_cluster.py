@@ -124,6 +124,15 @@ def shared() -> Cluster:
     return _shared
 
 
+def stop_shared() -> None:
+    """Stop this process's test server now (a test session's end), not at exit: an xdist worker may
+    leave without running what atexit holds."""
+    global _shared
+    if _shared is not None:
+        _shared.stop()
+        _shared = None
+
+
 def for_tests() -> Cluster:
     """The shared server; without PostgreSQL the test is skipped with the reason, but fails in CI."""
     import pytest

@@ -4,6 +4,7 @@ database, checked by hashes, and safe to run again."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -11,7 +12,7 @@ import pytest
 
 from convo import cli, library
 from convo.store import Store
-from tests.postgres_cluster import OWNER, for_tests
+from tests.postgres_cluster import OWNER, for_tests, stop_shared
 
 try:
     import psycopg  # noqa: F401 - the team store needs it
@@ -37,6 +38,12 @@ def past_opening(conversation) -> None:
 
 def texts(store, conversation_id: str) -> list[str]:
     return [event.data["text"] for event in store.events(conversation_id) if event.data.get("text")]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_stops_with_the_session() -> Iterator[None]:
+    yield
+    stop_shared()
 
 
 @pytest.fixture

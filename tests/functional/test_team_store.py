@@ -25,7 +25,7 @@ import pytest
 
 from convo import cli, library
 from convo.store import ConversationOpen, Store, StoreError, TakenOver
-from tests.postgres_cluster import OWNER, for_tests
+from tests.postgres_cluster import OWNER, for_tests, stop_shared
 
 try:
     import psycopg
@@ -64,6 +64,12 @@ class Opener:
         for store in self.opened:
             with contextlib.suppress(Exception):  # a test may have closed it already
                 store.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_stops_with_the_session() -> Iterator[None]:
+    yield
+    stop_shared()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -59,6 +59,7 @@ class Carer:
 @dataclass
 class Results:
     pages: list[float] = field(default_factory=list)  # seconds per page
+    starts: list[float] = field(default_factory=list)  # seconds for the first page (a conversation begun)
     carers: list[Carer] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -84,6 +85,7 @@ async def one_carer(base: str, number: int, results: Results, until: float, thin
         began = time.perf_counter()
         page = await client.post("/start", data={"csrf": csrf})
         results.pages.append(time.perf_counter() - began)
+        results.starts.append(results.pages[-1])
         found = re.search(r'id="resume-code">([^<]+)<', page.text)
         carer.code = found.group(1) if found else ""
         while time.monotonic() < until:
@@ -208,6 +210,13 @@ def main() -> int:
     print(f"page time: p50 {percentile(pages, 0.5) * 1000:.1f} ms, p90 {percentile(pages, 0.9) * 1000:.1f} ms, "
           f"p99 {percentile(pages, 0.99) * 1000:.1f} ms, max {max(pages) * 1000:.1f} ms "
           f"(mean {statistics.fmean(pages) * 1000:.1f} ms)")
+    answers = sorted(results.pages)
+    for start in results.starts:
+        answers.remove(start)
+    if answers and results.starts:
+        print(f"  of which starting: p50 {percentile(results.starts, 0.5) * 1000:.1f} ms, "
+              f"max {max(results.starts) * 1000:.1f} ms; answering: p50 {percentile(answers, 0.5) * 1000:.1f} ms, "
+              f"p99 {percentile(answers, 0.99) * 1000:.1f} ms")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"server CPU: {cpu / max(1, len(pages)) * 1000:.1f} ms a page; "
           f"{os.cpu_count()} cores, load average {load:.1f}")

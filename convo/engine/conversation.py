@@ -324,7 +324,7 @@ class Conversation:
         waiting = []
         for alert in self.state.pending_alerts():
             if alert.category in kinds.ids:
-                wording = kinds.alert_text(alert.category, alert.term, self.audience.value)
+                wording = kinds.alert_text(alert.category, alert.term, self.audience.value, self.can_move)
             else:  # saved before alerts had categories: the words it was raised with
                 event = next((e for e in self.events if e.seq == alert.seq), None)
                 payload = event.payload if event else None
@@ -455,7 +455,7 @@ class Conversation:
             answer = Answered(text=text, outcome_id=outcome_id, stage=step.id, asked=asked.text, kind=kind,
                               area=str(step.area), source=source, label=step.title,
                               choice=choice.value if choice else None, choice_label=choice.label if choice else None,
-                              cues=tuple(_heard(c, text) for c in fresh), language=self.language)
+                              cues=tuple(self._heard(c, text) for c in fresh), language=self.language)
 
         def where_next(skips: list[LeftOut]) -> Position:
             if unchosen:
@@ -507,6 +507,18 @@ class Conversation:
                 item = self.state.items.get(self.state.cues[payload.cue][0])
                 return item.id if item is not None and item.kind == vocabulary.OUTCOME else None
         return None
+
+    @property
+    def can_move(self) -> bool:
+        """Whether the flow has a Conversation 2 to move to when someone is not safe."""
+        return self.flow.part_first(2) is not None
+
+    def _heard(self, finding: detector.Finding, answer: str) -> Heard:
+        """A finding as the event keeps it; an alert worded for this flow (move to Conversation 2, if it has one)."""
+        if finding.kind == detector.ALERT and finding.category in taxonomy().ids:
+            wording = taxonomy().alert_text(finding.category, finding.term, self.audience.value, self.can_move)
+            return _heard(finding, answer, wording)
+        return _heard(finding, answer)
 
     def _heard_so_far(self) -> detector.Context:
         """What earlier answers tell the detector: who has died, who was named in a concern."""
@@ -801,7 +813,8 @@ class Conversation:
             return [out.Error(say("needs_text", name=spelled(RaiseConcern("", ""))))]
         event = self._record(Raised(category=category, text=note, source="practitioner", by=_who()),
                              self.position)
-        return [out.Alert("safeguarding", note, kinds.alert_text(category, note, self.audience.value), category),
+        return [out.Alert("safeguarding", note, kinds.alert_text(category, note, self.audience.value, self.can_move),
+                          category),
                 out.Info(say("concern_raised", label=kinds.category(category).label, seq=event.seq))]
 
     def _undo(self) -> list[out.Output]:
@@ -844,7 +857,7 @@ def _who() -> str:
         return "unknown"
 
 
-def _heard(finding: detector.Finding, answer: str) -> Heard:
-    return Heard(kind=finding.kind, term=finding.term, text=finding.text, category=finding.category,
+def _heard(finding: detector.Finding, answer: str, text: str | None = None) -> Heard:
+    return Heard(kind=finding.kind, term=finding.term, text=text or finding.text, category=finding.category,
                  people=tuple(finding.people),
                  words=detector.words_about(answer, finding.term) if vocabulary.captured_by_cue(finding.kind) else None)

@@ -37,8 +37,9 @@ class Taxonomy(Strict):
     def ids(self) -> tuple[str, ...]:
         return tuple(category.id for category in self.categories)
 
-    def alert_text(self, category_id: str, said: str, audience: str) -> str:
-        """The banner's words: what the answer may mean, the duty or the help, and what to do now."""
+    def alert_text(self, category_id: str, said: str, audience: str, can_move: bool = True) -> str:
+        """The banner's words: what the answer may mean, the duty or the help, and what to do now.
+        `can_move` says the conversation's flow has a Conversation 2 to move to."""
         category = self.category(category_id)
         who = Audience(audience)
         parts = [f"SAFEGUARDING ({category.label}) — “{fill('{{ said }}', said=said)}”: {category.alert}"]
@@ -46,8 +47,8 @@ class Taxonomy(Strict):
             parts.append(self.help_now[who])
         parts.append(self.duty[who.value])
         if who == Audience.practitioner and "practitioner_move" in self.duty:
-            parts.append(self.duty["practitioner_move"])
-        return " ".join(parts)
+            parts.append(fill(self.duty["practitioner_move"], can_move=can_move))
+        return " ".join(part for part in parts if part)
 
     def ask_text(self, category_id: str, audience: str) -> str:
         category = self.category(category_id)

@@ -247,3 +247,11 @@ def test_welsh_people_and_places_are_suggested_and_a_place_name_is_not_a_person(
                  speaker="person", area="circumstances", audience="practitioner")
     assert [(f.kind, f.term) for f in found if f.kind in ("people", "community")] == [
         ("community", "capel"), ("community", "Merched y Wawr"), ("people", "merch")]
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Mum hits me when she drinks", "physical"),
+    ("Some days I want to end it all https://example.org/a/long/address", "risk_to_life"),
+])
+def test_a_parent_named_alone_and_words_after_a_plan_do_not_hide_a_disclosure(text, category):
+    assert category in alerts(text)

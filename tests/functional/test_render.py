@@ -18,7 +18,8 @@ from tests.transcript import rows
 
 GOLDEN = Path(__file__).parent / "golden"
 HEADINGS = ["About this conversation", "Personal circumstances", "What matters (personal outcomes)",
-            "A carer's own views", "Conversation path", "Information, advice and connections", "Safeguarding", "Next steps",
+            "A carer's own views", "Conversation path", "Information, advice and connections", "Safeguarding",
+            "Next steps",
             "Not explored", "Agreement"]
 OUTCOME_HEADINGS = ["Barriers", "Strengths and own resources", "Support from others", "Community", "Risks"]
 

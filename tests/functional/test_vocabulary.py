@@ -89,7 +89,8 @@ def test_a_flow_naming_an_area_the_vocabulary_lacks_is_refused_at_its_line(tmp_p
     with pytest.raises(YamlProblems) as caught:
         load(path)
     [problem] = caught.value.problems
-    assert str(problem).startswith(f"{path}:12:9: parts[0].stages[0].area: Input should be 'details', 'about', 'circumstances'")
+    assert str(problem).startswith(
+        f"{path}:12:9: parts[0].stages[0].area: Input should be 'details', 'about', 'circumstances'")
 
 
 def test_every_section_the_vocabulary_names_is_a_list_of_the_record():

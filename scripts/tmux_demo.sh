@@ -54,6 +54,13 @@ wait_for "Start a new conversation"
 screen "1. Home"
 
 t send-keys -t "$SESSION" Enter
+wait_for "Hoffech chi gael y sgwrs hon yn Gymraeg"
+# The offer of Welsh and the opening questions (consent, language...) are passed with Enter.
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    t capture-pane -t "$SESSION" -p | grep -q "Who are you talking with today" && break
+    t send-keys -t "$SESSION" Enter
+    sleep 0.6
+done
 wait_for "Who are you talking with today"
 say "Ann, 82, called about getting out"
 wait_for "Anything else about who they are"

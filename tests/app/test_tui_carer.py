@@ -14,6 +14,7 @@ from convo.tui.carer_app import CarerWebApp
 from convo.tui.screens.carer_start import CarerStartScreen
 from convo.tui.screens.conversation import ConversationScreen
 from convo.tui.widgets.draft_pane import DraftPane
+from tests.conftest import pass_opening
 from tests.functional import test_carer_flow as flows
 from tests.transcript import rows
 
@@ -25,6 +26,7 @@ LINES = [row["say"] for row in rows(flows.SIAN)]
 async def test_a_carer_completes_the_self_assessment_and_sees_what_they_told_us(db):
     store = Store(db)
     conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-1")
+    pass_opening(conversation)  # the offer of Welsh, passed with Enter
     app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -43,6 +45,7 @@ async def test_a_carer_completes_the_self_assessment_and_sees_what_they_told_us(
 async def test_closing_the_app_and_opening_it_again_asks_the_same_next_question(db):
     store = Store(db)
     conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-2")
+    pass_opening(conversation)  # the offer of Welsh, passed with Enter
     app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False)
     async with app.run_test(size=SIZE) as pilot:
         for line in LINES[:7]:
@@ -88,6 +91,7 @@ async def test_a_code_typed_on_the_start_screen_carries_on_and_a_wrong_one_is_re
     store = Store(db)
     code = carer.new_code()
     mine = library.start(store, "carer", "carer", conversation_id=code)
+    pass_opening(mine)
     mine.send("no")
     mine.send("My sister, who has MS")
     app = CarerWebApp(Service(store), clock=frozen_clock, blink=False)

@@ -18,6 +18,7 @@ from convo.tui.messages import ResumeChosen
 from convo.tui.screens.conversation import ConversationScreen
 from convo.tui.screens.home import HomeScreen
 from convo.tui.screens.take_over_modal import TakeOverModal
+from tests.conftest import pass_opening
 
 from .conftest import SIZE, frozen_clock, say
 
@@ -137,6 +138,7 @@ def test_a_carer_carrying_on_in_a_second_terminal_is_told_and_can_take_over(db):
     first = Store(db)
     conversation = library.start(first, carer.FLOW, carer.AUDIENCE)
     first.claim(conversation.id)
+    pass_opening(conversation)  # the offer of Welsh, passed with Enter
     conversation.send("Sam")
     refused = carer_in_line_mode(db, stdin="More\n")
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1

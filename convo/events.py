@@ -63,16 +63,27 @@ class Payload:
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for spec in fields(self):
-            value = getattr(self, spec.name)
-            if value is None and spec.name not in self.KEEP_NONE:
+        for name in _names(type(self)):
+            value = getattr(self, name)
+            if value is None and name not in self.KEEP_NONE:
                 continue
-            data[spec.name] = _json(value)
+            data[name] = _json(value) if isinstance(value, tuple) else value
         return data
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Payload:
-        return cls(**{spec.name: data[spec.name] for spec in fields(cls) if spec.name in data})
+        return cls(**{name: data[name] for name in _names(cls) if name in data})
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(kind: type[Payload]) -> tuple[str, ...]:
+    """A payload's field names, worked out once per kind (each event written or read asks)."""
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(spec.name for spec in fields(kind))
+    return names
 
 
 def _json(value: Any) -> Any:
@@ -321,6 +332,8 @@ class Event:
     type: str
     at: datetime
     data: dict[str, Any] = field(default_factory=dict)
+    # The payload the event was made from, so what was just written need not be read back from `data`.
+    made_from: Payload | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, seq: int, at: datetime, payload: Payload, before: Position | None = None,
@@ -331,11 +344,13 @@ class Event:
             data["pos"] = before.to_json()
         if after is not None:
             data["next"] = after.to_json()
-        return cls(seq, payload.KIND, at, data)
+        return cls(seq, payload.KIND, at, data, payload)
 
     @property
     def payload(self) -> Payload:
         """What happened, typed (for a conversation's events; practice reads `data`)."""
+        if self.made_from is not None:
+            return self.made_from
         kind = KINDS.get(self.type)
         if kind is None:
             raise ValueError(f"event {self.seq} is of a kind this convo does not know: {self.type!r}")

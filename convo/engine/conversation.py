@@ -581,7 +581,7 @@ class Conversation:
         if callable(after):
             assert isinstance(payload, Answered)  # only an answer's route depends on the answer itself
             ahead = self.state.copy()
-            apply(ahead, Event.of(seq, at, payload, before))
+            apply(ahead, Event(seq, payload.KIND, at, {"pos": before.to_json()}, payload))  # read, never stored
             skips: list[LeftOut] = []
             current, self.state = self.state, ahead
             try:

@@ -8,7 +8,8 @@ a conversation's typed events; anything else that shows what happened reads the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import copy
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from convo.events import (
@@ -100,12 +101,12 @@ class State:
     def copy(self) -> State:
         """A copy that applying one more event to leaves this state as it was (items are replaced, not changed,
         by every event but a re-filing)."""
-        return replace(
-            self, items=dict(self.items), skipped=dict(self.skipped), nothing_said=set(self.nothing_said),
-            choices=dict(self.choices), visited=set(self.visited), alerts=list(self.alerts), cues=dict(self.cues),
-            cue_words=dict(self.cue_words), cue_actions=dict(self.cue_actions), moves=list(self.moves),
-            raised_terms=set(self.raised_terms), acknowledged=dict(self.acknowledged), names=list(self.names),
-        )
+        ahead = copy.copy(self)
+        kept = ahead.__dict__
+        for name, value in kept.items():
+            if type(value) in (dict, set, list):
+                kept[name] = value.copy()
+        return ahead
 
     def outcome_ids(self) -> list[int]:
         return [item.id for item in self.items.values() if item.kind == OUTCOME]

@@ -406,12 +406,14 @@ class ConversationScreen(Screen):
             count = len(c.state.outcome_ids())
             for sid in c.flow.order:
                 step = c.flow.steps[sid]
+                # A carer reads the area in their own words; a practitioner by the name /goto takes.
+                area = vocabulary.area(str(step.area))
+                where = area.carer_label if c.audience.value == "carer" else f"area {area.id}"
                 if step.per_outcome:
                     for n in range(1, count + 1):
-                        commands.append((f"Go to: {step.title} (outcome {n})",
-                                         partial(self.goto, sid, n), f"area {step.area}"))
+                        commands.append((f"Go to: {step.title} (outcome {n})", partial(self.goto, sid, n), where))
                 else:
-                    commands.append((f"Go to: {step.title}", partial(self.goto, sid), f"area {step.area}"))
+                    commands.append((f"Go to: {step.title}", partial(self.goto, sid), where))
             commands += [(f"Re-file the last answer as {kind}", partial(self.refile, kind),
                           "when an answer landed in the wrong place") for kind in vocabulary.refile_kinds()]
             commands += [

@@ -319,13 +319,14 @@ def _default_audience(flow: str | None) -> str:
 
 def _list(args: argparse.Namespace) -> int:
     from convo.render import visible
+    from convo.vocabulary import status_word
 
     with _service(args) as service:
         # One more than is shown, to know whether to say there are more (on a terminal only).
         infos = service.list(limit=None if args.all else args.limit + 1)
     for info in infos[:None if args.all else args.limit]:
         when = info.updated.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{info.id}\t{when}\t{info.status}\t{info.flow}\t{visible(info.title)}")
+        print(f"{info.id}\t{when}\t{status_word(info.status)}\t{info.flow}\t{visible(info.title)}")
     if not args.all and len(infos) > args.limit and sys.stderr.isatty():
         print(f"(the newest {args.limit}; --all lists every one)", file=sys.stderr)
     return 0
@@ -660,7 +661,11 @@ def _app(args: argparse.Namespace) -> int:
     # The store is opened here, so an encrypted one asks for its passphrase before the app starts.
     app = make_app(resume=getattr(args, "id", None), service=_service(args),
                    take_over=getattr(args, "take_over", False))
-    return _run(app)
+    status = _run(app)
+    farewell = app.farewell()
+    if farewell:
+        print(farewell)
+    return status
 
 
 def _run(app) -> int:

@@ -149,6 +149,9 @@ STARTS: tuple[Start, ...] = (
 )
 DEFAULT_FLOW = STARTS[0].flow or ""  # the first way to begin: a practitioner's call
 
+# A stored conversation's status, as every face says it.
+STATUS_WORDS = {"open": "unfinished", "ended": "finished"}
+
 
 # -- reading the table ---------------------------------------------------------------------------------
 
@@ -205,6 +208,10 @@ def refile_kinds() -> list[str]:
 def captured_by_cue(cue_kind: str) -> Kind | None:
     """The kind of item a suggestion of this kind records when it is taken up, if any."""
     return next((k for k in KINDS.values() if k.cue == cue_kind), None)
+
+
+def status_word(status: str) -> str:
+    return STATUS_WORDS.get(status, status)
 
 
 def start(start_id: str) -> Start:

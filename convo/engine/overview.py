@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from convo.engine.conversation import Conversation
+    from convo.engine.state import Item
+    from convo.flow.loader import Flow
 
 
 @dataclass(frozen=True)
@@ -39,14 +41,20 @@ def overview(conversation: Conversation) -> list[PartView]:
     else:
         here_stage = here.stage
     numbers = {oid: n for n, oid in enumerate(state.outcome_ids(), start=1)}
+    asked = [sid for sid in flow.order if flow.steps[sid].asked_of(state.audience)]
+    homes: dict[str, list[Item]] = {}
+    for item in state.items.values():
+        home = _home(flow, asked, item)
+        if home is not None:
+            homes.setdefault(home, []).append(item)
     parts = []
     for part in flow.file.parts:
         areas = []
-        for sid in flow.order:
+        for sid in asked:
             step = flow.steps[sid]
             if step.part is not part:
                 continue
-            items = [i for i in state.items.values() if i.stage == sid]
+            items = homes.get(sid, [])
             by_outcome: dict[int, int] = {}
             for item in items:
                 if item.outcome in numbers:
@@ -58,3 +66,17 @@ def overview(conversation: Conversation) -> list[PartView]:
         parts.append(PartView(part.id, part.title, part.conversation, tuple(areas),
                               any(a.current for a in areas)))
     return parts
+
+
+def _home(flow: Flow, asked: list[str], item: Item) -> str | None:
+    """The question an item is counted under: the one it answered, unless it was re-filed as something
+    else (or noted by command, or at a check): then the first question that asks for its kind, for a thing
+    that matters if it belongs to one."""
+    step = flow.steps.get(item.stage or "")
+    if step is not None and step.interrupt is None and step.captures == item.kind:
+        return step.id
+    ask_for = [sid for sid in asked if flow.steps[sid].captures == item.kind]
+    for sid in ask_for:
+        if flow.steps[sid].per_outcome == (item.outcome is not None):
+            return sid
+    return ask_for[0] if ask_for else None

@@ -11,7 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from convo import library
+from convo import config, library
 from convo.clock import Clock, utc_now
 from convo.services import ConversationOpen, Service, StoreError, open_database
 from convo.tui.messages import ResumeChosen, StartChosen
@@ -36,15 +36,17 @@ class ConvoApp(App):
     deliver_exports = False  # True where exports go to a web browser, never to a path on this computer
 
     def __init__(self, service: Service, conversation: Conversation | None = None, *, clock: Clock = utc_now,
-                 choices: Callable[[], list[Start]] = start_choices, high_contrast: bool = False,
+                 choices: Callable[[], list[Start]] = start_choices, high_contrast: bool | None = None,
                  new_id: Callable[[], str] | None = None, blink: bool = True, contested: str | None = None):
         super().__init__()
         self.service, self.clock, self.choices, self.new_id = service, clock, choices, new_id
         self.blink = blink  # tests and snapshots turn the cursor's blinking off
         self.opening = conversation
         self.home: Screen | None = None  # the start screen, once built
-        self.high_contrast = high_contrast
+        # Unless told, as it was left: the setting is kept when it is changed.
+        self.high_contrast = config.load().high_contrast if high_contrast is None else high_contrast
         self.last_save_failed = False
+        self.last_opened: Conversation | None = None  # the conversation shown last, to name when the app ends
         self.contested = contested  # a conversation to open that another window holds: asked first
         self.writing: str | None = None  # the conversation this window holds, to let go of when it leaves
 
@@ -98,6 +100,7 @@ class ConvoApp(App):
         from convo.tui.screens.conversation import ConversationScreen
 
         self.writing = conversation.id
+        self.last_opened = conversation
         self.push_screen(ConversationScreen(conversation))
 
     def open_claimed(self, conversation: Conversation) -> None:
@@ -234,6 +237,18 @@ class ConvoApp(App):
     def action_toggle_high_contrast(self) -> None:
         self.high_contrast = self.theme != HIGH_CONTRAST.name
         self.theme = HIGH_CONTRAST.name if self.high_contrast else DEFAULT_THEME
+        try:
+            config.save(high_contrast=self.high_contrast)
+        except (config.SettingsError, OSError) as error:
+            self.notify(f"High contrast is on for now, but not kept: {_one_line(error)}"
+                        if self.high_contrast else f"Not kept: {_one_line(error)}", severity="warning", markup=False)
+
+    def farewell(self) -> str | None:
+        """What to say once the app has closed: which conversation was open, and how to carry it on."""
+        shown = self.last_opened
+        if shown is None:
+            return None
+        return say("left_conversation", id=shown.id, finished=shown.ended)
 
 
 def make_app(db: str | Path | None = None, resume: str | None = None, *, service: Service | None = None,

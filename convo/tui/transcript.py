@@ -44,9 +44,17 @@ class LogLine:
         return f"{self.label} {self.text}".strip()
 
 
-def _captured_text(kind: str, outcome: int | None) -> str:
+def _captured_text(kind: str, outcome: int | None, choice: str | None = None,
+                   offered: list[dict[str, str]] | None = None) -> str:
+    """What an answer was recorded as; where the question offered choices, the one picked, or that none was."""
     where = f" for outcome {outcome + 1}" if outcome is not None else ""
-    return f"recorded as {kind.replace('_', ' ')}{where}"
+    what = kind.replace("_", " ")
+    if offered:
+        label = next((c["label"] for c in offered if c["value"] == choice), None)
+        if label is None:
+            return f"noted as {what}{where}, in the words typed: not one of the choices"
+        return f"recorded as {what}{where}: {label}"
+    return f"recorded as {what}{where}"
 
 
 def alert_line(text: str) -> LogLine:
@@ -59,14 +67,16 @@ def cue_line(cue_id: str, text: str) -> LogLine:
     return LogLine(CUE, f"{visible(text)}  [suggestion {cue_id}]", "?")
 
 
-def from_outputs(outputs: list[out.Output]) -> list[LogLine]:
-    """What to add to the log for the outputs of one send (the prompt included)."""
+def from_outputs(outputs: list[out.Output], offered: list[dict[str, str]] | None = None) -> list[LogLine]:
+    """What to add to the log for the outputs of one send (the prompt included); `offered` are the choices
+    the question answered offered, if any."""
     lines: list[LogLine] = []
     for output in outputs:
         if isinstance(output, out.Prompt):
             lines.append(LogLine(PROMPT, visible(output.text), "convo ›"))
         elif isinstance(output, out.Captured):
-            lines.append(LogLine(CAPTURED, _captured_text(output.kind, output.outcome), "✓"))
+            lines.append(LogLine(CAPTURED, _captured_text(output.kind, output.outcome, output.choice, offered),
+                                 "✓" if output.choice or not offered else "·"))
         elif isinstance(output, out.Cue):
             lines.append(cue_line(output.id, output.text))
         elif isinstance(output, out.Alert):
@@ -106,6 +116,9 @@ def from_events(conversation: Conversation) -> list[LogLine]:
     def heading(event: Event, asked: str | None = None) -> None:
         nonlocal stage_shown, asked_shown
         before = event.before
+        if asked and before is not None and before.place == stage_shown and not before.follow_up:
+            asked_shown = asked  # more said to a question still open: it was asked once, as it is live
+            return
         if asked and asked != asked_shown:
             asked_shown, stage_shown = asked, before.place if before else None
             lines.append(LogLine(PROMPT, visible(asked), "convo ›"))
@@ -131,8 +144,9 @@ def from_events(conversation: Conversation) -> list[LogLine]:
                     lines.append(said(""))
                     continue
                 lines.append(LogLine(ANSWER, visible(answered.text) + struck, "you ›"))
-                lines.append(LogLine(CAPTURED, _captured_text(answered.kind or "", outcome_number(answered.outcome_id)),
-                                     "✓"))
+                picked = [{"value": answered.choice, "label": answered.choice_label or ""}] if answered.choice else None
+                lines.append(LogLine(CAPTURED, _captured_text(answered.kind or "", outcome_number(answered.outcome_id),
+                                                              answered.choice, picked), "✓"))
                 for index, cue in enumerate(answered.cues or ()):
                     if cue.kind == "safeguarding":
                         lines.append(alert_line(cue.text))

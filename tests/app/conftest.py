@@ -80,5 +80,19 @@ async def palette(pilot, query: str) -> None:
     await pilot.pause()
 
 
+async def pass_opening(pilot) -> None:
+    """Pass over the opening questions with Enter (the offer of Welsh, consent...), as a call that goes
+    straight to the person's words."""
+    conversation = pilot.app.screen.conversation
+    while (conversation.step is not None and (conversation.step.optional or conversation.step.offers_language)
+           and not conversation.state.items):
+        await say(pilot, "")
+
+
+def prompts_shown(app) -> int:
+    """How many questions the log has put so far."""
+    return sum(1 for line in app.screen.chat.entries if line.kind == "prompt")
+
+
 def log_text(app) -> str:
     return app.screen.chat.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from convo.tui.screens.conversation import ConversationScreen
 
-from .conftest import SIZE, say
+from .conftest import SIZE, pass_opening, say
 
 
 def keys(app) -> list[str]:
@@ -17,6 +17,7 @@ async def test_the_footer_offers_accept_and_acknowledge_only_while_there_is_some
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen)
+        await pass_opening(pilot)
         assert {"Skip", "Undo", "Re-file", "Go to", "Draft", "Export"} <= set(keys(app))
         assert not {"Accept", "Dismiss", "Acknowledge alert"} & set(keys(app))
 

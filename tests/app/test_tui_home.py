@@ -10,6 +10,7 @@ from convo import library
 from convo.store import Store
 from convo.tui.screens.conversation import ConversationScreen
 from convo.tui.screens.home import HomeScreen, start_choices
+from tests.conftest import pass_opening
 
 from .conftest import SIZE
 
@@ -30,6 +31,7 @@ def _conversations(db, count: int = 3) -> list[str]:
         moment = datetime(2026, 3, 1, 9, 0, tzinfo=UTC) + timedelta(hours=n)
         c = library.start(store, "what-matters", "practitioner", clock=lambda m=moment: m,
                           conversation_id=f"saved-{n}")
+        pass_opening(c)
         c.send(f"Person number {n}")
         ids.append(c.id)
     library.resume(store, ids[-1]).send("/end")

@@ -6,7 +6,7 @@ import pytest
 
 from convo.tui import transcript
 
-from .conftest import SIZE, say
+from .conftest import SIZE, pass_opening, say
 
 TYPED = [
     ("[bold red]x[/]", "[bold red]x[/]"),
@@ -26,6 +26,7 @@ async def test_markup_and_escapes_typed_by_a_user_appear_literally_in_the_log(ap
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.pause()
+        await pass_opening(pilot)
         for typed, _ in TYPED:
             await say(pilot, typed)
         chat = app.screen.chat
@@ -43,6 +44,7 @@ async def test_a_literal_answer_survives_resume(app_factory):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.pause()
+        await pass_opening(pilot)
         await say(pilot, "[bold red]x[/] \x07 bell")
         conversation_id = app.screen.conversation.id
     again = app_factory(resume=conversation_id)

@@ -17,6 +17,7 @@ from convo.store import Store, StoreError
 from convo.tui.app import ConvoApp
 from convo.tui.screens.confirm_modal import ConfirmModal
 from convo.tui.screens.conversation import ConversationScreen
+from tests.conftest import pass_opening
 
 from .conftest import SIZE, frozen_clock, say
 
@@ -26,6 +27,7 @@ ANSWER = "Tell nobody: my brother takes my pension"
 
 def conversation_app(store: Store) -> ConvoApp:
     conversation = library.start(store, "what-matters", "practitioner", conversation_id="call-1")
+    pass_opening(conversation)
     return ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False)
 
 

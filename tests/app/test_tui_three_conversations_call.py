@@ -13,7 +13,7 @@ from convo.tui.screens.refile_modal import RefileModal
 from convo.tui.widgets.alert_banner import AlertBanner
 from convo.tui.widgets.area_map import AreaMap
 
-from .conftest import SIZE, log_text, palette, say
+from .conftest import SIZE, log_text, palette, pass_opening, say
 
 
 async def test_a_practitioner_call_from_home_to_conversation_two_by_keyboard(app_factory, tmp_path):
@@ -21,6 +21,7 @@ async def test_a_practitioner_call_from_home_to_conversation_two_by_keyboard(app
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")  # "Practitioner call" is the first choice on the home screen
         await pilot.pause()
+        await pass_opening(pilot)
         screen = app.screen
         assert isinstance(screen, ConversationScreen)
         conversation = screen.conversation
@@ -36,14 +37,14 @@ async def test_a_practitioner_call_from_home_to_conversation_two_by_keyboard(app
         assert "Ann, 82, called about getting out" in log_text(app)
 
         # The outcome mentioned a chapel and a choir: two quiet suggestions wait.
-        assert conversation.state.pending_cues() == ["8.0", "8.1"]
-        assert "[suggestion 8.1]" in log_text(app)
+        assert conversation.state.pending_cues() == ["13.0", "13.1"]
+        assert "[suggestion 13.1]" in log_text(app)
         await pilot.press("f3")  # accept the latest (choir): recorded as community
         await pilot.pause()
-        assert conversation.state.cue_actions == {"8.1": "accepted"}
+        assert conversation.state.cue_actions == {"13.1": "accepted"}
         await pilot.press("f4")  # dismiss the other
         await pilot.pause()
-        assert conversation.state.cue_actions == {"8.1": "accepted", "8.0": "dismissed"}
+        assert conversation.state.cue_actions == {"13.1": "accepted", "13.0": "dismissed"}
         assert conversation.state.pending_cues() == []
 
         # Move on to the first outcome, answer, and re-file an answer that landed in the wrong place.
@@ -55,6 +56,11 @@ async def test_a_practitioner_call_from_home_to_conversation_two_by_keyboard(app
         await pilot.pause()
         assert isinstance(app.screen, RefileModal)
         await pilot.press("down", "enter")  # outcome, then barrier
+        await pilot.pause()
+        # Two things matter: which one is it in the way of? The one it was said about is offered first.
+        assert isinstance(app.screen, RefileModal) and "which thing that matters" in str(
+            app.screen.query_one("#question").render())
+        await pilot.press("enter")
         await pilot.pause()
         barrier = conversation.state.items[conversation.state.last_answer]
         assert (barrier.kind, barrier.text) == ("barrier", "The stairs at the chapel")
@@ -146,6 +152,7 @@ async def test_quitting_and_resuming_shows_the_history_and_the_same_question(app
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.pause()
+        await pass_opening(pilot)
         conversation = app.screen.conversation
         for answer in ["Dai, who called about his garden", "", "Woodwork", "", "Lives with his son", "",
                        "To walk to the shop"]:
@@ -174,6 +181,7 @@ async def test_an_unacknowledged_alert_is_still_there_after_resuming(app_factory
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.pause()
+        await pass_opening(pilot)
         await say(pilot, "She said her son hit her")
         conversation_id = app.screen.conversation.id
 
@@ -188,8 +196,10 @@ async def test_an_unacknowledged_alert_is_still_there_after_resuming(app_factory
 async def test_a_long_resumed_call_opens_at_its_end_and_rewraps_when_the_terminal_narrows(app_factory, db):
     from convo import library
     from convo.store import Store
+    from tests.conftest import pass_opening as pass_opening_here
 
     conversation = library.start(Store(db), "three-conversations", "practitioner", conversation_id="long")
+    pass_opening_here(conversation)
     answers = ["Ann, about getting out", "", "", "",
                *[f"What matters, number {n}, in a good few words" for n in range(40)]]
     for answer in answers:

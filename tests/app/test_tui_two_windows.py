@@ -35,7 +35,7 @@ def window(db, resume: str | None = None, **options) -> ConvoApp:
 
 
 async def test_a_second_window_is_told_and_can_take_over_then_the_first_keeps_its_words(db):
-    library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1")
+    pass_opening(library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1"))
     first, second = window(db, "call-1"), window(db, "call-1")
     async with first.run_test(size=SIZE) as one, second.run_test(size=SIZE) as two:
         assert isinstance(first.screen, ConversationScreen)
@@ -71,7 +71,7 @@ async def test_a_second_window_is_told_and_can_take_over_then_the_first_keeps_it
 
 
 async def test_escape_goes_back_and_leaves_the_other_window_writing(db):
-    library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1")
+    pass_opening(library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1"))
     other = Store(db)
     other.claim("call-1")
     app = window(db, "call-1")
@@ -85,7 +85,7 @@ async def test_escape_goes_back_and_leaves_the_other_window_writing(db):
 
 
 async def test_resuming_from_the_start_screen_asks_and_y_takes_over(db):
-    library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1")
+    pass_opening(library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1"))
     other = Store(db)
     other.claim("call-1")
     app = window(db)
@@ -99,7 +99,7 @@ async def test_resuming_from_the_start_screen_asks_and_y_takes_over(db):
 
 
 async def test_take_over_on_the_command_line_opens_without_asking(db):
-    library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1")
+    pass_opening(library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1"))
     other = Store(db)
     other.claim("call-1")
     app = window(db, "call-1", take_over=True)
@@ -109,7 +109,7 @@ async def test_take_over_on_the_command_line_opens_without_asking(db):
 
 
 async def test_leaving_a_conversation_lets_another_window_open_it(db):
-    library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1")
+    pass_opening(library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1"))
     app = window(db, "call-1")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -121,7 +121,7 @@ async def test_leaving_a_conversation_lets_another_window_open_it(db):
 
 
 async def test_quitting_lets_go_of_the_conversation(db):
-    library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1")
+    pass_opening(library.start(Store(db), "what-matters", "practitioner", conversation_id="call-1"))
     app = window(db, "call-1")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

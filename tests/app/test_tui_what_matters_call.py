@@ -9,7 +9,7 @@ from convo.tui.screens.conversation import ConversationScreen
 from convo.tui.widgets.answer_input import AnswerInput
 from convo.tui.widgets.draft_pane import DraftPane
 
-from .conftest import SIZE, log_text, palette, say
+from .conftest import SIZE, log_text, palette, pass_opening, say
 
 
 async def test_a_what_matters_conversation_to_the_end(app_factory):
@@ -23,11 +23,12 @@ async def test_a_what_matters_conversation_to_the_end(app_factory):
         assert isinstance(screen, ConversationScreen)
         conversation = screen.conversation
         assert conversation.flow.id == "what-matters"
+        await pass_opening(pilot)
 
         await say(pilot, "Lives with her husband near the river")
-        assert conversation.state.pending_cues() == ["2.0"]
-        await palette(pilot, "Dismiss suggestion 2.0")
-        assert conversation.state.cue_actions == {"2.0": "dismissed"}
+        assert conversation.state.pending_cues() == ["7.0"]
+        await palette(pilot, "Dismiss suggestion 7.0")
+        assert conversation.state.cue_actions == {"7.0": "dismissed"}
 
         await say(pilot, "")
         # Several lines: F2 opens the text area, Ctrl+S sends it as one answer.

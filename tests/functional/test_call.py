@@ -27,3 +27,14 @@ def test_going_to_a_question_already_answered_asks_for_more_once(start):
     assert again.stage == "connect" and again.text.startswith("Anything else")
     after = conversation.send("Age Cymru's number")[-1]
     assert after == again  # the same question, still open: a face shows it once (see the app's tests)
+
+
+def test_convo_list_says_unfinished_and_finished_as_the_app_does(start, store, capsys):
+    from convo import cli
+
+    start(conversation_id="still-going").send("Gwen, 83")
+    done = start(conversation_id="all-done")
+    done.send("/end")
+    assert cli.main(["list", "--db", str(store.path)]) == 0
+    statuses = {line.split("\t")[0]: line.split("\t")[2] for line in capsys.readouterr().out.splitlines()}
+    assert statuses == {"still-going": "unfinished", "all-done": "finished"}

@@ -8,6 +8,7 @@ only then does anything appear in the log. The screen shows outputs and holds no
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -45,7 +46,7 @@ from convo.tui.messages import AnswerSubmitted, AreaChosen
 from convo.tui.screens.confirm_modal import ConfirmModal
 from convo.tui.screens.export_modal import ExportModal
 from convo.tui.screens.reason_modal import ReasonModal
-from convo.tui.screens.refile_modal import RefileModal
+from convo.tui.screens.refile_modal import RefileModal, Refiling
 from convo.tui.styles import tcss
 from convo.tui.widgets.alert_banner import AlertBanner
 from convo.tui.widgets.answer_input import AnswerInput
@@ -60,24 +61,34 @@ if TYPE_CHECKING:
     from convo.tui.app import ConvoApp
 
 ACK_KEY = "ctrl+n"
+# A question's closing aside, "(Enter on an empty line to move on.)", which the box's hint says first.
+_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
 FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "txt": "plain text", "json": "JSON"}
 
 
 class ConversationScreen(Screen):
     app: ConvoApp  # a type only: the app this screen runs in, with its clock and save state
     DEFAULT_CSS = tcss(__file__)
+    # Each key on a function key has an Alt (or Ctrl) key too, which the footer shows: many laptops hide F-keys.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(ACK_KEY, "acknowledge", "Acknowledge alert", priority=True,
                 tooltip="Say you have seen the safeguarding alert"),
-        Binding("f3", "accept_cue", "Accept", priority=True, tooltip="Take up the latest suggestion"),
-        Binding("f4", "dismiss_cue", "Dismiss", priority=True, tooltip="Set the latest suggestion aside"),
-        Binding("f5", "skip", "Skip", priority=True, tooltip="Leave this out for now, with a reason"),
-        Binding("f6", "undo", "Undo", priority=True, tooltip="Take back the last thing recorded or done"),
-        Binding("f7", "refile", "Re-file", priority=True, tooltip="Re-file the last answer as another kind"),
-        Binding("f8", "goto", "Go to", priority=True, tooltip="Choose an area in the map"),
-        Binding("f9", "toggle_draft", "Draft", priority=True, tooltip="Show or hide the draft record"),
-        Binding("ctrl+b", "toggle_map", "Map", priority=True, tooltip="Show or hide the map of areas"),
+        Binding("f3,alt+a", "accept_cue", "Accept", priority=True, key_display="alt+a",
+                tooltip="Take up the latest suggestion (F3 or Alt+A)"),
+        Binding("f4,alt+x", "dismiss_cue", "Dismiss", priority=True, key_display="alt+x",
+                tooltip="Set the latest suggestion aside (F4 or Alt+X)"),
+        Binding("f5,alt+s", "skip", "Skip", priority=True, key_display="alt+s",
+                tooltip="Leave this out for now, with a reason (F5 or Alt+S)"),
+        Binding("f6,alt+u", "undo", "Undo", priority=True, key_display="alt+u",
+                tooltip="Take back the last thing recorded or done (F6 or Alt+U)"),
+        Binding("f7,alt+r", "refile", "Re-file", priority=True, key_display="alt+r",
+                tooltip="Re-file the last answer as another kind (F7 or Alt+R)"),
+        Binding("f8,alt+g", "goto", "Go to", priority=True, key_display="alt+g",
+                tooltip="Choose an area in the map, starting where you are (F8 or Alt+G)"),
+        Binding("f9,alt+d", "toggle_draft", "Draft", priority=True, key_display="alt+d",
+                tooltip="Show or hide the draft record (F9 or Alt+D)"),
         Binding("ctrl+o", "export", "Export", priority=True, tooltip="Write the draft to a file"),
+        Binding("ctrl+b", "toggle_map", "Map", priority=True, tooltip="Show or hide the map of areas"),
         Binding("ctrl+r", "raise_concern", "Raise concern", priority=True, show=False,
                 tooltip="Raise a safeguarding concern yourself, with what you noticed"),
         Binding("escape", "focus_answer", "Back to typing", show=False),
@@ -150,11 +161,20 @@ class ConversationScreen(Screen):
 
     def show(self, said: transcript.LogLine, outputs: list[out.Output], command: bool) -> list[out.Output]:
         prompt = outputs[-1] if outputs and isinstance(outputs[-1], (out.Prompt, out.Done)) else None
-        shown = outputs
-        if command and prompt is not None and prompt == self.last_prompt:
+        last = self.last_prompt
+        shown, open_still = outputs, None
+        if command and prompt is not None and prompt == last:
             shown = outputs[:-1]  # a command that left us where we were need not ask again
-        self.chat.add([said] + transcript.from_outputs(shown))
-        self.last_prompt = prompt or self.last_prompt
+        elif not command and still_open(last, prompt, outputs):
+            # An answer, and the question is still open for more: the box says so, the log asks nothing new.
+            shown, open_still = outputs[:-1], prompt
+        offered = last.choices if isinstance(last, out.Prompt) else []
+        self.chat.add([said] + transcript.from_outputs(shown, offered))
+        self.last_prompt = prompt or last
+        if isinstance(open_still, out.Prompt):
+            self.query_one(AnswerInput).hint(say("still_open", question=_ASIDE.sub("", open_still.text)))
+        elif prompt is not None and prompt != last:
+            self.query_one(AnswerInput).hint(None)
         self.refresh_views()
         return outputs
 
@@ -186,7 +206,9 @@ class ConversationScreen(Screen):
         conversation = self.conversation
         self.query_one(AreaMap).show(conversation.overview(), len(conversation.state.outcome_ids()))
         self.query_one(AlertBanner).show(self.pending_alerts(), "Ctrl+N")
-        number = conversation.part()
+        # The part the conversation is at, as the map shows it (the record's part can lag behind a move).
+        shown = self.last_prompt
+        number = shown.conversation if isinstance(shown, out.Prompt) and shown.conversation else conversation.part()
         step = conversation.step
         where = conversation.flow.title
         if conversation.flow.part_numbered(number) is not None:
@@ -270,23 +292,30 @@ class ConversationScreen(Screen):
         self.do(Undo())
 
     def action_refile(self) -> None:
-        item_id = self.conversation.state.last_answer
-        item = self.conversation.state.items.get(item_id) if item_id is not None else None
+        state = self.conversation.state
+        item_id = state.last_answer
+        item = state.items.get(item_id) if item_id is not None else None
         if item is None:
             self.notify("There is no answer to re-file yet.", severity="warning")
             return
-        def refile(kind: str | None) -> None:
-            if kind:
-                self.refile(kind)
+        outcomes = [state.items[outcome_id].text for outcome_id in state.outcome_ids()]
+        index = state.outcome_index(item.outcome)
+        if index is None:
+            index = self.conversation.position.outcome
+        def refile(chosen: Refiling | None) -> None:
+            if chosen:
+                self.refile(chosen.kind, chosen.outcome)
 
-        self.app.push_screen(RefileModal(item.text), refile)
+        self.app.push_screen(RefileModal(item.text, outcomes, index + 1 if index is not None else None), refile)
 
-    def refile(self, kind: str) -> None:
-        self.do(Refile(kind))
+    def refile(self, kind: str, outcome: int | None = None) -> None:
+        self.do(Refile(kind, outcome=outcome))
 
     def action_goto(self) -> None:
+        """The map, open and in hand, at the area the conversation is in."""
         area_map = self.query_one(AreaMap)
         area_map.display = True
+        area_map.highlight_current()
         area_map.focus()
 
     def action_toggle_map(self) -> None:
@@ -321,14 +350,27 @@ class ConversationScreen(Screen):
             return
         suggested = Path.cwd() / f"convo-{self.conversation.id}.{fmt}"
         def chosen(path: Path | None) -> None:
-            if path:
-                self.export(path)
+            if path and path.exists():
+                self.confirm_replace(path)
+            elif path:
+                self.export(path, replace=False)
 
         self.app.push_screen(ExportModal(suggested), chosen)
 
-    def export(self, path: Path) -> Path | None:
+    def confirm_replace(self, path: Path) -> None:
+        """A file already there is replaced only once someone says so."""
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.export(path, replace=True)
+
+        self.app.push_screen(ConfirmModal(f"There is already a file at {path}. Replace it with the draft?",
+                                          "Yes, replace it", "No, keep it"), confirmed)
+
+    def export(self, path: Path, replace: bool = False) -> Path | None:
+        """Write the draft; a file already there is refused unless `replace` (asked first)."""
         try:
-            written = Path(self.app.service.export(self.conversation, path.suffix.lstrip("."), path))
+            written = Path(self.app.service.export(self.conversation, path.suffix.lstrip("."), path,
+                                                   replace=replace))
         except ExportRefused as error:
             self.notify(f"Not exported: {error}", severity="error", timeout=10, markup=False)
             return None
@@ -417,8 +459,8 @@ class ConversationScreen(Screen):
             commands += [(f"Re-file the last answer as {kind}", partial(self.refile, kind),
                           "when an answer landed in the wrong place") for kind in vocabulary.refile_kinds()]
             commands += [
-                ("Skip this question, with a reason", self.action_skip, "F5"),
-                ("Undo", self.action_undo, "F6: take back the last thing recorded or done"),
+                ("Skip this question, with a reason", self.action_skip, "Alt+S or F5"),
+                ("Undo", self.action_undo, "Alt+U or F6: take back the last thing recorded or done"),
             ]
             commands += [(f"Move to {part.name} ({part.short})", partial(self.switch, part.number), part.why)
                          for part in vocabulary.PARTS.values() if part.number > 1]
@@ -445,11 +487,20 @@ class ConversationScreen(Screen):
                      for fmt in FORMATS]
         commands += [
             ("Copy the draft to the clipboard", self.action_copy_draft, "as Markdown"),
-            ("Show or hide the draft", self.action_toggle_draft, "F9"),
+            ("Show or hide the draft", self.action_toggle_draft, "Alt+D or F9"),
             ("Show or hide the map", self.action_toggle_map, "Ctrl+B"),
             ("Back to the start screen", self.app.go_home, "this conversation stays saved"),
         ]
         return commands
+
+
+def still_open(before: out.Prompt | out.Done | None, after: out.Prompt | out.Done | None,
+               outputs: list[out.Output]) -> bool:
+    """After an answer: the same question, for the same thing that matters, still open for more, with
+    nothing said about the answer that needs the question shown again (an answer that picked no choice)."""
+    return (isinstance(before, out.Prompt) and isinstance(after, out.Prompt)
+            and (after.stage, after.outcome) == (before.stage, before.outcome)
+            and not any(isinstance(output, (out.Error, out.Alert)) for output in outputs))
 
 
 def _one_line(error: BaseException) -> str:

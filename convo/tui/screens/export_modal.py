@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from convo.render import FORMATS
-from convo.tui.styles import tcss
+from convo.tui.screens.modal import Modal
 
 
-class ExportModal(ModalScreen[Path | None]):
-    DEFAULT_CSS = tcss(__file__, "modal.tcss")
+class ExportModal(Modal[Path | None]):
     AUTO_FOCUS = "Input"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    HINTS: ClassVar[tuple[tuple[str, str, str], ...]] = (("enter", "enter", "Write"),)
 
     def __init__(self, suggested: Path):
         super().__init__()
         self.suggested = suggested
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box"):
-            yield Static("Write the draft record to:", classes="question")
-            yield Input(str(self.suggested), id="path")
-            yield Static("The ending chooses the format: .md, .html, .txt or .json. Only you can read the file.\n"
-                         "Enter to write · Escape to cancel", classes="hint")
+    def ask(self) -> Iterable[Widget]:
+        yield Static("Write the draft record to:", classes="question")
+        yield Input(str(self.suggested), id="path")
+        yield Static("The ending chooses the format: .md, .html, .txt or .json. Only you can read the file; "
+                     "you are asked before a file already there is replaced.", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -38,6 +34,3 @@ class ExportModal(ModalScreen[Path | None]):
             self.notify("End the file name with .md, .html, .txt or .json.", severity="warning")
             return
         self.dismiss(path)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from convo import library
+from convo import library, vocabulary
 from convo.render import visible
 from convo.services import ConversationInfo, Service
 from convo.tui.messages import ResumeChosen, StartChosen
@@ -37,7 +37,7 @@ SAVED_PAGE = 100
 
 def row_for(info: ConversationInfo) -> tuple[str, str, str, str, str]:
     when = info.updated.astimezone().strftime("%Y-%m-%d %H:%M")
-    status = "finished" if info.status == "ended" else "unfinished"
+    status = vocabulary.status_word(info.status)
     return (info.id, when, info.flow, status, visible(info.title))
 
 
@@ -122,7 +122,7 @@ class HomeScreen(Screen):
         commands: list[tuple[str, Callable[[], object], str]] = [
             (f"Start: {c.label}", partial(self.start, c), c.hint) for c in self.choices]
         commands += [(f"Resume: {info.id} {visible(info.title)[:40]}", partial(self.resume, info.id),
-                      f"{info.flow}, {info.status}")
+                      f"{info.flow}, {vocabulary.status_word(info.status)}")
                      for info in self.saved]
         commands.append(("Find a saved conversation", self.action_filter, "Filter the list by typing"))
         return commands

@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from convo.tui.styles import tcss
+from convo.tui.screens.modal import Modal
 
 
-class ReasonModal(ModalScreen[str | None]):
-    DEFAULT_CSS = tcss(__file__, "modal.tcss")
+class ReasonModal(Modal[str | None]):
     AUTO_FOCUS = "Input"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    HINTS: ClassVar[tuple[tuple[str, str, str], ...]] = (("enter", "enter", "Confirm"),)
 
     def __init__(self, question: str, placeholder: str = "The reason, in a few words", required: bool = False):
         super().__init__()
         self.question, self.placeholder, self.required = question, placeholder, required
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box"):
-            yield Static(Content(self.question), classes="question")
-            yield Input(placeholder=self.placeholder, id="reason")
-            yield Static("Enter to confirm · Escape to cancel", classes="hint")
+    def ask(self) -> Iterable[Widget]:
+        yield Static(Content(self.question), classes="question")
+        yield Input(placeholder=self.placeholder, id="reason")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -36,6 +31,3 @@ class ReasonModal(ModalScreen[str | None]):
             self.notify("A reason is needed here.", severity="warning")
             return
         self.dismiss(reason)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -1,39 +1,53 @@
-"""Choose what the last answer really is: one of the kinds the vocabulary lets an answer be re-filed as."""
+"""Choose what the last answer really is (one of the kinds the vocabulary lets an answer be re-filed as) and,
+where there are several things that matter, which one it belongs to."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from convo.tui.styles import tcss
-from convo.vocabulary import refile_kinds
+from convo.tui.screens.modal import Modal
+from convo.vocabulary import OUTCOME, refile_kinds
 
 
-class RefileModal(ModalScreen[str | None]):
-    DEFAULT_CSS = tcss(__file__, "modal.tcss")
+@dataclass(frozen=True)
+class Refiling:
+    kind: str
+    outcome: int | None = None  # counted from 1; None: the one it belongs to, or the one in hand
+
+
+class RefileModal(Modal[Refiling | None]):
     AUTO_FOCUS = "OptionList"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, answer: str):
+    def __init__(self, answer: str, outcomes: Sequence[str] = (), current: int | None = None):
+        """`outcomes`: the things that matter, in order; `current`: the one (from 1) the answer is filed under."""
         super().__init__()
-        self.answer = answer
+        self.answer, self.outcomes, self.current = answer, list(outcomes), current
+        self.kind: str | None = None
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box"):
-            yield Static(Content.assemble("Re-file “", self.answer, "” as:"), classes="question")
-            yield OptionList(*[Option(kind, id=kind) for kind in refile_kinds()])
-            yield Static("Enter to choose · Escape to cancel", classes="hint")
+    def ask(self) -> Iterable[Widget]:
+        yield Static(Content.assemble("Re-file “", self.answer, "” as:"), classes="question", id="question")
+        yield OptionList(*[Option(kind.replace("_", " "), id=kind) for kind in refile_kinds()])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        chosen = event.option.id or ""
+        if self.kind is not None:  # the outcome, once the kind is chosen
+            self.dismiss(Refiling(self.kind, int(chosen)))
+            return
+        if chosen == OUTCOME or len(self.outcomes) < 2:
+            self.dismiss(Refiling(chosen))
+            return
+        self.kind = chosen
+        self.query_one("#question", Static).update(
+            Content.assemble(f"Re-file as {chosen.replace('_', ' ')}, for which thing that matters?"))
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(Content.assemble(f"{number}. ", text), id=str(number))
+                             for number, text in enumerate(self.outcomes, start=1)])
+        options.highlighted = (self.current or 1) - 1

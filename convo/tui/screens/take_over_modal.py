@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.content import Content
-from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from convo.services import ConversationOpen
@@ -25,16 +21,14 @@ def open_elsewhere(error: ConversationOpen) -> str:
 class TakeOverModal(ConfirmModal):
     """Enter or Y takes the conversation over; Escape goes back and leaves the other window writing it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("y", "take_over", "Take over", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("y", "take_over", "Take over")]
 
     def __init__(self, error: ConversationOpen):
         super().__init__(open_elsewhere(error), TAKE_OVER, "Go back")
 
-    def compose(self) -> ComposeResult:
+    def options(self) -> list[Option]:
         # Taking over first, so Enter does what the person came to do; it is never done without asking.
-        with Vertical(classes="modal-box"):
-            yield Static(Content(self.question), classes="question")
-            yield OptionList(Option(self.yes, id="yes"), Option(self.no, id="no"))
+        return [Option(self.yes, id="yes"), Option(self.no, id="no")]
 
     def action_take_over(self) -> None:
         self.dismiss(True)

@@ -1,34 +1,58 @@
-"""Where the practitioner types: one line (Enter sends), or several in a text area (F2 switches, Ctrl+S sends)."""
+"""Where the practitioner types: one line (Enter sends), or several in a text area (F2 or Alt+L switches,
+Ctrl+S sends). Several lines pasted into the one-line box switch it to several lines, with all of them."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input, TextArea
 
 from convo.tui.messages import AnswerSubmitted
 from convo.tui.styles import tcss
 
 
+class LineInput(Input):
+    """The one-line box. A paste of several lines is not cut to its first (as Input does): it goes up to
+    the answer box whole, which switches to several lines."""
+
+    class Pasted(Message):
+        def __init__(self, before: str, text: str, after: str):
+            super().__init__()
+            self.before, self.text, self.after = before, text, after
+
+    def _on_paste(self, event: events.Paste) -> None:
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\n" not in text.rstrip("\n"):
+            return  # one line: Input's own handler takes it
+        event.prevent_default()
+        event.stop()
+        start, end = sorted((self.selection.start, self.selection.end))
+        self.post_message(self.Pasted(self.value[:start], text.rstrip("\n"), self.value[end:]))
+
+
 class AnswerInput(Vertical):
     DEFAULT_CSS = tcss(__file__)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "toggle_lines", "Lines", tooltip="Switch between one line and several"),
+        Binding("f2,alt+l", "toggle_lines", "Lines", key_display="alt+l",
+                tooltip="Switch between one line and several (F2 or Alt+L)"),
         Binding("ctrl+s,ctrl+enter", "send_lines", "Send", show=False, tooltip="Send what is in the text area"),
     ]
 
     def __init__(self, placeholder: str, **options):
         super().__init__(**options)
         self.placeholder = placeholder
+        self.pasted = False  # in several lines because of a paste: back to one line once it is sent
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.placeholder, id="line", select_on_focus=False)
+        yield LineInput(placeholder=self.placeholder, id="line", select_on_focus=False)
         area = TextArea(id="lines", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        area.border_title = "Several lines: Ctrl+S sends, F2 back to one line"
+        area.border_title = "Several lines: Ctrl+S sends, Alt+L (F2) back to one line"
         yield area
 
     def on_mount(self) -> None:
@@ -48,8 +72,17 @@ class AnswerInput(Vertical):
         (self.query_one(TextArea) if self.multiline else self.query_one(Input)).focus()
 
     def clear(self) -> None:
+        """Empty the box once what was in it is saved; after a paste of several lines, back to one line."""
         self.query_one(Input).value = ""
         self.query_one(TextArea).text = ""
+        if self.pasted:
+            self.pasted = False
+            self.remove_class("-multiline")
+            self.focus_entry()
+
+    def hint(self, text: str | None) -> None:
+        """What the empty box says: a hint that the question is still open (None: the usual words)."""
+        self.query_one(Input).placeholder = text or self.placeholder
 
     def set_enabled(self, enabled: bool, placeholder: str = "") -> None:
         line = self.query_one(Input)
@@ -62,6 +95,18 @@ class AnswerInput(Vertical):
         event.stop()
         self.post_message(AnswerSubmitted(event.value))
 
+    def on_line_input_pasted(self, message: LineInput.Pasted) -> None:
+        """Several lines pasted: the text area, with everything in the box and every line pasted."""
+        message.stop()
+        area = self.query_one(TextArea)
+        area.text = message.before + message.text + message.after
+        self.add_class("-multiline")
+        lines = (message.before + message.text).split("\n")
+        area.move_cursor((len(lines) - 1, len(lines[-1])))
+        self.query_one(Input).value = ""
+        self.pasted = True
+        area.focus()
+
     def action_send_lines(self) -> None:
         if self.multiline:
             self.post_message(AnswerSubmitted(self.query_one(TextArea).text.strip("\n")))
@@ -70,9 +115,12 @@ class AnswerInput(Vertical):
         line, area = self.query_one(Input), self.query_one(TextArea)
         if self.multiline:
             line.value = area.text.replace("\n", " ").strip() if area.text.strip() else line.value
+            area.text = ""
         else:
             area.text = line.value
+            line.value = ""
         self.toggle_class("-multiline")
+        self.pasted = False
         self.focus_entry()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

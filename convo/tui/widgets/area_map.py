@@ -54,6 +54,7 @@ class AreaMap(OptionList):
         super().__init__(**kwargs)
         self.parts: list[PartView] = []
         self.outcomes = 0
+        self.current: str | None = None  # the option of the area the conversation is in
         self._shown: list[tuple[str, str]] = []  # (option id, label markup) as now on screen
 
     @property
@@ -86,8 +87,15 @@ class AreaMap(OptionList):
             self.clear_options()
             self.add_options(options)
         self._shown = shown
+        self.current = current
         if current is not None and not self.has_focus:
             self.highlighted = self.get_option_index(current)
+
+    def highlight_current(self) -> None:
+        """Put the highlight on the area the conversation is in, wherever it was left."""
+        if self.current is not None:
+            self.highlighted = self.get_option_index(self.current)
+            self.scroll_to_highlight()
 
     def on_resize(self, event: Resize) -> None:
         if self.parts:

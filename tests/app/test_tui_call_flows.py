@@ -238,3 +238,39 @@ async def test_leaving_the_app_names_the_conversation_and_how_to_carry_it_on(app
         await say(pilot, "Gwen, 83")
         await pilot.press("ctrl+q")
     assert app.farewell() == "Conversation call-1 is saved. Carry it on with: convo resume call-1"
+
+
+def contrast(one, other) -> float:
+    """WCAG 2 contrast ratio of two rich colours."""
+    def luminance(colour) -> float:
+        def channel(value: int) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        r, g, b = colour.triplet
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+async def test_the_maps_part_headings_are_at_aa_contrast(app_factory):
+    for high_contrast in (False, True):
+        app = app_factory(high_contrast=high_contrast)
+        async with app.run_test(size=SIZE) as pilot:
+            await start_call(pilot)
+            area_map = app.screen.query_one(AreaMap)
+            heading = area_map.get_component_rich_style("option-list--option-disabled")
+            background = area_map.rich_style.bgcolor
+            assert contrast(heading.color, background) >= 4.5
+
+
+async def test_going_to_the_question_in_hand_asks_it_once(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_call(pilot)
+        await say(pilot, "/goto connect")
+        await say(pilot, "Told her about the garden club")
+        asked = prompts_shown(app)
+        await say(pilot, "/goto connect")
+        await say(pilot, "Age Cymru's number")
+        assert prompts_shown(app) == asked
+        assert log_text(app).count("Anything else you shared") == 0

@@ -483,6 +483,11 @@ class Conversation:
                 results.append(out.Cue(f"{event.seq}.{index}", cue.kind, cue.term, cue.text))
         return results
 
+    def whose_words(self) -> str:
+        """Whose words an answer now would be recorded as: person, carer or practitioner."""
+        step = self.step
+        return self._source_at(step) if step is not None else self.state.speaker
+
     def _source_at(self, step: Step) -> str:
         """Whose words an answer here is: the practitioner's own at a check that asks for their notes or a
         question that asks what they did, a carer's where a question asks for a carer's own view; else

@@ -274,3 +274,15 @@ async def test_going_to_the_question_in_hand_asks_it_once(app_factory):
         await say(pilot, "Age Cymru's number")
         assert prompts_shown(app) == asked
         assert log_text(app).count("Anything else you shared") == 0
+
+
+async def test_the_box_says_when_what_goes_in_it_is_the_practitioners_own_note(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_call(pilot)
+        line = app.screen.query_one("#line", Input)
+        assert line.placeholder.startswith("Their words")
+        await say(pilot, "Her son hit her last week")  # an alert: the safety questions take your notes
+        assert line.placeholder.startswith("Your note")
+        await say(pilot, "She is safe tonight; he has gone to his sister's")
+        assert app.screen.conversation.assessment().safeguarding[0].notes[0].source == "practitioner"

@@ -119,6 +119,7 @@ class ConversationScreen(Screen):
         self.last_prompt = self.conversation.prompt()
         self.query_one("#draft").display = False
         self.refresh_views()
+        self.query_one(AnswerInput).hint(self.usual_hint())
         self.query_one(AnswerInput).focus_entry()
 
     @property
@@ -174,9 +175,14 @@ class ConversationScreen(Screen):
         if isinstance(open_still, out.Prompt):
             self.query_one(AnswerInput).hint(say("still_open", question=_ASIDE.sub("", open_still.text)))
         elif prompt is not None and prompt != last:
-            self.query_one(AnswerInput).hint(None)
+            self.query_one(AnswerInput).hint(self.usual_hint())
         self.refresh_views()
         return outputs
+
+    def usual_hint(self) -> str | None:
+        """What the empty box says at this question: whose words go in it, when they are the practitioner's."""
+        practitioner = self.conversation.audience.value == "practitioner"
+        return say("answer_box_note") if practitioner and self.conversation.whose_words() == "practitioner" else None
 
     def refuse(self) -> None:
         """Another window writes this conversation now: say so, and keep what was typed in the box."""

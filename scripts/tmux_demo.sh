@@ -63,7 +63,7 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 done
 wait_for "Who are you talking with today"
 say "Ann, 82, called about getting out"
-wait_for "Anything else about who they are"
+wait_for "recorded as about"
 say ""
 wait_for "Start with what's going well"
 say "She loves her garden"

@@ -11,32 +11,12 @@ import getpass
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from convo import vocabulary
 from convo.clock import Clock, utc_now
-from convo.engine import commands
 from convo.engine import outputs as out
-from convo.engine.commands import (
-    Accept,
-    Acknowledge,
-    Answer,
-    Back,
-    Capture,
-    ChooseLanguage,
-    Command,
-    Dismiss,
-    End,
-    GoTo,
-    Help,
-    Move,
-    Name,
-    RaiseConcern,
-    Refile,
-    Speaker,
-    Undo,
-)
 from convo.engine.machine import Cursor, FlowMachine
-from convo.engine.parse import CommandError, parse, spelled
 from convo.engine.state import Item, State, apply, fold
 from convo.events import (
     Acknowledged,
@@ -71,6 +51,9 @@ from convo.notice.taxonomy import taxonomy
 from convo.records import Assessment, Audience, Source
 from convo.templating import fill, names_used
 from convo.wording import say
+
+if TYPE_CHECKING:  # commands load with the first one sent, after the first prompt is shown
+    from convo.engine.commands import Command
 
 SOURCES = tuple(source.value for source in Source)
 # What /undo can take back.
@@ -347,6 +330,8 @@ class Conversation:
         with speaking(self.language):
             if self.ended:
                 return [out.Error(say("ended")), out.Done(self.id)]
+            from convo.engine.parse import CommandError, parse
+
             try:
                 command = parse(line)
             except CommandError as error:
@@ -354,40 +339,42 @@ class Conversation:
         return self.handle(command)
 
     def _do(self, command: Command) -> list[out.Output]:
+        from convo.engine import commands as do  # loaded with the first command, after the first prompt
+
         match command:
-            case Answer(text=text):
+            case do.Answer(text=text):
                 return self._answer(text)
-            case commands.Skip(reason=reason):
+            case do.Skip(reason=reason):
                 return self._skip(reason)
-            case Back():
+            case do.Back():
                 return self._back()
-            case GoTo(area=area, outcome=outcome):
+            case do.GoTo(area=area, outcome=outcome):
                 return self._goto(area, outcome)
-            case Refile(kind=kind, item=item, outcome=outcome):
+            case do.Refile(kind=kind, item=item, outcome=outcome):
                 return self._refile(kind, item, outcome)
-            case Move(part=part, reason=reason):
+            case do.Move(part=part, reason=reason):
                 return self._switch(part, reason)
-            case Acknowledge(alert=alert):
+            case do.Acknowledge(alert=alert):
                 return self._acknowledge(alert)
-            case RaiseConcern(category=category, note=note):
+            case do.RaiseConcern(category=category, note=note):
                 return self._concern(category, note)
-            case Speaker(who=who):
+            case do.Speaker(who=who):
                 return self._from(who)
-            case Accept(cue=cue):
+            case do.Accept(cue=cue):
                 return self._cue(cue, accept=True)
-            case Dismiss(cue=cue):
+            case do.Dismiss(cue=cue):
                 return self._cue(cue, accept=False)
-            case Capture(kind=kind, text=text):
+            case do.Capture(kind=kind, text=text):
                 return self._capture_command(kind, text)
-            case Name(text=text):
+            case do.Name(text=text):
                 return self._name(text)
-            case Undo():
+            case do.Undo():
                 return self._undo()
-            case End():
+            case do.End():
                 return self._end()
-            case Help():
+            case do.Help():
                 return self._help()
-            case ChooseLanguage(language=language):
+            case do.ChooseLanguage(language=language):
                 return self._language(language)
         raise TypeError(f"not a command: {command!r}")
 
@@ -707,7 +694,9 @@ class Conversation:
         if kind not in vocabulary.KINDS:
             return [out.Error(say("bad_kind", kinds=", ".join(vocabulary.refile_kinds())))]
         if not text:
-            return [out.Error(say("needs_text", name=spelled(Capture(kind, ""))))]
+            from convo.engine import commands
+
+            return [out.Error(say("needs_text", name=_spelled(commands.Capture(kind, ""))))]
         area = vocabulary.kind(kind).area or (self.step.area if self.step else vocabulary.CLOSING)
         source = "practitioner" if kind == vocabulary.NOTE else self.state.speaker
         return [self._capture(text, kind, area, source)]
@@ -815,7 +804,9 @@ class Conversation:
             return [out.Error(say("bad_concern", categories=", ".join(kinds.ids)))]
         note = note.strip()
         if not note:
-            return [out.Error(say("needs_text", name=spelled(RaiseConcern("", ""))))]
+            from convo.engine import commands
+
+            return [out.Error(say("needs_text", name=_spelled(commands.RaiseConcern("", ""))))]
         event = self._record(Raised(category=category, text=note, source="practitioner", by=_who()),
                              self.position)
         return [out.Alert("safeguarding", note, kinds.alert_text(category, note, self.audience.value, self.can_move),
@@ -835,7 +826,9 @@ class Conversation:
     def _name(self, text: str) -> list[out.Output]:
         """Mark a name to be hidden when the draft is exported with --redact."""
         if not text:
-            return [out.Error(say("needs_text", name=spelled(Name(""))))]
+            from convo.engine import commands
+
+            return [out.Error(say("needs_text", name=_spelled(commands.Name(""))))]
         self._record(Named(text=text), self.position)
         return [out.Info(say("named", name=text))]
 
@@ -866,3 +859,10 @@ def _heard(finding: detector.Finding, answer: str, text: str | None = None) -> H
     return Heard(kind=finding.kind, term=finding.term, text=text or finding.text, category=finding.category,
                  people=tuple(finding.people),
                  words=detector.words_about(answer, finding.term) if vocabulary.captured_by_cue(finding.kind) else None)
+
+
+def _spelled(command: Command) -> str:
+    """A command as line mode types it, for an error that names it."""
+    from convo.engine.parse import spelled
+
+    return spelled(command)

@@ -6,12 +6,12 @@ and whether the app is in high contrast. Read from `settings.yaml` in the user's
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from convo.paths import APP_NAME, private_dir, write_private
 
@@ -27,14 +27,29 @@ class SettingsError(ValueError):
     """A settings file that cannot be read, or a value that cannot be kept, said in one line."""
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # a setting a newer convo wrote is kept by it, not refused here
+@dataclass(frozen=True)
+class Settings:
+    """Read when the app starts, so kept to the standard library (no pydantic, no YAML library)."""
 
-    practitioner_name: str | None = Field(default=None, description="Written into each conversation started")
+    practitioner_name: str | None = None  # written into each conversation they start
     practitioner_role: str | None = None
     practitioner_team: str | None = None
-    time_zone: str | None = Field(default=None, description="e.g. Europe/London; the computer's own if not set")
+    time_zone: str | None = None  # e.g. Europe/London; the computer's own if not set
     high_contrast: bool = False
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Settings:
+        """The settings in `data`, each of the right type; anything else (a setting a newer convo wrote,
+        a value of the wrong kind) is left out rather than refused."""
+        kept: dict[str, Any] = {}
+        for spec in fields(cls):
+            value = data.get(spec.name)
+            if spec.name == "high_contrast":
+                if isinstance(value, bool):
+                    kept[spec.name] = value
+            elif isinstance(value, str) and value.strip():
+                kept[spec.name] = value.strip()
+        return cls(**kept)
 
 
 def settings_path() -> Path:
@@ -51,13 +66,32 @@ def _saved() -> dict[str, Any]:
         return {}
     except OSError as error:
         raise SettingsError(f"cannot read {path}: {error.strerror or error}") from None
-    from ruamel.yaml import YAML, YAMLError
+    data = _simple(text)
+    if data is not None:
+        return data
+    from ruamel.yaml import YAML, YAMLError  # a file edited by hand beyond what convo writes
 
     try:
-        data = YAML(typ="safe").load(text)
+        loaded = YAML(typ="safe").load(text)
     except YAMLError as error:
         raise SettingsError(f"{path} is not YAML convo can read: {error}") from None
-    return data if isinstance(data, dict) else {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _simple(text: str) -> dict[str, Any] | None:
+    """The settings file as convo writes it (`key: JSON value` a line, # comments), or None if it is not."""
+    data: dict[str, Any] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, colon, value = line.partition(":")
+        if not colon or not key.strip().isidentifier():
+            return None
+        try:
+            data[key.strip()] = json.loads(value.strip())
+        except ValueError:
+            return None
+    return data
 
 
 def load() -> Settings:
@@ -70,10 +104,7 @@ def load() -> Settings:
     for name, variable in _ENVIRONMENT.items():
         if os.environ.get(variable):
             data[name] = os.environ[variable]
-    try:
-        return Settings.model_validate(data)
-    except ValidationError:
-        return Settings()
+    return Settings.from_data(data)
 
 
 def save(**changes: Any) -> Settings:
@@ -82,18 +113,13 @@ def save(**changes: Any) -> Settings:
         raise SettingsError(f"{changes['time_zone']!r} is not a time zone: give one such as Europe/London")
     data = _saved()
     data.update(changes)
-    settings = Settings.model_validate({key: value for key, value in data.items() if value is not None})
+    settings = Settings.from_data(data)
     path = settings_path()
     private_dir(path.parent)
-    lines = [f"{key}: {_yaml_value(value)}" for key, value in settings.model_dump().items() if value is not None]
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in asdict(settings).items()
+             if value is not None]
     write_private(path, "# convo's settings; `convo settings --help` says what each is\n" + "\n".join(lines) + "\n")
     return settings
-
-
-def _yaml_value(value: Any) -> str:
-    import json
-
-    return ("true" if value else "false") if isinstance(value, bool) else json.dumps(value, ensure_ascii=False)
 
 
 def zone(name: str | None) -> ZoneInfo | None:

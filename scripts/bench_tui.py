@@ -103,6 +103,17 @@ def _summary(times: list[float]) -> str:
     return f"median {statistics.median(ms):7.1f} ms   p90 {p90:7.1f} ms   max {ms[-1]:7.1f} ms   (n={len(ms)})"
 
 
+def _opening(conversation) -> bool:
+    """At a question a call opens with and a practitioner may pass over with Enter."""
+    step = conversation.step
+    return step is not None and (step.optional or step.offers_language) and not conversation.state.items
+
+
+def _pass_opening(conversation) -> None:
+    while _opening(conversation):
+        conversation.send("")
+
+
 def cold_start(runs: int, work: Path) -> None:
     # Byte-compiled first, as `pip install` leaves an installed convo (PYTHONDONTWRITEBYTECODE or an
     # editable install would otherwise have every start compile convo's modules from source again).
@@ -118,9 +129,11 @@ def cold_start(runs: int, work: Path) -> None:
 
     store = Store(work / "bench.db")
     conversation = library.start(store, "three-conversations", "practitioner")
+    _pass_opening(conversation)
     for line in ["Ann, about getting out", "", "She loves her garden", "", "Lives alone", "", "To sing"]:
         conversation.send(line)
     long_call = library.start(store, "three-conversations", "practitioner")  # a long call's worth of log
+    _pass_opening(long_call)
     for line in ["Ann, about getting out", "", "She loves her garden", "", "Lives alone", ""] + [
             f"Something else that matters to her, number {n}, with a few more words to wrap" for n in range(120)]:
         long_call.send(line)
@@ -235,6 +248,11 @@ async def turns(count: int, work: Path) -> None:
             await pilot.press("enter")
             await pilot.pause()
             screen = app.screen
+            box = screen.query_one("#line", Input)
+            while _opening(screen.conversation):  # the offer of Welsh and the opening questions, passed
+                box.value = ""
+                await pilot.press("enter")
+                await pilot.pause()
             original = screen.conversation.handle
 
             def timed_handle(command):

@@ -53,12 +53,10 @@ class Position:
 # -- the payloads -------------------------------------------------------------------------------------
 #
 # Each is written as a JSON object of its fields. A field that is None is left out (older payloads
-# never had it), except those listed in KEEP_NONE, which are written as null. Payloads are compared
-# by what they are written as (`Event.data`), so they make no equality of their own: every class
-# made is time at start-up.
+# never had it), except those listed in KEEP_NONE, which are written as null.
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Payload:
     KIND: ClassVar[str] = ""
     KEEP_NONE: ClassVar[frozenset[str]] = frozenset()
@@ -96,7 +94,7 @@ def _json(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Heard:
     """Something noticed in an answer: a suggestion to take up, or (kind `safeguarding`) an alert."""
 
@@ -123,7 +121,7 @@ class Heard:
                    people=tuple(data.get("people", ())), words=data.get("words"))
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class LeftOut:
     """A question left out, for one outcome (its item id) or for the whole conversation, and why."""
 
@@ -143,7 +141,7 @@ def _skips(data: dict[str, Any]) -> tuple[LeftOut, ...]:
     return tuple(LeftOut.from_data(skip) for skip in data.get("skips", ()))
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Started(Payload):
     KIND = "started"
     flow: str
@@ -156,7 +154,7 @@ class Started(Payload):
     language: str | None = None  # the language it is held in, "en" or "cy" (older: English)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Answered(Payload):
     """A line answered at a stage. A blank line (`text` "") moves on and records nothing."""
 
@@ -199,7 +197,7 @@ class Answered(Payload):
                    skips=_skips(data), language=data.get("language"))
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Captured(Payload):
     """Something recorded by command (a risk, a strength, a note) or from an accepted suggestion."""
 
@@ -213,7 +211,7 @@ class Captured(Payload):
     cue: str | None = None  # the suggestion it came from
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Skipped(Payload):
     KIND = "skipped"
     skips: tuple[LeftOut, ...] = ()
@@ -223,7 +221,7 @@ class Skipped(Payload):
         return cls(skips=_skips(data))
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Moved(Payload):
     """A move to another stage or part; `automatic` when questions were passed over on the way."""
 
@@ -243,7 +241,7 @@ class Moved(Payload):
         return cls(reason=data.get("reason"), skips=_skips(data), automatic=data.get("automatic"))
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Refiled(Payload):
     KIND = "refiled"
     KEEP_NONE = frozenset({"outcome_id"})
@@ -253,7 +251,7 @@ class Refiled(Payload):
     outcome_id: int | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class CueActed(Payload):
     """A suggestion taken up (`accepted`) or set aside (`dismissed`)."""
 
@@ -262,13 +260,13 @@ class CueActed(Payload):
     action: str
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class SpeakerChanged(Payload):
     KIND = "speaker"
     source: str
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Acknowledged(Payload):
     """Someone has seen a safeguarding alert (the event that raised it)."""
 
@@ -277,7 +275,7 @@ class Acknowledged(Payload):
     by: str | None = None  # the account (older acknowledgements: not kept)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Raised(Payload):
     """A concern raised by hand."""
 
@@ -288,7 +286,7 @@ class Raised(Payload):
     by: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Named(Payload):
     """A name to hide when the draft is exported redacted."""
 
@@ -296,7 +294,7 @@ class Named(Payload):
     text: str
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class LanguageChosen(Payload):
     """The conversation goes on in another language (or the same one, when Welsh was offered and not taken)."""
 
@@ -306,12 +304,12 @@ class LanguageChosen(Payload):
     passed: bool = False  # the Active Offer passed over with a blank line: the language it was in, kept
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Ended(Payload):
     KIND = "ended"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True)
 class Undone(Payload):
     KIND = "undone"
     event: int

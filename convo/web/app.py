@@ -9,11 +9,12 @@ shows a database error, a server path or a traceback, and nothing a person wrote
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,8 @@ SWEEP_EVERY = 60.0
 log = logging.getLogger("convo.web")
 
 StoreOpener = Callable[[], Service]
+Work = Callable[..., Response]  # what a page does that is its own; see `page`
+Page = Callable[["CarerPages", Request], Awaitable[Response]]
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +99,63 @@ def make_app(db: str | Path | None = None, *, open_store: StoreOpener | None = N
     )
     app.state.pages = pages
     return app
+
+
+def page(*, posted: bool = False, lock: bool = True, hold: bool = True, shown_back: str = "",
+         address: Callable[[Request], Any] | None = None) -> Callable[[Work], Page]:
+    """A page's route, made from the work that is its own; the route does the steps every page shares.
+    It finds the browser's session: for a form `posted`, the one it came from if its CSRF token is
+    right (else the refusal page); for a page asked for, the browser's session (none: to the start
+    page), with what `address` reads from the address (it raises for one that names nothing). Then, in
+    a worker thread, it takes the session's lock (unless `lock` is False: the work takes it itself),
+    holds the session's conversation (unless `hold` is False), and calls
+    `work(pages, request, session, [conversation,] form or what the address named)`. A conversation that
+    cannot be held gets the page that says why, showing back the form's `shown_back` field."""
+    assert lock or not hold, "a conversation is held only under its session's lock"
+
+    def route_for(work: Work) -> Page:
+        @functools.wraps(work)
+        async def route(pages: CarerPages, request: Request) -> Response:
+            given: list[Any] = []
+            typed = ""
+            if posted:
+                found = await pages._form(request)
+                if isinstance(found, Response):
+                    return found
+                session, form = found
+                given.append(form)
+                if shown_back:
+                    typed = str(form.get(shown_back, ""))
+            else:
+                known = pages._session(request)
+                if address is not None:
+                    given.append(address(request))
+                if known is None:
+                    return pages.redirect(request, "/")
+                session = known
+            return await run_in_threadpool(visit, pages, request, session, given, typed)
+
+        def visit(pages: CarerPages, request: Request, session: Session, given: list[Any], typed: str) -> Response:
+            if not lock:
+                return work(pages, request, session, *given)
+            with session.lock:
+                if not hold:
+                    return work(pages, request, session, *given)
+                held = pages._hold(request, session, typed)
+                if isinstance(held, Response):
+                    return held
+                return work(pages, request, session, held, *given)
+
+        return route
+    return route_for
+
+
+def _place(request: Request) -> Place:
+    """The question a page's address names; an address that names none is Page not found."""
+    place = questions.parse(request.path_params["place"])
+    if place is None:
+        raise HTTPException(404)
+    return place
 
 
 class CarerPages:
@@ -245,64 +305,36 @@ class CarerPages:
         session = self._session(request)
         return self.render(request, "start.html.j2", carrying_on=bool(session and session.code))
 
-    async def start(self, request: Request) -> Response:
-        posted = await self._form(request)
-        if isinstance(posted, Response):
-            return posted
-        session, _ = posted
-        return await run_in_threadpool(self._start, request, session)
+    @page(posted=True, hold=False)
+    def start(self, request: Request, session: Session, form: FormData) -> Response:
+        session.forget()
+        store = self.open_store()
+        try:
+            code = carer.new_code()
+            flow, _ = library.get(carer.FLOW)
+            with WRITES:
+                conversation = store.start(carer.FLOW, carer.AUDIENCE, claim=False, machine=FlowMachine(flow),
+                                           conversation_id=code)
+                store.claim(code)
+        except BaseException:
+            store.close()
+            raise
+        session.code, session.store, session.conversation = code, store, conversation
+        session.notes.append("started")
+        return self.enter(request, session, self._where(conversation))
 
-    def _start(self, request: Request, session: Session) -> Response:
-        with session.lock:
-            session.forget()
-            store = self.open_store()
-            try:
-                code = carer.new_code()
-                flow, _ = library.get(carer.FLOW)
-                with WRITES:
-                    conversation = store.start(carer.FLOW, carer.AUDIENCE, claim=False, machine=FlowMachine(flow),
-                                               conversation_id=code)
-                    store.claim(code)
-            except BaseException:
-                store.close()
-                raise
-            session.code, session.store, session.conversation = code, store, conversation
-            session.notes.append("started")
-            return self.enter(request, session, self._where(conversation))
+    @page()
+    def question_now(self, request: Request, session: Session, held: Conversation) -> Response:
+        return self.redirect(request, self._where(held))
 
-    async def question_now(self, request: Request) -> Response:
-        session = self._session(request)
-        if session is None:
-            return self.redirect(request, "/")
-        return await run_in_threadpool(self._question_now, request, session)
-
-    def _question_now(self, request: Request, session: Session) -> Response:
-        with session.lock:
-            held = self._hold(request, session)
-            if isinstance(held, Response):
-                return held
+    @page(address=_place)
+    def question(self, request: Request, session: Session, held: Conversation, place: Place) -> Response:
+        if held.ended:
+            return self.redirect(request, "/done")
+        if not questions.can_show(held, place):
             return self.redirect(request, self._where(held))
-
-    async def question(self, request: Request) -> Response:
-        place = questions.parse(request.path_params["place"])
-        session = self._session(request)
-        if place is None:
-            raise HTTPException(404)
-        if session is None:
-            return self.redirect(request, "/")
-        return await run_in_threadpool(self._question, request, session, place)
-
-    def _question(self, request: Request, session: Session, place: Place) -> Response:
-        with session.lock:
-            held = self._hold(request, session)
-            if isinstance(held, Response):
-                return held
-            if held.ended:
-                return self.redirect(request, "/done")
-            if not questions.can_show(held, place):
-                return self.redirect(request, self._where(held))
-            notes, session.notes = session.notes, []
-            return self._question_page(request, session, held, place, notes=notes)
+        notes, session.notes = session.notes, []
+        return self._question_page(request, session, held, place, notes=notes)
 
     def _question_page(self, request: Request, session: Session, conversation: Conversation, place: Place, *,
                        errors: list[tuple[str, str]] | None = None, typed: str = "", status: int = 200,
@@ -312,52 +344,41 @@ class CarerPages:
                            typed=typed, notes=notes or [], code=session.code, safety=session.safety,
                            finished_before=questions.reached_end(conversation))
 
-    async def answer(self, request: Request) -> Response:
-        posted = await self._form(request)
-        if isinstance(posted, Response):
-            return posted
-        session, form = posted
-        return await run_in_threadpool(self._answer, request, session, form)
-
-    def _answer(self, request: Request, session: Session, form: FormData) -> Response:
-        with session.lock:
-            held = self._hold(request, session, typed=str(form.get("answer", "")))
-            if isinstance(held, Response):
-                return held
-            conversation = held
-            if conversation.ended:
-                return self.redirect(request, "/done")
-            place = questions.parse(str(form.get("at", "")))
-            if place is None or not questions.can_show(conversation, place):
-                session.notes.append("out_of_date")
-                return self.redirect(request, self._where(conversation))
-            step = conversation.flow.steps[place[0]]
-            saving = form.get("action") == "save"
-            typed = str(form.get("answer", "")).replace("\r\n", "\n").replace("\r", "\n")
-            if step.choices:
-                chosen = form.get("choice")
-                labels = {choice.value: choice.label for choice in step.choices}
-                if (chosen is None and not saving) or (chosen and chosen not in labels):
-                    return self._question_page(request, session, conversation, place, errors=[("choice", "choose")])
-                typed = labels[str(chosen)] if chosen else ""  # the label, so the summary reads as chosen
-            elif len(typed) > MAX_ANSWER:
-                return self._question_page(request, session, conversation, place, typed=typed,
-                                           errors=[("answer", "too_long")])
-            try:
-                self._say(session, conversation, place, typed, move_on=not saving)
-            except TakenOver:
-                session.forget()
-                return self.render(request, "taken_over.html.j2", status=409, typed=typed)
-            except StoreError as error:
-                log.warning("an answer was not saved: %s", type(error).__name__)
-                return self._question_page(request, session, conversation, place, typed=typed, status=503,
-                                           errors=[("answer" if not step.choices else "choice", "not_saved")])
-            if saving:
-                saved, alerted = (session.code or "", time.monotonic()), session.safety
-                session.forget()
-                session.saved_code, session.safety = saved, alerted  # the saved page opens with the help, too
-                return self.redirect(request, "/saved")
-            return self.redirect(request, self._where(conversation, after=place))
+    @page(posted=True, shown_back="answer")
+    def answer(self, request: Request, session: Session, conversation: Conversation, form: FormData) -> Response:
+        if conversation.ended:
+            return self.redirect(request, "/done")
+        place = questions.parse(str(form.get("at", "")))
+        if place is None or not questions.can_show(conversation, place):
+            session.notes.append("out_of_date")
+            return self.redirect(request, self._where(conversation))
+        step = conversation.flow.steps[place[0]]
+        saving = form.get("action") == "save"
+        typed = str(form.get("answer", "")).replace("\r\n", "\n").replace("\r", "\n")
+        if step.choices:
+            chosen = form.get("choice")
+            labels = {choice.value: choice.label for choice in step.choices}
+            if (chosen is None and not saving) or (chosen and chosen not in labels):
+                return self._question_page(request, session, conversation, place, errors=[("choice", "choose")])
+            typed = labels[str(chosen)] if chosen else ""  # the label, so the summary reads as chosen
+        elif len(typed) > MAX_ANSWER:
+            return self._question_page(request, session, conversation, place, typed=typed,
+                                       errors=[("answer", "too_long")])
+        try:
+            self._say(session, conversation, place, typed, move_on=not saving)
+        except TakenOver:
+            session.forget()
+            return self.render(request, "taken_over.html.j2", status=409, typed=typed)
+        except StoreError as error:
+            log.warning("an answer was not saved: %s", type(error).__name__)
+            return self._question_page(request, session, conversation, place, typed=typed, status=503,
+                                       errors=[("answer" if not step.choices else "choice", "not_saved")])
+        if saving:
+            saved, alerted = (session.code or "", time.monotonic()), session.safety
+            session.forget()
+            session.saved_code, session.safety = saved, alerted  # the saved page opens with the help, too
+            return self.redirect(request, "/saved")
+        return self.redirect(request, self._where(conversation, after=place))
 
     def _say(self, session: Session, conversation: Conversation, place: Place, typed: str, *, move_on: bool) -> None:
         """Give the engine this page's answer: the carer's words (one thing a line, where each line is
@@ -409,82 +430,45 @@ class CarerPages:
             return "/check"  # a changed answer: back to the check page, unless it opened a new question
         return questions.url(session_place)
 
-    async def check(self, request: Request) -> Response:
-        session = self._session(request)
-        if session is None:
-            return self.redirect(request, "/")
-        return await run_in_threadpool(self._check, request, session)
-
-    def _check(self, request: Request, session: Session) -> Response:
-        with session.lock:
-            held = self._hold(request, session)
-            if isinstance(held, Response):
-                return held
-            if held.ended:
-                return self.redirect(request, "/done")
-            if not questions.reached_end(held):
-                return self.redirect(request, self._where(held))
-            here = questions.current(held)
-            return self.render(request, "check.html.j2", sections=questions.sections(held), language=held.language,
-                               back=questions.url(here) if here else _last_answered(held), code=session.code,
-                               safety=session.safety)
-
-    async def finish(self, request: Request) -> Response:
-        posted = await self._form(request)
-        if isinstance(posted, Response):
-            return posted
-        session, _ = posted
-        return await run_in_threadpool(self._finish, request, session)
-
-    def _finish(self, request: Request, session: Session) -> Response:
-        with session.lock:
-            held = self._hold(request, session)
-            if isinstance(held, Response):
-                return held
-            if not held.ended:
-                try:
-                    with WRITES:
-                        held.handle(End())
-                except TakenOver:
-                    session.forget()
-                    return self.render(request, "taken_over.html.j2", status=409, typed="")
+    @page()
+    def check(self, request: Request, session: Session, held: Conversation) -> Response:
+        if held.ended:
             return self.redirect(request, "/done")
+        if not questions.reached_end(held):
+            return self.redirect(request, self._where(held))
+        here = questions.current(held)
+        return self.render(request, "check.html.j2", sections=questions.sections(held), language=held.language,
+                           back=questions.url(here) if here else _last_answered(held), code=session.code,
+                           safety=session.safety)
 
-    async def done(self, request: Request) -> Response:
-        session = self._session(request)
-        if session is None:
-            return self.redirect(request, "/")
-        return await run_in_threadpool(self._done, request, session)
+    @page(posted=True)
+    def finish(self, request: Request, session: Session, held: Conversation, form: FormData) -> Response:
+        if not held.ended:
+            try:
+                with WRITES:
+                    held.handle(End())
+            except TakenOver:
+                session.forget()
+                return self.render(request, "taken_over.html.j2", status=409, typed="")
+        return self.redirect(request, "/done")
 
-    def _done(self, request: Request, session: Session) -> Response:
-        with session.lock:
-            held = self._hold(request, session)
-            if isinstance(held, Response):
-                return held
-            if not held.ended:
-                return self.redirect(request, self._where(held))
-            article = render_summary_article(held.assessment())
-            return self.render(request, "done.html.j2", article=Markup(article), code=session.code)
+    @page()
+    def done(self, request: Request, session: Session, held: Conversation) -> Response:
+        if not held.ended:
+            return self.redirect(request, self._where(held))
+        article = render_summary_article(held.assessment())
+        return self.render(request, "done.html.j2", article=Markup(article), code=session.code)
 
-    async def download(self, request: Request) -> Response:
-        session = self._session(request)
-        if session is None:
-            return self.redirect(request, "/")
-        return await run_in_threadpool(self._download, request, session)
-
-    def _download(self, request: Request, session: Session) -> Response:
-        with session.lock:
-            held = self._hold(request, session)
-            if isinstance(held, Response):
-                return held
-            html = render_summary(held.assessment(), "html")
-            store = session.store
-            assert store is not None  # held with the conversation
-            with WRITES:
-                store.audit("exported", held.id, format="html", to="download", redacted=False,
-                            encrypted_store=store.encrypted)
-            return Response(html, media_type="text/html; charset=utf-8", headers={
-                "Content-Disposition": 'attachment; filename="what-you-told-us.html"'})
+    @page()
+    def download(self, request: Request, session: Session, held: Conversation) -> Response:
+        html = render_summary(held.assessment(), "html")
+        store = session.store
+        assert store is not None  # held with the conversation
+        with WRITES:
+            store.audit("exported", held.id, format="html", to="download", redacted=False,
+                        encrypted_store=store.encrypted)
+        return Response(html, media_type="text/html; charset=utf-8", headers={
+            "Content-Disposition": 'attachment; filename="what-you-told-us.html"'})
 
     async def saved(self, request: Request) -> Response:
         session = self._session(request)
@@ -499,15 +483,12 @@ class CarerPages:
     async def resume_page(self, request: Request) -> Response:
         return self.render(request, "resume.html.j2")
 
-    async def resume(self, request: Request) -> Response:
-        posted = await self._form(request)
-        if isinstance(posted, Response):
-            return posted
-        session, form = posted
+    @page(posted=True, lock=False, hold=False)
+    def resume(self, request: Request, session: Session, form: FormData) -> Response:
+        """The code is looked up before the session is locked: neither the lookup nor the count of wrong
+        codes (by client) touches the session."""
+        typed = str(form.get("code", ""))[:100]
         client = request.client.host if request.client else "unknown"
-        return await run_in_threadpool(self._resume, request, session, str(form.get("code", ""))[:100], client)
-
-    def _resume(self, request: Request, session: Session, typed: str, client: str) -> Response:
         wait = self.wrong_codes.wait(client)
         if wait:
             return self.render(request, "resume.html.j2", status=429, errors=[("code", "wait")], wait=wait)
@@ -531,30 +512,23 @@ class CarerPages:
             session.notes.append("welcome_back")
             return self.enter(request, session, self._where(held))
 
-    async def take_over(self, request: Request) -> Response:
-        posted = await self._form(request)
-        if isinstance(posted, Response):
-            return posted
-        session, _ = posted
-        return await run_in_threadpool(self._take_over, request, session)
-
-    def _take_over(self, request: Request, session: Session) -> Response:
-        with session.lock:
-            code, session.offered = session.offered, None
-            if code is None:
-                return self.redirect(request, "/resume")
-            session.forget()
-            store = self.open_store()
-            try:
-                with WRITES:
-                    store.claim(code, take_over=True)
-                conversation = _resume(store, code)
-            except BaseException:
-                store.close()
-                raise
-            session.code, session.store, session.conversation = code, store, conversation
-            session.notes.append("welcome_back")
-            return self.enter(request, session, self._where(conversation))
+    @page(posted=True, hold=False)
+    def take_over(self, request: Request, session: Session, form: FormData) -> Response:
+        code, session.offered = session.offered, None
+        if code is None:
+            return self.redirect(request, "/resume")
+        session.forget()
+        store = self.open_store()
+        try:
+            with WRITES:
+                store.claim(code, take_over=True)
+            conversation = _resume(store, code)
+        except BaseException:
+            store.close()
+            raise
+        session.code, session.store, session.conversation = code, store, conversation
+        session.notes.append("welcome_back")
+        return self.enter(request, session, self._where(conversation))
 
 
 def _resume(store: Service, code: str) -> Conversation:

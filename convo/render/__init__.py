@@ -8,9 +8,10 @@ so a draft can never run, style or hide anything that was typed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # Jinja2 and the record models load on the first render, so `visible` stays cheap to import
     from jinja2.sandbox import SandboxedEnvironment
@@ -69,7 +70,7 @@ def txt_text(text: str) -> str:
 def _environment(fmt: str) -> SandboxedEnvironment:
     from pathlib import Path
 
-    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import FileSystemLoader, StrictUndefined, pass_context, select_autoescape
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
@@ -88,7 +89,104 @@ def _environment(fmt: str) -> SandboxedEnvironment:
     env.globals["part_titles"] = _part_titles
     env.globals["outcome_areas"] = _outcome_areas
     env.globals["generally"] = _generally
+    # The draft's own wording, in the language(s) each render asks for (`languages` in its context).
+    env.globals["t"] = _wording_in(fmt)
+    env.globals["month"] = pass_context(_month)
+    env.globals["has_wording"] = _has_wording
+    env.globals["plain"] = pass_context(_plain)
+    env.filters["place"] = _place_in(fmt)
     return env
+
+
+def _joined(fmt: str, by_language: list[tuple[str, str]]) -> Markup | str:
+    """Wording in one language, or in several side by side (in HTML each in an element with its own `lang`)."""
+    if fmt != "html":
+        return " / ".join(text for _, text in by_language)
+    from markupsafe import Markup
+
+    if len(by_language) == 1:
+        return Markup(by_language[0][1])
+    return Markup(" / ").join(Markup('<span lang="{}">{}</span>').format(code, Markup(text))
+                              for code, text in by_language)
+
+
+def _wording_in(fmt: str) -> Callable[..., Markup | str]:
+    """`t(key, **values)` for templates: the draft's wording of `key` in the render's language(s).
+
+    In HTML the wording is the file's own (as a template's text is) with `&`, `<` and `>` escaped, and each
+    value filled in is escaped unless it is markup made by the template (a <time>).
+    """
+    from jinja2 import pass_context
+
+    from convo.render import wording
+
+    @pass_context
+    def t(context: Any, key: str, **values: object) -> Markup | str:
+        if fmt == "html":
+            from markupsafe import escape
+
+            values = {name: escape(value) for name, value in values.items()}
+        found = []
+        for code in context["languages"]:
+            filling = {name.removesuffix("_key"): _key_words(fmt, str(value), code) if name.endswith("_key")
+                       else value for name, value in values.items()}
+            text = wording.words(key, code)
+            found.append((code, wording.fill(_html_wording(text) if fmt == "html" else text, filling)))
+        return _joined(fmt, found)
+
+    return t
+
+
+def _key_words(fmt: str, key: str, language: str) -> str:
+    """A value given as another wording's key (`title_key="parts.1"`), in the same language as what it fills."""
+    from convo.render import wording
+
+    text = wording.words(key, language)
+    return _html_wording(text) if fmt == "html" else text
+
+
+def _html_wording(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _place_in(fmt: str) -> Callable[..., Markup | str]:
+    """A place the record lists as not explored ("Barriers (outcome 2): not reached"), in the render's language(s)."""
+    from jinja2 import pass_context
+
+    from convo.render import wording
+
+    @pass_context
+    def place(context: Any, text: str, said: str | None = None) -> Markup | str:
+        found = wording.place(text)
+        by_language = [(code, wording.place_words(found, code) + (": " + wording.words(said, code) if said else ""))
+                       for code in context["languages"]]
+        if fmt == "html":
+            from markupsafe import escape
+
+            by_language = [(code, str(escape(said))) for code, said in by_language]
+        return _joined(fmt, by_language)
+
+    return place
+
+
+def _plain(context: Any, key: str) -> str:
+    """Wording as plain text, in each language asked for side by side: for a page's <title>."""
+    from convo.render import wording
+
+    return " / ".join(wording.words(key, code) for code in context["languages"])
+
+
+def _has_wording(key: str) -> bool:
+    from convo.render import wording
+
+    return wording.has(key)
+
+
+def _month(context: Any, number: int) -> str:
+    """A month's name in the render's language(s): "April", "Ebrill", "Ebrill/April"."""
+    from convo.render import wording
+
+    return "/".join(wording.months(code)[number - 1] for code in context["languages"])
 
 
 def _local(moment: datetime, zone_name: str) -> datetime:
@@ -124,38 +222,58 @@ def _generally() -> dict[str, str]:
     return {area.section or area.id: area.general_label or area.label for area in per_outcome_areas()}
 
 
-def render(record: Assessment, fmt: str, template: str | None = None) -> str:
-    """The record in one of FORMATS; raises ValueError for any other."""
+def language_of(record: Assessment) -> str:
+    """The language a record's draft is in unless another is asked for: the one its conversation went on in."""
+    return record.language_offer.language if record.language_offer is not None else "en"
+
+
+def _in_language(record: Assessment, language: str | None) -> dict[str, Any]:
+    """What every template is given of the language(s) it is rendered in: `languages`, in order, and the
+    page's own language (`lang`), the first of them; answers in another language are marked as such."""
+    from convo.render.wording import languages
+
+    codes = languages(language or language_of(record))
+    return {"languages": codes, "lang": codes[0]}
+
+
+def render(record: Assessment, fmt: str, template: str | None = None, *, language: str | None = None) -> str:
+    """The record in one of FORMATS; raises ValueError for any other. The draft's own wording is in `language`:
+    en, cy, or both side by side (Welsh first); by default the conversation's. The person's words are as said."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if fmt == "json":
         return record.model_dump_json(indent=2) + "\n"
+    context = _in_language(record, language)
     env = _environment(fmt)
     if template is None and record.audience == "carer":
-        return _render_summary(record, fmt, with_draft=True)
-    text = env.get_template(template or _TEMPLATES[fmt]).render(a=record, markdown=fmt == "md")
+        return _render_summary(record, fmt, with_draft=True, language=language)
+    text = env.get_template(template or _TEMPLATES[fmt]).render(a=record, markdown=fmt == "md", **context)
     return text if fmt == "html" else _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
 
 
-def render_summary(record: Assessment, fmt: str) -> str:
+def render_summary(record: Assessment, fmt: str, *, language: str | None = None) -> str:
     """Only "What you told us": the answers in the writer's own words, addressed to them (md, html or txt)."""
     if fmt not in _CARER_TEMPLATES:
         raise ValueError(f"the summary comes as {', '.join(_CARER_TEMPLATES)}, not {fmt!r}")
-    return _render_summary(record, fmt, with_draft=False)
+    return _render_summary(record, fmt, with_draft=False, language=language)
 
 
-def render_summary_article(record: Assessment) -> str:
+def render_summary_article(record: Assessment, *, language: str | None = None) -> str:
     """"What you told us" as an HTML <article> (its own <h1> first), for a page that has its own frame."""
     from convo.render.summary import summarise
 
-    return _environment("html").get_template("_summary_article.html.j2").render(a=record, s=summarise(record))
+    context = _in_language(record, language)
+    return _environment("html").get_template("_summary_article.html.j2").render(
+        a=record, s=summarise(record, context["languages"]), **context)
 
 
-def _render_summary(record: Assessment, fmt: str, with_draft: bool) -> str:
+def _render_summary(record: Assessment, fmt: str, with_draft: bool, language: str | None = None) -> str:
     from convo.render.summary import summarise
 
+    context = _in_language(record, language)
     text = _environment(fmt).get_template(_CARER_TEMPLATES[fmt]).render(
-        a=record, s=summarise(record), markdown=fmt == "md", with_draft=with_draft)
+        a=record, s=summarise(record, context["languages"]), markdown=fmt == "md", with_draft=with_draft,
+        **context)
     return text if fmt == "html" else _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
 
 

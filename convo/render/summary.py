@@ -4,13 +4,11 @@ own; the summary templates hold all the wording."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from convo import vocabulary
 from convo.records import Assessment, Entry, PersonalOutcome, Skip
-
-_OUTCOME_PLACE = re.compile(r"\(outcome (\d+)\)|^Outcome (\d+):")
+from convo.render import wording
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ def grouped(entries: list[Entry]) -> list[Answers]:
     return [Answers(title, items) for title, items in groups.items()]
 
 
-def summarise(record: Assessment) -> Summary:
+def summarise(record: Assessment, languages: tuple[str, ...] = ("en",)) -> Summary:
     loose: list[Entry] = [entry for name in vocabulary.sections() for entry in getattr(record, name)]
     loose += [entry for items in record.general.values() for entry in items]
     matters = [
@@ -79,8 +77,8 @@ def summarise(record: Assessment) -> Summary:
     return Summary(
         parts=grouped(loose), matters=matters, matters_at=matters_at,
         left_out=[skip for skip in record.skipped if skip.outcome is None],
-        left_blank=[_for_you(name, record) for name in record.nothing_said],
-        not_reached=[_for_you(name, record) for name in record.not_reached],
+        left_blank=[_for_you(name, record, languages) for name in record.nothing_said],
+        not_reached=[_for_you(name, record, languages) for name in record.not_reached],
     )
 
 
@@ -89,12 +87,13 @@ def _outcome_lists() -> list[str]:
     return [area.section or area.id for area in vocabulary.per_outcome_areas()] + ["meaning", "said"]
 
 
-def _for_you(place: str, record: Assessment) -> str:
-    """The draft names an outcome by its number; a carer reads it in their own words."""
+def _for_you(place: str, record: Assessment, languages: tuple[str, ...]) -> str:
+    """The draft names an outcome by its number; a carer reads it in their own words (in each language asked
+    for, side by side)."""
 
-    def words(match: re.Match[str]) -> str:
-        number = int(match.group(1) or match.group(2))
+    def outcome(number: int, language: str, inside: bool) -> str:
         text = record.outcomes[number - 1].text if 0 < number <= len(record.outcomes) else str(number)
-        return f"(about “{text}”)" if match.group(1) else f"“{text}”:"
+        return wording.words("summary.about_outcome", language, text=text) if inside else f"“{text}”"
 
-    return _OUTCOME_PLACE.sub(words, place)
+    found = wording.place(place)
+    return " / ".join(wording.place_words(found, language, outcome) for language in languages)

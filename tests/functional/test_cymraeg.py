@@ -126,5 +126,7 @@ def test_every_message_convo_says_is_in_welsh():
 def test_a_welsh_answer_is_marked_welsh_in_the_html_draft(start):
     conversation = start("carer", audience="carer", opening=True)
     play(conversation, SIAN_CY)
-    page = render(build(conversation), "html")
+    page = render(build(conversation), "html", language="en")
     assert '<span lang="cy">Fy mam, sydd â dementia ac yn byw gyda ni</span>' in page
+    # In the conversation's own language the page is Welsh, and so are the answers: the page's lang says so.
+    assert render(build(conversation), "html").startswith('<!DOCTYPE html>\n<html lang="cy">')

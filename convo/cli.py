@@ -370,7 +370,8 @@ def _export(args: argparse.Namespace) -> int:
             refuse_if_taken(output)  # before the store is opened (and a passphrase asked for)
         service = _service(args)
         result = service.export(service.open(args.id), fmt, output, redact=args.redact,
-                                plaintext=args.plaintext_export, replace=args.force)
+                                plaintext=args.plaintext_export, replace=args.force,
+                                language=getattr(args, "language", None))
     except ExportRefused as error:
         raise CliError(str(error)) from None
     if args.output:

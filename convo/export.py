@@ -11,6 +11,7 @@ from pathlib import Path
 from convo.engine.conversation import Conversation
 from convo.paths import write_private
 from convo.render import FORMATS, render
+from convo.render.wording import CHOICES as LANGUAGE_CHOICES
 
 # The file endings that name a format.
 ENDINGS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".txt": "txt", ".json": "json"}
@@ -20,15 +21,19 @@ class ExportRefused(Exception):
     """Why an export was not written, in one line."""
 
 
-def draft_text(conversation: Conversation, fmt: str, redact: bool = False) -> str:
+def draft_text(conversation: Conversation, fmt: str, redact: bool = False, language: str | None = None) -> str:
+    """The draft in `fmt`, its own wording in `language` (en, cy, or both side by side, Welsh first); by
+    default in the language the conversation is in. What was said is never translated."""
     if fmt not in FORMATS:
         raise ExportRefused(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if language is not None and language not in LANGUAGE_CHOICES:
+        raise ExportRefused(f"the draft comes in {', '.join(LANGUAGE_CHOICES)}, not {language!r}")
     record = conversation.assessment()
     if redact:
         from convo.redact import redact as redacted
 
         record = redacted(record, conversation.state.names)
-    return render(record, fmt)
+    return render(record, fmt, language=language or conversation.language)
 
 
 def format_for(path: Path, fmt: str | None = None) -> str:

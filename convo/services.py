@@ -172,10 +172,11 @@ class Service:
     # -- the draft, and the log of who took it ----------------------------------------------------
 
     def export(self, conversation: Conversation, fmt: str, path: Path | None = None, *, redact: bool = False,
-               plaintext: bool = False, replace: bool = True) -> str:
+               plaintext: bool = False, replace: bool = True, language: str | None = None) -> str:
         """The draft's text; written to `path` if given (and then the resolved path is returned), owner-only
         and whole. An encrypted store's draft is written to a file only with `plaintext`; with `replace`
-        false, an existing file is refused. Every export is audited, without anyone's words."""
+        false, an existing file is refused. Its own wording is in `language` (en, cy or both; by default the
+        conversation's). Every export is audited, without anyone's words."""
         from convo.export import ExportRefused, draft_text, refuse_if_taken, write_draft
 
         if path is not None and self.encrypted and not plaintext:
@@ -183,7 +184,7 @@ class Service:
                                 "export with --plaintext-export (convo export) if that is what you want")
         if path is not None and not replace:
             refuse_if_taken(path)
-        text = draft_text(conversation, fmt, redact)
+        text = draft_text(conversation, fmt, redact, language)
         target = "stdout"
         if path is not None:
             write_draft(path, text, replace=replace)

@@ -14,9 +14,8 @@ from convo.render import wording as draft_wording
 from convo.services import Service
 from tests.functional.test_cymraeg import SIAN_CY
 from tests.functional.test_render import HEADINGS, OUTCOME_HEADINGS
-# The whole call of test_render as a fixture, and the practitioner's settings it is held with.
-from tests.functional.test_render import david as david
-from tests.functional.test_render import practitioner_settings as practitioner_settings
+from tests.functional.test_render import david as david  # the whole call, as a fixture
+from tests.functional.test_render import practitioner_settings as practitioner_settings  # who holds it
 from tests.transcript import play
 
 HEADINGS_CY = ["Am y sgwrs hon", "Amgylchiadau personol", "Beth sy'n bwysig (canlyniadau personol)",

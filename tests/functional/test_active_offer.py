@@ -81,8 +81,17 @@ def test_the_draft_says_the_offer_was_made_and_what_was_chosen(start, answer, sa
     conversation = start("three-conversations", opening=True)
     conversation.send(answer)
     assert conversation.assessment().language_offer is not None
-    assert "Welsh offered first (the Active Offer)" in render(conversation.assessment(), fmt)
-    assert said in render(conversation.assessment(), fmt)
+    english = render(conversation.assessment(), fmt, language="en")
+    assert "Welsh offered first (the Active Offer)" in english
+    assert said in english
+
+
+def test_a_welsh_draft_says_the_offer_was_made_in_welsh(start):
+    conversation = start("three-conversations", opening=True)
+    conversation.send("1")
+    welsh = render(conversation.assessment(), "md")  # in the conversation's language
+    assert "Cynnig y Gymraeg yn gyntaf (y Cynnig Rhagweithiol)" in welsh
+    assert "dewiswyd y Gymraeg" in welsh
 
 
 def test_the_offer_is_not_in_the_list_of_what_was_not_explored(start):

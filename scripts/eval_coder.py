@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from train_coder import DEFAULT_DATA, fit, load_examples
 
-from convo.practice.coder import BEHAVIOURS, CODES, Coder, behaviour, code
+from convo.practice.coder import BEHAVIOURS, CODES, Coder, behaviour, code, question_form
 
 FOLDS = 5
 
@@ -109,6 +109,24 @@ def report_bands(examples, predicted: list[str], title: str) -> None:
               f"({agree / max(1, len(banded)):.0%}); {len(pairs) - len(banded)} have too few turns to band")
 
 
+def report_question_form(examples) -> None:
+    """How often the annotators' open/closed agrees with the form of the turn's last question, where
+    the form decides: a wh-word or "tell me" is open, an auxiliary then a subject is yes-or-no.
+    Uses no model, so it bounds what a rule layer on the form could gain against these labels."""
+    rows = [(question_form(e.text), e.code) for e in examples if e.code in ("open_question", "closed_question")]
+    print(f"question form against the annotators' label, on {len(rows)} gold questions:")
+    for form in ("open_question", "closed_question", None):
+        labels = [gold for found, gold in rows if found == form]
+        if not labels:
+            continue
+        agree = sum(gold == form for gold in labels) if form else 0
+        name = {"open_question": "open form (wh-word, tell me)", "closed_question": "yes-or-no form",
+                None: "form does not decide"}[form]
+        detail = (f"annotators agree in {agree} ({agree / len(labels):.0%})" if form
+                  else f"{labels.count('open_question')} open, {labels.count('closed_question')} closed")
+        print(f"  {name}: {len(labels)} questions; {detail}")
+
+
 def report(examples, scored) -> None:
     from sklearn.metrics import f1_score
 
@@ -159,8 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="AnnoMI train.csv")
     parser.add_argument("--c", type=float, default=None, help="fix C instead of choosing it by inner CV (quicker)")
     parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--form-only", action="store_true", help="only compare question form with the labels")
     args = parser.parse_args(argv)
     examples = load_examples(args.data)
+    report_question_form(examples)
+    if args.form_only:
+        return 0
     scored, even, thresholds = cross_validate(examples, c=args.c)
     report(examples, scored)
     print(f"complex-reflection threshold chosen in each fold: {', '.join(map(str, thresholds))}")

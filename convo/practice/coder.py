@@ -464,6 +464,21 @@ def yes_or_no(part: str) -> bool:
             and not any(word in _WH for word in core) and not _INVITES.search(" ".join(core)))
 
 
+def question_form(text: str) -> str | None:
+    """The code the form of a turn's last question gives it, where the form decides: `open_question`
+    for a wh-word or an invitation ("Tell me…", "Can you tell me…"), `closed_question` for a yes-or-no
+    form; None when there is no question or the form does not decide ("You drink every day?")."""
+    asked = [_strip_openers(tokens) for tokens, is_question in _sentences(_normalise(text)) if is_question]
+    if not asked:
+        return None
+    core = asked[-1]
+    if core[0] in _WH or _INVITES.search(" ".join(core)):
+        return "open_question"
+    if yes_or_no(" ".join(core)):
+        return "closed_question"
+    return None
+
+
 def _rule_code(part: str, model_code: str) -> str | None:
     """The code a part's wording earns by MITI's own rules, where the model cannot have learnt it."""
     clean = _normalise(part)

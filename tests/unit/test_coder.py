@@ -10,7 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from convo.practice.coder import CODES, MI_ADHERENT, behaviour, behaviours, code, code_jsonl, features, split_parts
+from convo.practice.coder import (
+    CODES,
+    MI_ADHERENT,
+    behaviour,
+    behaviours,
+    code,
+    code_jsonl,
+    features,
+    question_form,
+    split_parts,
+)
 
 
 @pytest.mark.parametrize(
@@ -145,6 +155,23 @@ def test_advice_after_asking_permission_is_advice_not_persuasion():
 def test_a_yes_or_no_question_is_closed_in_the_behaviours_whatever_its_length():
     assert [p.code for p in behaviours("Can you get in and out of the bath?", "It's the bath.")] == ["closed_question"]
     assert [p.code for p in behaviours("Can you tell me about the bath?", "It's the bath.")] == ["open_question"]
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("What matters most to you?", "open_question"),
+        ("OK. And how do you get to the shops?", "open_question"),
+        ("Can you tell me about the mornings?", "open_question"),
+        ("Do you still drive?", "closed_question"),
+        ("You've been busy. Is anyone helping you?", "closed_question"),
+        ("You drink every day?", None),
+        ("You've carried a lot on your own.", None),
+        ("Do you drive? What stops you?", "open_question"),
+    ],
+)
+def test_question_form_is_read_from_the_last_question(text, form):
+    assert question_form(text) == form
 
 
 def test_coding_is_deterministic_across_processes():

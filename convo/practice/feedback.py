@@ -348,4 +348,4 @@ def render_feedback(feedback: Feedback, fmt: str) -> str:
         return feedback.model_dump_json(indent=2) + "\n"
     if fmt not in ("md", "html"):
         raise ValueError(f"unknown format {fmt!r}: choose one of md, html, json")
-    return render(feedback, fmt, template=f"feedback.{fmt}.j2")  # type: ignore[arg-type]
+    return render(feedback, fmt, template=f"feedback.{fmt}.j2", language="en")  # type: ignore[arg-type]

@@ -19,9 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined, pass_context
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -34,17 +34,17 @@ from starlette.staticfiles import StaticFiles
 
 from convo import carer, library
 from convo.engine import outputs as out
-from convo.engine.commands import Answer, End, GoTo
+from convo.engine.commands import Answer, ChooseLanguage, End, GoTo
 from convo.engine.conversation import Conversation
 from convo.engine.machine import FlowMachine
 from convo.events import Answered
 from convo.render import render_summary, render_summary_article
 from convo.services import ConversationOpen, Service, StoreError, TakenOver
-from convo.web import questions
+from convo.web import questions, wording
 from convo.web.codes import WrongCodes
 from convo.web.guard import Guard
-from convo.web.questions import Place
-from convo.web.sessions import COOKIE, SAVED_CODE_SHOWN_FOR, WRITES, Session, Sessions, Waiting
+from convo.web.questions import Place, Said
+from convo.web.sessions import COOKIE, SAVED_CODE_SHOWN_FOR, WRITES, Kept, Session, Sessions, Waiting
 
 HERE = Path(__file__).parent
 MAX_ANSWER = 10_000  # characters in one answer box
@@ -56,12 +56,44 @@ Work = Callable[..., Response]  # what a page does that is its own; see `page`
 Page = Callable[["CarerPages", Request], Awaitable[Response]]
 
 
+# The pages a language switch may return to; any other address goes to the start.
+RETURNS = ("/", "/resume", "/check", "/done", "/saved")
+# Pages that show back words that could not be saved: a switch shows them again, in the other language.
+SHOWN_BACK = {"open_elsewhere": ("open_elsewhere.html.j2", 409), "taken_over": ("taken_over.html.j2", 409)}
+
+
 @lru_cache(maxsize=1)
 def templates() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )
+    env.globals["t"] = _words
+    env.globals["said"] = _said
+    env.globals["lang_of"] = _lang_of
+    return env
+
+
+@pass_context
+def _words(context: Any, key: str, **values: Any) -> Markup:
+    """`t(key, ...)` in a template: the page's own wording of `key`, in the page's language."""
+    return wording.words(key, context["lang"], **values)
+
+
+@pass_context
+def _lang_of(context: Any, language: str | None) -> Markup:
+    """` lang="cy"` for words in another language than the page's; nothing for words in its own."""
+    if not language or language == context["lang"]:
+        return Markup("")
+    return Markup(' lang="{}"').format(language)
+
+
+@pass_context
+def _said(context: Any, said: Said) -> Markup:
+    """A carer's words inside a sentence of the page's, marked with their own language if it is another."""
+    if not said.language or said.language == context["lang"]:
+        return escape(said.text)
+    return Markup('<span lang="{}">{}</span>').format(said.language, said.text)
 
 
 def make_app(db: str | Path | None = None, *, open_store: StoreOpener | None = None, out_of_hours: str | None = None,
@@ -90,6 +122,7 @@ def make_app(db: str | Path | None = None, *, open_store: StoreOpener | None = N
         Route("/resume", pages.resume_page, methods=["GET"]),
         Route("/resume", pages.resume, methods=["POST"]),
         Route("/take-over", pages.take_over, methods=["POST"]),
+        Route("/language", pages.language, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(
@@ -190,26 +223,61 @@ class CarerPages:
 
     def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         sid, fresh = self._sid(request)
+        session = self.sessions.get(sid)
+        lang = self.language_of(request, session)
         context.setdefault("errors", [])
         context.setdefault("safety", False)
         html = templates().get_template(template).render(
-            csrf=self.sessions.csrf(sid), out_of_hours=self.out_of_hours, **context)
+            csrf=self.sessions.csrf(sid), out_of_hours=self.out_of_hours, lang=lang,
+            switch=self._switch(request, session, lang, _shown_back(template, context)), **context)
         response = HTMLResponse(html, status_code=status)
         if fresh:
             self._set_cookie(request, response, sid)
         return response
 
-    def problem_html(self, status: int) -> str:
+    def language_of(self, request: Request, session: Session | None) -> str:
+        """The language of this browser's pages: its conversation's while one is being written; else the
+        one last chosen here (or the conversation's, once finished or saved); before any, the address's
+        `lang` (kept for the next pages), else what the browser asks for."""
+        if session is not None and session.conversation is not None and not session.conversation.ended:
+            session.language = session.conversation.language
+            return session.language
+        asked = wording.checked_language(request.query_params.get("lang"))
+        if asked is not None and (session is None or session.code is None):
+            self.sessions.get_or_add(self._sid(request)[0]).language = asked
+            return asked
+        if session is not None and session.language:
+            return session.language
+        return wording.from_browser(request.headers.get("accept-language"))
+
+    def _switch(self, request: Request, session: Session | None, lang: str, shown_back: str | None) -> dict[str, Any]:
+        """How the page offers the other language: a form that changes the conversation's language where
+        there is one (or that carries words shown back), else a link to the same page in the other language."""
+        other = "cy" if lang == "en" else "en"
+        path = request.url.path if request.method == "GET" else "/"
+        back = path if _return_to(path) == path else "/"
+        return {"to": other, "post": bool(session is not None and session.code) or bool(shown_back),
+                "back": shown_back or back, "href": f"{path}?lang={other}"}
+
+    def problem_html(self, status: int, scope: Any = None) -> str:
+        request = Request(scope) if scope is not None and scope.get("type") == "http" else None
+        session, lang = None, "en"
+        if request is not None:
+            with contextlib.suppress(Exception):  # a problem page is shown whatever else is wrong
+                session = self.sessions.get(self.sessions.read(request.cookies.get(COOKIE)))
+                lang = self.language_of(request, session)
+        other = "cy" if lang == "en" else "en"
         return templates().get_template("problem.html.j2").render(
-            status=status, csrf="", out_of_hours=self.out_of_hours, errors=[], safety=False)
+            status=status, csrf="", out_of_hours=self.out_of_hours, errors=[], safety=False, lang=lang,
+            switch={"to": other, "post": False, "back": "/", "href": f"/?lang={other}"})
 
     async def http_problem(self, request: Request, error: Exception) -> Response:
         status = error.status_code if isinstance(error, HTTPException) else 500
         shown = status if status in (400, 403, 404, 413) else 404 if status == 405 else 500
-        return HTMLResponse(self.problem_html(shown), status_code=shown)
+        return HTMLResponse(self.problem_html(shown, request.scope), status_code=shown)
 
-    def refused(self) -> HTMLResponse:
-        return HTMLResponse(self.problem_html(403), status_code=403)
+    def refused(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(self.problem_html(403, request.scope), status_code=403)
 
     def _sid(self, request: Request) -> tuple[str, bool]:
         """This browser's session id, and whether it is new (so its cookie must be set)."""
@@ -236,7 +304,10 @@ class CarerPages:
         return response
 
     def enter(self, request: Request, session: Session, to: str) -> Response:
-        """Into a conversation just started or carried on: under a new session id, then to `to`."""
+        """Into a conversation just started or carried on: under a new session id, then to `to`, in the
+        conversation's language."""
+        if session.conversation is not None:
+            session.language = session.conversation.language
         sid = self.sessions.renew(session)
         response = RedirectResponse(to, status_code=303)
         self._set_cookie(request, response, sid)
@@ -256,7 +327,7 @@ class CarerPages:
         self._sweep()  # before a code is tried, so a lease left idle is free for it
         sid = self.sessions.read(request.cookies.get(COOKIE))
         if not self.sessions.csrf_ok(sid, form.get("csrf")):
-            return self.refused()
+            return self.refused(request)
         assert sid is not None
         request.scope["convo.sid"] = sid
         return self.sessions.get_or_add(sid), form
@@ -307,6 +378,8 @@ class CarerPages:
 
     @page(posted=True, hold=False)
     def start(self, request: Request, session: Session, form: FormData) -> Response:
+        """A new conversation, in the language of the page its button was on."""
+        language = wording.checked_language(str(form.get("lang", ""))) or self.language_of(request, session)
         session.forget()
         store = self.open_store()
         try:
@@ -314,7 +387,7 @@ class CarerPages:
             flow, _ = library.get(carer.FLOW)
             with WRITES:
                 conversation = store.start(carer.FLOW, carer.AUDIENCE, claim=False, machine=FlowMachine(flow),
-                                           conversation_id=code)
+                                           conversation_id=code, language=language)
                 store.claim(code)
         except BaseException:
             store.close()
@@ -334,15 +407,18 @@ class CarerPages:
         if not questions.can_show(held, place):
             return self.redirect(request, self._where(held))
         notes, session.notes = session.notes, []
-        return self._question_page(request, session, held, place, notes=notes)
+        kept = _kept(session, request.url.path)
+        return self._question_page(request, session, held, place, notes=notes, typed=kept.answer if kept else "",
+                                   chosen=kept.choice if kept else None)
 
     def _question_page(self, request: Request, session: Session, conversation: Conversation, place: Place, *,
                        errors: list[tuple[str, str]] | None = None, typed: str = "", status: int = 200,
-                       notes: list[str] | None = None) -> Response:
+                       notes: list[str] | None = None, chosen: str | None = None) -> Response:
         page = questions.page(conversation, place)
         return self.render(request, "question.html.j2", status=status, page=page, errors=errors or [],
                            typed=typed, notes=notes or [], code=session.code, safety=session.safety,
-                           finished_before=questions.reached_end(conversation))
+                           finished_before=questions.reached_end(conversation),
+                           chosen=chosen if chosen is not None else page.chosen)
 
     @page(posted=True, shown_back="answer")
     def answer(self, request: Request, session: Session, conversation: Conversation, form: FormData) -> Response:
@@ -456,19 +532,20 @@ class CarerPages:
     def done(self, request: Request, session: Session, held: Conversation) -> Response:
         if not held.ended:
             return self.redirect(request, self._where(held))
-        article = render_summary_article(held.assessment())
+        article = render_summary_article(held.assessment(), language=self.language_of(request, session))
         return self.render(request, "done.html.j2", article=Markup(article), code=session.code)
 
     @page()
     def download(self, request: Request, session: Session, held: Conversation) -> Response:
-        html = render_summary(held.assessment(), "html")
+        language = self.language_of(request, session)
+        html = render_summary(held.assessment(), "html", language=language)
         store = session.store
         assert store is not None  # held with the conversation
         with WRITES:
             store.audit("exported", held.id, format="html", to="download", redacted=False,
                         encrypted_store=store.encrypted)
         return Response(html, media_type="text/html; charset=utf-8", headers={
-            "Content-Disposition": 'attachment; filename="what-you-told-us.html"'})
+            "Content-Disposition": f'attachment; filename="{wording.text("download_file", language)}.html"'})
 
     async def saved(self, request: Request) -> Response:
         session = self._session(request)
@@ -481,7 +558,9 @@ class CarerPages:
         return self.render(request, "saved.html.j2", code=code, safety=safety)
 
     async def resume_page(self, request: Request) -> Response:
-        return self.render(request, "resume.html.j2")
+        session = self._session(request)
+        kept = _kept(session, request.url.path) if session is not None else None
+        return self.render(request, "resume.html.j2", typed=kept.code if kept else "")
 
     @page(posted=True, lock=False, hold=False)
     def resume(self, request: Request, session: Session, form: FormData) -> Response:
@@ -491,18 +570,19 @@ class CarerPages:
         client = request.client.host if request.client else "unknown"
         wait = self.wrong_codes.wait(client)
         if wait:
-            return self.render(request, "resume.html.j2", status=429, errors=[("code", "wait")], wait=wait)
+            return self.render(request, "resume.html.j2", status=429, errors=[("code", "wait")], wait=wait,
+                               typed="")
         with self._lookup_lock:
             info = self.lookups.carer_code(typed) if typed.strip() else None
         if info is None:
             if not typed.strip():
-                return self.render(request, "resume.html.j2", status=400, errors=[("code", "empty")])
+                return self.render(request, "resume.html.j2", status=400, errors=[("code", "empty")], typed="")
             wrong, wait = self.wrong_codes.refused(client)
             with WRITES, self._lookup_lock, contextlib.suppress(StoreError):
                 # Never what was typed: a wrong code may be a right one mistyped.
                 self.lookups.audit("carer_code_refused", None, attempt=wrong, face="web")
             return self.render(request, "resume.html.j2", status=400, errors=[("code", "wait" if wait else "wrong")],
-                               wait=wait)
+                               wait=wait, typed="")
         with session.lock:
             session.forget()
             session.code = info.id
@@ -529,6 +609,62 @@ class CarerPages:
         session.code, session.store, session.conversation = code, store, conversation
         session.notes.append("welcome_back")
         return self.enter(request, session, self._where(conversation))
+
+    @page(posted=True, hold=False)
+    def language(self, request: Request, session: Session, form: FormData) -> Response:
+        """Change the language of the pages and of the conversation, keeping every answer; then back to the
+        same page. What was in the page's boxes comes back in them there, not saved: choosing a language is
+        not answering, and words half written are sent only when the carer says so."""
+        to = wording.checked_language(str(form.get("language", "")))
+        shown_back = str(form.get("back", ""))
+        back = _return_to(shown_back)
+        kept = Kept(back, answer=str(form.get("answer", "")), code=str(form.get("code", ""))[:100],
+                    choice=str(form["choice"]) if form.get("choice") is not None else None)
+        if to is not None and session.code is not None:
+            held = self._hold(request, session, kept.answer)
+            if isinstance(held, Response):
+                return held
+            if not held.ended and held.language != to:
+                try:
+                    with WRITES:
+                        held.handle(ChooseLanguage(to))
+                except TakenOver:
+                    session.forget()
+                    return self.render(request, "taken_over.html.j2", status=409, typed=kept.answer)
+                except StoreError as error:
+                    log.warning("the language was not changed: %s", type(error).__name__)
+                    session.kept = kept
+                    session.notes.append("language_not_changed")
+                    return self.redirect(request, back)
+        if to is not None:
+            session.language = to
+        if shown_back in SHOWN_BACK:  # a page that shows back unsaved words: shown again, words and all
+            template, status = SHOWN_BACK[shown_back]
+            return self.render(request, template, status=status, typed=str(form.get("shown", "")))
+        session.kept = kept if kept.answer or kept.choice is not None or kept.code else None
+        return self.redirect(request, back)
+
+
+def _return_to(path: str) -> str:
+    """A page of these pages to go back to after a language switch (never another site); else the start."""
+    if path in RETURNS:
+        return path
+    if path.startswith("/question/") and questions.parse(path.removeprefix("/question/")) is not None:
+        return path
+    return "/"
+
+
+def _shown_back(template: str, context: dict[str, Any]) -> str | None:
+    """The name of a page that shows back unsaved words, when it has words to show."""
+    if not context.get("typed"):
+        return None
+    return next((name for name, (file, _) in SHOWN_BACK.items() if file == template), None)
+
+
+def _kept(session: Session, path: str) -> Kept | None:
+    """What was in this page's boxes when its language was changed, once; anything kept for another page goes."""
+    kept, session.kept = session.kept, None
+    return kept if kept is not None and kept.path == path else None
 
 
 def _resume(store: Service, code: str) -> Conversation:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,9 +28,10 @@ class TooLarge(Exception):
 
 
 class Guard:
-    """ASGI middleware: see the module's docstring. `problem(status)` gives the HTML of a plain page."""
+    """ASGI middleware: see the module's docstring. `problem(status, scope)` gives the HTML of a plain page, in
+    the language of the browser that asked."""
 
-    def __init__(self, app: ASGIApp, *, problem: Callable[[int], str], allowed_hosts: list[str] | None = None):
+    def __init__(self, app: ASGIApp, *, problem: Callable[[int, Any], str], allowed_hosts: list[str] | None = None):
         self.app, self.problem = app, problem
         self.allowed_hosts = {host.lower() for host in allowed_hosts} if allowed_hosts else None
 
@@ -39,11 +41,11 @@ class Guard:
             return
         headers = dict(scope["headers"])
         if self.allowed_hosts is not None and _host(headers.get(b"host", b"")) not in self.allowed_hosts:
-            await self._plain(send, 400)
+            await self._plain(send, 400, scope)
             return
         length = headers.get(b"content-length", b"0")
         if not length.isdigit() or int(length) > MAX_BODY:
-            await self._plain(send, 413)
+            await self._plain(send, 413, scope)
             return
         static = scope["path"].startswith("/static/")
         started = False
@@ -71,14 +73,14 @@ class Guard:
             await self.app(scope, limited, guarded)
         except TooLarge:
             if not started:
-                await self._plain(send, 413)
+                await self._plain(send, 413, scope)
         except Exception as error:  # noqa: BLE001 -- one line, never a traceback: its text could hold what was typed
             log.warning("a page failed: %s", type(error).__name__)
             if not started:
-                await self._plain(send, 500)
+                await self._plain(send, 500, scope)
 
-    async def _plain(self, send: Send, status: int) -> None:
-        body = self.problem(status).encode()
+    async def _plain(self, send: Send, status: int, scope: Scope) -> None:
+        body = self.problem(status, scope).encode()
         await send({"type": "http.response.start", "status": status, "headers": [
             (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
             (b"cache-control", b"no-store"), *_HEADERS]})

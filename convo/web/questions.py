@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from convo.engine.conversation import Conversation
+from convo.engine.state import Item
 from convo.events import Answered, standing
 from convo.flow.loader import END
 from convo.templating import fill
@@ -73,6 +74,14 @@ def _split_sentences(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Said:
+    """What a carer said, in the language they said it in (a choice: its label in the page's language)."""
+
+    text: str
+    language: str | None = None
+
+
+@dataclass(frozen=True)
 class Choice:
     value: str
     label: str
@@ -83,15 +92,15 @@ class QuestionPage:
     place: Place
     kind: str  # "choice": radios; "list": a box, each line one thing; "text": a box
     caption: str
-    about: str | None  # the thing that matters a per-thing question is about, in the carer's words
+    about: Said | None  # the thing that matters a per-thing question is about, in the carer's words
     question: str
     hints: list[str]
     choices: list[Choice]
     chosen: str | None
-    before: list[str]  # what was said here already, in the carer's words (or the choice's label)
+    before: list[Said]  # what was said here already, in the carer's words (or the choice's label)
     back: str | None  # the address of the previous question, if there is one
     current: bool  # the conversation is at this place (not a page gone back to)
-    language: str = "en"  # the language the flow's words on the page are in (the page's own are English)
+    language: str = "en"  # the language the flow's words on the page are in
 
     @property
     def key(self) -> str:
@@ -101,8 +110,8 @@ class QuestionPage:
 @dataclass(frozen=True)
 class Row:
     title: str
-    about: str | None  # the thing that matters a per-thing question is about
-    answers: list[str]
+    about: Said | None  # the thing that matters a per-thing question is about
+    answers: list[Said]
     change: str | None  # where the Change link goes; None for a safety question, which is asked, not chosen
     left_blank: bool = False
 
@@ -183,14 +192,24 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
         caption=step.part.title if step.part is not None else "", about=about(conversation, outcome),
         question=question, hints=hints, choices=[Choice(c.value, c.label) for c in step.choices],
         chosen=picked[-1] if picked else None,
-        before=[] if step.choices and step.single else [item.choice_label or item.text for item in items],
+        before=[] if step.choices and step.single else [said(conversation, item) for item in items],
         back=url(previous) if previous else None, current=is_current, language=conversation.language,
     )
 
 
-def about(conversation: Conversation, outcome: int | None) -> str | None:
+def about(conversation: Conversation, outcome: int | None) -> Said | None:
     outcome_id = conversation.state.outcome_id(outcome)
-    return conversation.state.items[outcome_id].text if outcome_id is not None else None
+    return said(conversation, conversation.state.items[outcome_id]) if outcome_id is not None else None
+
+
+def said(conversation: Conversation, item: Item) -> Said:
+    """An answer as the carer gave it; a choice as its label in the conversation's language now."""
+    step = conversation.flow.steps.get(item.stage or "")
+    if item.choice and step is not None:
+        label = next((choice.label for choice in step.choices if choice.value == item.choice), None)
+        if label is not None:
+            return Said(label, conversation.language)
+    return Said(item.choice_label or item.text, item.language)
 
 
 def sections(conversation: Conversation) -> list[Section]:
@@ -215,7 +234,7 @@ def sections(conversation: Conversation) -> list[Section]:
                     items = items[-1:]  # a one-answer question shows the answer that stands
                 section.rows.append(Row(
                     title=step.title, about=about(conversation, outcome),
-                    answers=[item.choice_label or item.text for item in items],
+                    answers=[said(conversation, item) for item in items],
                     change=url(place) if visited(conversation, place) else None, left_blank=not items,
                 ))
         if section.rows:
@@ -224,7 +243,8 @@ def sections(conversation: Conversation) -> list[Section]:
     for interrupt in flow.file.interrupts:
         items = [item for item in state.items.values() if item.stage == interrupt.id]
         if items:
-            extra.rows.append(Row(title=interrupt.title, about=None, answers=[i.text for i in items], change=None))
+            extra.rows.append(Row(title=interrupt.title, about=None, answers=[said(conversation, i) for i in items],
+                                  change=None))
     if extra.rows:
         found.append(extra)
     return found

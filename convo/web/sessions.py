@@ -46,6 +46,16 @@ class Waiting:
     move_on: bool
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What a page's form held when its language was changed, to show back in the page's boxes: never saved."""
+
+    path: str  # the page it is shown back on, once
+    answer: str = ""
+    choice: str | None = None
+    code: str = ""
+
+
 @dataclass
 class Session:
     """One browser's visit: the conversation it writes (if any), and what the next page should say."""
@@ -61,6 +71,8 @@ class Session:
     waiting: Waiting | None = None  # what a safety question came between, to send when it is answered
     offered: str | None = None  # a code that is open elsewhere, which this browser may take over
     saved_code: tuple[str, float] | None = None
+    language: str | None = None  # the language the pages are in for this browser (a conversation's wins)
+    kept: Kept | None = None  # what was in a page's boxes when its language was changed
 
     @property
     def holding(self) -> bool:
@@ -80,7 +92,7 @@ class Session:
         """Let go and forget the code: from now on only the code brings this conversation back."""
         self.let_go()
         self.code = None
-        self.safety, self.notes, self.waiting = False, [], None
+        self.safety, self.notes, self.waiting, self.kept = False, [], None, None
 
 
 class Sessions:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from convo import config, library
@@ -18,6 +18,7 @@ from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.palette import ConvoCommands
 from convo.tui.screens.home import HomeScreen, start_choices
 from convo.tui.themes import DEFAULT_THEME, HIGH_CONTRAST
+from convo.tui.words import binding, language_of, words
 from convo.vocabulary import Start
 from convo.wording import say
 
@@ -30,8 +31,8 @@ class ConvoApp(App):
     COMMANDS = App.COMMANDS | {ConvoCommands}
     # One key, two bindings: check_action shows the one that tells the truth about the last save.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip=say("quit_saved")),
-        Binding("ctrl+q", "quit_unsaved", "Quit", priority=True, tooltip=say("quit_not_saved")),
+        binding("ctrl+q", "quit", priority=True),
+        binding("ctrl+q", "quit_unsaved", priority=True),
     ]
     deliver_exports = False  # True where exports go to a web browser, never to a path on this computer
 
@@ -113,7 +114,8 @@ class ConvoApp(App):
             return
         except StoreError as error:
             self.go_home()
-            self.notify(f"Not opened: {_one_line(error)}", severity="error", timeout=15, markup=False)
+            self.notify(words("app_not_opened", self.language, problem=_one_line(error)), severity="error",
+                        timeout=15, markup=False)
             return
         self.open(conversation)
 
@@ -132,7 +134,8 @@ class ConvoApp(App):
             self.push_screen(TakeOverModal(error), answered)
             return
         except (StoreError, LookupError, ValueError) as error:  # the lease is let go already
-            self.notify(f"Not opened: {_one_line(error)}", severity="error", timeout=15, markup=False)
+            self.notify(words("app_not_opened", self.language, problem=_one_line(error)), severity="error",
+                        timeout=15, markup=False)
             return
         self.open(conversation)
 
@@ -158,6 +161,11 @@ class ConvoApp(App):
             self.pop_screen()
 
     @property
+    def language(self) -> str:
+        """The language of the app's own words now: the conversation's on screen, else the setting's."""
+        return language_of(self)
+
+    @property
     def conversation(self) -> Conversation | None:
         return getattr(self.screen, "conversation", None)
 
@@ -170,7 +178,8 @@ class ConvoApp(App):
             conversation = self.service.start(message.flow, message.audience, clock=self.clock,
                                               conversation_id=self.new_id() if self.new_id else None)
         except StoreError as error:
-            self.notify(f"Not started: {_one_line(error)}", severity="error", timeout=15, markup=False)
+            self.notify(words("app_not_started", self.language, problem=_one_line(error)), severity="error",
+                        timeout=15, markup=False)
             return
         self.open(conversation)
 
@@ -205,11 +214,11 @@ class ConvoApp(App):
         return (command for command in super().get_system_commands(screen) if command.title != "Screenshot")
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        self.notify(say("no_screenshots"), severity="warning")
+        self.notify(words("no_screenshots", self.language), severity="warning")
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:
-        self.notify(say("no_screenshots"), severity="warning")
+        self.notify(words("no_screenshots", self.language), severity="warning")
         return None
 
     def _handle_exception(self, error: Exception) -> None:
@@ -240,8 +249,8 @@ class ConvoApp(App):
         try:
             config.save(high_contrast=self.high_contrast)
         except (config.SettingsError, OSError) as error:
-            self.notify(f"High contrast is on for now, but not kept: {_one_line(error)}"
-                        if self.high_contrast else f"Not kept: {_one_line(error)}", severity="warning", markup=False)
+            said = "app_high_contrast_not_kept" if self.high_contrast else "app_not_kept"
+            self.notify(words(said, self.language, problem=_one_line(error)), severity="warning", markup=False)
 
     def farewell(self) -> str | None:
         """What to say once the app has closed: which conversation was open, and how to carry it on."""

@@ -6,6 +6,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from convo.tui.words import language_of, words
+
 
 class ConvoCommands(Provider):
     """Asks the current screen for its `palette_commands()`: (title, callback, help) triples."""
@@ -15,8 +17,9 @@ class ConvoCommands(Provider):
         commands = list(screen.palette_commands()) if hasattr(screen, "palette_commands") else []
         app = self.app
         if hasattr(app, "action_toggle_high_contrast"):
-            commands.append(("High contrast on or off", app.action_toggle_high_contrast,
-                             "a black and white theme with yellow highlights"))
+            language = language_of(app)
+            commands.append((words("app_high_contrast", language), app.action_toggle_high_contrast,
+                             words("app_high_contrast_why", language)))
         return commands
 
     async def discover(self) -> Hits:

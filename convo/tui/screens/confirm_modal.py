@@ -10,16 +10,19 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from convo.tui.screens.modal import Modal
+from convo.tui.words import words
 
 
 class ConfirmModal(Modal[bool]):
     AUTO_FOCUS = "OptionList"
 
-    def __init__(self, question: str, yes: str, no: str = "No, carry on"):
+    def __init__(self, question: str, yes: str, no: str | None = None):
+        """`no`: what going back is called (None: "No, carry on", in the language on screen)."""
         super().__init__()
-        self.question, self.yes, self.no = question, yes, no
+        self.question, self.yes, self.no = question, yes, no or ""
 
     def ask(self) -> Iterable[Widget]:
+        self.no = self.no or words("app_no_carry_on", self.language)
         yield Static(Content(self.question), classes="question")
         yield OptionList(*self.options())
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
@@ -55,7 +55,7 @@ from convo.tui.widgets.call_header import CallHeader
 from convo.tui.widgets.chat_log import ChatLog
 from convo.tui.widgets.draft_pane import DraftPane
 from convo.tui.widgets.key_footer import KeyFooter
-from convo.wording import say
+from convo.tui.words import binding, words
 
 if TYPE_CHECKING:
     from convo.tui.app import ConvoApp
@@ -63,7 +63,6 @@ if TYPE_CHECKING:
 ACK_KEY = "ctrl+n"
 # A question's closing aside, "(Enter on an empty line to move on.)", which the box's hint says first.
 _ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
-FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "txt": "plain text", "json": "JSON"}
 
 
 class ConversationScreen(Screen):
@@ -71,35 +70,35 @@ class ConversationScreen(Screen):
     DEFAULT_CSS = tcss(__file__)
     # Each key on a function key has an Alt (or Ctrl) key too, which the footer shows: many laptops hide F-keys.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(ACK_KEY, "acknowledge", "Acknowledge alert", priority=True,
-                tooltip="Say you have seen the safeguarding alert"),
-        Binding("f3,alt+a", "accept_cue", "Accept", priority=True, key_display="alt+a",
-                tooltip="Take up the latest suggestion (F3 or Alt+A)"),
-        Binding("f4,alt+x", "dismiss_cue", "Dismiss", priority=True, key_display="alt+x",
-                tooltip="Set the latest suggestion aside (F4 or Alt+X)"),
-        Binding("f5,alt+s", "skip", "Skip", priority=True, key_display="alt+s",
-                tooltip="Leave this out for now, with a reason (F5 or Alt+S)"),
-        Binding("f6,alt+u", "undo", "Undo", priority=True, key_display="alt+u",
-                tooltip="Take back the last thing recorded or done (F6 or Alt+U)"),
-        Binding("f7,alt+r", "refile", "Re-file", priority=True, key_display="alt+r",
-                tooltip="Re-file the last answer as another kind (F7 or Alt+R)"),
-        Binding("f8,alt+g", "goto", "Go to", priority=True, key_display="alt+g",
-                tooltip="Choose an area in the map, starting where you are (F8 or Alt+G)"),
-        Binding("f9,alt+d", "toggle_draft", "Draft", priority=True, key_display="alt+d",
-                tooltip="Show or hide the draft record (F9 or Alt+D)"),
-        Binding("ctrl+o", "export", "Export", priority=True, tooltip="Write the draft to a file"),
-        Binding("ctrl+b", "toggle_map", "Map", priority=True, tooltip="Show or hide the map of areas"),
-        Binding("ctrl+r", "raise_concern", "Raise concern", priority=True, show=False,
-                tooltip="Raise a safeguarding concern yourself, with what you noticed"),
-        Binding("escape", "focus_answer", "Back to typing", show=False),
+        binding(ACK_KEY, "acknowledge", priority=True),
+        binding("f3,alt+a", "accept_cue", priority=True, key_display="alt+a"),
+        binding("f4,alt+x", "dismiss_cue", priority=True, key_display="alt+x"),
+        binding("f5,alt+s", "skip", priority=True, key_display="alt+s"),
+        binding("f6,alt+u", "undo", priority=True, key_display="alt+u"),
+        binding("f7,alt+r", "refile", priority=True, key_display="alt+r"),
+        binding("f8,alt+g", "goto", priority=True, key_display="alt+g"),
+        binding("f9,alt+d", "toggle_draft", priority=True, key_display="alt+d"),
+        binding("ctrl+o", "export", priority=True),
+        binding("ctrl+b", "toggle_map", priority=True),
+        binding("ctrl+r", "raise_concern", priority=True, show=False),
+        binding("escape", "focus_answer", show=False),
     ]
 
     def __init__(self, conversation: Conversation):
         super().__init__()
         self.conversation = conversation
         self.last_prompt: out.Prompt | out.Done | None = None
-        self.keys_shown: tuple[bool, bool, bool] | None = None
+        self.keys_shown: tuple[bool, bool, bool, str] | None = None
         self.taken_over: str | None = None  # why nothing more is saved here, once another window took over
+        self.language_shown: str | None = None  # the language the screen's own words are in now
+
+    @property
+    def language(self) -> str:
+        """The conversation's language: the screen's own words follow it, and change when it does."""
+        return self.conversation.language
+
+    def words(self, key: str, /, **values: object) -> str:
+        return words(key, self.language, **values)
 
     # -- building --------------------------------------------------------------------------------
 
@@ -110,7 +109,7 @@ class ConversationScreen(Screen):
             with Vertical(id="talk"):
                 yield AlertBanner(id="alert")
                 yield ChatLog(id="log")
-                yield AnswerInput(say(f"answer_box_{self.conversation.audience.value}"), id="answer")
+                yield AnswerInput(self.words(f"answer_box_{self.conversation.audience.value}"), id="answer")
             yield DraftPane(id="draft")
         yield KeyFooter(compact=True)
 
@@ -155,7 +154,7 @@ class ConversationScreen(Screen):
         except (StoreError, OSError) as error:
             # The caller leaves the words in the box, so nothing typed is lost.
             self.app.saved(False)
-            self.notify(say("not_saved", problem=_one_line(error)), severity="error", timeout=15, markup=False)
+            self.notify(self.words("not_saved", problem=_one_line(error)), severity="error", timeout=15, markup=False)
             return None
         self.app.saved(True)
         return self.show(said or transcript.did(command), outputs, not isinstance(command, Answer))
@@ -173,7 +172,7 @@ class ConversationScreen(Screen):
         self.chat.add([said] + transcript.from_outputs(shown, offered))
         self.last_prompt = prompt or last
         if isinstance(open_still, out.Prompt):
-            self.query_one(AnswerInput).hint(say("still_open", question=_ASIDE.sub("", open_still.text)))
+            self.query_one(AnswerInput).hint(self.words("still_open", question=_ASIDE.sub("", open_still.text)))
         elif prompt is not None and prompt != last:
             self.query_one(AnswerInput).hint(self.usual_hint())
         self.refresh_views()
@@ -182,12 +181,13 @@ class ConversationScreen(Screen):
     def usual_hint(self) -> str | None:
         """What the empty box says at this question: whose words go in it, when they are the practitioner's."""
         practitioner = self.conversation.audience.value == "practitioner"
-        return say("answer_box_note") if practitioner and self.conversation.whose_words() == "practitioner" else None
+        note = practitioner and self.conversation.whose_words() == "practitioner"
+        return self.words("answer_box_note") if note else None
 
     def refuse(self) -> None:
         """Another window writes this conversation now: say so, and keep what was typed in the box."""
         self.app.saved(False)
-        self.notify(f"Not saved: {self.taken_over}. Your words are still in the box.",
+        self.notify(self.words("app_taken_over", why=self.taken_over),
                     severity="error", timeout=15, markup=False)
 
     def on_answer_submitted(self, message: AnswerSubmitted) -> None:
@@ -210,29 +210,44 @@ class ConversationScreen(Screen):
 
     def refresh_views(self) -> None:
         conversation = self.conversation
-        self.query_one(AreaMap).show(conversation.overview(), len(conversation.state.outcome_ids()))
-        self.query_one(AlertBanner).show(self.pending_alerts(), "Ctrl+N")
+        language = self.language
+        if language != self.language_shown:
+            self.show_language(language)
+        self.query_one(AreaMap).show(conversation.overview(), len(conversation.state.outcome_ids()), language)
+        self.query_one(AlertBanner).show(self.pending_alerts(), "Ctrl+N", language)
         # The part the conversation is at, as the map shows it (the record's part can lag behind a move).
         shown = self.last_prompt
         number = shown.conversation if isinstance(shown, out.Prompt) and shown.conversation else conversation.part()
         step = conversation.step
         where = conversation.flow.title
         if conversation.flow.part_numbered(number) is not None:
-            where += f" · {vocabulary.part(number).name}"
+            where += f" · {self.words('app_map_part', number=number)}"
         if step is not None:
             where += f" · {step.title}"
         if conversation.ended:
-            where += " · finished"
-        self.query_one(CallHeader).show(where, conversation.state.started_at)
+            where += f" · {self.words('app_header_finished')}"
+        self.query_one(CallHeader).show(where, conversation.state.started_at, language)
         if conversation.ended:
-            self.query_one(AnswerInput).set_enabled(False, "This conversation has finished; export or copy the draft.")
+            self.query_one(AnswerInput).set_enabled(False, self.words("app_finished_box"))
             self.query_one("#draft").display = True
         if self.query_one("#draft").display:
             self.query_one(DraftPane).show(self.draft_text())
-        keys = (bool(conversation.state.pending_alerts()), bool(conversation.state.pending_cues()), conversation.ended)
+        keys = (bool(conversation.state.pending_alerts()), bool(conversation.state.pending_cues()), conversation.ended,
+                language)
         if keys != self.keys_shown:  # the footer is rebuilt only when the keys that matter change
             self.keys_shown = keys
             self.refresh_bindings()
+
+    def show_language(self, language: str) -> None:
+        """The screen's own words in the conversation's language: at the start, and when it changes part-way."""
+        first = self.language_shown is None
+        self.language_shown = language
+        self.query_one(AreaMap).border_title = self.words("app_map_title")
+        self.query_one(DraftPane).border_title = self.words("app_draft_title")
+        answer = self.query_one(AnswerInput)
+        answer.speak(self.words(f"answer_box_{self.conversation.audience.value}"), self.words("app_lines_title"))
+        if not first:
+            answer.hint(self.usual_hint())
 
     def pending_alerts(self) -> list[tuple[int, str, str]]:
         return self.conversation.waiting_alerts()
@@ -266,10 +281,9 @@ class ConversationScreen(Screen):
 
         kinds = taxonomy()
         if category:
-            question = f"Raise a concern: {kinds.category(category).label}. What did you notice?"
+            question = self.words("app_ask_concern_kind", kind=kinds.category(category).label)
         else:
-            question = ("Raise a safeguarding concern. Type its kind, then what you noticed, e.g. "
-                        f"“financial her grandson has her bank card”. Kinds: {', '.join(kinds.ids)}")
+            question = self.words("app_ask_concern", kinds=", ".join(kinds.ids))
         def noticed(note: str | None) -> None:
             if note and category:
                 self.do(RaiseConcern(category, note.strip()))
@@ -277,7 +291,7 @@ class ConversationScreen(Screen):
                 kind, _, words = note.strip().partition(" ")
                 self.do(RaiseConcern(kind, words.strip()))
 
-        self.app.push_screen(ReasonModal(question, "What you noticed", required=True), noticed)
+        self.app.push_screen(ReasonModal(question, self.words("app_ask_concern_box"), required=True), noticed)
 
     def action_accept_cue(self, cue_id: str = "") -> None:
         self.do(Accept(cue_id))
@@ -287,12 +301,12 @@ class ConversationScreen(Screen):
 
     def action_skip(self) -> None:
         step = self.conversation.step
-        title = step.title if step else "this"
+        title = step.title if step else self.words("app_ask_skip_this")
         def skip(reason: str | None) -> None:
             if reason is not None:
                 self.do(Skip(reason.strip()))
 
-        self.app.push_screen(ReasonModal(f"Leave out “{title}” for now. Why?"), skip)
+        self.app.push_screen(ReasonModal(self.words("app_ask_skip", title=title)), skip)
 
     def action_undo(self) -> None:
         self.do(Undo())
@@ -302,7 +316,7 @@ class ConversationScreen(Screen):
         item_id = state.last_answer
         item = state.items.get(item_id) if item_id is not None else None
         if item is None:
-            self.notify("There is no answer to re-file yet.", severity="warning")
+            self.notify(self.words("app_nothing_to_refile"), severity="warning")
             return
         outcomes = [state.items[outcome_id].text for outcome_id in state.outcome_ids()]
         index = state.outcome_index(item.outcome)
@@ -337,7 +351,7 @@ class ConversationScreen(Screen):
             pane.show(self.draft_text())
 
     def switch(self, number: int) -> None:
-        name = vocabulary.part(number).name
+        name = self.words("app_map_part", number=number)
         outputs = self.do(Move(number))
         if outputs and isinstance(outputs[0], out.Error):
             self.notify(outputs[0].text, title=name, severity="warning", timeout=8)
@@ -346,8 +360,7 @@ class ConversationScreen(Screen):
                     self.do(Move(number, reason))
 
             self.app.push_screen(
-                ReasonModal(f"{outputs[0].text}\n\nTo move to {name} anyway, give the reason:",
-                            required=True),
+                ReasonModal(self.words("app_ask_move", problem=outputs[0].text, name=name), required=True),
                 move)
 
     def action_export(self, fmt: str = "md") -> None:
@@ -369,8 +382,8 @@ class ConversationScreen(Screen):
             if yes:
                 self.export(path, replace=True)
 
-        self.app.push_screen(ConfirmModal(f"There is already a file at {path}. Replace it with the draft?",
-                                          "Yes, replace it", "No, keep it"), confirmed)
+        self.app.push_screen(ConfirmModal(self.words("app_ask_replace", path=path), self.words("app_ask_replace_yes"),
+                                          self.words("app_ask_replace_no")), confirmed)
 
     def export(self, path: Path, replace: bool = False) -> Path | None:
         """Write the draft; a file already there is refused unless `replace` (asked first)."""
@@ -378,17 +391,18 @@ class ConversationScreen(Screen):
             written = Path(self.app.service.export(self.conversation, path.suffix.lstrip("."), path,
                                                    replace=replace))
         except ExportRefused as error:
-            self.notify(f"Not exported: {error}", severity="error", timeout=10, markup=False)
+            self.notify(self.words("app_not_exported", problem=error), severity="error", timeout=10, markup=False)
             return None
         except StoreError as error:  # the file may be written and only its audit line missing: say which
             if path.exists():
-                self.notify(say("written_not_audited", path=path.resolve(), problem=_one_line(error)),
+                self.notify(self.words("written_not_audited", path=path.resolve(), problem=_one_line(error)),
                             severity="error", timeout=15, markup=False)
                 return path.resolve()
-            self.notify(f"Not exported: {_one_line(error)}", severity="error", timeout=15, markup=False)
+            self.notify(self.words("app_not_exported", problem=_one_line(error)), severity="error", timeout=15,
+                        markup=False)
             return None
-        self.chat.add([transcript.LogLine(transcript.INFO, f"Draft written to {written}", "·")])
-        self.notify(f"Draft written to {written}", title="Exported", markup=False)
+        self.chat.add([transcript.LogLine(transcript.INFO, self.words("app_draft_written", path=written), "·")])
+        self.notify(self.words("app_draft_written", path=written), title=self.words("app_exported"), markup=False)
         return written
 
     def download(self, fmt: str) -> str | None:
@@ -398,7 +412,7 @@ class ConversationScreen(Screen):
             return None
         name = f"convo-{self.conversation.id}.{fmt}"
         self.app.deliver_text(io.StringIO(text), save_filename=name, encoding="utf-8")
-        self.notify(f"The draft is downloading as {name}.", title="Exported", markup=False)
+        self.notify(self.words("app_downloading", name=name), title=self.words("app_exported"), markup=False)
         return name
 
     def action_copy_draft(self) -> None:
@@ -408,7 +422,7 @@ class ConversationScreen(Screen):
         if not self.audited("copied", format="md", to="clipboard"):
             return False
         self.app.copy_to_clipboard(render(self.conversation.assessment(), "md"))
-        self.notify("The draft (Markdown) is on the clipboard.", title="Copied")
+        self.notify(self.words("app_copied_draft"), title=self.words("app_copied"))
         return True
 
     def confirm_plaintext(self, question: str, then: Callable[[], object]) -> None:
@@ -420,7 +434,7 @@ class ConversationScreen(Screen):
             if yes:
                 then()
 
-        self.app.push_screen(ConfirmModal(say(question), "Yes"), confirmed)
+        self.app.push_screen(ConfirmModal(self.words(question), self.words("app_yes")), confirmed)
 
     def audited(self, action: str, **detail: object) -> bool:
         """Write the audit line before the copy is made; if it cannot be written, the copy is not made."""
@@ -428,7 +442,7 @@ class ConversationScreen(Screen):
         try:
             service.audit(action, self.conversation.id, encrypted_store=service.encrypted, **detail)
         except StoreError as error:
-            self.notify(say("not_audited", problem=_one_line(error)), severity="error", timeout=15, markup=False)
+            self.notify(self.words("not_audited", problem=_one_line(error)), severity="error", timeout=15, markup=False)
             return False
         return True
 
@@ -438,8 +452,7 @@ class ConversationScreen(Screen):
                 self.do(End())
 
         self.app.push_screen(
-            ConfirmModal("End this conversation? It is saved either way; once ended it can be read and "
-                         "exported but not added to.", "Yes, end it"),
+            ConfirmModal(self.words("app_ask_end"), self.words("app_ask_end_yes")),
             confirmed)
 
     def action_speaker(self, who: str) -> None:
@@ -448,7 +461,7 @@ class ConversationScreen(Screen):
     # -- the palette -----------------------------------------------------------------------------
 
     def palette_commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        c = self.conversation
+        c, w = self.conversation, self.words
         commands: list[tuple[str, Callable[[], object], str]] = []
         if not c.ended:
             count = len(c.state.outcome_ids())
@@ -456,46 +469,48 @@ class ConversationScreen(Screen):
                 step = c.flow.steps[sid]
                 # A carer reads the area in their own words; a practitioner by the name /goto takes.
                 area = vocabulary.area(str(step.area))
-                where = area.carer_label if c.audience.value == "carer" else f"area {area.id}"
+                where = w(f"app_area_{area.id}_carer") if c.audience.value == "carer" else w("app_area", id=area.id)
                 if step.per_outcome:
                     for n in range(1, count + 1):
-                        commands.append((f"Go to: {step.title} (outcome {n})", partial(self.goto, sid, n), where))
+                        commands.append((w("app_go_to_outcome", title=step.title, number=n),
+                                         partial(self.goto, sid, n), where))
                 else:
-                    commands.append((f"Go to: {step.title}", partial(self.goto, sid), where))
-            commands += [(f"Re-file the last answer as {kind}", partial(self.refile, kind),
-                          "when an answer landed in the wrong place") for kind in vocabulary.refile_kinds()]
+                    commands.append((w("app_go_to", title=step.title), partial(self.goto, sid), where))
+            commands += [(w("app_refile_last", kind=w(f"app_kind_{kind}")), partial(self.refile, kind),
+                          w("app_refile_why")) for kind in vocabulary.refile_kinds()]
             commands += [
-                ("Skip this question, with a reason", self.action_skip, "Alt+S or F5"),
-                ("Undo", self.action_undo, "Alt+U or F6: take back the last thing recorded or done"),
+                (w("app_skip_question"), self.action_skip, w("app_skip_question_keys")),
+                (w("app_undo"), self.action_undo, w("app_undo_keys")),
             ]
-            commands += [(f"Move to {part.name} ({part.short})", partial(self.switch, part.number), part.why)
+            commands += [(w("app_move_to", name=w("app_map_part", number=part.number),
+                            short=w(f"app_part_{part.number}_short")), partial(self.switch, part.number),
+                          w(f"app_part_{part.number}_why"))
                          for part in vocabulary.PARTS.values() if part.number > 1]
-            commands.append(("End the conversation", self.action_end, "finish; it stays saved"))
-            commands += [(f"Now speaking: {who}", partial(self.action_speaker, who),
-                          "whose words the next answers are") for who in SOURCES]
+            commands.append((w("app_end"), self.action_end, w("app_end_why")))
+            commands += [(w("app_now_speaking", who=w(f"app_speaker_{who}")), partial(self.action_speaker, who),
+                          w("app_now_speaking_why")) for who in SOURCES]
             for cue_id in c.state.pending_cues():
                 _, _, term, text = c.state.cues[cue_id]
-                commands.append((f"Accept suggestion {cue_id}: {term}",
+                commands.append((w("app_accept_suggestion", id=cue_id, term=term),
                                  partial(self.action_accept_cue, cue_id), text))
-                commands.append((f"Dismiss suggestion {cue_id}: {term}",
+                commands.append((w("app_dismiss_suggestion", id=cue_id, term=term),
                                  partial(self.action_dismiss_cue, cue_id), text))
         if c.state.pending_alerts():
-            commands.append(("Acknowledge the safeguarding alert", self.action_acknowledge, "Ctrl+N"))
+            commands.append((w("app_acknowledge_alert"), self.action_acknowledge, "Ctrl+N"))
         if not c.ended and c.audience.value == "practitioner":
             from convo.notice.taxonomy import taxonomy
 
-            commands += [(f"Raise a safeguarding concern: {kind.label}",
-                          partial(self.action_raise_concern, kind.id), "Ctrl+R; it goes into the draft")
+            commands += [(w("app_raise_concern", kind=kind.label),
+                          partial(self.action_raise_concern, kind.id), w("app_raise_concern_why"))
                          for kind in taxonomy().categories]
-        where = "download it in this browser" if getattr(self.app, "deliver_exports", False) \
-            else "write a file only you can read"
-        commands += [(f"Export the draft as {FORMAT_NAMES[fmt]}", partial(self.action_export, fmt), where)
+        where = w("app_export_download") if getattr(self.app, "deliver_exports", False) else w("app_export_file")
+        commands += [(w("app_export_as", format=w(f"app_format_{fmt}")), partial(self.action_export, fmt), where)
                      for fmt in FORMATS]
         commands += [
-            ("Copy the draft to the clipboard", self.action_copy_draft, "as Markdown"),
-            ("Show or hide the draft", self.action_toggle_draft, "Alt+D or F9"),
-            ("Show or hide the map", self.action_toggle_map, "Ctrl+B"),
-            ("Back to the start screen", self.app.go_home, "this conversation stays saved"),
+            (w("app_copy_draft"), self.action_copy_draft, w("app_copy_draft_why")),
+            (w("app_toggle_draft"), self.action_toggle_draft, w("app_toggle_draft_keys")),
+            (w("app_toggle_map"), self.action_toggle_map, "Ctrl+B"),
+            (w("app_go_home"), self.app.go_home, w("app_go_home_why")),
         ]
         return commands
 

@@ -11,26 +11,26 @@ from textual.widgets import Input, Static
 
 from convo.render import FORMATS
 from convo.tui.screens.modal import Modal
+from convo.tui.words import words
 
 
 class ExportModal(Modal[Path | None]):
     AUTO_FOCUS = "Input"
-    HINTS: ClassVar[tuple[tuple[str, str, str], ...]] = (("enter", "enter", "Write"),)
+    HINTS: ClassVar[tuple[tuple[str, str, str], ...]] = (("enter", "enter", "app_hint_write"),)
 
     def __init__(self, suggested: Path):
         super().__init__()
         self.suggested = suggested
 
     def ask(self) -> Iterable[Widget]:
-        yield Static("Write the draft record to:", classes="question")
+        yield Static(words("app_export_to", self.language), classes="question", markup=False)
         yield Input(str(self.suggested), id="path")
-        yield Static("The ending chooses the format: .md, .html, .txt or .json. Only you can read the file; "
-                     "you are asked before a file already there is replaced.", classes="hint")
+        yield Static(words("app_export_hint", self.language), classes="hint", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         path = Path(event.value.strip()).expanduser()
         if path.suffix.lstrip(".") not in FORMATS:
-            self.notify("End the file name with .md, .html, .txt or .json.", severity="warning")
+            self.notify(words("app_export_ending", self.language), severity="warning")
             return
         self.dismiss(path)

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -16,11 +16,13 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from convo import library, vocabulary
+from convo.language import default_language
 from convo.render import visible
 from convo.services import ConversationInfo, Service
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.styles import tcss
 from convo.tui.widgets.key_footer import KeyFooter
+from convo.tui.words import binding, has, words
 from convo.vocabulary import STARTS, Start
 
 
@@ -35,9 +37,23 @@ def start_choices(flows: list[str] | None = None, practice: bool = True) -> list
 SAVED_PAGE = 100
 
 
-def row_for(info: ConversationInfo) -> tuple[str, str, str, str, str]:
+def status_word(status: str, language: str | None = None) -> str:
+    """A stored conversation's status in the language on screen (else as the vocabulary says it)."""
+    key = f"app_status_{status}"
+    return words(key, language) if has(key) else vocabulary.status_word(status)
+
+
+def start_words(choice: Start, language: str | None = None) -> tuple[str, str]:
+    """A way to begin, as the start screen offers it: its label and hint, in the language on screen."""
+    key = f"app_start_{choice.id.replace('-', '_')}"
+    if not has(key):
+        return choice.label, choice.hint
+    return words(key, language), words(f"{key}_hint", language)
+
+
+def row_for(info: ConversationInfo, language: str | None = None) -> tuple[str, str, str, str, str]:
     when = info.updated.astimezone().strftime("%Y-%m-%d %H:%M")
-    status = vocabulary.status_word(info.status)
+    status = status_word(info.status, language)
     return (info.id, when, info.flow, status, visible(info.title))
 
 
@@ -45,8 +61,8 @@ class HomeScreen(Screen):
     DEFAULT_CSS = tcss(__file__)
     AUTO_FOCUS = "#start"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+f", "filter", "Find saved", tooltip="Filter the saved conversations"),
-        Binding("ctrl+r", "refresh_saved", "Refresh", show=False),
+        binding("ctrl+f", "filter"),
+        binding("ctrl+r", "refresh_saved", show=False),
     ]
 
     def __init__(self, service: Service, choices: Callable[[], list[Start]] = start_choices):
@@ -55,20 +71,30 @@ class HomeScreen(Screen):
         self.choices = choices()
         self.saved: list[ConversationInfo] = []
 
+    @property
+    def language(self) -> str:
+        """The setting's (`--language`, CONVO_LANGUAGE): no conversation is open here."""
+        return default_language()
+
     def compose(self) -> ComposeResult:
-        yield Static("convo · what matters conversations", id="title")
+        language = self.language
+        yield Static(words("app_home_title", language), id="title")
         with Vertical(id="start-box"):
-            yield Static("Start a new conversation", classes="section")
-            yield OptionList(*[Option(Content.assemble((c.label, "bold"), " — ", c.hint), id=c.id)
-                               for c in self.choices], id="start")
+            yield Static(words("app_home_start", language), classes="section")
+            options = []
+            for choice in self.choices:
+                label, hint = start_words(choice, language)
+                options.append(Option(Content.assemble((label, "bold"), " — ", hint), id=choice.id))
+            yield OptionList(*options, id="start")
         with Vertical(id="saved-box"):
-            yield Static("Carry on a saved conversation", classes="section")
-            yield Input(placeholder="Type to find by id, flow or title (Ctrl+F)", id="filter")
+            yield Static(words("app_home_saved", language), classes="section")
+            yield Input(placeholder=words("app_home_filter", language), id="filter")
             yield DataTable(id="saved", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#saved", DataTable).add_columns("Id", "When", "Flow", "Status", "Title")
+        self.query_one("#saved", DataTable).add_columns(
+            *[words(f"app_column_{column}", self.language) for column in ("id", "when", "flow", "status", "title")])
 
     def on_screen_resume(self) -> None:
         """Each time the screen is shown, the first time included."""
@@ -82,7 +108,7 @@ class HomeScreen(Screen):
         table = self.query_one("#saved", DataTable)
         table.clear()
         for info in self.saved:
-            table.add_row(*[Text(cell, no_wrap=True) for cell in row_for(info)], key=info.id)
+            table.add_row(*[Text(cell, no_wrap=True) for cell in row_for(info, self.language)], key=info.id)
 
     @property
     def shown_ids(self) -> list[str]:
@@ -119,10 +145,13 @@ class HomeScreen(Screen):
         self.refresh_saved()
 
     def palette_commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        commands: list[tuple[str, Callable[[], object], str]] = [
-            (f"Start: {c.label}", partial(self.start, c), c.hint) for c in self.choices]
-        commands += [(f"Resume: {info.id} {visible(info.title)[:40]}", partial(self.resume, info.id),
-                      f"{info.flow}, {vocabulary.status_word(info.status)}")
+        language = self.language
+        commands: list[tuple[str, Callable[[], object], str]] = []
+        for choice in self.choices:
+            label, hint = start_words(choice, language)
+            commands.append((words("app_start", language, label=label), partial(self.start, choice), hint))
+        commands += [(words("app_resume", language, id=info.id, title=visible(info.title)[:40]),
+                      partial(self.resume, info.id), f"{info.flow}, {status_word(info.status, language)}")
                      for info in self.saved]
-        commands.append(("Find a saved conversation", self.action_filter, "Filter the list by typing"))
+        commands.append((words("app_find_saved", language), self.action_filter, words("app_find_saved_why", language)))
         return commands

@@ -7,27 +7,34 @@ from collections.abc import Iterable
 from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
 
 from convo.tui.styles import tcss
 from convo.tui.widgets.key_footer import KeyFooter
+from convo.tui.words import binding, language_of, words
 
 Result = TypeVar("Result")
 
 
 class Modal(ModalScreen[Result]):
     DEFAULT_CSS = tcss(__file__)
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    # The keys the pop-up's own widgets answer, for the footer: (key, as shown, what it does).
-    HINTS: ClassVar[tuple[tuple[str, str, str], ...]] = (("enter", "enter", "Choose"),)
+    BINDINGS: ClassVar[list[BindingType]] = [binding("escape", "cancel")]
+    # The keys the pop-up's own widgets answer, for the footer: (key, as shown, the message saying what it does).
+    HINTS: ClassVar[tuple[tuple[str, str, str], ...]] = (("enter", "enter", "app_hint_choose"),)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield from self.ask()
-        yield KeyFooter(hints=self.HINTS, compact=True)
+        language = self.language
+        yield KeyFooter(hints=[(key, shown, words(said, language)) for key, shown, said in self.HINTS], compact=True)
+
+    @property
+    def language(self) -> str:
+        """The language of the conversation under the pop-up (else the setting)."""
+        return language_of(self.app)
 
     def ask(self) -> Iterable[Widget]:
         """The question and how to answer it."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Markdown, OptionList, Static
@@ -29,6 +29,7 @@ from convo.tui.styles import tcss
 from convo.tui.transcript import LogLine
 from convo.tui.widgets.chat_log import ChatLog
 from convo.tui.widgets.key_footer import KeyFooter
+from convo.tui.words import binding
 
 EXPORT_FORMATS = {".md": "md", ".html": "html", ".json": "json"}
 RESUME = "carry-on:"  # an option to carry on a practice has this before the practice's id
@@ -38,7 +39,7 @@ class PracticeScreen(Screen):
     DEFAULT_CSS = tcss(__file__)
     AUTO_FOCUS = "#scenarios"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Back", tooltip="Back to the start; a practice in progress is saved"),
+        binding("escape", "leave"),
     ]
 
     def __init__(self, service: Service | None = None, scenarios: list[LoadedScenario] | None = None, **options):

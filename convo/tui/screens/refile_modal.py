@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from convo.tui.screens.modal import Modal
+from convo.tui.words import has, words
 from convo.vocabulary import OUTCOME, refile_kinds
 
 
@@ -31,8 +32,13 @@ class RefileModal(Modal[Refiling | None]):
         self.kind: str | None = None
 
     def ask(self) -> Iterable[Widget]:
-        yield Static(Content.assemble("Re-file “", self.answer, "” as:"), classes="question", id="question")
-        yield OptionList(*[Option(kind.replace("_", " "), id=kind) for kind in refile_kinds()])
+        yield Static(Content(words("app_refile_as", self.language, answer=self.answer)), classes="question",
+                     id="question")
+        yield OptionList(*[Option(self.kind_name(kind), id=kind) for kind in refile_kinds()])
+
+    def kind_name(self, kind: str) -> str:
+        key = f"app_kind_{kind}"
+        return words(key, self.language) if has(key) else kind.replace("_", " ")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -45,7 +51,7 @@ class RefileModal(Modal[Refiling | None]):
             return
         self.kind = chosen
         self.query_one("#question", Static).update(
-            Content.assemble(f"Re-file as {chosen.replace('_', ' ')}, for which thing that matters?"))
+            Content(words("app_refile_which", self.language, kind=self.kind_name(chosen))))
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(Content.assemble(f"{number}. ", text), id=str(number))

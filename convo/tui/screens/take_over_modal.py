@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
+from textual.widget import Widget
 from textual.widgets.option_list import Option
 
 from convo.services import ConversationOpen
 from convo.tui.screens.confirm_modal import ConfirmModal
-
-OPEN_ELSEWHERE = "This conversation is open in another window (process {pid} on {host})."
-TAKE_OVER = "Take it over here (the other window will save nothing more)"
+from convo.tui.words import binding, words
 
 
-def open_elsewhere(error: ConversationOpen) -> str:
-    return OPEN_ELSEWHERE.format(pid=error.pid, host=error.host)
+def open_elsewhere(error: ConversationOpen, language: str | None = None) -> str:
+    return words("app_open_elsewhere", language, pid=error.pid, host=error.host)
 
 
 class TakeOverModal(ConfirmModal):
     """Enter or Y takes the conversation over; Escape goes back and leaves the other window writing it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("y", "take_over", "Take over")]
+    BINDINGS: ClassVar[list[BindingType]] = [binding("y", "take_over")]
 
     def __init__(self, error: ConversationOpen):
-        super().__init__(open_elsewhere(error), TAKE_OVER, "Go back")
+        super().__init__("", "", "")
+        self.error = error
+
+    def ask(self) -> Iterable[Widget]:
+        # Asked over the start screen or a practice: in the setting's language, as those screens are.
+        self.question = open_elsewhere(self.error, self.language)
+        self.yes, self.no = words("app_take_over", self.language), words("app_go_back", self.language)
+        return super().ask()
 
     def options(self) -> list[Option]:
         # Taking over first, so Enter does what the person came to do; it is never done without asking.

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from convo.render import visible
 from convo.tui.styles import tcss
+from convo.tui.words import words
 
 
 class AlertBanner(Static):
@@ -15,11 +16,12 @@ class AlertBanner(Static):
     def __init__(self, **kwargs):
         super().__init__("", **kwargs)
         self.waiting: list[tuple[int, str, str]] = []  # (answer seq, alert wording, what was said)
+        self.language: str | None = None
 
-    def show(self, alerts: list[tuple[int, str, str]], key: str) -> None:
-        if alerts == self.waiting and (bool(alerts) == self.has_class("-waiting")):
+    def show(self, alerts: list[tuple[int, str, str]], key: str, language: str | None = None) -> None:
+        if alerts == self.waiting and (bool(alerts) == self.has_class("-waiting")) and language == self.language:
             return
-        self.waiting = alerts
+        self.waiting, self.language = alerts, language
         self.set_class(bool(alerts), "-waiting")
         if not alerts:
             self.update("")
@@ -29,7 +31,7 @@ class AlertBanner(Static):
             wording = visible(wording)
             if wording.upper().startswith("SAFEGUARDING"):
                 wording = wording[len("SAFEGUARDING"):].lstrip(" —-:")
-            parts += [(" ⚠ SAFEGUARDING ", "bold reverse"), " ", (wording, "bold"), "\n",
-                      "Said: “", visible(said), "”\n"]
-        parts.append((f"Press {key} to acknowledge you have seen this.", "bold"))
+            parts += [(f" ⚠ {words('app_alert_label', language)} ", "bold reverse"), " ", (wording, "bold"), "\n",
+                      f"{words('app_alert_said', language)} “", visible(said), "”\n"]
+        parts.append((words("app_alert_press", language, key=key), "bold"))
         self.update(Content.assemble(*parts))

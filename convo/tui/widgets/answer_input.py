@@ -7,13 +7,14 @@ from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, TextArea
 
 from convo.tui.messages import AnswerSubmitted
 from convo.tui.styles import tcss
+from convo.tui.words import binding
 
 
 class LineInput(Input):
@@ -39,9 +40,8 @@ class AnswerInput(Vertical):
     DEFAULT_CSS = tcss(__file__)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2,alt+l", "toggle_lines", "Lines", key_display="alt+l",
-                tooltip="Switch between one line and several (F2 or Alt+L)"),
-        Binding("ctrl+s,ctrl+enter", "send_lines", "Send", show=False, tooltip="Send what is in the text area"),
+        binding("f2,alt+l", "toggle_lines", key_display="alt+l"),
+        binding("ctrl+s,ctrl+enter", "send_lines", show=False),
     ]
 
     def __init__(self, placeholder: str, **options):
@@ -52,7 +52,6 @@ class AnswerInput(Vertical):
     def compose(self) -> ComposeResult:
         yield LineInput(placeholder=self.placeholder, id="line", select_on_focus=False)
         area = TextArea(id="lines", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        area.border_title = "Several lines: Ctrl+S sends, Alt+L (F2) back to one line"
         yield area
 
     def on_mount(self) -> None:
@@ -79,6 +78,14 @@ class AnswerInput(Vertical):
             self.pasted = False
             self.remove_class("-multiline")
             self.focus_entry()
+
+    def speak(self, placeholder: str, lines_title: str) -> None:
+        """The box's own words, in the conversation's language (given again when it changes)."""
+        self.placeholder = placeholder
+        self.query_one(TextArea).border_title = lines_title
+        line = self.query_one(Input)
+        if not line.disabled:
+            line.placeholder = placeholder
 
     def hint(self, text: str | None) -> None:
         """What the empty box says: a hint that the question is still open (None: the usual words)."""

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from convo.tui.styles import tcss
+from convo.tui.words import words
 
 
 def elapsed(since: datetime | None, now: datetime) -> str:
@@ -26,6 +27,7 @@ class CallHeader(Horizontal):
         self.clock = clock
         self.since: datetime | None = None
         self.where = self.shown = ""
+        self.language: str | None = None  # the setting's, until a conversation says
 
     def compose(self) -> ComposeResult:
         yield Static("", id="where", markup=False)
@@ -34,15 +36,15 @@ class CallHeader(Horizontal):
     def on_mount(self) -> None:
         self.set_interval(1, self.tick)
 
-    def show(self, where: str, since: datetime | None) -> None:
+    def show(self, where: str, since: datetime | None, language: str | None = None) -> None:
         if where != self.where:
             self.where = where
             self.query_one("#where", Static).update(where, layout=False)
-        self.since = since
+        self.since, self.language = since, language
         self.tick()
 
     def tick(self) -> None:
-        shown = f"Call time {elapsed(self.since, self.clock())}"
+        shown = words("app_call_time", self.language, time=elapsed(self.since, self.clock()))
         if shown != self.shown:
             self.shown = shown
             self.query_one("#time", Static).update(shown, layout=False)

@@ -9,7 +9,6 @@ from textual.widgets import Static
 
 
 class DraftPane(VerticalScroll, can_focus=True):
-    BORDER_TITLE = "Draft record"
     text = ""
 
     def compose(self) -> ComposeResult:

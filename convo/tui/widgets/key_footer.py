@@ -17,6 +17,8 @@ from textual.events import Resize
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from convo.tui.words import key_label, key_tip, language_of
+
 # Actions by how much they are needed on a call; an action not named here comes after these.
 NEEDED = ("quit", "quit_unsaved", "acknowledge", "accept_cue", "dismiss_cue", "skip", "undo", "goto", "refile",
           "toggle_draft", "export", "toggle_lines", "toggle_map")
@@ -48,7 +50,7 @@ class KeyFooter(Footer):
         room -= self._palette_width()
         kept: list[tuple[Binding, bool, str]] = []
         for found in sorted(wanted, key=lambda found: found[0].action not in ALWAYS):
-            width = key_width(self.app.get_key_display(found[0]), found[0].description)
+            width = key_width(self.app.get_key_display(found[0]), self._label(found[0]))
             if width <= room:
                 kept.append(found)
                 room -= width
@@ -59,14 +61,21 @@ class KeyFooter(Footer):
         if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
             return 0
         found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
-        return key_width(self.app.get_key_display(found[1]), found[1].description) + 2 if found else 0
+        return key_width(self.app.get_key_display(found[1]), self._label(found[1])) + 2 if found else 0
+
+    def _label(self, binding: Binding) -> str:
+        """A key's description in the language on screen."""
+        return key_label(binding.action, language_of(self.app), binding.description)
+
+    def _tip(self, binding: Binding, tooltip: str) -> str:
+        return key_tip(binding.action, language_of(self.app), tooltip)
 
     def _keys(self) -> tuple | None:
         chosen = self._chosen()
         if chosen is None:
             return None
         return (self.size.width, self.hints, tuple(
-            (binding.key, binding.description, enabled, tooltip, self.app.get_key_display(binding))
+            (binding.key, self._label(binding), enabled, self._tip(binding, tooltip), self.app.get_key_display(binding))
             for binding, enabled, tooltip in chosen))
 
     def compose(self) -> ComposeResult:
@@ -76,11 +85,11 @@ class KeyFooter(Footer):
         for key, display, description in self.hints:
             yield FooterKey(key, display, description, "").data_bind(compact=Footer.compact)
         for binding, enabled, tooltip in chosen:
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
-                            disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
+            yield FooterKey(binding.key, self.app.get_key_display(binding), self._label(binding), binding.action,
+                            disabled=not enabled, tooltip=self._tip(binding, tooltip)).data_bind(compact=Footer.compact)
         if self._palette_width():
             _, binding, _, tooltip = self.screen.active_bindings[self.app.COMMAND_PALETTE_BINDING]
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
+            yield FooterKey(binding.key, self.app.get_key_display(binding), self._label(binding), binding.action,
                             classes="-command-palette", tooltip=tooltip).data_bind(compact=Footer.compact)
 
     async def recompose(self) -> None:

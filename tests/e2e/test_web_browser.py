@@ -429,3 +429,68 @@ def test_the_whole_self_assessment_works_with_scripts_turned_off(server, browser
     assert not page.get_by_role("button", name="Print this page").is_visible()
     assert page.get_by_role("link", name="Download what you told us").is_visible()
     page.context.close()
+
+
+def test_a_welsh_browser_gets_welsh_pages_with_no_axe_violations_and_the_keyboard_alone_switches_and_answers(
+        server, browser):
+    """A browser set to Welsh: every page in Welsh, checked by axe; the self-assessment done with the keyboard
+    alone; Enter on a radio still continues; the language switch, reached by Shift+Tab from a box, keeps what
+    is typed there."""
+    url, _, _ = server
+    page = open_page(browser, url, bypass_csp=True, locale="cy-GB")
+    assert page.evaluate("document.documentElement.lang") == "cy"
+    problems = {"start": axe(page)}
+    tab_to(page, lambda f: f.endswith("Dechrau nawr"))
+    press(page, "Enter")
+    switched = radio_entered = False
+    pages = 0
+    while page.url.startswith(url + "/question/"):
+        pages += 1
+        assert pages < 60
+        assert page.evaluate("document.documentElement.lang") == "cy", page.url
+        stage = place(page).split("/")[0]
+        problems[place(page)] = axe(page)
+        words = ANSWERS.get(stage, "") if stage != "health-and-sleep" else "Wedi blino, gan amlaf"
+        if page.locator("input[name=choice]").count():
+            tab_to(page, lambda f: f.startswith("input#choice-"))
+            for _ in range(6):
+                if page.evaluate("document.activeElement.value") == words:
+                    break
+                page.keyboard.press("ArrowDown")
+            page.keyboard.press("Space")
+            if stage == "age":  # Enter on a radio sends the answer, not the language switch
+                press(page, "Enter")
+                radio_entered = place(page) != "age" and page.evaluate("document.documentElement.lang") == "cy"
+                continue
+        else:
+            tab_to(page, lambda f: f.startswith("textarea#answer"))
+            if words:
+                page.keyboard.type(words)
+            if words and not switched:
+                tab_to(page, lambda f: f.endswith("|English"), key="Shift+Tab")
+                press(page, "Enter")
+                assert page.evaluate("document.documentElement.lang") == "en"
+                assert page.get_by_role("textbox").input_value() == words  # kept, not yet saved
+                problems["switched to English"] = axe(page)
+                tab_to(page, lambda f: f.endswith("|Cymraeg"), key="Shift+Tab")
+                press(page, "Enter")
+                assert page.evaluate("document.documentElement.lang") == "cy"
+                assert page.get_by_role("textbox").input_value() == words
+                switched = True
+        button = tab_to(page, lambda f: f.endswith("Parhau") or f.endswith("Cadw a dod yn ôl yn nes ymlaen"))
+        if button.endswith("Cadw a dod yn ôl yn nes ymlaen"):
+            page.keyboard.press("Shift+Tab")
+        assert focused(page).endswith("Parhau")
+        press(page, "Enter")
+    assert switched and radio_entered
+    assert page.url == url + "/check" and page.get_by_role("heading", level=1).inner_text() == "Gwiriwch eich atebion"
+    problems["check"] = axe(page)
+    tab_to(page, lambda f: f.endswith("Gorffen a gweld beth ddywedoch chi wrthym ni"))
+    press(page, "Enter")
+    assert page.evaluate("document.documentElement.lang") == "cy"
+    assert "Walking the dog by the river" in page.locator("main").inner_text()
+    problems["done"] = axe(page)
+    page.goto(url + "/resume")
+    problems["resume"] = axe(page)
+    assert {name: found for name, found in problems.items() if found} == {}
+    page.context.close()

@@ -14,11 +14,12 @@ from textual.screen import Screen
 from convo import config, library
 from convo.clock import Clock, utc_now
 from convo.services import ConversationOpen, Service, StoreError, open_database
+from convo.tui.keys import binding
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.palette import ConvoCommands
 from convo.tui.screens.home import HomeScreen, start_choices
 from convo.tui.themes import DEFAULT_THEME, HIGH_CONTRAST
-from convo.tui.words import binding, language_of, words
+from convo.tui.words import language_of, words
 from convo.vocabulary import Start
 from convo.wording import say
 

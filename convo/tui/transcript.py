@@ -1,5 +1,5 @@
 """The chat log as plain lines: from the engine's outputs as they happen, and from the saved events, read as
-their typed payloads, on resume.
+their typed payloads, on resume. convo's own words in it are in the conversation's language (flows/messages.yaml).
 
 No Textual here, so what the log says can be tested (and reused) without a screen.
 """
@@ -26,6 +26,7 @@ from convo.events import (
     undone,
 )
 from convo.render import visible
+from convo.tui.words import has, words
 
 # Kinds of line, each styled by a CSS class of the same name in the chat log.
 PROMPT, STAGE, ANSWER, COMMAND, MOVED_ON, CAPTURED, CUE, ALERT, INFO, ERROR, DONE = (
@@ -44,69 +45,77 @@ class LogLine:
         return f"{self.label} {self.text}".strip()
 
 
+def kind_name(kind: str, language: str | None = None) -> str:
+    """A kind of recorded item, as the log names it."""
+    key = f"app_kind_{kind}"
+    return words(key, language) if has(key) else kind.replace("_", " ")
+
+
 def _captured_text(kind: str, outcome: int | None, choice: str | None = None,
-                   offered: list[dict[str, str]] | None = None) -> str:
+                   offered: list[dict[str, str]] | None = None, language: str | None = None) -> str:
     """What an answer was recorded as; where the question offered choices, the one picked, or that none was."""
-    where = f" for outcome {outcome + 1}" if outcome is not None else ""
-    what = kind.replace("_", " ")
+    what, number = kind_name(kind, language), outcome + 1 if outcome is not None else None
     if offered:
         label = next((c["label"] for c in offered if c["value"] == choice), None)
         if label is None:
-            return f"noted as {what}{where}, in the words typed: not one of the choices"
-        return f"recorded as {what}{where}: {label}"
-    return f"recorded as {what}{where}"
+            return words("app_log_not_a_choice", language, what=what, outcome=number)
+        return words("app_log_recorded", language, what=what, outcome=number, picked=True, label=label)
+    return words("app_log_recorded", language, what=what, outcome=number, picked=False)
 
 
-def alert_line(text: str) -> LogLine:
+def alert_line(text: str, language: str | None = None) -> LogLine:
     """A safeguarding alert, always named in words (the lexicon's wording may already say it)."""
     text = visible(text)
-    return LogLine(ALERT, text, "⚠" if text.upper().startswith("SAFEGUARDING") else "⚠ SAFEGUARDING")
+    named = text.upper().startswith(("SAFEGUARDING", words("app_alert_label", language).upper()))
+    return LogLine(ALERT, text, "⚠" if named else f"⚠ {words('app_alert_label', language)}")
 
 
-def cue_line(cue_id: str, text: str) -> LogLine:
-    return LogLine(CUE, f"{visible(text)}  [suggestion {cue_id}]", "?")
+def cue_line(cue_id: str, text: str, language: str | None = None) -> LogLine:
+    return LogLine(CUE, f"{visible(text)}  [{words('app_log_suggestion', language, id=cue_id)}]", "?")
 
 
-def from_outputs(outputs: list[out.Output], offered: list[dict[str, str]] | None = None) -> list[LogLine]:
+def from_outputs(outputs: list[out.Output], offered: list[dict[str, str]] | None = None,
+                 language: str | None = None) -> list[LogLine]:
     """What to add to the log for the outputs of one send (the prompt included); `offered` are the choices
-    the question answered offered, if any."""
+    the question answered offered, if any. convo's own words are in `language` (None: the setting's)."""
     lines: list[LogLine] = []
     for output in outputs:
         if isinstance(output, out.Prompt):
             lines.append(LogLine(PROMPT, visible(output.text), "convo ›"))
         elif isinstance(output, out.Captured):
-            lines.append(LogLine(CAPTURED, _captured_text(output.kind, output.outcome, output.choice, offered),
-                                 "✓" if output.choice or not offered else "·"))
+            recorded = _captured_text(output.kind, output.outcome, output.choice, offered, language)
+            lines.append(LogLine(CAPTURED, recorded, "✓" if output.choice or not offered else "·"))
         elif isinstance(output, out.Cue):
-            lines.append(cue_line(output.id, output.text))
+            lines.append(cue_line(output.id, output.text, language))
         elif isinstance(output, out.Alert):
-            lines.append(alert_line(output.text))
+            lines.append(alert_line(output.text, language))
         elif isinstance(output, out.Info):
             lines.append(LogLine(INFO, visible(output.text), "·"))
         elif isinstance(output, out.Error):
             lines.append(LogLine(ERROR, visible(output.text), "!"))
         elif isinstance(output, out.Done):
-            lines.append(LogLine(DONE, "The conversation is finished and saved.", "■"))
+            lines.append(LogLine(DONE, words("app_log_finished", language), "■"))
     return lines
 
 
-def did(command: Command) -> LogLine:
+def did(command: Command, language: str | None = None) -> LogLine:
     """A command given by key, map or palette, once saved, as line mode would spell it."""
-    return LogLine(COMMAND, visible(spelled(command)), "you ›")
+    return LogLine(COMMAND, visible(spelled(command)), words("app_log_you", language))
 
 
-def said(line: str) -> LogLine:
+def said(line: str, language: str | None = None) -> LogLine:
     """What the user sent, once the engine has saved it."""
+    you = words("app_log_you", language)
     if line.strip() == "":
-        return LogLine(MOVED_ON, "(nothing more — moving on)", "you ›")
+        return LogLine(MOVED_ON, words("app_log_moved_on", language), you)
     if line.startswith("/") and not line.startswith("//"):
-        return LogLine(COMMAND, visible(line), "you ›")
-    return LogLine(ANSWER, visible(line[1:] if line.startswith("//") else line), "you ›")
+        return LogLine(COMMAND, visible(line), you)
+    return LogLine(ANSWER, visible(line[1:] if line.startswith("//") else line), you)
 
 
 def from_events(conversation: Conversation) -> list[LogLine]:
     """The whole history of a saved conversation, in the order it happened, ending with where it stands."""
-    flow = conversation.flow
+    flow, language = conversation.flow, conversation.language
     gone = undone(conversation.events)
     said_at = {e.seq: e.payload for e in conversation.events if e.type in (Answered.KIND, Captured.KIND)}
     lines: list[LogLine] = []
@@ -129,56 +138,61 @@ def from_events(conversation: Conversation) -> list[LogLine]:
         step = flow.steps.get(before.stage)
         title = step.title if step else before.stage
         if before.outcome is not None and step is not None and step.per_outcome:
-            title = f"{title} (outcome {before.outcome + 1})"
+            title = words("app_log_outcome", language, title=title, number=before.outcome + 1)
         lines.append(LogLine(STAGE, visible(title), "convo ›"))
 
     def outcome_number(outcome_id: int | None) -> int | None:
         return conversation.state.outcome_index(outcome_id)
 
     for event in conversation.events:
-        struck = " (undone)" if event.seq in gone else ""
+        struck = f" {words('app_log_undone', language)}" if event.seq in gone else ""
         match event.payload:
             case Answered() as answered:
                 heading(event, answered.asked)
                 if not answered.said:
-                    lines.append(said(""))
+                    lines.append(said("", language))
                     continue
-                lines.append(LogLine(ANSWER, visible(answered.text) + struck, "you ›"))
+                lines.append(LogLine(ANSWER, visible(answered.text) + struck, words("app_log_you", language)))
                 picked = [{"value": answered.choice, "label": answered.choice_label or ""}] if answered.choice else None
                 lines.append(LogLine(CAPTURED, _captured_text(answered.kind or "", outcome_number(answered.outcome_id),
-                                                              answered.choice, picked), "✓"))
+                                                              answered.choice, picked, language), "✓"))
                 for index, cue in enumerate(answered.cues or ()):
                     if cue.kind == "safeguarding":
-                        lines.append(alert_line(cue.text))
+                        lines.append(alert_line(cue.text, language))
                     else:
-                        lines.append(cue_line(f"{event.seq}.{index}", cue.text))
+                        lines.append(cue_line(f"{event.seq}.{index}", cue.text, language))
             case Captured() as captured:
                 heading(event)
-                lines.append(LogLine(ANSWER, visible(captured.text) + struck, "noted ›"))
-                lines.append(LogLine(CAPTURED, _captured_text(captured.kind, outcome_number(captured.outcome_id)), "✓"))
+                lines.append(LogLine(ANSWER, visible(captured.text) + struck, words("app_log_noted", language)))
+                lines.append(LogLine(CAPTURED, _captured_text(captured.kind, outcome_number(captured.outcome_id),
+                                                              language=language), "✓"))
             case Skipped(skips=skips):
                 for skip in skips:
                     step = flow.steps.get(skip.stage)
-                    lines.append(LogLine(INFO, f"Left out: {visible(step.title if step else skip.stage)} "
-                                               f"({visible(skip.reason)}){struck}", "·"))
+                    left_out = words("app_log_left_out", language, title=visible(step.title if step else skip.stage),
+                                     reason=visible(skip.reason))
+                    lines.append(LogLine(INFO, left_out + struck, "·"))
             case Moved(automatic=automatic, reason=reason) if not automatic:
                 after = event.after
                 step = flow.steps.get(after.stage) if after else None
-                why = f" — {visible(reason)}" if reason else ""
-                lines.append(LogLine(INFO, f"Moved to {visible(step.title if step else '')}{why}{struck}", "·"))
+                moved = words("app_log_moved", language, title=visible(step.title if step else ""),
+                              reason=visible(reason) if reason else "")
+                lines.append(LogLine(INFO, moved + struck, "·"))
             case Refiled(item=item, kind=kind):
                 text = visible(getattr(said_at.get(item), "text", ""))
-                lines.append(LogLine(INFO, f"Re-filed as {kind.replace('_', ' ')}: {text}{struck}", "·"))
+                refiled = words("app_log_refiled", language, kind=kind_name(kind, language), text=text)
+                lines.append(LogLine(INFO, refiled + struck, "·"))
             case CueActed(cue=cue, action=action):
-                done = "accepted" if action == "accepted" else "set aside"
-                lines.append(LogLine(INFO, f"Suggestion {cue} {done}{struck}", "·"))
+                done = "app_log_accepted" if action == "accepted" else "app_log_set_aside"
+                lines.append(LogLine(INFO, words(done, language, id=cue) + struck, "·"))
             case SpeakerChanged(source=source):
-                lines.append(LogLine(INFO, f"Now speaking: {source}{struck}", "·"))
+                who = words(f"app_speaker_{source}", language) if has(f"app_speaker_{source}") else source
+                lines.append(LogLine(INFO, words("app_now_speaking", language, who=who) + struck, "·"))
             case Acknowledged():
-                lines.append(LogLine(INFO, "Safeguarding alert acknowledged", "·"))
+                lines.append(LogLine(INFO, words("app_log_acknowledged", language), "·"))
             case Undone(event=seq):
                 target = next((e for e in conversation.events if e.seq == seq), None)
                 what = visible(getattr(target.payload, "text", "") or target.type) if target else ""
-                lines.append(LogLine(INFO, f"Undone: {what}", "·"))
-    lines.extend(from_outputs([conversation.prompt()]))
+                lines.append(LogLine(INFO, words("undone", language, what=what), "·"))
+    lines.extend(from_outputs([conversation.prompt()], language=language))
     return lines

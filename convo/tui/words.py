@@ -2,15 +2,13 @@
 flows/messages.yaml, in the language of the conversation on screen; before there is one, in the setting
 (`--language`, CONVO_LANGUAGE).
 
-No Textual here but a Binding built from the file's English, so the words can be tested without a screen.
+No Textual here, so the words can be tested (and the log written) without a screen.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
-
-from textual.binding import Binding
 
 from convo.language import default_language, speaking
 from convo.wording import keys, say
@@ -56,7 +54,3 @@ def key_tip(action: str, language: str, fallback: str) -> str:
     key = TIPS.get(action) or TIP.format(action=action)
     return words(key, language) if has(key) else fallback
 
-
-def binding(keys_: str, action: str, **options: Any) -> Binding:
-    """A key, described as the file says in English; the footer shows it in the language on screen."""
-    return Binding(keys_, action, key_label(action, "en", action), tooltip=key_tip(action, "en", ""), **options)

@@ -65,6 +65,11 @@ async def test_a_welsh_conversation_shows_welsh_keys_palette_and_map(welsh, app_
         assert "Sgwrs 1 ◀ nawr" in area_map.text and "Conversation 1" not in area_map.text
         assert call_time(app) == "Hyd yr alwad 0:00:00"
 
+        await say(pilot, "Mae Ann yn byw ar ei phen ei hun")
+        log = app.screen.chat.text
+        assert "chi › Mae Ann yn byw ar ei phen ei hun" in log and "✓ cofnodwyd fel" in log
+        assert "you ›" not in log and "recorded as" not in log
+
 
 async def test_the_command_palette_finds_a_welsh_command_by_its_welsh_name(welsh, app_factory):
     from .conftest import palette

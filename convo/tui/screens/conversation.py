@@ -42,6 +42,7 @@ from convo.export import ExportRefused, draft_text
 from convo.render import FORMATS, render
 from convo.services import StoreError, TakenOver
 from convo.tui import transcript
+from convo.tui.keys import binding
 from convo.tui.messages import AnswerSubmitted, AreaChosen
 from convo.tui.screens.confirm_modal import ConfirmModal
 from convo.tui.screens.export_modal import ExportModal
@@ -55,7 +56,7 @@ from convo.tui.widgets.call_header import CallHeader
 from convo.tui.widgets.chat_log import ChatLog
 from convo.tui.widgets.draft_pane import DraftPane
 from convo.tui.widgets.key_footer import KeyFooter
-from convo.tui.words import binding, words
+from convo.tui.words import words
 
 if TYPE_CHECKING:
     from convo.tui.app import ConvoApp
@@ -135,8 +136,9 @@ class ConversationScreen(Screen):
         try:
             command = parse(line)
         except CommandError as error:
-            return self.show(transcript.said(line), [out.Error(str(error)), self.conversation.prompt()], True)
-        return self.do(command, transcript.said(line))
+            return self.show(transcript.said(line, self.language), [out.Error(str(error)), self.conversation.prompt()],
+                             True)
+        return self.do(command, transcript.said(line, self.language))
 
     def do(self, command: Command, said: transcript.LogLine | None = None) -> list[out.Output] | None:
         """Send one command to the engine; show it only once it is saved. Returns the outputs, or None on failure."""
@@ -157,7 +159,7 @@ class ConversationScreen(Screen):
             self.notify(self.words("not_saved", problem=_one_line(error)), severity="error", timeout=15, markup=False)
             return None
         self.app.saved(True)
-        return self.show(said or transcript.did(command), outputs, not isinstance(command, Answer))
+        return self.show(said or transcript.did(command, self.language), outputs, not isinstance(command, Answer))
 
     def show(self, said: transcript.LogLine, outputs: list[out.Output], command: bool) -> list[out.Output]:
         prompt = outputs[-1] if outputs and isinstance(outputs[-1], (out.Prompt, out.Done)) else None
@@ -169,7 +171,7 @@ class ConversationScreen(Screen):
             # An answer, and the question is still open for more: the box says so, the log asks nothing new.
             shown, open_still = outputs[:-1], prompt
         offered = last.choices if isinstance(last, out.Prompt) else []
-        self.chat.add([said] + transcript.from_outputs(shown, offered))
+        self.chat.add([said] + transcript.from_outputs(shown, offered, self.language))
         self.last_prompt = prompt or last
         if isinstance(open_still, out.Prompt):
             self.query_one(AnswerInput).hint(self.words("still_open", question=_ASIDE.sub("", open_still.text)))

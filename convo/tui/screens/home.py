@@ -19,10 +19,11 @@ from convo import library, vocabulary
 from convo.language import default_language
 from convo.render import visible
 from convo.services import ConversationInfo, Service
+from convo.tui.keys import binding
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.styles import tcss
 from convo.tui.widgets.key_footer import KeyFooter
-from convo.tui.words import binding, has, words
+from convo.tui.words import has, words
 from convo.vocabulary import STARTS, Start
 
 

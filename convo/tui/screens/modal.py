@@ -11,10 +11,12 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
+from textual.widgets import Input
 
+from convo.tui.keys import binding
 from convo.tui.styles import tcss
 from convo.tui.widgets.key_footer import KeyFooter
-from convo.tui.words import binding, language_of, words
+from convo.tui.words import language_of, words
 
 Result = TypeVar("Result")
 
@@ -35,6 +37,11 @@ class Modal(ModalScreen[Result]):
     def language(self) -> str:
         """The language of the conversation under the pop-up (else the setting)."""
         return language_of(self.app)
+
+    def on_mount(self) -> None:
+        # As the answer box does: tests and snapshots turn the cursor's blinking off, so it is always drawn.
+        for box in self.query(Input):
+            box.cursor_blink = getattr(self.app, "blink", True)
 
     def ask(self) -> Iterable[Widget]:
         """The question and how to answer it."""

@@ -25,11 +25,11 @@ from convo.practice.scenario import LoadedScenario, shipped
 from convo.practice.session import PracticeSession
 from convo.render import visible
 from convo.services import ConversationInfo, ConversationOpen, Service, StoreError
+from convo.tui.keys import binding
 from convo.tui.styles import tcss
 from convo.tui.transcript import LogLine
 from convo.tui.widgets.chat_log import ChatLog
 from convo.tui.widgets.key_footer import KeyFooter
-from convo.tui.words import binding
 
 EXPORT_FORMATS = {".md": "md", ".html": "html", ".json": "json"}
 RESUME = "carry-on:"  # an option to carry on a practice has this before the practice's id

@@ -10,8 +10,9 @@ from textual.widget import Widget
 from textual.widgets.option_list import Option
 
 from convo.services import ConversationOpen
+from convo.tui.keys import binding
 from convo.tui.screens.confirm_modal import ConfirmModal
-from convo.tui.words import binding, words
+from convo.tui.words import words
 
 
 def open_elsewhere(error: ConversationOpen, language: str | None = None) -> str:

@@ -12,9 +12,9 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, TextArea
 
+from convo.tui.keys import binding
 from convo.tui.messages import AnswerSubmitted
 from convo.tui.styles import tcss
-from convo.tui.words import binding
 
 
 class LineInput(Input):

@@ -121,3 +121,16 @@ async def test_switching_language_part_way_switches_the_apps_words(app_factory):
         assert {"Skip", "Undo", "Quit"} <= set(keys(app))
         assert "Conversation 1 ◀ now" in screen.query_one(AreaMap).text
         assert "End the conversation" in palette_titles(app)
+
+
+async def _a_few_welsh_turns(pilot) -> None:
+    await pilot.press("enter")
+    await pilot.pause()
+    await pass_opening(pilot)
+    for line in ["Ann, 82, wedi ffonio am fynd allan eto", "", "Mae hi wrth ei bodd yn yr ardd", "",
+                 "Mae'n byw ar ei phen ei hun", "", "Canu yng nghôr y capel eto"]:
+        await say(pilot, line)
+
+
+def test_a_welsh_conversation_screen(welsh, snap_compare, app_factory):
+    assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=_a_few_welsh_turns)

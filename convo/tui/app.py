@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from convo import config, library
@@ -19,7 +20,7 @@ from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.palette import ConvoCommands
 from convo.tui.screens.home import HomeScreen, start_choices
 from convo.tui.themes import DEFAULT_THEME, HIGH_CONTRAST
-from convo.tui.words import language_of, words
+from convo.tui.words import has, language_of, words
 from convo.vocabulary import Start
 from convo.wording import say
 
@@ -211,8 +212,22 @@ class ConvoApp(App):
     # -- what Textual offers that would leak people's words ---------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        # Textual's Screenshot writes the screen, answers and all, to an unencrypted file.
-        return (command for command in super().get_system_commands(screen) if command.title != "Screenshot")
+        language = self.language
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":  # it writes the screen, answers and all, to an unencrypted file
+                continue
+            key = f"app_system_{command.title.lower()}"
+            if has(key):  # Textual's own commands, in the language on screen
+                hidden = command.help.startswith("Hide")
+                command = command._replace(title=words(key, language),
+                                           help=words(f"{key}_hide_help" if hidden else f"{key}_help", language))
+            yield command
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its box saying what to type in the language on screen."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=words("app_palette_search",
+                                                                                          self.language)))
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         self.notify(words("no_screenshots", self.language), severity="warning")
@@ -258,7 +273,7 @@ class ConvoApp(App):
         shown = self.last_opened
         if shown is None:
             return None
-        return say("left_conversation", id=shown.id, finished=shown.ended)
+        return words("left_conversation", shown.language, id=shown.id, finished=shown.ended)
 
 
 def make_app(db: str | Path | None = None, resume: str | None = None, *, service: Service | None = None,

@@ -4,7 +4,8 @@ language, and change with it part-way; before a conversation, the start screen f
 from __future__ import annotations
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.command import CommandPalette
+from textual.widgets import Input, OptionList, Static
 
 from convo.language import forget_default
 from convo.tui.screens.conversation import ConversationScreen
@@ -79,6 +80,15 @@ async def test_the_command_palette_finds_a_welsh_command_by_its_welsh_name(welsh
         await pilot.press("enter")
         await pilot.pause()
         await pass_opening(pilot)
+        system = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Thema", "Gadael", "Bysellau"} <= set(system) and "Screenshot" not in system
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder == "Chwilio am orchmynion…"
+        await pilot.press("escape")
+        await pilot.pause()
+
         area_map = app.screen.query_one(AreaMap)
         assert area_map.display
         await palette(pilot, "Dangos neu guddio'r map")

@@ -144,3 +144,17 @@ async def _a_few_welsh_turns(pilot) -> None:
 
 def test_a_welsh_conversation_screen(welsh, snap_compare, app_factory):
     assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=_a_few_welsh_turns)
+
+
+async def test_practice_says_its_own_words_in_the_setting(welsh, app_factory):
+    from convo.tui.screens.practice import PracticeScreen
+
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_practice()
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        title = str(app.screen.query_one("#practice-title", Static).render())
+        assert title.startswith("Ymarfer: ymarfer sgwrs")
+        assert app.screen.query_one("#practice-input", Input).placeholder == "Beth fyddech chi'n ei ddweud?"
+        assert "Yn ôl" in keys(app)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from convo.language import default_language
 from convo.paths import write_private
 from convo.practice import replies as out
 from convo.practice.feedback import render_feedback
@@ -30,6 +31,7 @@ from convo.tui.styles import tcss
 from convo.tui.transcript import LogLine
 from convo.tui.widgets.chat_log import ChatLog
 from convo.tui.widgets.key_footer import KeyFooter
+from convo.tui.words import words
 
 EXPORT_FORMATS = {".md": "md", ".html": "html", ".json": "json"}
 RESUME = "carry-on:"  # an option to carry on a practice has this before the practice's id
@@ -50,16 +52,26 @@ class PracticeScreen(Screen):
         self.practices: Service | None = None  # the practice database, opened on first need
         self.session: PracticeSession | None = None
 
+    @property
+    def language(self) -> str:
+        """The setting's: a practice is held in English, but the screen's own words follow the setting."""
+        return default_language()
+
+    def words(self, key: str, /, **values: object) -> str:
+        return words(key, self.language, **values)
+
     def compose(self) -> ComposeResult:
-        yield Static("Practice: rehearse a what-matters conversation with a simulated person", id="practice-title")
-        waiting = [Option(Content.assemble(("Carry on: ", "bold"), visible(info.title), " — left ",
-                                           info.updated.astimezone().strftime("%d %B at %H:%M")),
+        w = self.words
+        yield Static(w("app_practice_title"), id="practice-title", markup=False)
+        when = w("app_practice_when")
+        waiting = [Option(Content.assemble((f"{w('app_practice_carry_on')} ", "bold"), visible(info.title), " — ",
+                                           w("app_practice_left", when=info.updated.astimezone().strftime(when))),
                           id=RESUME + info.id) for info in self.unfinished()]
         yield OptionList(*waiting, *[Option(Content.assemble((s.scenario.title, "bold"), " — ", s.scenario.summary),
                                             id=s.scenario.id) for s in self.scenarios], id="scenarios")
         yield ChatLog(id="practice-log")
         yield Static("", id="explored")
-        yield Input(placeholder="What would you say?", id="practice-input", disabled=True)
+        yield Input(placeholder=w("app_practice_say"), id="practice-input", disabled=True)
         yield KeyFooter()
 
     # -- starting -------------------------------------------------------------------------------
@@ -77,7 +89,7 @@ class PracticeScreen(Screen):
             try:
                 self.practices = self.main.practice_beside()
             except StoreError as error:
-                self.notify(f"Practice is not being saved: {error}", severity="warning")
+                self.notify(self.words("app_practice_not_saved", problem=error), severity="warning")
         return self.practices
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -97,7 +109,7 @@ class PracticeScreen(Screen):
             try:
                 practices.claim(session.id)
             except StoreError as error:
-                self.notify(f"Practice is not being saved: {error}", severity="warning")
+                self.notify(self.words("app_practice_not_saved", problem=error), severity="warning")
         self.talk(session)
 
     def carry_on(self, practice_id: str, take_over: bool = False) -> None:
@@ -116,7 +128,7 @@ class PracticeScreen(Screen):
             self.app.push_screen(TakeOverModal(error), answered)
             return
         except (LookupError, StoreError) as error:
-            self.notify(f"Cannot carry on that practice: {error}", severity="error")
+            self.notify(self.words("app_practice_cannot_carry_on", problem=error), severity="error")
             return
         self.talk(session)
 
@@ -142,12 +154,11 @@ class PracticeScreen(Screen):
         try:
             outputs = self.session.send(text)
         except StoreError as error:  # taken over in another window, or a full disk: the words stay in the box
-            self.notify(f"Not saved: {error}. Your words are still in the box.", severity="error", timeout=15,
-                        markup=False)
+            self.notify(self.words("app_taken_over", why=error), severity="error", timeout=15, markup=False)
             return
         event.input.value = ""
         if text.strip() and not (text.startswith("/") and not text.startswith("//")):
-            self.log_lines([LogLine("you", visible(text), "You:")])
+            self.log_lines([LogLine("you", visible(text), self.words("app_practice_you"))])
         self.show(outputs)
 
     def log_lines(self, lines: list[LogLine]) -> None:
@@ -179,8 +190,7 @@ class PracticeScreen(Screen):
                 log.mount(Markdown(render_feedback(self.session.feedback(), "md"), id="feedback"))
                 log.call_after_refresh(log.scroll_end, animate=False, immediate=True)
             elif isinstance(output, out.Done):
-                self.query_one("#practice-input", Input).placeholder = (
-                    "To keep this feedback, type a file name ending .md, .html or .json and press Enter")
+                self.query_one("#practice-input", Input).placeholder = self.words("app_practice_keep")
         self.log_lines(lines)
         self.query_one("#explored", Static).update(Content(visible(self.session.explored_text())))
 
@@ -193,14 +203,14 @@ class PracticeScreen(Screen):
         path = Path(name).expanduser()
         fmt = EXPORT_FORMATS.get(path.suffix.lower())
         if fmt is None:
-            self.notify("End the file name with .md, .html or .json.", severity="warning")
+            self.notify(self.words("app_practice_ending"), severity="warning")
             return
         try:
             write_private(path, render_feedback(self.session.feedback(), fmt))
         except OSError as error:
-            self.notify(f"Could not write {path}: {error.strerror}", severity="error")
+            self.notify(self.words("app_practice_not_written", path=path, problem=error.strerror), severity="error")
             return
-        self.notify(f"Wrote {path}")
+        self.notify(self.words("app_practice_written", path=path))
 
     def action_leave(self) -> None:
         if self.practices is not None and self.session is not None:

@@ -138,7 +138,7 @@ async def _a_few_welsh_turns(pilot) -> None:
     await pilot.pause()
     await pass_opening(pilot)
     for line in ["Ann, 82, wedi ffonio am fynd allan eto", "", "Mae hi wrth ei bodd yn yr ardd", "",
-                 "Mae'n byw ar ei phen ei hun", "", "Canu yng nghôr y capel eto"]:
+                 "Tŷ teras gyda gardd fach", "", "Canu yng nghôr y capel eto"]:
         await say(pilot, line)
 
 

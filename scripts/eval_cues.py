@@ -1,8 +1,10 @@
 """Measure noticing: alerts and "worth asking about" by grouped cross-validation on the training
-corpus, the shipped model on the frozen held-out set, people/community suggestion precision, and time.
+corpus, the shipped model on the development set (its thresholds were chosen there) and on the
+frozen held-out sets, people/community suggestion precision, and time.
 
-    python scripts/eval_cues.py            # everything
-    python scripts/eval_cues.py --tune     # also a grid of thresholds from cross-validation
+    python scripts/eval_cues.py                       # everything
+    python scripts/eval_cues.py --no-cv               # without the cross-validation (a few minutes)
+    python scripts/eval_cues.py --model other.json.gz # a model other than the shipped one
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def report(title: str, results) -> dict[str, float]:
             "false_alert_rate": false_alerts / max(1, len(negatives))}
 
 
-def cross_validate(examples: list[Example], thresholds: dict[str, float] | None = None):
+def cross_validate(examples: list[Example], thresholds: dict | None = None):
     from sklearn.model_selection import GroupKFold
 
     results = []
@@ -176,28 +178,26 @@ def timing(examples: list[Example]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tune", action="store_true", help="print a grid of thresholds from cross-validation")
     parser.add_argument("--no-cv", action="store_true", help="skip cross-validation")
+    parser.add_argument("--model", help="a model file other than the shipped one")
     args = parser.parse_args(argv)
+    if args.model:  # every call of the detector's reads this model instead of the shipped one
+        concern_model.MODEL_PATH = Path(args.model)
+    model = concern_model.load()
     examples = load()
     print(f"training corpus: {len(examples)} sentences, {len({e.group for e in examples})} groups; "
-          f"{Counter(e.tier for e in examples)}")
+          f"{Counter(e.tier for e in examples)}; thresholds {model.thresholds} {model.per_category}")
     if not args.no_cv:
-        report(f"grouped {FOLDS}-fold cross-validation on the training corpus", cross_validate(examples))
-    if args.tune:
-        for alert in (0.3, 0.4, 0.5, 0.6, 0.7):
-            for ask in (0.4, 0.5, 0.6):
-                print(f"\n### thresholds alert={alert} ask={ask}")
-                report("cv", cross_validate(examples, {"alert": alert, "ask": ask}))
-    heldout = DATA / "heldout.jsonl"
-    if heldout.exists():
-        report("frozen held-out set, shipped model", judge(load_heldout(heldout), concern_model.load()))
-    everyday = DATA / "heldout_everyday.jsonl"
-    if everyday.exists():
-        report("frozen everyday held-out set, shipped model", judge(load_heldout(everyday, "everyday"),
-                                                                      concern_model.load()))
-    if (DATA / "suggestions_heldout.jsonl").exists():
-        suggestions(DATA / "suggestions_heldout.jsonl")
+        report(f"grouped {FOLDS}-fold cross-validation on the training corpus, the shipped thresholds",
+               cross_validate(examples, {**model.thresholds, **model.per_category}))
+    for name, title in (("dev.jsonl", "development set (the thresholds were chosen on it)"),
+                        ("heldout.jsonl", "frozen held-out set"),
+                        ("heldout_everyday.jsonl", "frozen everyday held-out set")):
+        if (DATA / name).exists():
+            report(title, judge(load_heldout(DATA / name, name.split(".")[0]), model))
+    for name in ("suggestions_train.jsonl", "suggestions_dev.jsonl", "suggestions_heldout.jsonl"):
+        if (DATA / name).exists():
+            suggestions(DATA / name)
     timing(examples)
     return 0
 

@@ -1,5 +1,9 @@
 """Train the concern model from the labelled corpus in data/notice/ and write convo/notice/concern_model.json.gz.
 
+The model is fitted on the training files (train_*.jsonl); its thresholds are then chosen on the
+development set (dev.jsonl, written apart from the training sentences and never trained on): the
+lowest banner threshold at which at most one in 30 of its ordinary answers raises a banner, and the
+lowest "worth asking about" threshold at which at most one in 12 raises anything.
 Needs the `train` extra (scikit-learn); the shipped detector needs only the standard library.
 The frozen test sets (data/notice/*heldout*) are never read here.
 """
@@ -23,13 +27,16 @@ from convo.notice.text import normalise  # noqa: E402
 
 DATA = REPO / "data" / "notice"
 SEED = 0
-C = 3.0
+C = 0.3
 MIN_DOCUMENTS = 2
 PRUNE_BELOW = 0.005
-# Chosen on grouped cross-validation so that at most about one everyday answer in 30 raises a banner;
-# a risk to life may raise one on less (it added 11 points of recall there for 0.3 points of false alarms).
-THRESHOLDS: dict = {"alert": 0.7, "alert_concern": 0.975, "ask": 0.5,
-                    "risk_to_life": {"alert": 0.5, "alert_concern": 0.8}}
+DEV = DATA / "dev.jsonl"
+# What the development set's ordinary answers may cost: banners, and any finding at all.
+ALERT_BUDGET, ASK_BUDGET = 1 / 30, 1 / 12
+GRID = [round(0.05 * step, 2) for step in range(2, 20)]
+RISK_TO_LIFE = 0.6
+# Used only when there is no development set to choose on.
+THRESHOLDS: dict = {"alert": 0.8, "ask": 0.55, "risk_to_life": {"alert": 0.48}}
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,33 @@ def fit(examples: list[Example], c: float = C, thresholds: dict[str, float] | No
             "trained_on": len(examples)}
 
 
+def choose_thresholds(model: dict, dev: list[Example]) -> dict:
+    """The lowest banner threshold that keeps the development set's ordinary answers within the budget.
+
+    A risk to life raises a banner on RISK_TO_LIFE times the evidence any other concern needs (a
+    missed risk to life costs more than a false banner); that is a choice, not fitted. "Worth asking
+    about" has a threshold of its own, the lowest within its budget.
+    """
+    from convo.notice.detector import classify
+    from convo.notice.model import from_dict
+
+    rules = patterns()
+    ordinary = [rules.without_figures(normalise(e.text)) for e in dev if e.tier == "none"]
+    speakers = [e.speaker for e in dev if e.tier == "none"]
+
+    def raised(thresholds: dict) -> list[str | None]:
+        chosen = from_dict({**model, "thresholds": thresholds})
+        return [classify(text, speaker, rules, chosen)[0] for text, speaker in zip(ordinary, speakers, strict=True)]
+
+    def at(alert: float, ask: float = 1.0) -> dict:
+        return {"alert": alert, "ask": ask, "risk_to_life": {"alert": round(alert * RISK_TO_LIFE, 3)}}
+
+    alert = next((value for value in GRID if raised(at(value)).count("alert") <= ALERT_BUDGET * len(ordinary)), 1.0)
+    ask = next((value for value in GRID if value >= alert * RISK_TO_LIFE and sum(
+        tier is not None for tier in raised(at(alert, value))) <= ASK_BUDGET * len(ordinary)), 1.0)
+    return at(alert, ask)
+
+
 def write_model(model: dict, path: Path) -> None:
     data = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:
@@ -108,14 +142,15 @@ def write_model(model: dict, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-o", "--output", type=Path, default=MODEL_PATH)
-    parser.add_argument("--alert", type=float, default=THRESHOLDS["alert"], help="alert threshold")
-    parser.add_argument("--ask", type=float, default=THRESHOLDS["ask"], help="worth-asking-about threshold")
     args = parser.parse_args(argv)
     examples = load()
-    model = fit(examples, thresholds={**THRESHOLDS, "alert": args.alert, "ask": args.ask})
+    model = fit(examples)
+    if DEV.exists():
+        model["thresholds"] = choose_thresholds(model, load([DEV]))
     write_model(model, args.output)
     sizes = {name: len(head["weights"]) for name, head in model["heads"].items()}
-    print(f"trained on {len(examples)} sentences; features kept per head: {sizes}; wrote {args.output}")
+    print(f"trained on {len(examples)} sentences; features kept per head: {sizes}; "
+          f"thresholds {model['thresholds']}; wrote {args.output}")
     return 0
 
 

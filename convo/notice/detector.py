@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from convo.notice import lexicons as lexicon_cues
 from convo.notice import model as concern_model
 from convo.notice.patterns import Patterns, patterns
-from convo.notice.people import HELPING, not_support, relations_in
+from convo.notice.people import group_names, helps, not_support, relations_in
 from convo.notice.taxonomy import Taxonomy, taxonomy
 from convo.notice.text import MAX_PIECE, normalise, pieces
 
@@ -25,6 +25,12 @@ ALERT, CONCERN = "safeguarding", "concern"
 # they are asked what matters, a wish ("I'm not going anywhere without Mali") reads like control. In
 # these areas the model alone raises "worth asking about", and only a phrase pattern raises an alert.
 _HYPOTHETICAL_AREAS = frozenset({"risks", "crisis", "outcomes"})
+# Help said before the helper is named; and, for the person themselves (a carer mostly lives with
+# the person they look after), whoever they live with.
+_HELPED_BY = re.compile(r"\b(?:help\w*|support\w*|rang|rung|phoned|called|referred|brought|driven|taken|visited"
+                        r"|looked after|cared for) (?:from|by) (?:my |our |her |his |their |the )?$")
+_LIVES_WITH = re.compile(r"\b(?:lives?|living|staying|stays|byw) (?:with|efo|gyda) "
+                         r"(?:my |our |her |his |their |fy |ei )?$")
 _CLAUSE = re.compile(r"[^.!?;\n]+[.!?;]*")
 
 
@@ -116,14 +122,15 @@ def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.Con
     found = concern_model.features(plain, speaker, rules, matches)
     # Most answers are no concern at all: the other two heads are read only when this one says so.
     p_concern = model.concern.probabilities(found)["yes"]
-    if p_concern < model.thresholds["ask"] and not matches:
+    if p_concern < model.floor and not matches:
         return None, None, None
     categories = model.category.probabilities(found)
     # A phrase pattern knows what kind of concern it is better than the model does.
     best = matches[0].category if matches else max(categories, key=categories.__getitem__)
-    # Both heads must agree before the model alone raises a banner; a risk to life may ask for less.
-    limits = {**model.thresholds, **model.per_category.get(best, {})}
-    if p_concern >= limits.get("alert_concern", 0.0) and model.alert.probabilities(found)["yes"] >= limits["alert"]:
+    # The banner needs both heads: how sure it is a concern at all, times how sure it is an alert.
+    # A category may have a threshold of its own (a risk to life may ask for less).
+    limit = model.per_category.get(best, {}).get("alert", model.thresholds["alert"])
+    if p_concern * model.alert.probabilities(found)["yes"] >= limit:
         return ("ask" if hypothetical else "alert"), best, None
     for match in matches:
         return "ask", match.category, plain[match.start:match.end]
@@ -141,8 +148,9 @@ def hear(text: str, *, speaker: str, area: str, audience: str, context: Context 
     found = concerns(text, speaker, audience, "outcomes" if choices else area)
     avoid = set(context.not_support)
     for finding in found:
-        if finding.kind == ALERT:
-            avoid.update(finding.people)
+        avoid.update(finding.people)
+    if found:
+        avoid |= _named_in_concerns(text, speaker)
     for earlier in (*context.earlier, text):
         avoid |= not_support(normalise(earlier), audience)
     cues = lexicon_cues.find(text, area, audience, library)
@@ -155,6 +163,16 @@ def hear(text: str, *, speaker: str, area: str, audience: str, context: Context 
     return found
 
 
+def _named_in_concerns(text: str, speaker: str) -> set[str]:
+    """The people named in each clause of an answer that is a concern on its own: not support."""
+    rules, model = patterns(), concern_model.load()
+    named: set[str] = set()
+    for _, clean in clauses(text):
+        if classify(clean, speaker, rules, model)[0] is not None:
+            named |= relations_in(clean)
+    return named
+
+
 def _may_support(term: str, text: str, audience: str, avoid: set[str]) -> bool:
     """Whether a person an answer names could be offered as support from others."""
     if _person(term) in avoid:
@@ -164,8 +182,16 @@ def _may_support(term: str, text: str, audience: str, avoid: set[str]) -> bool:
     if at >= 0 and re.match(r"'?\s*(?:centre|center|group|café|cafe|club|scheme|support|service|network)\b",
                            clause[at + len(normalise(term)):].lstrip("s")):
         return False  # "the carers' centre" is a place, not a person
-    # A carer names the person they look after far more often than anyone who helps them.
-    return audience != "carer" or HELPING.search(clause) is not None
+    if term in group_names(text) or re.search(rf"\bown {re.escape(normalise(term))}", clause):
+        return False  # "the Mothers' Union", "I'm my own best friend"
+    # Someone is support when the answer says they help: a carer names the person they look after,
+    # and anyone names people they miss, wish for or worry about, far more often than their helpers.
+    # The help is said after they are named ("my son translates for me, my husband's English is
+    # worse" is help from the son only).
+    before = clause[:max(at, 0)]
+    if _HELPED_BY.search(before) or (audience != "carer" and _LIVES_WITH.search(before)):
+        return True  # "a lot of help from my niece", "rang by her neighbour", "lives with her husband"
+    return helps(clause[max(at, 0):])
 
 
 def _spans(text: str, term: str) -> list[tuple[int, int]]:

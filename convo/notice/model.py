@@ -104,6 +104,12 @@ class ConcernModel:
     thresholds: dict[str, float]
     per_category: dict[str, dict[str, float]]  # thresholds that differ for one category
 
+    @property
+    def floor(self) -> float:
+        """Below this chance of a concern at all, nothing is raised (neither threshold can be met)."""
+        return min(self.thresholds["ask"], self.thresholds["alert"],
+                   *(limits.get("alert", 1.0) for limits in self.per_category.values()))
+
     def score(self, found: dict[str, float]) -> tuple[float, float, dict[str, float]]:
         """P(a concern at all), P(an alert), and the category's probabilities."""
         return (self.concern.probabilities(found)["yes"], self.alert.probabilities(found)["yes"],

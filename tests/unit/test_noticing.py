@@ -53,6 +53,10 @@ def test_indirect_disclosures_alert_with_their_category(text, category):
     "we hit the shops every Saturday",
     "the grab rail by the bath is loose",
     "she bruises easily because of the warfarin",
+    "My son pushes me round Tesco in the wheelchair",
+    "I'm at the end of my rope with this washing machine",
+    "I can't go on like this with the bus, two changes to get to the hospital",
+    "Dw i ddim eisiau bod yn faich, dw i eisiau gwneud pethau fy hun",
 ])
 def test_figures_of_speech_and_accidents_never_alert(text):
     assert alerts(text) == []
@@ -147,6 +151,37 @@ def test_a_carer_is_not_asked_to_list_the_person_they_look_after_as_support():
     found = hear("I look after my mum and my sister helps on Sundays", speaker="carer",
                  area="circumstances", audience="carer")
     assert [f.term.lower() for f in found if f.kind == "people"] == ["sister"]
+
+
+def _people(text, area="circumstances", audience="practitioner"):
+    speaker = "carer" if audience == "carer" else "person"
+    return [f.term.lower() for f in hear(text, speaker=speaker, area=area, audience=audience) if f.kind == "people"]
+
+
+@pytest.mark.parametrize("text", [
+    "I want to keep the garden the way my husband had it.",  # help in the past
+    "My sister used to do my hair before she moved to Rhyl.",
+    "My husband would go mad if he knew I'd rung you.",  # named, but not helping
+    "I'd like to see my grandchildren more.",  # wished for
+    "My son's away on the rigs and doesn't ring from one month to the next.",  # help denied
+    "I volunteer with Friends of the Park and the Mothers' Union.",  # a group's name
+    "I'm my own best friend these days.",
+])
+def test_only_someone_the_answer_says_helps_now_is_offered_as_support(text):
+    assert _people(text) == []
+
+
+def test_someone_named_in_a_concern_is_not_offered_as_support_beside_someone_who_helps():
+    assert _people("My son has my bank card and I never see the money. My niece does my shopping.") == ["niece"]
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("My son translates for me at appointments, my husband's English is worse than mine.", "son"),
+    ("The lad next door carries my shopping up.", "next door"),
+    ("I get a lot of help from my niece.", "niece"),
+])
+def test_help_is_read_from_where_the_helper_is_named(text, who):
+    assert _people(text) == [who]
 
 
 def test_accepting_a_suggestion_records_the_words_it_was_about(start):

@@ -1,4 +1,8 @@
-"""The kinds of concern convo listens for, read from flows/notice/concerns.yaml (wording is data)."""
+"""The kinds of concern convo listens for, read from flows/notice/concerns.yaml (wording is data).
+
+Every wording there is given in English and Welsh (`{en: …, cy: …}`); an alert or a question is worded in
+the language asked for, else in English.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +12,43 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from convo.flow.yamlfile import YamlProblems, read, validation_problems
+from convo.language import Language, pick
 from convo.paths import flows_dir
 from convo.records import Audience
 from convo.strict import Strict
 from convo.templating import fill
 
+# A wording a person reads: in the file's one language, or per language.
+Wording = str | dict[Language, str]
+
 
 class Category(Strict):
     id: str = Field(pattern=r"^[a-z][a-z_]*$")
-    label: str = Field(min_length=1)
-    alert: str = Field(min_length=1, description="What an alert says the answer may mean")
-    ask: dict[Audience, str] = Field(description="The sensitive question to ask next, per audience")
+    names: Wording = Field(alias="label", description="The kind of concern, as an alert names it")
+    alert: Wording = Field(description="What an alert says the answer may mean")
+    ask: dict[Audience, Wording] = Field(description="The sensitive question to ask next, per audience")
     help_now: bool = Field(default=False, description="Whether the alert also says where to get help now")
+
+    @property
+    def label(self) -> str:
+        """The kind of concern in English, as the record names it."""
+        return self.label_in("en")
+
+    def label_in(self, language: str) -> str:
+        return str(pick(self.names, language))
+
+
+class Frames(Strict):
+    """How an alert and a question put their parts together: the kind of concern, the words, the meaning."""
+
+    alert: Wording = Field(description="{{ label }}, {{ said }} and {{ meaning }}")
+    ask: Wording = Field(description="{{ label }} and {{ question }}")
 
 
 class Taxonomy(Strict):
-    duty: dict[str, str]
-    help_now: dict[Audience, str]
+    frames: Frames
+    duty: dict[str, Wording]
+    help_now: dict[Audience, Wording]
     categories: list[Category] = Field(min_length=1)
 
     def category(self, category_id: str) -> Category:
@@ -37,23 +61,27 @@ class Taxonomy(Strict):
     def ids(self) -> tuple[str, ...]:
         return tuple(category.id for category in self.categories)
 
-    def alert_text(self, category_id: str, said: str, audience: str, can_move: bool = True) -> str:
-        """The banner's words: what the answer may mean, the duty or the help, and what to do now.
-        `can_move` says the conversation's flow has a Conversation 2 to move to."""
+    def alert_text(self, category_id: str, said: str, audience: str, can_move: bool = True,
+                   language: str = "en") -> str:
+        """The banner's words in `language`: what the answer may mean, the duty or the help, and what to do
+        now. `can_move` says the conversation's flow has a Conversation 2 to move to."""
         category = self.category(category_id)
         who = Audience(audience)
-        parts = [f"SAFEGUARDING ({category.label}) — “{fill('{{ said }}', said=said)}”: {category.alert}"]
+        parts = [fill(pick(self.frames.alert, language), label=category.label_in(language), said=said.strip(),
+                      meaning=pick(category.alert, language))]
         if category.help_now:
-            parts.append(self.help_now[who])
-        parts.append(self.duty[who.value])
+            parts.append(pick(self.help_now[who], language))
+        parts.append(pick(self.duty[who.value], language))
         if who == Audience.practitioner and "practitioner_move" in self.duty:
-            parts.append(fill(self.duty["practitioner_move"], can_move=can_move))
+            parts.append(fill(pick(self.duty["practitioner_move"], language), can_move=can_move))
         return " ".join(part for part in parts if part)
 
-    def ask_text(self, category_id: str, audience: str) -> str:
+    def ask_text(self, category_id: str, audience: str, language: str = "en") -> str:
+        """The quiet suggestion's words in `language`: the kind of concern and the question to ask next."""
         category = self.category(category_id)
         wording = category.ask.get(Audience(audience)) or next(iter(category.ask.values()))
-        return f"Worth asking about ({category.label.lower()}): {wording}"
+        return fill(pick(self.frames.ask, language), label=category.label_in(language).lower(),
+                    question=pick(wording, language))
 
 
 def load_taxonomy(path: str | Path) -> Taxonomy:

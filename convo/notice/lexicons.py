@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
 from convo.flow.yamlfile import YamlProblems, read, validation_problems
+from convo.language import is_wording, pick
+from convo.notice.taxonomy import Wording
 from convo.paths import flows_dir
 from convo.records import AreaId, Audience
 from convo.strict import Strict
@@ -29,7 +31,8 @@ class LexiconFile(Strict):
 
     kind: CueKind
     title: str = Field(min_length=1)
-    follow_up: str | dict[Audience, str]
+    follow_up: Wording | dict[Audience, Wording] = Field(
+        description="The suggestion, per audience or for all, each in English and Welsh")
     quiet_in: list[AreaId] = Field(default=[], description="Areas where this cue would only repeat the question")
     terms: list[str] = []
     patterns: list[str] = []
@@ -47,11 +50,11 @@ class Lexicon:
     file: LexiconFile
     regex: re.Pattern[str] | None
 
-    def follow_up(self, term: str, audience: str) -> str:
-        wording = self.file.follow_up
-        if isinstance(wording, dict):
+    def follow_up(self, term: str, audience: str, language: str = "en") -> str:
+        wording: Any = self.file.follow_up
+        if isinstance(wording, dict) and not is_wording(wording):  # one per audience
             wording = wording.get(Audience(audience)) or next(iter(wording.values()))
-        return fill(wording, term=term)
+        return fill(str(pick(wording, language)), term=term)
 
 
 def term_regex(term: str) -> str:
@@ -101,8 +104,9 @@ def _normalise(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
-def find(text: str, area: str, audience: str, library: tuple[Lexicon, ...] | None = None) -> list[Cue]:
-    """Every cue in an answer, at most one per kind and term."""
+def find(text: str, area: str, audience: str, library: tuple[Lexicon, ...] | None = None,
+         language: str = "en") -> list[Cue]:
+    """Every cue in an answer, at most one per kind and term, its suggestion worded in `language`."""
     found: list[Cue] = []
     seen: set[tuple[str, str]] = set()
     plain = _normalise(text)
@@ -114,5 +118,5 @@ def find(text: str, area: str, audience: str, library: tuple[Lexicon, ...] | Non
             key = (lexicon.file.kind, term.casefold())
             if key not in seen:
                 seen.add(key)
-                found.append(Cue(lexicon.file.kind, term, lexicon.follow_up(term, audience)))
+                found.append(Cue(lexicon.file.kind, term, lexicon.follow_up(term, audience, language)))
     return found

@@ -307,7 +307,8 @@ class Conversation:
         waiting = []
         for alert in self.state.pending_alerts():
             if alert.category in kinds.ids:
-                wording = kinds.alert_text(alert.category, alert.term, self.audience.value, self.can_move)
+                wording = kinds.alert_text(alert.category, alert.term, self.audience.value, self.can_move,
+                                           self.language)
             else:  # saved before alerts had categories: the words it was raised with
                 event = next((e for e in self.events if e.seq == alert.seq), None)
                 payload = event.payload if event else None
@@ -432,7 +433,8 @@ class Conversation:
             at_check = source == "practitioner" and step.interrupt is not None
             found = [] if choice else detector.hear(text, speaker="person" if at_check else source,
                                                     area=str(step.area), audience=self.audience.value,
-                                                    context=self._heard_so_far(), choices=bool(step.choices))
+                                                    context=self._heard_so_far(), choices=bool(step.choices),
+                                                    language=self.language)
             if at_check:
                 known = {alert.category for alert in self.state.alerts}
                 found = [f for f in found if f.kind == detector.ALERT and f.category not in known]
@@ -508,7 +510,8 @@ class Conversation:
     def _heard(self, finding: detector.Finding, answer: str) -> Heard:
         """A finding as the event keeps it; an alert worded for this flow (move to Conversation 2, if it has one)."""
         if finding.kind == detector.ALERT and finding.category in taxonomy().ids:
-            wording = taxonomy().alert_text(finding.category, finding.term, self.audience.value, self.can_move)
+            wording = taxonomy().alert_text(finding.category, finding.term, self.audience.value, self.can_move,
+                                            self.language)
             return _heard(finding, answer, wording)
         return _heard(finding, answer)
 
@@ -809,9 +812,9 @@ class Conversation:
             return [out.Error(say("needs_text", name=_spelled(commands.RaiseConcern("", ""))))]
         event = self._record(Raised(category=category, text=note, source="practitioner", by=_who()),
                              self.position)
-        return [out.Alert("safeguarding", note, kinds.alert_text(category, note, self.audience.value, self.can_move),
-                          category),
-                out.Info(say("concern_raised", label=kinds.category(category).label, seq=event.seq))]
+        wording = kinds.alert_text(category, note, self.audience.value, self.can_move, self.language)
+        return [out.Alert("safeguarding", note, wording, category),
+                out.Info(say("concern_raised", label=kinds.category(category).label_in(self.language), seq=event.seq))]
 
     def _undo(self) -> list[out.Output]:
         gone = undone(self.events)

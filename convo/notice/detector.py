@@ -76,8 +76,9 @@ def clauses(text: str) -> list[tuple[str, str]]:
 
 
 def concerns(text: str, speaker: str, audience: str, area: str = "", *, rules: Patterns | None = None,
-             model: concern_model.ConcernModel | None = None, kinds: Taxonomy | None = None) -> list[Finding]:
-    """Alerts and worth-asking-about findings, at most one of each category, alerts first.
+             model: concern_model.ConcernModel | None = None, kinds: Taxonomy | None = None,
+             language: str = "en") -> list[Finding]:
+    """Alerts and worth-asking-about findings, at most one of each category, alerts first, worded in `language`.
 
     The model reads the answer whole, as it was trained (a long paste in bounded pieces); the words
     quoted are the clause a pattern matched in, or the answer itself.
@@ -98,9 +99,11 @@ def concerns(text: str, speaker: str, audience: str, area: str = "", *, rules: P
         said = _clause_holding(piece, matched) if matched else piece.strip()
         people = tuple(sorted(relations_in(normalise(said))))
         if tier == "alert" and category not in alerts:
-            alerts[category] = Finding(ALERT, said, kinds.alert_text(category, said, audience), category, people)
+            alerts[category] = Finding(ALERT, said, kinds.alert_text(category, said, audience, language=language),
+                                       category, people)
         elif tier == "ask" and category not in asks:
-            asks[category] = Finding(CONCERN, said, kinds.ask_text(category, audience), category, people)
+            asks[category] = Finding(CONCERN, said, kinds.ask_text(category, audience, language),
+                                    category, people)
     return list(alerts.values()) + [f for c, f in asks.items() if c not in alerts]
 
 
@@ -140,12 +143,13 @@ def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.Con
 
 
 def hear(text: str, *, speaker: str, area: str, audience: str, context: Context = Context(), choices: bool = False,
-         library: tuple[lexicon_cues.Lexicon, ...] | None = None) -> list[Finding]:
+         library: tuple[lexicon_cues.Lexicon, ...] | None = None, language: str = "en") -> list[Finding]:
     """Everything worth attention in one answer: alerts first, then concerns, then suggestions.
 
-    `choices` says the question offered options (an answer beside them is read as cautiously as a wish).
+    `choices` says the question offered options (an answer beside them is read as cautiously as a wish);
+    `language` is the one the findings' words are shown in (what is heard does not depend on it).
     """
-    found = concerns(text, speaker, audience, "outcomes" if choices else area)
+    found = concerns(text, speaker, audience, "outcomes" if choices else area, language=language)
     avoid = set(context.not_support)
     for finding in found:
         avoid.update(finding.people)
@@ -153,7 +157,7 @@ def hear(text: str, *, speaker: str, area: str, audience: str, context: Context 
         avoid |= _named_in_concerns(text, speaker)
     for earlier in (*context.earlier, text):
         avoid |= not_support(normalise(earlier), audience)
-    cues = lexicon_cues.find(text, area, audience, library)
+    cues = lexicon_cues.find(text, area, audience, library, language)
     places = [span for cue in cues if cue.kind == "community" for span in _spans(text, cue.term)]
     for cue in cues:
         if cue.kind == "people" and (not _may_support(cue.term, text, audience, avoid) or all(

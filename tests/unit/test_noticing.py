@@ -220,6 +220,12 @@ def test_every_category_has_its_wording_for_both_audiences():
         for audience in ("practitioner", "carer"):
             assert category.label in kinds.alert_text(category.id, "x", audience)
             assert kinds.ask_text(category.id, audience).startswith("Worth asking about")
+            welsh = kinds.alert_text(category.id, "x", audience, language="cy")
+            assert welsh.startswith(f"DIOGELU ({category.label_in('cy')}) — “x”: gall yr hyn a ddywedwyd olygu")
+            assert "999" in welsh and category.label_in("cy") != category.label
+            assert kinds.ask_text(category.id, audience, "cy").startswith("Gwerth holi amdano")
+            if category.help_now:
+                assert "116 123" in welsh
     assert CONCERN == "concern"
 
 
@@ -290,3 +296,13 @@ def test_welsh_people_and_places_are_suggested_and_a_place_name_is_not_a_person(
 ])
 def test_a_parent_named_alone_and_words_after_a_plan_do_not_hide_a_disclosure(text, category):
     assert category in alerts(text)
+
+
+def test_suggestions_are_worded_in_the_language_asked_for_and_heard_the_same():
+    text = "My daughter helps, but I feel like ending it"
+    english = hear(text, speaker="person", area="circumstances", audience="practitioner")
+    welsh = hear(text, speaker="person", area="circumstances", audience="practitioner", language="cy")
+    assert [(f.kind, f.term, f.category) for f in welsh] == [(f.kind, f.term, f.category) for f in english]
+    texts = {f.kind: f.text for f in welsh}
+    assert texts[ALERT].startswith("DIOGELU (Risg i fywyd neu hunan-niweidio)") and "116 123" in texts[ALERT]
+    assert {f.kind: f.text for f in english}[ALERT].startswith("SAFEGUARDING (Risk to life or self-harm)")

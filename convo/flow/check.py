@@ -1,7 +1,9 @@
-"""`convo flows check`: every problem in flow, lexicon and practice files, as FILE:LINE:COL lines.
+"""`convo flows check`: every problem in flow, lexicon, wording and practice files, as FILE:LINE:COL lines.
 
 Beyond loading each file, it fills in every prompt of a flow with sample values in the sandbox the
-conversation uses, so wording the sandbox would refuse is found here, not in front of a person.
+conversation uses, so wording the sandbox would refuse is found here, not in front of a person; and in the
+files written in every language (the concerns, the draft's and the web pages' wording) it finds a wording
+missing in one of them.
 """
 
 from __future__ import annotations
@@ -11,10 +13,20 @@ from pathlib import Path
 
 from convo.flow.loader import Flow
 from convo.flow.yamlfile import Problem, YamlProblems, read
+from convo.language import LANGUAGES
+from convo.language import gaps as wording_gaps
 from convo.paths import flows_dir
 from convo.templating import refusal
 
 Checker = Callable[[Path], object]
+
+# The files written in every language convo speaks, and which of their texts a person reads (every text in
+# them but a concern's id).
+_IN_EVERY_LANGUAGE: dict[str, Callable[[tuple], bool]] = {
+    "concerns": lambda loc: not loc or loc[-1] != "id",
+    "draft-wording": lambda loc: True,
+    "web-wording": lambda loc: True,
+}
 
 
 def _kind_of(path: Path) -> str:
@@ -25,6 +37,8 @@ def _kind_of(path: Path) -> str:
         return "lexicon"
     if path.parent.name == "words":
         return "numbers"
+    if path.parent.name in ("draft", "web") and path.name == "wording.yaml":
+        return f"{path.parent.name}-wording"
     if path.parent.name == "notice":
         return {"concerns.yaml": "concerns", "patterns.yaml": "patterns"}.get(path.name, "word-classes")
     if path.parent.name == "practice":
@@ -49,7 +63,7 @@ def _checkers() -> dict[str, Checker]:
 
     checkers: dict[str, Checker] = {"flow": load, "lexicon": load_lexicon, "messages": read,
                                     "concerns": load_taxonomy, "patterns": load_patterns, "word-classes": read,
-                                    "numbers": load_numbers}
+                                    "numbers": load_numbers, "draft-wording": read, "web-wording": read}
     try:
         from convo.practice.scenario import load_scenario
     except ImportError:
@@ -66,7 +80,8 @@ def shipped_files() -> list[Path]:
     root = flows_dir()
     return sorted(root.glob("*.yaml")) + sorted((root / "lexicons").glob("*.yaml")) + sorted(
         (root / "notice").glob("*.yaml")) + sorted((root / "practice").glob("*.yaml")) + sorted(
-        (root / "words").glob("*.yaml"))
+        (root / "words").glob("*.yaml")) + sorted((root / "draft").glob("*.yaml")) + sorted(
+        (root / "web").glob("*.yaml"))
 
 
 def check_paths(paths: list[Path] | None = None) -> list[Problem]:
@@ -79,20 +94,30 @@ def check_paths(paths: list[Path] | None = None) -> list[Problem]:
         else:
             files.append(path)
     for path in files:
-        checker = checkers.get(_kind_of(path))
+        kind = _kind_of(path)
+        checker = checkers.get(kind)
         if checker is None:
-            problems.append(Problem(str(path), 1, 1, f"no checker for {_kind_of(path)} files"))
+            problems.append(Problem(str(path), 1, 1, f"no checker for {kind} files"))
             continue
         try:
             loaded = checker(path)
         except YamlProblems as error:
             problems.extend(error.problems)
             continue
+        if kind in _IN_EVERY_LANGUAGE:
+            problems.extend(_language_gaps(path, _IN_EVERY_LANGUAGE[kind]))
         if isinstance(loaded, Flow):
             filling = {problem for language in loaded.languages
                        for problem in _filling_problems(path, loaded.in_language(language))}
             problems.extend(sorted(filling))
     return problems
+
+
+def _language_gaps(path: Path, is_text_at: Callable[[tuple], bool]) -> list[Problem]:
+    """Every wording of a file written in every language that is missing in one of them."""
+    document = read(path)
+    return sorted({document.problem(loc, message)
+                   for loc, message in wording_gaps(document.data, list(LANGUAGES), is_text_at)})
 
 
 def _filling_problems(path: Path, flow) -> list[Problem]:

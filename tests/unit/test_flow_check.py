@@ -86,6 +86,30 @@ def test_shipped_flows_lexicons_and_scenarios_pass(capsys):
     assert main(["flows", "check"]) == 0, capsys.readouterr().err
 
 
+def test_a_concern_wording_missing_in_welsh_is_reported_with_its_position(tmp_path, capsys):
+    from convo.paths import flows_dir
+
+    shipped = (flows_dir() / "notice" / "concerns.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(n for n, line in enumerate(shipped) if line.startswith("      cy: \"gall yr hyn a ddywedwyd olygu bod "
+                                                                    "rhywun yn cymryd"))
+    path = tmp_path / "notice" / "concerns.yaml"
+    path.parent.mkdir()
+    path.write_text("".join(shipped[:at] + shipped[at + 1:]), encoding="utf-8")
+    assert main(["flows", "check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"{path}:{at - 1}:5: no Cymraeg (cy) wording here\n", err  # at the financial alert's key
+
+
+def test_a_draft_or_web_wording_in_one_language_only_is_reported(tmp_path, capsys):
+    for folder, text, where in (("draft", "headings:\n  about: About this conversation\n", "2:3"),
+                                ("web", "title:\n  en: Carers\n  cy: Gofalwyr\nback:\n  en: Back\n", "4:1")):
+        path = tmp_path / folder / "wording.yaml"
+        path.parent.mkdir()
+        path.write_text(text)
+        assert main(["flows", "check", str(path)]) == 1
+        assert capsys.readouterr().err.startswith(f"{path}:{where}: "), folder
+
+
 def test_a_missing_file_is_one_line(tmp_path, capsys):
     assert main(["flows", "check", str(tmp_path / "nope.yaml")]) == 1
     assert "cannot read file" in capsys.readouterr().err

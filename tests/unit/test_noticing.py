@@ -273,6 +273,8 @@ def test_a_new_kind_of_concern_reported_at_the_safety_questions_still_alerts(sta
     ("Mae o'n gweiddi arna i drwy'r amser", "emotional"),
     ("Naeth o fy nharo i neithiwr", "physical"),
     ("Dwi ddim isio byw fel hyn", "risk_to_life"),
+    ("Mae ei mab yn ei tharo hi", "physical"),
+    ("Dw i eisiau dod â'r cyfan i ben", "risk_to_life"),
 ])
 def test_welsh_disclosures_alert_too(text, category):
     assert category in alerts(text)

@@ -61,6 +61,8 @@ async def test_a_welsh_conversation_shows_welsh_keys_palette_and_map(welsh, app_
         assert "Gorffen y sgwrs" in titles and "Dangos neu guddio'r map" in titles
         assert "Yn siarad nawr: gofalwr" in titles and "Allforio'r drafft fel testun plaen" in titles
         assert not [title for title in titles if title.startswith(("Go to", "Export", "Show or hide"))]
+        assert any("Cam-drin corfforol" in title for title in titles)  # raising a concern by hand, by its kind
+        assert not any("Physical abuse" in title for title in titles)
 
         area_map = app.screen.query_one(AreaMap)
         assert "Sgwrs 1 ◀ nawr" in area_map.text and "Conversation 1" not in area_map.text

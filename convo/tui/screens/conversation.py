@@ -283,7 +283,7 @@ class ConversationScreen(Screen):
 
         kinds = taxonomy()
         if category:
-            question = self.words("app_ask_concern_kind", kind=kinds.category(category).label)
+            question = self.words("app_ask_concern_kind", kind=kinds.category(category).label_in(self.language))
         else:
             question = self.words("app_ask_concern", kinds=", ".join(kinds.ids))
         def noticed(note: str | None) -> None:
@@ -502,7 +502,7 @@ class ConversationScreen(Screen):
         if not c.ended and c.audience.value == "practitioner":
             from convo.notice.taxonomy import taxonomy
 
-            commands += [(w("app_raise_concern", kind=kind.label),
+            commands += [(w("app_raise_concern", kind=kind.label_in(self.language)),
                           partial(self.action_raise_concern, kind.id), w("app_raise_concern_why"))
                          for kind in taxonomy().categories]
         where = w("app_export_download") if getattr(self.app, "deliver_exports", False) else w("app_export_file")

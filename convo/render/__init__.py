@@ -91,6 +91,7 @@ def _environment(fmt: str) -> SandboxedEnvironment:
     env.globals["generally"] = _generally
     # The draft's own wording, in the language(s) each render asks for (`languages` in its context).
     env.globals["t"] = _wording_in(fmt)
+    env.globals["concern_kind"] = _concern_kind_in(fmt)
     env.globals["month"] = pass_context(_month)
     env.globals["has_wording"] = _has_wording
     env.globals["plain"] = pass_context(_plain)
@@ -135,6 +136,28 @@ def _wording_in(fmt: str) -> Callable[..., Markup | str]:
         return _joined(fmt, found)
 
     return t
+
+
+def _concern_kind_in(fmt: str) -> Callable[..., Markup | str]:
+    """`concern_kind(alert)` for templates: the kind of concern in the render's language(s), as the record
+    names it when the kind is no longer known."""
+    from jinja2 import pass_context
+
+    @pass_context
+    def concern_kind(context: Any, alert: Any) -> Markup | str:
+        from convo.notice.taxonomy import taxonomy
+
+        kinds = taxonomy()
+        if alert.category not in kinds.ids:
+            return str(alert.category_label or "")
+        found = [(code, kinds.category(alert.category).label_in(code)) for code in context["languages"]]
+        if fmt == "html":
+            from markupsafe import escape
+
+            found = [(code, str(escape(text))) for code, text in found]
+        return _joined(fmt, found)
+
+    return concern_kind
 
 
 def _key_words(fmt: str, key: str, language: str) -> str:

@@ -141,3 +141,15 @@ def test_convo_export_language_both(sian, store, db_path, capsys):
     assert cli.main(["export", sian.id, "--db", str(db_path), "--language", "en", "--format", "html"]) == 0
     page = capsys.readouterr().out
     assert '<html lang="en">' in page and '<span lang="cy">Capel Salem</span>' in page
+
+
+def test_the_kind_of_concern_in_the_safeguarding_section_is_in_the_drafts_language(start):
+    conversation = start()
+    conversation.send("Mrs Ellis, 83")
+    conversation.send("my grandson takes all my money")
+    record = conversation.assessment()
+    assert "(Financial or material abuse)" in render(record, "md", language="en")
+    assert "(Cam-drin ariannol neu faterol)" in render(record, "md", language="cy")
+    assert "(Cam-drin ariannol neu faterol / Financial or material abuse)" in render(record, "md", language="both")
+    assert ('(<span lang="cy">Cam-drin ariannol neu faterol</span> / <span lang="en">Financial or material abuse'
+            '</span>)') in render(record, "html", language="both")

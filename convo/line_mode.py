@@ -13,28 +13,36 @@ from typing import TextIO
 
 from convo.engine import outputs as out
 from convo.engine.conversation import Conversation
+from convo.language import speaking
 from convo.notice import detector
 from convo.render import render, visible
 from convo.services import StoreError, TakenOver
+from convo.wording import keys, say
 
 EXIT_ERROR = 1
 
 
-def _text_line(output: out.Output) -> str | None:
-    if isinstance(output, out.Prompt):
-        return f"\n{visible(output.text)}"
-    if isinstance(output, out.Cue):
-        return f"  ~ suggestion [{output.id}] {visible(output.text)}  (/accept {output.id} or /dismiss {output.id})"
-    if isinstance(output, out.Alert):
-        return f"\n!!! {visible(output.text)}\n"
-    if isinstance(output, out.Captured):
-        for_outcome = f" for outcome {output.outcome + 1}" if output.outcome is not None else ""
-        return f"  + recorded as {output.kind}{for_outcome}"
-    if isinstance(output, out.Info):
-        return visible(output.text)
-    if isinstance(output, out.Error):
-        return f"! {visible(output.text)}"
-    return None
+def _text_line(output: out.Output, language: str = "en") -> str | None:
+    """An output as a line of text, its own words in `language` (the person's words as said)."""
+    with speaking(language):
+        if isinstance(output, out.Prompt):
+            return f"\n{visible(output.text)}"
+        if isinstance(output, out.Cue):
+            return (f"  ~ {say('line_suggestion', id=output.id)} {visible(output.text)}  "
+                    f"({say('line_suggestion_actions', id=output.id)})")
+        if isinstance(output, out.Alert):
+            return f"\n!!! {visible(output.text)}\n"
+        if isinstance(output, out.Captured):
+            # In English a kind keeps its id, as programs reading these lines expect.
+            named = language != "en" and f"app_kind_{output.kind}" in keys()
+            what = say(f"app_kind_{output.kind}") if named else output.kind
+            outcome = output.outcome + 1 if output.outcome is not None else None
+            return f"  + {say('line_recorded', what=what, outcome=outcome)}"
+        if isinstance(output, out.Info):
+            return visible(output.text)
+        if isinstance(output, out.Error):
+            return f"! {visible(output.text)}"
+        return None
 
 
 def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextIO, jsonl: bool = False,
@@ -49,10 +57,11 @@ def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextI
             if jsonl:
                 stdout.write(json.dumps(output.to_json(), ensure_ascii=False) + "\n")
             elif isinstance(output, out.Done):
-                stdout.write(f"\nConversation {output.id} is finished.\n\n")
+                with speaking(conversation.language):
+                    stdout.write(f"\n{say('line_finished', id=output.id)}\n\n")
                 stdout.write(render(conversation.assessment(), "md"))
             else:
-                line = _text_line(output)
+                line = _text_line(output, conversation.language)
                 if line is not None:
                     stdout.write(line + "\n")
         stdout.flush()
@@ -79,5 +88,6 @@ def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextI
         if conversation.ended:
             return 0
     if not jsonl:
-        stderr.write((saved or f"Saved. Carry on later with: convo plain --resume {conversation.id}") + "\n")
+        with speaking(conversation.language):
+            stderr.write((saved or say("line_saved", id=conversation.id)) + "\n")
     return 0

@@ -92,6 +92,16 @@ def test_end_of_input_saves_and_says_how_to_carry_on(db_path):
     assert jsonl(resumed.stdout)[0]["text"].startswith("Anything else")
 
 
+def test_a_conversation_in_welsh_has_line_modes_own_words_in_welsh(db_path):
+    result = convo("plain", db=db_path, stdin="Cymraeg\nMrs Jones, 84\nMae hi'n byw gyda'i merch\n/end\n")
+    ident = convo("list", db=db_path).stdout.split("\t")[0]
+    assert "  + cofnodwyd fel manylion adnabod" in result.stdout
+    assert f"Mae sgwrs {ident} wedi gorffen." in result.stdout
+    assert "recorded as" not in result.stdout and "is finished" not in result.stdout
+    english = convo("plain", db=db_path, stdin="\nMrs Jones, 84\n")
+    assert "  + recorded as identity" in english.stdout and "Saved. Carry on later with:" in english.stderr
+
+
 def test_export_writes_every_format_and_refuses_others(db_path, tmp_path):
     convo("plain", db=db_path, stdin="\n" * len(OPENING) + "Ann Bowen\n/end\n")
     ident = convo("list", db=db_path).stdout.split("\t")[0]

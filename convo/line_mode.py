@@ -17,7 +17,7 @@ from convo.language import speaking
 from convo.notice import detector
 from convo.render import render, visible
 from convo.services import StoreError, TakenOver
-from convo.wording import keys, say
+from convo.wording import has, say
 
 EXIT_ERROR = 1
 
@@ -34,7 +34,7 @@ def _text_line(output: out.Output, language: str = "en") -> str | None:
             return f"\n!!! {visible(output.text)}\n"
         if isinstance(output, out.Captured):
             # In English a kind keeps its id, as programs reading these lines expect.
-            named = language != "en" and f"app_kind_{output.kind}" in keys()
+            named = language != "en" and has(f"app_kind_{output.kind}")
             what = say(f"app_kind_{output.kind}") if named else output.kind
             outcome = output.outcome + 1 if output.outcome is not None else None
             return f"  + {say('line_recorded', what=what, outcome=outcome)}"

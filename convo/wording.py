@@ -25,6 +25,11 @@ def keys() -> list[str]:
     return list(_all())
 
 
+def has(key: str) -> bool:
+    """Whether the messages file has wording for `key`."""
+    return key in _all()
+
+
 def wording(key: str, language: str | None = None) -> str | None:
     """The message as written in `language` (None if it has no wording in that language)."""
     value = _all()[key]

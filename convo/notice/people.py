@@ -46,25 +46,24 @@ _CARED_FOR = re.compile(
     rf"|(?:i'?d like|i want|i'd love) (?:my |our )?{_RELATION} to (?:get|go|be|have|keep)"
     rf"|(?:just|only) (?:me|us) and (?:my |our )?{_RELATION}"
 )
-# Words that show someone helping: a carer's support suggestion needs one beside the person.
+# Words that show someone helping now: a person is offered as support only beside one of them.
 HELPING = re.compile(
-    r"\b(?:helps?|helped|helping|comes?|came|pops? in|popped in|takes? (?:me|us|her|him|them)|took (?:me|us)"
-    r"|drives?|drove|lifts?|sits? with|sat with|checks? on|has a key|gives? me a (?:break|hand|rest)"
-    r"|does (?:the|my|our)"
-    r"|cooks?|shops?|rings?|phones?|visits?|stays?|offered|said (?:they|she|he)'?d|looks? after (?:me|us)"
-    r"|is there for|keeps? an eye|sorts?|fetches|picks? (?:me|us) up|covers?|swaps?"
-    r"|brings?|brought|gets? (?:me|us)|got me|translates?|taught|digs|mows?|cleans?|washes|collects?"
-    r"|calls? (?:in|round)|cuts?|fix(?:es|ed)?|hoovers?|irons?|feeds?|walks (?:the|my)|puts? (?:the|my) bins"
-    r"|goes with (?:me|us)|came with (?:me|us)|runs? (?:me|us)|helping|help me|does (?:all|everything|my|the|our)"
-    r"|for (?:me|us)|keeps? (?:me|us) going|minds?|sat (?:in )?with|carries|showed (?:me|us)|stepped in"
-    r"|coming (?:over|round|in|to)"
+    r"\b(?:helps?|helped|helping|help|comes?|came|coming (?:over|round|in|to)|pops? in|popped in"
+    r"|takes? (?:me|us|her|him|them)|took (?:me|us)|drives?|drove|lifts?|sits? with|sat (?:in )?with|checks? on"
+    r"|has a key|gives? me a (?:break|hand|rest)|does (?:all|everything|my|the|our)|cooks?|shops?|rings?|phones?"
+    r"|visits?|stays?|offered|said (?:they|she|he)'?d|looks? after (?:me|us)|is there for|keeps? an eye|sorts?"
+    r"|fetches|picks? (?:me|us) up|covers?|swaps?|brings?|brought|gets? (?:me|us)|got me|translates?|taught|digs"
+    r"|mows?|cleans?|washes|collects?|calls? (?:in|round)|cuts?|fix(?:es|ed)?|hoovers?|irons?|feeds?"
+    r"|walks (?:the|my)|puts? (?:the|my) bins|goes with (?:me|us)|came with (?:me|us)|runs? (?:me|us)|for (?:me|us)"
+    r"|keeps? (?:me|us) going|minds?|carries|showed (?:me|us)|stepped in"
     r"|(?:has been|'s been|is|was) (?:a rock|a star|amazing|brilliant|a godsend|a great help|so good|good to (?:me|us))"
-    r"|galw|helpu|help|mynd â|nôl|dod (?:draw|i'?r tŷ|bob))\b"
+    r"|galw|helpu|mynd â|nôl|dod (?:draw|i'?r tŷ|bob))\b"
 )
 # A helping word that is denied or only wished for ("doesn't ring", "would help but") is not help.
 _NOT_HELPING = re.compile(
     r"(?:n't|\bcannot|\bnot|\bnever|\bno longer|\bwould|\bcould|\bcan'?t|\bddim|\bbyth)\W+(?:\w+\W+){0,2}$")
-# A relation word that names a group or a place: "Friends of the Park", "the Mothers' Union", "Merched y Wawr".
+# A capitalised plural mid-sentence names a group or a place: "Friends of the Park", "the Mothers' Union",
+# "Sefydliad y Merched".
 _GROUP_NAME = re.compile(r"(?<=[^.!?\s]) +([A-Z][\w']*?s'?|Merched|Ferched)(?= |$|[,.;])(?! [a-z]+ (?:me|us)\b)")
 
 
@@ -76,6 +75,8 @@ def helps(clause: str) -> bool:
 def group_names(text: str) -> set[str]:
     """Words, as typed, that are part of a group's name (capitalised and plural, mid-sentence)."""
     return {match.group(1).rstrip("'") for match in _GROUP_NAME.finditer(text)}
+
+
 _RELATION_WORD = re.compile(rf"\b{_RELATION}s?\b")
 
 

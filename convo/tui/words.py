@@ -7,11 +7,10 @@ No Textual here, so the words can be tested (and the log written) without a scre
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from convo.language import default_language, speaking
-from convo.wording import keys, say
+from convo.wording import has, say
 
 KEY = "app_key_{action}"
 TIP = "app_key_{action}_tip"
@@ -32,16 +31,6 @@ def language_of(app: Any) -> str:
         if conversation is not None:
             return str(conversation.language)
     return default_language()
-
-
-@lru_cache(maxsize=1)
-def _known() -> frozenset[str]:
-    return frozenset(keys())
-
-
-def has(key: str) -> bool:
-    """Whether the file has wording for `key`."""
-    return key in _known()
 
 
 def key_label(action: str, language: str, fallback: str) -> str:

@@ -25,6 +25,9 @@ def alerts(text: str, speaker: str = "person", audience: str = "practitioner") -
 @pytest.mark.parametrize("text, category", [
     ("my son has my pension card and I never see the money", "financial"),
     ("the lodger keeps my giro and gives me a tenner when he feels like it", "financial"),
+    ("He has my card for the shopping and I don't see much of my pension now, but he's a good boy really",
+     "financial"),
+    ("I hardly see any of my money since she took over the bills", "financial"),
     ("sometimes I think I can't go on", "risk_to_life"),
     ("I don't want to go on", "risk_to_life"),
     ("I feel like ending it", "risk_to_life"),
@@ -57,6 +60,8 @@ def test_indirect_disclosures_alert_with_their_category(text, category):
     "I'm at the end of my rope with this washing machine",
     "I can't go on like this with the bus, two changes to get to the hospital",
     "Dw i ddim eisiau bod yn faich, dw i eisiau gwneud pethau fy hun",
+    "I don't have my card with me, it's in the other bag",
+    "I don't see much of my grandson now he's at college",
 ])
 def test_figures_of_speech_and_accidents_never_alert(text):
     assert alerts(text) == []

@@ -31,6 +31,8 @@ def alerts(text: str, speaker: str = "person", audience: str = "practitioner") -
     ("sometimes I think I can't go on", "risk_to_life"),
     ("I don't want to go on", "risk_to_life"),
     ("I feel like ending it", "risk_to_life"),
+    ("Honestly some days I wonder what I'm still here for. The dog keeps me going.", "risk_to_life"),
+    ("I don't know why I'm still here", "risk_to_life"),
     ("they'd all be better off without me", "risk_to_life"),
     ("I've been saving up my tablets in the drawer", "risk_to_life"),
     ("he won't let me go out unless he's with me", "domestic_abuse"),
@@ -62,6 +64,8 @@ def test_indirect_disclosures_alert_with_their_category(text, category):
     "Dw i ddim eisiau bod yn faich, dw i eisiau gwneud pethau fy hun",
     "I don't have my card with me, it's in the other bag",
     "I don't see much of my grandson now he's at college",
+    "Why am I still here at the hospital, they said two o'clock",
+    "I'm still here, touch wood, eighty-nine next week",
 ])
 def test_figures_of_speech_and_accidents_never_alert(text):
     assert alerts(text) == []
@@ -280,6 +284,7 @@ def test_a_new_kind_of_concern_reported_at_the_safety_questions_still_alerts(sta
     ("Dwi ddim isio byw fel hyn", "risk_to_life"),
     ("Mae ei mab yn ei tharo hi", "physical"),
     ("Dw i eisiau dod â'r cyfan i ben", "risk_to_life"),
+    ("Pam dw i dal yma, dwedwch?", "risk_to_life"),
 ])
 def test_welsh_disclosures_alert_too(text, category):
     assert category in alerts(text)

@@ -389,29 +389,53 @@ def test_each_conversation_is_sealed_with_its_own_key_which_goes_when_it_is_dele
 def test_many_writers_at_once_lose_nothing_and_never_share_a_sequence_number(team):
     team()  # set up
     failures: list[BaseException] = []
-    taken: list[list[str]] = [[] for _ in range(12)]
+    writers = 12
+    acknowledged: list[list[str]] = [[] for _ in range(writers)]
+    unsaved: list[list[str]] = [[] for _ in range(writers)]  # said not saved: may be there after all, once
+    stop = threading.Event()
 
     def practitioner(n: int) -> None:
         try:
             with PostgresStore(team.target, pool_size=1) as store:
-                conversation = start(store, f"w-{n}")
+                try:
+                    conversation = start(store, f"w-{n}")
+                except StoreError:
+                    return  # not started under this load; nothing was acknowledged, so nothing can be lost
                 for turn in range(15):
-                    if said(conversation, f"writer {n} answer {turn}"):
-                        taken[n].append(f"writer {n} answer {turn}")
+                    if stop.is_set():
+                        return
+                    text = f"writer {n} answer {turn}"
+                    try:
+                        if said(conversation, text):
+                            acknowledged[n].append(text)
+                    except StoreError as error:
+                        if isinstance(error, (TakenOver, ConversationOpen)):
+                            raise  # nobody else writes this conversation: never a fork or a second holder
+                        unsaved[n].append(text)
+                        return  # the words stay in the box; this writer stops typing
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             failures.append(error)
 
-    threads = [threading.Thread(target=practitioner, args=(n,)) for n in range(12)]
+    threads = [threading.Thread(target=practitioner, args=(n,)) for n in range(writers)]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + 60
     for thread in threads:
-        thread.join(120)
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stop.set()  # however slow the machine, a writer still typing stops after the answer it is sending
+    for thread in threads:
+        thread.join()  # a call that cannot reach the server gives up after the store's retry_for
     assert failures == []
+    assert sum(map(len, acknowledged)) > 0, "no answer was acknowledged at all"
     check = team()
-    for n in range(12):
-        assert texts(check, f"w-{n}") == taken[n] and len(taken[n]) >= 5
+    for n in range(writers):
+        stored = texts(check, f"w-{n}")
+        # Every acknowledged answer is there once, in the order typed, and nothing else but an answer that
+        # was said not to be saved and was committed after all, at most once.
+        assert [text for text in stored if text in acknowledged[n]] == acknowledged[n], n
+        assert set(stored) <= set(acknowledged[n]) | set(unsaved[n]) and len(stored) == len(set(stored)), n
         seqs = [event.seq for event in check.events(f"w-{n}")]
-        assert seqs == list(range(1, len(seqs) + 1))
+        assert seqs == list(range(1, len(seqs) + 1)), n
 
 
 def test_a_server_restarted_mid_call_loses_no_acknowledged_answer(team):

@@ -2,7 +2,8 @@
 
 People, places, generic words that hide the person, service words and practical risks. A cue is
 only ever a suggestion; nothing here changes the record. Matching is case-insensitive, whole-word
-and tolerant of simple inflections (fall, falls, falling). Safeguarding is not heard here but by
+and tolerant of simple inflections (fall, falls, falling), never of a longer word (car is not
+carer, park is not parker). Safeguarding is not heard here but by
 the detector (convo.notice.detector), which reads meaning rather than single words.
 """
 
@@ -64,11 +65,11 @@ def term_regex(term: str) -> str:
     if last.endswith("*"):
         tail = re.escape(last[:-1]) + r"\w*"
     elif len(last) > 3 and last.endswith("e"):
-        tail = re.escape(last[:-1]) + "(?:e|es|ed|ing|er|ers)"
+        tail = re.escape(last[:-1]) + "(?:e|es|ed|ing)"
     elif len(last) > 3 and last.endswith("y") and last[-2] not in "aeiou":
         tail = re.escape(last[:-1]) + "(?:y|ies|ied|ying)"
     elif last[-1].isalpha():
-        tail = re.escape(last) + "(?:s|es|ed|ing|er|ers)?"
+        tail = re.escape(last) + "(?:s|es|ed|ing)?"
     else:
         tail = re.escape(last)
     return r"\s+".join([re.escape(word) for word in head] + [tail])

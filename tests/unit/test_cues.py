@@ -37,6 +37,15 @@ def test_matching_is_whole_word(text):
     assert ("risk", "fall") not in kinds_terms
 
 
+@pytest.mark.parametrize("text, kind, term", [
+    ("The Parker family moved in", "community", "Parker"),
+    ("He's a keen clubber", "community", "clubber"),
+    ("She's a big faller, the physio says", "risk", "faller"),
+])
+def test_an_inflection_never_makes_a_longer_word(text, kind, term):
+    assert (kind, term) not in found(text)
+
+
 def test_matching_ignores_case_and_curly_apostrophes():
     assert ("so_what", "Personal Care") in found("Help with Personal Care’s hard")
 

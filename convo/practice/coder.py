@@ -374,7 +374,7 @@ _SEEKING_COLLABORATION = _phrases(
     r"what do you think (?:about|of|would|might)", r"how would you like (?:to|us|me)",
     r"where would you like to (?:start|begin)", r"what would you like to (?:talk|start|focus|do first)",
     r"shall we", r"could we (?:think|work|look)", r"let's (?:think|work|look|figure)",
-    r"(?:work|think|figure) (?:this|it|that) out together",
+    r"(?:work|think|figure) (?:(?:this|it|that|things) )?out together",
 )
 _AUTONOMY = _phrases(
     r"(?:it's|it is|that's|that is) (?:entirely |completely |really |all )?(?:up to you|your (?:choice|decision|call))",
@@ -464,6 +464,24 @@ def yes_or_no(part: str) -> bool:
             and not any(word in _WH for word in core) and not _INVITES.search(" ".join(core)))
 
 
+# MITI's other closed question: one that asks for a specific fact, a name, a place, a time, a number, a choice
+# from a few ("Who else is around you?", "When did you last drive?", "How often does Carys ring?").
+_FACT_WH = frozenset("who who's whom whose which where's when's".split())
+_FACT_HOW = frozenset("many often long old far".split())
+
+
+def asks_for_fact(part: str) -> bool:
+    """MITI's closed question that asks for one specific fact rather than yes or no: led by who or which,
+    by where or when and a verb ("Where do you go…?", not "When you think about it, what…?"), or by how
+    many, often, long, old or far — unless it invites a story ("Who could tell me about…" is not one)."""
+    core = _strip_openers(_words(part))
+    if len(core) < 2 or _INVITES.search(" ".join(core)):
+        return False
+    first, second = core[0], core[1]
+    return (first in _FACT_WH or (first in ("where", "when") and second in _AUXILIARIES)
+            or (first == "how" and second in _FACT_HOW))
+
+
 def question_form(text: str) -> str | None:
     """The code the form of a turn's last question gives it, where the form decides: `open_question`
     for a wh-word or an invitation ("Tell me…", "Can you tell me…"), `closed_question` for a yes-or-no
@@ -479,14 +497,33 @@ def question_form(text: str) -> str | None:
     return None
 
 
-def _rule_code(part: str, model_code: str) -> str | None:
+_FIRST_FOR_SECOND = {"you": "i", "your": "my", "you're": "i'm", "yourself": "myself", "you've": "i've",
+                     "you'd": "i'd", "you'll": "i'll"}
+
+
+def _echoes(phrase: str, previous: str | None) -> bool:
+    """Whether a phrase is the person's own words said back ("in my own time" → "in your own time"): then
+    it reflects what they said rather than giving them the choice."""
+    if not previous:
+        return False
+    said = f" {' '.join(_words(previous))} "
+    for you in ("i", "me"):  # "you" is "I" as a subject and "me" as an object
+        words = [you if word == "you" else _FIRST_FOR_SECOND.get(word, word) for word in _TOKEN.findall(phrase)]
+        if f" {' '.join(words)} " in said:
+            return True
+    return False
+
+
+def _rule_code(part: str, model_code: str, previous: str | None = None) -> str | None:
     """The code a part's wording earns by MITI's own rules, where the model cannot have learnt it."""
     clean = _normalise(part)
     if _SEEKING_COLLABORATION.search(clean):
         return "seeking_collaboration"
     if "?" in clean:
-        return "closed_question" if model_code == "open_question" and yes_or_no(part) else None
-    if _AUTONOMY.search(clean):
+        asks_closed = yes_or_no(part) or asks_for_fact(part)
+        return "closed_question" if model_code == "open_question" and asks_closed else None
+    autonomy = _AUTONOMY.search(clean)
+    if autonomy and not _echoes(autonomy.group(0), previous):
         return "emphasising_autonomy"
     if _AFFIRM.search(clean) and model_code not in ("information", "advice"):
         return "affirm"
@@ -506,7 +543,7 @@ def behaviours(text: str, previous: str | None = None, *, permitted: bool = Fals
     found: list[Part] = []
     for part in spoken:
         model_code = coder.code(_untagged(part), previous)
-        part_code = _rule_code(part, model_code) or model_code
+        part_code = _rule_code(part, model_code, previous) or model_code
         if part_code == "seeking_collaboration":
             asked = True
         if part_code == "advice" and not asked:

@@ -45,7 +45,7 @@ SKILLED_BETTY = [
     "You've been carrying a lot on your own.",
     "What do you still do for yourself these days?",
     "You're someone who likes to keep busy and useful.",
-    "Who else is around you, family or neighbours?",
+    "Tell me about the people around you, family or neighbours.",
     "You'd hate to be a burden on Rhodri.",
 ]
 
@@ -133,7 +133,7 @@ SKILLED = {
         ("I'll need to talk with Kelly and your nurse about this, and I'd like you to be there when I do. We can "
          "work out together what happens next."),
         "What worries you about ending up in hospital again?",
-        "Who else is in your life, family or friends?",
+        "Tell me about the people in your life, family or friends.",
         "What have you found out about grooming courses or volunteering?",
     ],
     "kayla-sketchbook": [

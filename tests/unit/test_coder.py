@@ -158,6 +158,37 @@ def test_a_yes_or_no_question_is_closed_in_the_behaviours_whatever_its_length():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Who else is around you, family or neighbours?", "closed_question"),
+        ("Which day does Gwen come?", "closed_question"),
+        ("When did you last drive?", "closed_question"),
+        ("Where do you go on Sundays?", "closed_question"),
+        ("How often does Carys ring?", "closed_question"),
+        ("How long have you lived here?", "closed_question"),
+        ("What is there in the town?", "open_question"),
+        ("When you think about the bath, what worries you most?", "open_question"),
+        ("How much does chapel matter to you?", "open_question"),
+    ],
+)
+def test_a_question_for_one_specific_fact_is_closed_in_the_behaviours(text, expected):
+    assert [p.code for p in behaviours(text, "It's been a hard year.")] == [expected]
+
+
+def test_proposing_to_work_it_out_together_is_seeking_collaboration():
+    parts = behaviours("We can work out together what happens next.", "Don't tell Carys.")
+    assert [p.code for p in parts] == ["seeking_collaboration"]
+
+
+def test_the_persons_own_words_said_back_are_a_reflection_not_emphasising_autonomy():
+    said = "Getting up in my own time. My way, in my own time."
+    parts = behaviours("Doing things your own way, in your own time.", said)
+    assert [behaviour(p.code) for p in parts] == ["reflection"]
+    assert [p.code for p in behaviours("Take it in your own time.", "I don't know where to start.")] == [
+        "emphasising_autonomy"]
+
+
+@pytest.mark.parametrize(
     ("text", "form"),
     [
         ("What matters most to you?", "open_question"),

@@ -52,10 +52,11 @@ def start_words(choice: Start, language: str | None = None) -> tuple[str, str]:
     return words(key, language), words(f"{key}_hint", language)
 
 
-def row_for(info: ConversationInfo, language: str | None = None) -> tuple[str, str, str, str, str]:
+def row_for(info: ConversationInfo, language: str | None = None,
+            status: str | None = None) -> tuple[str, str, str, str, str]:
+    """A saved conversation's row; `status` is its status word when the caller has it already."""
     when = info.updated.astimezone().strftime("%Y-%m-%d %H:%M")
-    status = status_word(info.status, language)
-    return (info.id, when, info.flow, status, visible(info.title))
+    return (info.id, when, info.flow, status or status_word(info.status, language), visible(info.title))
 
 
 class HomeScreen(Screen):
@@ -71,6 +72,8 @@ class HomeScreen(Screen):
         self.service = service
         self.choices = choices()
         self.saved: list[ConversationInfo] = []
+        self._shown = 0  # how many times a page has been asked for: a later one replaces an earlier
+        self._fresh = False  # mounted and not yet shown: its rows are read already
 
     @property
     def language(self) -> str:
@@ -96,20 +99,45 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#saved", DataTable).add_columns(
             *[words(f"app_column_{column}", self.language) for column in ("id", "when", "flow", "status", "title")])
+        # The first rows are added now, before the table first works out its columns' widths, so the
+        # first frame drawn shows them (added when the screen is first shown, they waited for a later one).
+        self.refresh_saved()
+        self._fresh = True
 
     def on_screen_resume(self) -> None:
-        """Each time the screen is shown, the first time included."""
+        """Each time the screen is shown again (the rows were read as it was mounted the first time)."""
+        if self._fresh:
+            self._fresh = False
+            return
         self.refresh_saved()
+
+    def on_screen_suspend(self) -> None:
+        self._fresh = False  # whatever is done meanwhile is shown when it comes back
 
     def refresh_saved(self) -> None:
         self.show_saved(self.query_one("#filter", Input).value)
 
     def show_saved(self, text: str) -> None:
-        self.saved = self.service.list(limit=SAVED_PAGE, search=text, unfinished_first=True)
+        self.saved = saved = self.service.list(limit=SAVED_PAGE, search=text, unfinished_first=True)
+        self._shown += 1
+        self.query_one("#saved", DataTable).clear()
+        # As many rows as the terminal has lines are drawn first; the rest of the page is added once they
+        # are on screen, so the first rows of a full page come as soon as those of a few.
+        first = max(self.app.size.height, 1)
+        self._add_rows(saved[:first], self._shown)
+        if len(saved) > first:
+            self.call_after_refresh(self._add_rows, saved[first:], self._shown)
+
+    def _add_rows(self, infos: list[ConversationInfo], shown: int) -> None:
+        if shown != self._shown:
+            return  # typing has asked for another page since
         table = self.query_one("#saved", DataTable)
-        table.clear()
-        for info in self.saved:
-            table.add_row(*[Text(cell, no_wrap=True) for cell in row_for(info, self.language)], key=info.id)
+        language = self.language
+        # A status's word is looked up (a template filled in) once a page, not once a row.
+        statuses = {status: status_word(status, language) for status in {info.status for info in infos}}
+        for info in infos:
+            cells = row_for(info, language, statuses[info.status])
+            table.add_row(*[Text(cell, no_wrap=True) for cell in cells], key=info.id)
 
     @property
     def shown_ids(self) -> list[str]:

@@ -97,6 +97,12 @@ class Service:
         """Whether a practice database has been made beside this one yet."""
         return practice_db(local_file(self._store.path)).exists()
 
+    def sharing(self) -> Service | None:
+        """Another writer of this team database on its connections (with a lease of its own); None for a
+        SQLite file, which each writer opens for itself."""
+        share = getattr(self._store, "sharing", None)
+        return None if share is None else Service(share())
+
     def close(self) -> None:
         self._store.close()
 

@@ -10,6 +10,7 @@ drops, so an answer is either saved or said not to be — never lost silently, n
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import logging
 import os
@@ -252,6 +253,19 @@ class PostgresStore:
             raise StoreError(self._explain(error)) from None
         self._pool = ConnectionPool(conninfo, min_size=1, max_size=max(1, pool_size), open=True, num_workers=1,
                                     kwargs={"autocommit": True, **options}, name="convo")
+        self._owns_pool = True
+
+    def sharing(self) -> PostgresStore:
+        """Another writer on this store's connections, as each browser of the carers' pages is: a lease of
+        its own (so a second window is still told who has a conversation), the same role, team and keys,
+        and nothing to set up. Safe to use in another thread. Closing it releases its leases only; the
+        connections close with this store."""
+        other = copy.copy(self)  # the pool, and the cache of opened data keys, are shared
+        other._holder = secrets.token_hex(8)
+        other._claimed = set()
+        other._in_doubt = {}
+        other._owns_pool = False
+        return other
 
     # -- setting up -----------------------------------------------------------------------------
 
@@ -354,7 +368,8 @@ class PostgresStore:
         for conversation in list(self._claimed):
             with contextlib.suppress(StoreError):  # the lease lapses by itself
                 self.release(conversation)
-        self._pool.close()
+        if self._owns_pool:
+            self._pool.close()
 
     def __enter__(self) -> PostgresStore:
         return self

@@ -99,8 +99,9 @@ def _said(context: Any, said: Said) -> Markup:
 def make_app(db: str | Path | None = None, *, open_store: StoreOpener | None = None, out_of_hours: str | None = None,
              secret: bytes | None = None, allowed_hosts: list[str] | None = None) -> Starlette:
     """The web app for the store `db` names (as --db does), or the one `open_store` opens. A store is
-    opened once for looking up codes and once for each browser writing a conversation, so that each
-    holds its own lease. `allowed_hosts` limits the Host names served (None: any)."""
+    opened once, at start, for looking up codes; each browser writing a conversation has a store of its
+    own, so that each holds its own lease: on a team database one sharing the first one's connections,
+    on a SQLite file the file opened again. `allowed_hosts` limits the Host names served (None: any)."""
     if open_store is None:
         def open_store() -> Service:
             from convo.services import open_database
@@ -215,9 +216,15 @@ class CarerPages:
             self.close()
 
     def close(self) -> None:
-        self.sessions.close()
+        self.sessions.close()  # their stores first: on a team database they share the lookups' connections
         with contextlib.suppress(StoreError):
             self.lookups.close()
+
+    def writer(self) -> Service:
+        """A store for one browser writing a conversation, holding its own lease. On a team database it
+        shares the connections of the store opened at start (one pool for the process, closed at
+        shutdown); a SQLite file is opened for it."""
+        return self.lookups.sharing() or self.open_store()
 
     # -- rendering --------------------------------------------------------------------------------
 
@@ -347,7 +354,7 @@ class CarerPages:
         if session.code is None:
             return self.redirect(request, "/")
         code = session.code
-        store = self.open_store()
+        store = self.writer()
         try:
             info = store.get(code)
             if info is None:  # deleted meanwhile
@@ -381,7 +388,7 @@ class CarerPages:
         """A new conversation, in the language of the page its button was on."""
         language = wording.checked_language(str(form.get("lang", ""))) or self.language_of(request, session)
         session.forget()
-        store = self.open_store()
+        store = self.writer()
         try:
             code = carer.new_code()
             flow, _ = library.get(carer.FLOW)
@@ -598,7 +605,7 @@ class CarerPages:
         if code is None:
             return self.redirect(request, "/resume")
         session.forget()
-        store = self.open_store()
+        store = self.writer()
         try:
             with WRITES:
                 store.claim(code, take_over=True)

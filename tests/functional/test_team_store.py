@@ -558,6 +558,47 @@ def test_a_killed_client_keeps_every_answer_it_acknowledged(team):
     assert len(acknowledged) >= 3 and texts(check, info.id) == acknowledged
 
 
+def test_the_carers_pages_share_one_pool_for_the_process_and_still_give_each_browser_a_lease(team):
+    pytest.importorskip("starlette", reason="convo web needs the web extra: pip install 'convo[web]'")
+    from convo.services import Service
+    from convo.web.app import make_app
+    from tests.functional.test_web import Carer
+
+    team().close()  # set up
+    opened: list[PostgresStore] = []
+
+    def open_store() -> Service:
+        opened.append(PostgresStore(team.target))
+        return Service(opened[-1])  # type: ignore[arg-type]
+
+    def connections() -> int:
+        rows = team.cluster.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'convo'"
+                                f" AND datname = '{team.database}'")
+        return int(rows[0][0])
+
+    app = make_app(open_store=open_store)
+    first = Carer(app).start()
+    first.answer("no").answer("My gran")
+    [info] = opened[0].list()
+    second = Carer(app)
+    second.go("/resume").post("/resume", code=info.id)
+    assert second.page.status_code == 409  # each browser still holds a lease of its own
+    second.post("/take-over")
+    second.answer("Getting her up and her tablets")
+    first.answer("She needs help to get up")
+    assert first.page.status_code == 409 and "nothing more can be saved here" in first.main()
+    for n in range(3):
+        Carer(app).start().answer("no").answer(f"Carer {n}'s mum")
+    assert len(opened) == 1  # opened once, as the app was made; no store (no connection) per browser
+    assert 1 <= connections() <= 4  # the pool's, whatever the number of browsers
+    app.state.pages.close()  # as the server stops
+    deadline = time.monotonic() + 10  # a server process ends a moment after its client said goodbye
+    while connections() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert opened[0]._pool.closed and connections() == 0
+    assert texts(team(), info.id)[1:] == ["My gran", "Getting her up and her tablets"]  # after the age
+
+
 # -- the command line --------------------------------------------------------------------------------
 
 def test_convo_list_shows_the_newest_fifty_unless_asked_for_all(opener, capsys):

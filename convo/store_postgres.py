@@ -25,6 +25,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool.base import AttemptWithBackoff
 
 from convo.events import ConversationInfo, Event
 from convo.store import (
@@ -57,11 +58,32 @@ RETRY_SECONDS = 30.0
 # A lease is renewed by a write once it is this old, not by every write (it lasts LEASE_SECONDS).
 _RENEW_AFTER = 60
 CONNECT_SECONDS = 5
+# The longest wait between two attempts to reconnect while the server is down.
+RECONNECT_EVERY = 0.5
 POOL_SIZE = 4
 _PLAIN: Codec = (lambda data: data, lambda data: data)
 T = TypeVar("T")
 # The pool reconnects quietly; a failure that matters reaches the face as one StoreError line instead.
 logging.getLogger("psycopg").addHandler(logging.NullHandler())
+
+
+
+class _Backoff(AttemptWithBackoff):
+    """How often the pool tries to reconnect while the server is down (a restart, a failover): first after
+    0.1 s, then twice as long each time but never more than RECONNECT_EVERY apart. psycopg's own waits
+    1, 2, 4, 8 s…, so a turn could wait seconds longer than the restart it was waiting for."""
+
+    INITIAL_DELAY = 0.1
+
+    def update_delay(self, now: float) -> None:
+        super().update_delay(now)
+        self.delay = min(self.delay, RECONNECT_EVERY)
+
+
+class _Pool(ConnectionPool):
+    def _add_connection(self, attempt: AttemptWithBackoff | None, growing: bool = False) -> None:
+        super()._add_connection(attempt or _Backoff(timeout=self.reconnect_timeout), growing)
+
 
 _MEMBER = "team IN (SELECT m.team FROM convo_members m WHERE m.role = current_user)"
 _MANAGER = "team IN (SELECT m.team FROM convo_members m WHERE m.role = current_user AND m.kind = 'manager')"
@@ -251,8 +273,8 @@ class PostgresStore:
             raise StoreError(self._unreachable(error, "nothing was opened")) from None
         except psycopg.Error as error:
             raise StoreError(self._explain(error)) from None
-        self._pool = ConnectionPool(conninfo, min_size=1, max_size=max(1, pool_size), open=True, num_workers=1,
-                                    kwargs={"autocommit": True, **options}, name="convo")
+        self._pool = _Pool(conninfo, min_size=1, max_size=max(1, pool_size), open=True, num_workers=1,
+                           kwargs={"autocommit": True, **options}, name="convo")
         self._owns_pool = True
 
     def sharing(self) -> PostgresStore:

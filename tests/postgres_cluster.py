@@ -106,6 +106,13 @@ class Cluster:
     def restart(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "restart", "-l", str(self.folder / "log"))
 
+    def halt(self) -> None:
+        """Stop the server, keeping its data, until `resume()`: an outage longer than a restart."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "start")
+
     def stop(self) -> None:
         if self.data.exists():
             with contextlib.suppress(subprocess.SubprocessError, OSError):

@@ -471,6 +471,57 @@ def test_a_server_restarted_mid_call_loses_no_acknowledged_answer(team):
     assert refused == []  # the store waited for the server and retried, so nothing even had to be resent
 
 
+def test_while_the_server_is_down_the_pool_tries_to_reconnect_at_least_every_half_second():
+    from convo.store_postgres import RECONNECT_EVERY, _Backoff
+
+    attempt = _Backoff(timeout=300)
+    delays = []
+    for second in range(10):
+        attempt.update_delay(float(second))
+        delays.append(attempt.delay)
+    assert delays[0] <= 0.11 and delays == sorted(delays) and max(delays) == RECONNECT_EVERY == 0.5
+
+
+def test_a_turn_typed_while_the_server_is_down_is_kept_and_saved_once_it_is_back(team):
+    store = team(retry_for=60)
+    conversation = start(store, "c-1")
+    conversation.send("Ann")
+    outcome: list[object] = []
+
+    def typing() -> None:
+        try:
+            outcome.append(said(conversation, "Bea"))
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            outcome.append(error)
+        outcome.append(time.monotonic())
+
+    team.cluster.halt()
+    try:
+        typist = threading.Thread(target=typing)
+        typist.start()
+        time.sleep(3)  # the pool has failed to reconnect a few times by now
+        assert outcome == []  # still waiting, the words in the box
+    finally:
+        team.cluster.resume()
+    back = time.monotonic()
+    typist.join(60)
+    saved, at = outcome
+    assert saved is True
+    # Tried again at least every half second: saved soon after the server was back, not seconds later.
+    assert at - back < 2.5, f"saved {at - back:.1f} s after the server was back"
+
+    # Down for longer than the store keeps trying: said not saved, then sent again, and saved once.
+    store.retry_for = 1.0
+    team.cluster.halt()
+    try:
+        with pytest.raises(StoreError, match="not saved"):
+            conversation.send("Cai")
+    finally:
+        team.cluster.resume()
+    assert said(conversation, "Cai")
+    assert texts(team(), "c-1") == ["Ann", "Bea", "Cai"]
+
+
 class LosesReplies:
     """A pool whose connections commit, then lose the reply `times` times, as a dropped connection can."""
 

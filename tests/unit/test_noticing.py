@@ -13,6 +13,7 @@ from convo.notice import detector
 from convo.notice.detector import ALERT, CONCERN, Context, hear
 from convo.notice.patterns import load_patterns
 from convo.notice.taxonomy import taxonomy
+from convo.notice.text import normalise
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "notice"
 
@@ -69,6 +70,55 @@ def test_indirect_disclosures_alert_with_their_category(text, category):
 ])
 def test_figures_of_speech_and_accidents_never_alert(text):
     assert alerts(text) == []
+
+
+def pattern_alerts(text: str) -> list[str]:
+    rules = load_patterns(Path(__file__).resolve().parents[2] / "flows" / "notice" / "patterns.yaml")
+    plain = rules.without_figures(normalise(text))
+    return [match.category for match in rules.find(plain) if match.tier == "alert"]
+
+
+# Said plainly, these are disclosures whatever else is said: a phrase pattern alerts on its own.
+@pytest.mark.parametrize("text, category", [
+    ("my step-dad raped me when I was fifteen and he still comes round", "sexual"),
+    ("one of the night staff touched me sexually and I told nobody", "sexual"),
+    ("the man who cleans the stairs groped her in the lift", "sexual"),
+    ("he only swears at me when I'm slow with his tea", "emotional"),
+    ("she says she'll have me put in a home if I tell anyone", "emotional"),
+    ("my uncle still beats my mam when he's had a few", "physical"),
+    ("I wear a scarf so the girls at the lunch club won't see", "physical"),
+    ("I tell everyone it's the dog, the marks on my arms", "physical"),
+    ("I have to ask his permission to spend anything at all", "domestic_abuse"),
+    ("I daren't say no to him, you don't know what he's like", "domestic_abuse"),
+    ("my nephew collects my pension and gives me fifteen pound back", "financial"),
+    ("she won't bring the baby round unless I give her something towards the rent", "financial"),
+    ("every time my grandson visits my purse is short", "financial"),
+    ("the lads send me down to the cash machine for them on a Friday", "exploitation"),
+    ("the carers forget to leave my water by the chair", "neglect"),
+    ("I don't get my tablets most days now they've cut the calls", "neglect"),
+    ("haven't been out of the armchair for days, I sleep in it", "self_neglect"),
+    ("I'm only hanging on because of my granddaughter", "risk_to_life"),
+    ("mam talks about wanting to die, every night now", "risk_to_life"),
+    ("her boyfriend smacks the kids when they cry", "other_at_risk"),
+    ("I think the little ones downstairs go hungry most of the week", "other_at_risk"),
+    ("I've started to hate my husband, and I'm the one who's meant to care for him", "carer_breakdown"),
+])
+def test_plain_disclosures_are_phrase_patterns(text, category):
+    assert category in pattern_alerts(text)
+
+
+@pytest.mark.parametrize("text", [
+    "she beat me at dominoes again, she always does",
+    "I told the doctor I fell off the step, because I did",
+    "my daughter's been giving her old clothes away, she's moving to a flat",
+    "he hurt her feelings when he forgot her birthday",
+    "the physio pushes me hard in the exercises, I like her",
+    "I hate my job, I've always hated it",
+    "the kids go hungry for chips after swimming",
+    "I said goodbye to the girls at the chapel, I'm moving to Wrexham",
+])
+def test_lookalikes_of_plain_disclosures_are_not_phrase_alerts(text):
+    assert pattern_alerts(text) == []
 
 
 def test_figures_are_taken_out_before_anything_reads_the_answer():

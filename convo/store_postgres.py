@@ -596,18 +596,14 @@ class PostgresStore:
 
         def work(db: psycopg.Connection) -> bool:
             try:
+                if conversation in self._claimed:
+                    self._append_held(db, conversation, event, payload, status, title)
+                    return True
                 with db.pipeline(), db.transaction():
                     self._hold(db, conversation)
                     codec = self._codec_for(db, conversation)
                     self._insert(db, conversation, event, codec, payload)
-                    sets: list[str] = ["updated = %s"]
-                    values: list[Any] = [event.at]
-                    if status is not None:
-                        sets.append("status = %s")
-                        values.append(status)
-                    if title is not None:
-                        sets += ["title = %s", "title_search = %s"]
-                        values += [codec[0](_utf8(title)), self._search_text(title)]
+                    sets, values = self._summary(codec, event, status, title)
                     db.execute(f"UPDATE convo_conversations SET {', '.join(sets)} WHERE id = %s".encode(),
                                (*values, conversation))
             except pg_errors.UniqueViolation:
@@ -625,6 +621,58 @@ class PostgresStore:
             self._in_doubt[(conversation, event.seq)] = (event.type, payload)
             raise
         self._in_doubt.pop((conversation, event.seq), None)
+
+    def _append_held(self, db: psycopg.Connection, conversation: str, event: Event, payload: bytes,
+                     status: str | None, title: str | None) -> None:
+        """Write an event of a conversation this store has claimed: one statement, so one round trip, its
+        own transaction (the connection is in autocommit), committed before the reply comes back.
+
+        It locks the conversation's row and then the lease's (in that order, as a claim does, so the two
+        cannot deadlock) only if the lease is still this store's: a take-over that committed while this
+        waited has changed the lease, the row no longer matches, and nothing is written. The summary and
+        a lease due for renewal are written only with the event."""
+        codec = self._codec_for(db, conversation)
+        sets, values = self._summary(codec, event, status, title)
+        row = db.execute(
+            f"""WITH held AS (
+                    SELECT l.expires < now() + %s AS due
+                    FROM convo_conversations c JOIN convo_leases l ON l.conversation = c.id
+                    WHERE c.id = %s AND l.holder = %s
+                    FOR UPDATE
+                ), event AS (
+                    INSERT INTO convo_events (conversation, seq, team, type, at, data, writer)
+                    SELECT %s, %s, %s, %s, %s, %s, %s FROM held
+                    RETURNING seq
+                ), summary AS (
+                    UPDATE convo_conversations SET {', '.join(sets)}
+                    WHERE id = %s AND EXISTS (SELECT FROM event)
+                ), renewed AS (
+                    UPDATE convo_leases SET expires = now() + %s
+                    WHERE conversation = %s AND EXISTS (SELECT FROM held WHERE due)
+                )
+                SELECT EXISTS (SELECT FROM event), EXISTS (SELECT FROM convo_conversations WHERE id = %s)""".encode(),
+            (timedelta(seconds=LEASE_SECONDS - _RENEW_AFTER), conversation, self._holder,
+             conversation, event.seq, self.team, event.type, event.at, codec[0](payload), self._holder,
+             *values, conversation, timedelta(seconds=LEASE_SECONDS), conversation, conversation)).fetchone()
+        written, exists = row if row else (False, False)
+        if not written:
+            if not exists:
+                raise TakenOver(f"conversation {conversation} was deleted in another window; nothing more is"
+                                " saved here")
+            raise TakenOver(TAKEN_OVER)
+
+    def _summary(self, codec: Codec, event: Event, status: str | None,
+                 title: str | None) -> tuple[list[str], list[Any]]:
+        """What an event changes in its conversation's row: the time, and the status and title if given."""
+        sets: list[str] = ["updated = %s"]
+        values: list[Any] = [event.at]
+        if status is not None:
+            sets.append("status = %s")
+            values.append(status)
+        if title is not None:
+            sets += ["title = %s", "title_search = %s"]
+            values += [codec[0](_utf8(title)), self._search_text(title)]
+        return sets, values
 
     def _insert(self, db: psycopg.Connection, conversation: str, event: Event, codec: Codec,
                 payload: bytes | None = None) -> None:

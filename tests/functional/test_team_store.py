@@ -156,6 +156,31 @@ def test_a_second_window_is_told_who_has_it_and_may_take_it_over(opener):
     assert texts(opener(), "c-1") == ["typed in the second"]
 
 
+def test_an_answer_waiting_while_another_window_takes_over_is_not_saved(team):
+    store = team()
+    conversation = start(store, "c-1")
+    conversation.send("Ann")
+    outcome: list[object] = []
+
+    def typing() -> None:
+        try:
+            outcome.append(said(conversation, "typed as it was taken over"))
+        except BaseException as error:  # noqa: BLE001 - looked at below
+            outcome.append(error)
+
+    # A take-over under way elsewhere: the conversation's row locked, then the lease given to another.
+    with psycopg.connect(team.target) as other:
+        other.execute("SELECT 1 FROM convo_conversations WHERE id = 'c-1' FOR UPDATE")
+        other.execute("UPDATE convo_leases SET holder = 'another window' WHERE conversation = 'c-1'")
+        typist = threading.Thread(target=typing)
+        typist.start()
+        typist.join(0.5)  # the answer waits for the lock meanwhile
+        other.commit()
+    typist.join(30)
+    assert len(outcome) == 1 and isinstance(outcome[0], TakenOver)
+    assert texts(team(), "c-1") == ["Ann"]
+
+
 def test_two_writers_cannot_both_take_one_sequence_number(opener):
     first, second = opener(), opener()
     past_opening(library.start(first, "what-matters", "practitioner", conversation_id="c-1"))

@@ -6,11 +6,13 @@
 1. Many at once. A throwaway PostgreSQL server on loopback (127.0.0.1, every commit flushed to
    disk), set up by convo on first use. Each practitioner connects with a database role of their
    own and keeps one conversation open in a process of their own, as the app does; each carer's turn
-   goes through one shared web role and loads the conversation afresh, as a web page would, in a
-   few processes with a thread per carer. Every client waits a random pause (mean --think seconds)
-   between answers, for --seconds. Afterwards every event a client saw committed is looked for in
-   the database, and every conversation's sequence numbers are checked for gaps. With --restart,
-   the server is restarted (pg_ctl restart) halfway through.
+   goes through one shared web role and loads the conversation afresh, in a few processes with a
+   thread per carer, each claiming its conversation through a store that shares the process's pool,
+   as the pages do. Every client waits a random pause (mean --think seconds) between answers, for
+   --seconds. Afterwards every event a client saw committed is looked for in the database, and every
+   conversation's sequence numbers are checked for gaps. With --restart, the server is restarted
+   (pg_ctl restart) halfway through. Also printed: the server's durable commit of one row and the
+   disk's own fsync, alone, and the load average before and after.
 2. Many conversations. `convo list --limit 50` (a new process each time), the pages the home screen
    and `convo list` read, and the app's home screen until its first rows are drawn, with none, ten
    and --rows conversations, each measured on all three in turn, for SQLite and for PostgreSQL.
@@ -22,6 +24,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import os
 import random
 import signal
 import statistics
@@ -134,6 +137,7 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
             try:
                 if ident is None:
                     started = Conversation.start(store, flows["carer"], "carer", machine=mine)
+                    store.claim(started.id)  # as the pages do: each browser holds its conversation's lease
                     _past_opening(started)
                     ident = started.id
                 if not pause():
@@ -155,18 +159,22 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
 
     own = [(role, PostgresStore(urls[role], pool_size=1)) for role in practitioners]
     web = PostgresStore(urls[WEB_ROLE], pool_size=8) if carers else None
+    # Each browser writes through a store of its own (a lease of its own) sharing the process's pool, as
+    # the pages do; a convo without PostgresStore.sharing opened a store, and a connection, per browser.
+    browsers = [web.sharing() if hasattr(web, "sharing") else PostgresStore(urls[WEB_ROLE], pool_size=1)
+                for _ in range(carers)] if web is not None else []
     ready.put(seed)
     while not start.value:
         time.sleep(0.05)
     end = start.value + seconds
     time.sleep(max(0.0, start.value - time.time()))
     threads = [threading.Thread(target=practitioner, args=(role, store)) for role, store in own]
-    threads += [threading.Thread(target=carer, args=(web, n)) for n in range(carers)]
+    threads += [threading.Thread(target=carer, args=(browser, n)) for n, browser in enumerate(browsers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    for _, store in own:
+    for store in [store for _, store in own] + browsers:
         store.close()
     if web is not None:
         web.close()
@@ -230,6 +238,8 @@ def many_at_once(args: argparse.Namespace) -> None:
                     role=OWNER)
         urls = {role: cluster.url(role, database) for role in roles}
         floor = _commit_floor(cluster.url(OWNER, database))
+        disk = _fsync_floor(cluster.folder)
+        load_before = os.getloadavg()[0]
         # Each practitioner runs convo on their own computer: a process each. The carers' pages are
         # served by a few processes with a thread per carer, as a web server would.
         web = max(1, min(args.web_processes, args.carers)) if args.carers else 0
@@ -256,8 +266,28 @@ def many_at_once(args: argparse.Namespace) -> None:
         _report_load(args, merged, cluster, database)
         print(f"  the server's own durable commit (one row, one connection, nothing else running):"
               f" p50 {_ms(_pct(floor, 50)).strip()}, p99 {_ms(_pct(floor, 99)).strip()}")
+        print(f"  the disk's own fsync (8 KiB written, then fdatasync, beside the server's data):"
+              f" p50 {_ms(_pct(disk, 50)).strip()}, p99 {_ms(_pct(disk, 99)).strip()}")
+        print(f"  load average (1 min) before the run {load_before:.1f}, after it {os.getloadavg()[0]:.1f}")
     finally:
         cluster.stop()
+
+
+def _fsync_floor(folder: Path, times: int = 300) -> list[float]:
+    """How long the disk takes to make 8 KiB durable, with no server in the way."""
+    runs = []
+    probe = folder / "fsync_probe"
+    descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for _ in range(times):
+            began = time.perf_counter()
+            os.pwrite(descriptor, b"\0" * 8192, 0)
+            os.fdatasync(descriptor)
+            runs.append(time.perf_counter() - began)
+    finally:
+        os.close(descriptor)
+        probe.unlink()
+    return runs
 
 
 def _commit_floor(url: str, times: int = 300) -> list[float]:

@@ -38,6 +38,7 @@ class Kind:
     area: str | None  # where it is filed when re-filed or noted by command (None: where the conversation is)
     refile: bool = False  # /refile offers it, by its id
     cue: str | None = None  # the kind of suggestion that records it when taken up
+    plan: bool = False  # what will be done (a step, a mitigation): its words are of harm and money by nature
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ KINDS: dict[str, Kind] = {kind.id: kind for kind in (
     Kind("community", COMMUNITY, COMMUNITY, refile=True, cue="community"),
     Kind(RISK, RISKS, RISKS, refile=True, cue="risk"),
     Kind(RISK_CHOICE, None, RISKS),  # whether to take one risk, and who chose: said of that risk
-    Kind(RISK_MITIGATION, None, RISKS),  # what was agreed to make a risk chosen safer: said of that risk
+    Kind(RISK_MITIGATION, None, RISKS, plan=True),  # what was agreed to make a risk chosen safer: said of that risk
     Kind(MEANING, None, OUTCOMES),  # what an outcome means for them ("so what?"): said of its outcome
     Kind("carer_view", "carer_views", OUTCOMES),  # a carer's own view, kept apart from the person's
     Kind("connection", "connect", CONNECT),
@@ -124,8 +125,8 @@ KINDS: dict[str, Kind] = {kind.id: kind for kind in (
     Kind("support_shape", "good_life", GOOD_LIFE),
     Kind("call_result", "call_results", CLOSING),
     Kind("agreement", "agreement", CLOSING),
-    Kind("next_little_step", "next_little_steps", CLOSING),
-    Kind(NEXT_STEP, "next_steps", CLOSING),
+    Kind("next_little_step", "next_little_steps", CLOSING, plan=True),
+    Kind(NEXT_STEP, "next_steps", CLOSING, plan=True),
     Kind(REVIEW, None, CLOSING),  # when it is looked at again: the record holds one
     Kind("safeguarding", "safeguarding_notes", RISKS),
     Kind(NOTE, "notes", None),

@@ -434,6 +434,8 @@ class Conversation:
             found = [] if choice else detector.hear(text, speaker="person" if at_check else source,
                                                     area=str(step.area), audience=self.audience.value,
                                                     context=self._heard_so_far(), choices=bool(step.choices),
+                                                    plan=vocabulary.KINDS[kind].plan if kind in vocabulary.KINDS
+                                                    else False,
                                                     language=self.language)
             if at_check:
                 known = {alert.category for alert in self.state.alerts}
@@ -516,10 +518,11 @@ class Conversation:
         return _heard(finding, answer)
 
     def _heard_so_far(self) -> detector.Context:
-        """What earlier answers tell the detector: who has died, who was named in a concern."""
+        """What earlier answers tell the detector: who has died, who was named in a concern, what has alerted."""
         earlier = tuple(item.text for item in self.state.items.values() if item.source != "practitioner")
         named = frozenset(person for alert in self.state.alerts for person in alert.people)
-        return detector.Context(earlier=earlier[-200:], not_support=named)
+        raised = frozenset(alert.category for alert in self.state.alerts if alert.category)
+        return detector.Context(earlier=earlier[-200:], not_support=named, raised=raised)
 
     def _outcome_id_for(self, step: Step, pos: Position) -> int | None:
         if step.per_outcome or (step.interrupt is not None and pos.outcome is not None):

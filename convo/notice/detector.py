@@ -51,6 +51,7 @@ class Context:
 
     earlier: tuple[str, ...] = ()  # earlier answers, as typed
     not_support: frozenset[str] = field(default_factory=frozenset)  # people already named in concerns
+    raised: frozenset[str] = field(default_factory=frozenset)  # categories already alerted in this conversation
 
 
 def warm() -> None:
@@ -143,13 +144,19 @@ def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.Con
 
 
 def hear(text: str, *, speaker: str, area: str, audience: str, context: Context = Context(), choices: bool = False,
-         library: tuple[lexicon_cues.Lexicon, ...] | None = None, language: str = "en") -> list[Finding]:
+         plan: bool = False, library: tuple[lexicon_cues.Lexicon, ...] | None = None,
+         language: str = "en") -> list[Finding]:
     """Everything worth attention in one answer: alerts first, then concerns, then suggestions.
 
     `choices` says the question offered options (an answer beside them is read as cautiously as a wish);
+    `plan` says it asked what will be done ("she'll keep her bank card with Bethan tonight"), where the
+    words of harm and money are the answer's nature: there, as where risks are asked, only a phrase
+    pattern raises an alert;
     `language` is the one the findings' words are shown in (what is heard does not depend on it).
     """
-    found = concerns(text, speaker, audience, "outcomes" if choices else area, language=language)
+    found = [finding for finding in concerns(text, speaker, audience, "outcomes" if choices or plan else area,
+                                             language=language)
+             if finding.kind != CONCERN or finding.category not in context.raised]  # asked about already
     avoid = set(context.not_support)
     for finding in found:
         avoid.update(finding.people)

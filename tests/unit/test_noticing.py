@@ -121,6 +121,25 @@ def test_lookalikes_of_plain_disclosures_are_not_phrase_alerts(text):
     assert pattern_alerts(text) == []
 
 
+def test_a_concern_already_alerted_is_not_asked_about_again():
+    said = "my nephew does my banking for me now, I don't really look at it"
+    assert [f.category for f in hear(said, speaker="person", area="circumstances", audience="practitioner")
+            if f.kind == CONCERN] == ["financial"]
+    assert not [f for f in hear(said, speaker="person", area="circumstances", audience="practitioner",
+                                context=Context(raised=frozenset({"financial"}))) if f.kind == CONCERN]
+
+
+def test_a_plan_of_what_will_be_done_alerts_only_on_a_phrase_pattern():
+    plan = "Bethan will keep her bank card for her tonight and change the locks"
+    assert "financial" in [f.category for f in hear(plan, speaker="person", area="closing", audience="practitioner",
+                                                   plan=True) if f.kind == CONCERN]
+    assert not [f for f in hear(plan, speaker="person", area="closing", audience="practitioner", plan=True)
+                if f.kind == ALERT]
+    assert [f.category for f in hear("her grandson takes her pension whatever we do", speaker="person",
+                                     area="closing", audience="practitioner", plan=True) if f.kind == ALERT] == [
+        "financial"]
+
+
 def test_figures_are_taken_out_before_anything_reads_the_answer():
     rules = load_patterns(Path(__file__).resolve().parents[2] / "flows" / "notice" / "patterns.yaml")
     assert "killing" not in rules.without_figures("my back is killing me")

@@ -161,15 +161,18 @@ def time_shipped(path: Path) -> None:
         before = rows[i - 1] if i and rows[i - 1]["transcript_id"] == row["transcript_id"] else None
         pairs.append((row["utterance_text"], before["utterance_text"] if before else None))
     code("warm up the cached model")
-    spent = []
+    wall, cpu = [], []
     for text, previous in pairs:
-        start = time.perf_counter_ns()
+        start, start_cpu = time.perf_counter_ns(), time.process_time_ns()
         code(text, previous)
-        spent.append((time.perf_counter_ns() - start) / 1000)
-    spent.sort()
-    p99 = spent[min(len(spent) - 1, round(0.99 * len(spent)))]
-    print(f"shipped coder time per utterance over {len(spent)} utterances:"
-          f" median {statistics.median(spent):.0f} µs, p99 {p99:.0f} µs")
+        cpu.append((time.process_time_ns() - start_cpu) / 1000)
+        wall.append((time.perf_counter_ns() - start) / 1000)
+    # CPU time is what the coder costs; the wall clock also counts waiting for other work on the machine.
+    for clock, spent in (("wall clock", wall), ("CPU time", cpu)):
+        spent.sort()
+        p99 = spent[min(len(spent) - 1, round(0.99 * len(spent)))]
+        print(f"shipped coder time per utterance over {len(spent)} utterances, {clock}:"
+              f" median {statistics.median(spent):.0f} µs, p99 {p99:.0f} µs")
 
 
 def main(argv: list[str] | None = None) -> int:

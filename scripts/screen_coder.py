@@ -121,6 +121,11 @@ def context_features(text: str, previous: str | None) -> dict[str, float]:
     return found
 
 
+def _without_feelings(text: str, previous: str | None) -> dict[str, float]:
+    """The shipped features without the feeling words (the model before they were added)."""
+    return {k: v for k, v in cm.features(text, previous).items() if not k.startswith(cm.REFLECTION_ONLY)}
+
+
 def _with_previous_code(base: Callable[[str, str | None], dict[str, float]]):
     def featurise(text: str, previous: str | None, previous_code: str | None) -> dict[str, float]:
         found = base(text, previous)
@@ -174,6 +179,7 @@ VARIANTS = {
     "context+previous-code": (_with_previous_code(context_features), set(), False, "predicted", False),
     "no-context": (_plain(lambda text, previous: cm.features(text, None)), set(), False, "none", False),
     "previous-code-stacked": (_with_previous_code(cm.features), set(), False, "stacked", False),
+    "without-feelings": (_plain(_without_feelings), set(), False, "none", False),
     "previous-turn": (_with_previous_turn(cm.features), set(), False, "text", False),
     "cut-offs": (_plain(cm.features), set(), False, "none", True),
     "share-cut-off": (_plain(cm.features), set(), False, "none", "share"),
@@ -220,18 +226,22 @@ def _scorer(train_examples, train_found, no_chars: set[str], cs: dict[str, float
 
     documents = Counter(name for found in train_found for name in found)
     vectoriser = DictVectorizer().fit([{k: v for k, v in found.items() if documents[k] >= 2} for found in train_found])
-    chars = np.array([name.startswith("c:") for name in vectoriser.get_feature_names_out()])
+    names = vectoriser.get_feature_names_out()
+    chars = np.array([name.startswith("c:") for name in names])
+    # As in the shipped model, only the simple/complex head sees the feeling words.
+    feelings = np.array([name.startswith(cm.REFLECTION_ONLY) for name in names])
     index = {id(e): k for k, e in enumerate(train_examples)}
     heads = {}
     for head in ("behaviour", *cm.SUBTYPE_HEADS, "joint"):
         rows = _head_data(train_examples, head)
         matrix = vectoriser.transform([train_found[index[id(e)]] for e, _ in rows])
-        if head in no_chars:
-            matrix = (matrix @ diags((~chars).astype(float))).tocsr()
+        hidden = (chars if head in no_chars else np.zeros_like(chars)) | (feelings if head != "reflection"
+                                                                          else np.zeros_like(feelings))
+        if hidden.any():
+            matrix = (matrix @ diags((~hidden).astype(float))).tocsr()
             matrix.eliminate_zeros()
         classes, weights, bias = _fit_head(matrix, [label for _, label in rows], cs[head])
-        if head in no_chars:
-            weights[:, chars] = 0
+        weights[:, hidden] = 0
         heads[head] = (classes, weights, bias)
 
     def score(found_rows: list[dict[str, float]]) -> list[dict[str, float]]:

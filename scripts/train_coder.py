@@ -17,7 +17,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from convo.practice.coder import CODES, MODEL_PATH, SUBTYPE_HEADS, Coder, features, shift_complex  # noqa: E402
+from convo.practice.coder import (  # noqa: E402
+    CODES,
+    MODEL_PATH,
+    REFLECTION_ONLY,
+    SUBTYPE_HEADS,
+    Coder,
+    features,
+    shift_complex,
+)
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "annomi" / "train.csv"
 SEED = 0
@@ -207,6 +215,8 @@ def fit(examples: list[Example], c: float | None = None, verbose: bool = False,
         cs: dict[str, float] | None = None, threshold: bool = True) -> dict:
     """A model dict for `convo.practice.coder.Coder`; C is chosen per head by inner grouped CV unless
     given (one `c` for every head, or `cs` by head), and so is the complex-reflection threshold."""
+    import numpy as np
+    from scipy.sparse import diags
     from sklearn.feature_extraction import DictVectorizer
 
     found = {id(e): features(e.text, e.previous) for e in examples}
@@ -215,17 +225,29 @@ def fit(examples: list[Example], c: float | None = None, verbose: bool = False,
     vectoriser = DictVectorizer()
     vectoriser.fit([{k: v for k, v in found[id(e)].items() if k in kept} for e in examples])
     names = vectoriser.get_feature_names_out()
+    # Feeling words help tell simple from complex reflections but cost the other heads, which do not see them.
+    hidden = np.array([name.startswith(REFLECTION_ONLY) for name in names])
 
-    def matrix_of(chosen):
-        return vectoriser.transform([found[id(e)] for e in chosen])
+    def matrix_for(head):
+        def matrix_of(chosen):
+            matrix = vectoriser.transform([found[id(e)] for e in chosen])
+            if head == "reflection":
+                return matrix
+            matrix = (matrix @ diags((~hidden).astype(float))).tocsr()
+            matrix.eliminate_zeros()
+            return matrix
+        return matrix_of
 
     heads = {}
     for head in ("behaviour", *SUBTYPE_HEADS, "joint"):
         rows = _head_data(examples, head)
+        matrix_of = matrix_for(head)
         head_c = cs[head] if cs is not None else c if c is not None else _choose_c(rows, matrix_of)
         model = _Head(head_c).fit(matrix_of([e for e, _ in rows]), [label for _, label in rows])
         weights = {}
         for index, name in enumerate(names):
+            if hidden[index] and head != "reflection":
+                continue
             row = [round(float(w), 4) for w in model.weights[:, index]]
             if max(abs(w) for w in row) >= PRUNE_BELOW:
                 weights[str(name)] = row

@@ -18,6 +18,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TextIO
 
+from convo.practice.words import stem
+
 CODES = (
     "open_question",
     "closed_question",
@@ -90,6 +92,14 @@ _ANYTHING_ELSE = re.compile(
     r"^(?:(?:is|are|was|were) there |do you have |have you got |have you )?(?:any|anything|something|anyone|anybody)"
     r"(?: else| other\b)[^?]*\?\s*$"
 )
+# Words for feelings, wants and meanings: what a complex reflection adds to what the client said. Only
+# the simple/complex head is trained on them (`REFLECTION_ONLY`); a general list, not AnnoMI's words.
+_FEELINGS = frozenset(stem(word) for word in (
+    "afraid angry anxious ashamed alone lonely scared frightened worried worry upset sad hurt guilty "
+    "frustrated overwhelmed stressed tired exhausted hopeless helpless proud relieved happy hopeful confident "
+    "embarrassed nervous torn stuck trapped burden matter important mean value feel feeling want wish hope fear "
+    "care miss love hate dread regret disappointed resentful confused unsure ready determined").split())
+REFLECTION_ONLY = "feel:"
 _WH = frozenset("what how why where when which who whom whose tell describe".split())
 _SECOND_PERSON = frozenset("you your you're yourself you've you'd you'll".split())
 _FIRST_PERSON = frozenset("i me my i'm i've i'd i'll we us our".split())
@@ -199,6 +209,12 @@ def features(text: str, previous: str | None = None) -> dict[str, float]:
     me = sum(1 for token in tokens if token in _FIRST_PERSON)
     found["you:" + _bin(you, (0, 1, 2, 4))] = 1.0
     found["me:" + _bin(me, (0, 1, 2, 4))] = 1.0
+
+    said = {stem(token) for token in _TOKEN.findall(_normalise(previous))} if previous is not None else set()
+    feelings = {stem(token) for token in words} & _FEELINGS
+    found[REFLECTION_ONLY + "new:" + _bin(len(feelings - said), (0, 1, 2))] = 1.0
+    if feelings & said:
+        found[REFLECTION_ONLY + "repeated"] = 1.0
 
     if previous is None:
         found["prev:none"] = 1.0

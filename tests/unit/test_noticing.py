@@ -140,6 +140,13 @@ def test_a_plan_of_what_will_be_done_alerts_only_on_a_phrase_pattern():
         "financial"]
 
 
+@pytest.mark.parametrize("text", ["the milk's piling up on her step and the curtains have been shut for days",
+                                  "nobody's seen him for a week, his post is still on the mat"])
+def test_signs_nobody_has_checked_on_someone_are_worth_asking_about(text):
+    found = detector.concerns(text, "person", "practitioner")
+    assert [f.category for f in found] and all(f.category == "self_neglect" for f in found)
+
+
 def test_figures_are_taken_out_before_anything_reads_the_answer():
     rules = load_patterns(Path(__file__).resolve().parents[2] / "flows" / "notice" / "patterns.yaml")
     assert "killing" not in rules.without_figures("my back is killing me")

@@ -98,6 +98,9 @@ def pattern_alerts(text: str) -> list[str]:
     ("I don't get my tablets most days now they've cut the calls", "neglect"),
     ("haven't been out of the armchair for days, I sleep in it", "self_neglect"),
     ("I'm only hanging on because of my granddaughter", "risk_to_life"),
+    ("some nights he sits in the car with the engine running, in the shut garage", "risk_to_life"),
+    ("I walked up to the bridge on Sunday and stood there thinking how easy it would be", "risk_to_life"),
+    ("Mae'r gofalwyr yn ei gadael hi yn y gwely drwy'r bore, heb ddiod", "neglect"),
     ("mam talks about wanting to die, every night now", "risk_to_life"),
     ("her boyfriend smacks the kids when they cry", "other_at_risk"),
     ("I think the little ones downstairs go hungry most of the week", "other_at_risk"),
@@ -116,6 +119,9 @@ def test_plain_disclosures_are_phrase_patterns(text, category):
     "I hate my job, I've always hated it",
     "the kids go hungry for chips after swimming",
     "I said goodbye to the girls at the chapel, I'm moving to Wrexham",
+    "we sat in the car with the engine running to keep warm while we waited for Dad",
+    "I stood on the bridge and watched the boats for an hour, lovely it was",
+    "Dw i'n gadael y tŷ heb fy ffôn yn aml",
 ])
 def test_lookalikes_of_plain_disclosures_are_not_phrase_alerts(text):
     assert pattern_alerts(text) == []

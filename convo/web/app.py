@@ -387,21 +387,17 @@ class CarerPages:
     def start(self, request: Request, session: Session, form: FormData) -> Response:
         """A new conversation, in the language of the page its button was on."""
         language = wording.checked_language(str(form.get("lang", ""))) or self.language_of(request, session)
-        session.forget()
-        store = self.writer()
-        try:
-            code = carer.new_code()
-            flow, _ = library.get(carer.FLOW)
+        code = carer.new_code()
+        flow, _ = library.get(carer.FLOW)
+
+        def begin(store: Service) -> Conversation:
             with WRITES:
                 conversation = store.start(carer.FLOW, carer.AUDIENCE, claim=False, machine=FlowMachine(flow),
                                            conversation_id=code, language=language)
                 store.claim(code)
-        except BaseException:
-            store.close()
-            raise
-        session.code, session.store, session.conversation = code, store, conversation
-        session.notes.append("started")
-        return self.enter(request, session, self._where(conversation))
+            return conversation
+
+        return self._adopt(request, session, code, begin, "started")
 
     @page()
     def question_now(self, request: Request, session: Session, held: Conversation) -> Response:
@@ -604,17 +600,26 @@ class CarerPages:
         code, session.offered = session.offered, None
         if code is None:
             return self.redirect(request, "/resume")
+
+        def begin(store: Service) -> Conversation:
+            with WRITES:
+                store.claim(code, take_over=True)
+            return _resume(store, code)
+
+        return self._adopt(request, session, code, begin, "welcome_back")
+
+    def _adopt(self, request: Request, session: Session, code: str, begin: Callable[[Service], Conversation],
+               note: str) -> Response:
+        """Give a browser a store of its own, `begin` its conversation with it, and show where it stands."""
         session.forget()
         store = self.writer()
         try:
-            with WRITES:
-                store.claim(code, take_over=True)
-            conversation = _resume(store, code)
+            conversation = begin(store)
         except BaseException:
             store.close()
             raise
         session.code, session.store, session.conversation = code, store, conversation
-        session.notes.append("welcome_back")
+        session.notes.append(note)
         return self.enter(request, session, self._where(conversation))
 
     @page(posted=True, hold=False)

@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         report(f"grouped {FOLDS}-fold cross-validation on the training corpus, the shipped thresholds",
                cross_validate(examples, {**model.thresholds, **model.per_category}))
     for name, title in (("dev.jsonl", "development set (the thresholds were chosen on it)"),
+                        ("dev2.jsonl", "second development set (the thresholds were chosen on it too)"),
                         ("heldout.jsonl", "frozen held-out set"),
                         ("heldout_everyday.jsonl", "frozen everyday held-out set")):
         if (DATA / name).exists():

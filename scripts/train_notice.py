@@ -1,7 +1,7 @@
 """Train the concern model from the labelled corpus in data/notice/ and write convo/notice/concern_model.json.gz.
 
 The model is fitted on the training files (train_*.jsonl); its thresholds are then chosen on the
-development set (dev.jsonl, written apart from the training sentences and never trained on): the
+development sets (dev*.jsonl, written apart from the training sentences and never trained on): the
 lowest banner threshold at which at most one in 50 of its ordinary answers raises a banner, and the
 lowest "worth asking about" threshold at which at most one in 12 raises anything.
 Needs the `train` extra (scikit-learn); the shipped detector needs only the standard library.
@@ -30,7 +30,7 @@ SEED = 0
 C = 0.3
 MIN_DOCUMENTS = 2
 PRUNE_BELOW = 0.005
-DEV = DATA / "dev.jsonl"
+DEVS = sorted(DATA.glob("dev*.jsonl"))
 # What the development set's ordinary answers may cost: banners, and any finding at all. The banner's
 # budget is stricter than the one in 30 convo aims for on calls: the development set has 400 ordinary
 # answers, so a threshold at the edge of one in 30 there is as likely as not to pass it elsewhere, and
@@ -164,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     examples = load()
     model = fit(examples)
-    if DEV.exists():
-        model["thresholds"] = choose_thresholds(model, load([DEV]))
+    if DEVS:
+        model["thresholds"] = choose_thresholds(model, load(DEVS))
     write_model(model, args.output)
     sizes = {name: len(head["weights"]) for name, head in model["heads"].items()}
     print(f"trained on {len(examples)} sentences; features kept per head: {sizes}; "

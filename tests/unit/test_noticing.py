@@ -320,15 +320,17 @@ def test_every_category_has_its_wording_for_both_audiences():
     assert CONCERN == "concern"
 
 
-def test_no_held_out_sentence_is_in_the_training_corpus():
+def test_no_held_out_or_development_sentence_is_in_the_training_corpus():
     def texts(pattern: str) -> set[str]:
         return {" ".join(json.loads(line)["text"].casefold().split())
                 for path in DATA.glob(pattern)
                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
 
-    training, held_out = texts("train_*.jsonl"), texts("heldout.jsonl")
-    assert len(training) >= 2000 and len(held_out) >= 500
-    assert not training & held_out
+    training, held_out, development = texts("train_*.jsonl"), texts("heldout*.jsonl"), texts("dev*.jsonl")
+    assert len(training) >= 2000 and len(held_out) >= 500 and len(development) >= 500
+    assert not training & held_out and not development & held_out
+    # Answers of a word or three ("dunno really") may be written twice by chance; nothing longer.
+    assert not {text for text in training & development if len(text.split()) > 3}
 
 
 def test_a_long_paste_is_read_in_bounded_pieces():

@@ -2,7 +2,7 @@
 
 The model is fitted on the training files (train_*.jsonl); its thresholds are then chosen on the
 development sets (dev*.jsonl, written apart from the training sentences and never trained on): the
-lowest banner threshold at which at most one in 50 of its ordinary answers raises a banner, and the
+lowest banner threshold at which at most one in 30 of their ordinary answers raises a banner, and the
 lowest "worth asking about" threshold at which at most one in 12 raises anything.
 Needs the `train` extra (scikit-learn); the shipped detector needs only the standard library.
 The frozen test sets (data/notice/*heldout*) are never read here.
@@ -31,11 +31,13 @@ C = 0.3
 MIN_DOCUMENTS = 2
 PRUNE_BELOW = 0.005
 DEVS = sorted(DATA.glob("dev*.jsonl"))
-# What the development set's ordinary answers may cost: banners, and any finding at all. The banner's
-# budget is stricter than the one in 30 convo aims for on calls: the development set has 400 ordinary
-# answers, so a threshold at the edge of one in 30 there is as likely as not to pass it elsewhere, and
-# at that edge one in 21 of the ordinary answers in the test calls' scripts raised a banner.
-ALERT_BUDGET, ASK_BUDGET = 1 / 50, 1 / 12
+# What the development sets' ordinary answers may cost: banners, and any finding at all. The banner's
+# budget is the one in 30 convo aims for on everyday answers, but counted over all the ordinary answers
+# of both development sets (871), of which about two in five are hard negatives written to share a
+# disclosure's words and alert far more often than everyday talk: that is the margin. (On one set of
+# 400 alone, a threshold at the edge of one in 30 let one in 21 of the test calls' ordinary answers
+# raise a banner.)
+ALERT_BUDGET, ASK_BUDGET = 1 / 30, 1 / 12
 GRID = [round(0.01 * step, 2) for step in range(5, 100)]
 RISK_TO_LIFE = 0.6
 # Used only when there is no development set to choose on.
@@ -126,7 +128,7 @@ def fit(examples: list[Example], c: float = C, thresholds: dict[str, float] | No
 
 
 def choose_thresholds(model: dict, dev: list[Example]) -> dict:
-    """The lowest banner threshold that keeps the development set's ordinary answers within the budget.
+    """The lowest banner threshold that keeps the development sets' ordinary answers within the budget.
 
     A risk to life raises a banner on RISK_TO_LIFE times the evidence any other concern needs (a
     missed risk to life costs more than a false banner); that is a choice, not fitted. "Worth asking

@@ -133,6 +133,9 @@ KINDS: dict[str, Kind] = {kind.id: kind for kind in (
     Kind("decision", "decisions", CLOSING),
 )}
 
+# Kinds that record a plan of what will be done: only a phrase pattern raises an alert in them.
+PLANS = frozenset(kind.id for kind in KINDS.values() if kind.plan)
+
 PARTS: dict[int, Part] = {part.number: part for part in (
     Part(1, "Listen and connect", "listen and connect", "understand what matters and connect them"),
     Part(2, "Work intensively with people in crisis", "crisis", "work intensively with them now"),

@@ -5,12 +5,16 @@ frozen held-out sets, people/community suggestion precision, and time.
     python scripts/eval_cues.py                       # everything
     python scripts/eval_cues.py --no-cv               # without the cross-validation (a few minutes)
     python scripts/eval_cues.py --model other.json.gz # a model other than the shipped one
+
+It ends with the banners raised on the answers typed in the test suite's call transcripts, ordinary
+call answers for the most part, to read by eye.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -159,6 +163,20 @@ def suggestions(path: Path) -> None:
         print(f"  wrong {kind}: {term!r} in {text!r}")
 
 
+def calls(model) -> None:
+    """The banners raised by the answers typed in the test suite's call transcripts (the `say` column of
+    their tables): ordinary call answers, most of them written by practitioners, and a few disclosures."""
+    cells = {match.group(1).strip() for path in (REPO / "tests").rglob("*.py")
+             for match in re.finditer(r"^\s*\|([^|]+)\|", path.read_text(encoding="utf-8"), re.MULTILINE)}
+    said = sorted(cell for cell in cells if len(cell) >= 12 and not cell.startswith(("/", "-")) and cell != "say")
+    raised = [(text, f.category) for text in said for f in concerns(text, "person", "practitioner", "circumstances",
+                                                                     model=model) if f.kind == ALERT]
+    print(f"\n## Answers in the test calls' transcripts: {len(said)}; banners on {len(raised)} "
+          "(read them: a few are disclosures)")
+    for text, category in raised:
+        print(f"  {category}: {text[:90]!r}")
+
+
 def timing(examples: list[Example]) -> None:
     texts = [e.text for e in examples]
     hear(texts[0], speaker="person", area="circumstances", audience="practitioner")  # load once
@@ -199,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("suggestions_train.jsonl", "suggestions_dev.jsonl", "suggestions_heldout.jsonl"):
         if (DATA / name).exists():
             suggestions(DATA / name)
+    calls(model)
     timing(examples)
     return 0
 

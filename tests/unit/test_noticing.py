@@ -105,6 +105,13 @@ def pattern_alerts(text: str) -> list[str]:
     ("her boyfriend smacks the kids when they cry", "other_at_risk"),
     ("I think the little ones downstairs go hungry most of the week", "other_at_risk"),
     ("I've started to hate my husband, and I'm the one who's meant to care for him", "carer_breakdown"),
+    # the helping verb run on to the one who does it
+    ("He's knocked me down before, twice", "physical"),
+    ("they've had all my savings, the lot", "financial"),
+    ("my grandson's taken my bank card again", "financial"),
+    ("she'd threatened me with the home if I told", "emotional"),
+    ("some nights I go to bed hoping I won't wake up", "risk_to_life"),
+    ("a good day would be not waking up, to be honest", "risk_to_life"),
 ])
 def test_plain_disclosures_are_phrase_patterns(text, category):
     assert category in pattern_alerts(text)
@@ -122,6 +129,9 @@ def test_plain_disclosures_are_phrase_patterns(text, category):
     "we sat in the car with the engine running to keep warm while we waited for Dad",
     "I stood on the bridge and watched the boats for an hour, lovely it was",
     "Dw i'n gadael y tŷ heb fy ffôn yn aml",
+    "my son's car hit me at the lights when I was crossing, he felt awful",
+    "I hope I don't wake up the baby when I come in",
+    "I hope I don't wake up till nine tomorrow, I'm shattered",
 ])
 def test_lookalikes_of_plain_disclosures_are_not_phrase_alerts(text):
     assert pattern_alerts(text) == []

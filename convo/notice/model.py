@@ -1,4 +1,5 @@
-"""The trained part of noticing: a linear model over words, word pairs, letter groups and patterns.
+"""The trained part of noticing: a linear model over words, word pairs near and a few apart, letter
+groups and patterns.
 
 Standard library only at runtime; `scripts/train_notice.py` fits it on the project's labelled
 corpus (data/notice/) with the same `features` function and writes `concern_model.json.gz`.
@@ -21,6 +22,14 @@ from convo.notice.text import sentences, tokens
 from convo.paths import flows_dir
 
 MODEL_PATH = Path(__file__).with_name("concern_model.json.gz")
+# Words that say little on their own. Pairs of the other words a few apart in one clause carry who
+# did what to whom where the words between vary ("son ... card", "never ... money", "lads ... flat").
+_GLUE = frozenset(
+    "the a an and or but to of in on at for with it is was be been i'm it's that this so as just if then there "
+    "they them their he she his her him we our you your i me my mine are were do does did have has had will "
+    "would can could should about from by up out into over than too very really get got go went like well oh "
+    "yeah ok y yr ac o yn mae ei fy ni chi nhw fo fe hi dwi ond neu efo gyda ar am".split())
+SKIP = 4  # a pair is at most this many words apart (neighbours are already a word pair)
 _NEGATORS = frozenset("not never no nobody nothing nor neither n't don't doesn't didn't won't wouldn't can't isn't "
                       "aren't wasn't weren't haven't hasn't hadn't shouldn't couldn't ddim dim na".split())
 
@@ -48,7 +57,13 @@ def features(clean: str, speaker: str, patterns: Patterns, matches: list[Match] 
         found[f"b:{left} {right}"] = 1.0
     classes = word_classes()
     for sentence in sentences(clean):
-        marks = [classes.get(word) for word in tokens(sentence)]
+        said = tokens(sentence)
+        for index, left in enumerate(said):
+            if left not in _GLUE:
+                for right in said[index + 2:index + 1 + SKIP]:
+                    if right not in _GLUE:
+                        found[f"s:{left}>{right}"] = 1.0
+        marks = [classes.get(word) for word in said]
         seen = [mark for mark in marks if mark]
         for mark in seen:
             found["k:" + mark] = 1.0

@@ -7,7 +7,7 @@ from convo.engine import outputs as out
 
 # Dafydd's answers, said in Welsh: one to ask about, one naming people, one a disclosure.
 ANSWERS = [
-    "Mae o'n gallu bod yn arw efo hi weithiau",
+    "Mae ganddi glais ar ei boch, mae'n dweud ei bod hi wedi taro'r drws",  # a bruise explained away
     "Mae fy merch yn helpu gyda'r siopa bob wythnos",
     "Mae fy merch yn siopa i mi, ond mae fy mab yn cadw fy ngherdyn banc",
 ]

@@ -30,7 +30,7 @@ def jsonl(text: str) -> list[dict]:
 OPENING = ["", "", "", "", ""]
 ANSWERS = OPENING + [
     "Megan Lloyd, 29, rang herself", "", "", "Shares a flat in Bangor", "",
-    "To stop ending up in A&E", "", "change", "She forgets her insulin when her mood drops",
+    "To stop ending up in A&E", "", "change", "She forgets her insulin when she works nights",
     "", "", "", "", "", "", "", "", "1", "1", "", "", "", "", "yes", "", "Try the dispenser for a week", "", "",
     "",
 ]

@@ -41,8 +41,11 @@ DEVS = sorted(DATA.glob("dev*.jsonl"))
 # of both development sets (871), of which about two in five are hard negatives written to share a
 # disclosure's words and alert far more often than everyday talk: that is the margin. (On one set of
 # 400 alone, a threshold at the edge of one in 30 let one in 21 of the test calls' ordinary answers
-# raise a banner.)
-ALERT_BUDGET, ASK_BUDGET = 1 / 30, 1 / 12
+# raise a banner.) Any finding at all may come on one in 13: at one in 12 the "worth asking about"
+# threshold fell so low that one in 9 of the test calls' ordinary answers raised it ("Lives alone",
+# "Ann, 82, called about getting out"); one in 13 costs 0.4 points of disclosures noticed on the
+# development sets.
+ALERT_BUDGET, ASK_BUDGET = 1 / 30, 1 / 13
 GRID = [round(0.01 * step, 2) for step in range(5, 100)]
 RISK_TO_LIFE = 0.6
 # Used only when there is no development set to choose on.

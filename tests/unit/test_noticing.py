@@ -65,6 +65,7 @@ def test_indirect_disclosures_alert_with_their_category(text, category):
     "Dw i ddim eisiau bod yn faich, dw i eisiau gwneud pethau fy hun",
     "I don't have my card with me, it's in the other bag",
     "she hasn't got her purse on her, she left it in the car",
+    "I hit the ceiling when I saw the gas bill",
     "I don't see much of my grandson now he's at college",
     "Why am I still here at the hospital, they said two o'clock",
     "I'm still here, touch wood, eighty-nine next week",

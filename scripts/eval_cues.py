@@ -18,6 +18,7 @@ import re
 import statistics
 import sys
 import time
+import tracemalloc
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -192,6 +193,12 @@ def timing(examples: list[Example]) -> None:
     concern_model.load.cache_clear()
     concern_model.load()
     print(f"loading the model (once, at the first answer): {(time.perf_counter() - start) * 1000:.0f} ms")
+    concern_model.load.cache_clear()
+    tracemalloc.start()
+    concern_model.load()
+    kept, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"memory the loaded model keeps: {kept / 2**20:.0f} MiB (at most {peak / 2**20:.0f} MiB while loading)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,8 +2,9 @@
 
 The model is fitted on the training files (train_*.jsonl); its thresholds are then chosen on the
 development sets (dev*.jsonl, written apart from the training sentences and never trained on): the
-lowest banner threshold at which at most one in 30 of their ordinary answers raises a banner, and the
-lowest "worth asking about" threshold at which at most one in 12 raises anything.
+lowest banner threshold at which at most ALERT_BUDGET (one in 30) of their ordinary answers raises a
+banner, and the lowest "worth asking about" threshold at which at most ASK_BUDGET (one in 13) raises
+anything.
 Needs the `train` extra (scikit-learn); the shipped detector needs only the standard library.
 The frozen test sets (data/notice/*heldout*) are never read here.
 """

@@ -114,6 +114,10 @@ def pattern_alerts(text: str) -> list[str]:
     ("she'd threatened me with the home if I told", "emotional"),
     ("some nights I go to bed hoping I won't wake up", "risk_to_life"),
     ("a good day would be not waking up, to be honest", "risk_to_life"),
+    # a hand on the speaker's body, by someone else, not to steady them
+    ("he grabbed my wrist so hard last night it went purple, it's the dementia, it's not him", "physical"),
+    ("the carer pinched my arm because I was slow getting over", "physical"),
+    ("my brother twisted my arm behind my back till I gave him the card", "physical"),
 ])
 def test_plain_disclosures_are_phrase_patterns(text, category):
     assert category in pattern_alerts(text)
@@ -134,6 +138,10 @@ def test_plain_disclosures_are_phrase_patterns(text, category):
     "my son's car hit me at the lights when I was crossing, he felt awful",
     "I hope I don't wake up the baby when I come in",
     "I hope I don't wake up till nine tomorrow, I'm shattered",
+    "my son twisted my arm into going to the wedding, glad he did",
+    "she pulls my hair when she brushes it, she's only five",
+    "he grabbed my hand hard when I went over on the ice, left a mark but he saved me",
+    "my grandson kicked my shin by accident playing under the table",
 ])
 def test_lookalikes_of_plain_disclosures_are_not_phrase_alerts(text):
     assert pattern_alerts(text) == []

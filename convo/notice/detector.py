@@ -25,6 +25,9 @@ ALERT, CONCERN = "safeguarding", "concern"
 # they are asked what matters, a wish ("I'm not going anywhere without Mali") reads like control. In
 # these areas the model alone raises "worth asking about", and only a phrase pattern raises an alert.
 _HYPOTHETICAL_AREAS = frozenset({"risks", "crisis", "outcomes"})
+# How sure the category head must be before a category's own (lower) banner threshold applies, and
+# before the model alone suggests asking about it.
+CATEGORY_SURE = 0.5
 # Help said before the helper is named; and, for the person themselves (a carer mostly lives with
 # the person they look after), whoever they live with.
 _HELPED_BY = re.compile(r"\b(?:help\w*|support\w*|rang|rung|phoned|called|referred|brought|driven|taken|visited"
@@ -132,13 +135,19 @@ def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.Con
     # A phrase pattern knows what kind of concern it is better than the model does.
     best = matches[0].category if matches else max(categories, key=categories.__getitem__)
     # The banner needs both heads: how sure it is a concern at all, times how sure it is an alert.
-    # A category may have a threshold of its own (a risk to life may ask for less).
-    limit = model.per_category.get(best, {}).get("alert", model.thresholds["alert"])
+    # A category may have a threshold of its own (a risk to life may ask for less), but only where
+    # the answer is clearly about that category: a one-word "nothing" is not evidence of a risk to
+    # life just because nothing else fits it better.
+    limit = model.thresholds["alert"]
+    if matches or categories[best] >= CATEGORY_SURE:
+        limit = model.per_category.get(best, {}).get("alert", limit)
     if p_concern * model.alert.probabilities(found)["yes"] >= limit:
         return ("ask" if hypothetical else "alert"), best, None
     for match in matches:
         return "ask", match.category, plain[match.start:match.end]
-    if p_concern >= model.thresholds["ask"]:
+    # A quiet question is about one kind of concern: when the model cannot say which ("nothing",
+    # "I don't know"), it has nothing to ask.
+    if p_concern >= model.thresholds["ask"] and categories[best] >= CATEGORY_SURE:
         return "ask", best, None
     return None, None, None
 

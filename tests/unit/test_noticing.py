@@ -74,6 +74,13 @@ def test_figures_of_speech_and_accidents_never_alert(text):
     assert alerts(text) == []
 
 
+# An answer that says nothing in particular gives the model nothing to say which concern it could be:
+# neither a banner (a risk to life's lower threshold needs the answer to be about one) nor a question.
+@pytest.mark.parametrize("text", ["nothing", "Nothing gets in the way really.", "I don't know", "none", "Dim byd"])
+def test_an_answer_that_names_nothing_raises_nothing(text):
+    assert [f.kind for f in detector.concerns(text, "person", "practitioner")] == []
+
+
 def pattern_alerts(text: str) -> list[str]:
     rules = load_patterns(Path(__file__).resolve().parents[2] / "flows" / "notice" / "patterns.yaml")
     plain = rules.without_figures(normalise(text))
@@ -118,6 +125,8 @@ def pattern_alerts(text: str) -> list[str]:
     ("he grabbed my wrist so hard last night it went purple, it's the dementia, it's not him", "physical"),
     ("the carer pinched my arm because I was slow getting over", "physical"),
     ("my brother twisted my arm behind my back till I gave him the card", "physical"),
+    # an animal in the same sentence does not hide what a person does
+    ("I walk the dog to get out of the house and he shouts at me the whole time I'm gone", "emotional"),
 ])
 def test_plain_disclosures_are_phrase_patterns(text, category):
     assert category in pattern_alerts(text)
@@ -142,6 +151,10 @@ def test_plain_disclosures_are_phrase_patterns(text, category):
     "she pulls my hair when she brushes it, she's only five",
     "he grabbed my hand hard when I went over on the ice, left a mark but he saved me",
     "my grandson kicked my shin by accident playing under the table",
+    # an animal that does something to the speaker
+    "The cat is the reason I get up in the morning, he shouts at me till I feed him",
+    "the dog's a madam, she yells at me if her dinner's late",
+    "Mae'r gath yn deffro fi bob bore, mae hi'n gweiddi arna i am ei brecwast",
 ])
 def test_lookalikes_of_plain_disclosures_are_not_phrase_alerts(text):
     assert pattern_alerts(text) == []

@@ -1,10 +1,11 @@
 """Train the concern model from the labelled corpus in data/notice/ and write convo/notice/concern_model.json.gz.
 
 The model is fitted on the training files (train_*.jsonl); its thresholds are then chosen on the
-development sets (dev*.jsonl, written apart from the training sentences and never trained on): the
-lowest banner threshold at which at most ALERT_BUDGET (one in 30) of their ordinary answers raises a
-banner, and the lowest "worth asking about" threshold at which at most ASK_BUDGET (one in 13) raises
-anything.
+development sets (dev.jsonl, dev2.jsonl and dev_everyday.jsonl, written apart from the training
+sentences and never trained on): the lowest banner threshold at which at most ALERT_BUDGET (one in
+30) of the first two sets' ordinary answers and at most EVERYDAY_BUDGET (one in 40) of the everyday
+set's answers raise a banner, and the lowest "worth asking about" threshold at which at most
+ASK_BUDGET (one in 13) of the first two sets' ordinary answers raise anything.
 Needs the `train` extra (scikit-learn); the shipped detector needs only the standard library.
 The frozen test sets (data/notice/*heldout*) are never read here.
 """
@@ -36,7 +37,8 @@ MIN_DOCUMENTS = 2
 # Weights smaller than this are left out of the shipped model: it keeps a third fewer features (load
 # time and memory) at the same recall on the development sets.
 PRUNE_BELOW = 0.02
-DEVS = sorted(DATA.glob("dev*.jsonl"))
+DEVS = [path for path in (DATA / "dev.jsonl", DATA / "dev2.jsonl") if path.exists()]
+EVERYDAY_DEV = DATA / "dev_everyday.jsonl"
 # What the development sets' ordinary answers may cost: banners, and any finding at all. The banner's
 # budget is the one in 30 convo aims for on everyday answers, but counted over all the ordinary answers
 # of both development sets (871), of which about two in five are hard negatives written to share a
@@ -47,6 +49,12 @@ DEVS = sorted(DATA.glob("dev*.jsonl"))
 # "Ann, 82, called about getting out"); one in 13 costs 0.4 points of disclosures noticed on the
 # development sets.
 ALERT_BUDGET, ASK_BUDGET = 1 / 30, 1 / 13
+# The development sets' ordinary answers are mostly hard negatives like the training corpus's, and
+# as the corpus grew the model learned that kind well enough that one in 30 of them let one in 27 of
+# the frozen everyday answers raise a banner. Everyday talk is what a practitioner hears most, so a
+# development set of it (dev_everyday.jsonl, written apart) has a budget of its own, with a margin
+# under the one in 30 convo aims for, for a set of its size (the everyday held-out set has 400).
+EVERYDAY_BUDGET = 1 / 40
 GRID = [round(0.01 * step, 2) for step in range(5, 100)]
 RISK_TO_LIFE = 0.6
 # Used only when there is no development set to choose on.
@@ -137,8 +145,8 @@ def fit(examples: list[Example], c: float = C, thresholds: dict[str, float] | No
             "trained_on": len(examples)}
 
 
-def choose_thresholds(model: dict, dev: list[Example]) -> dict:
-    """The lowest banner threshold that keeps the development sets' ordinary answers within the budget.
+def choose_thresholds(model: dict, dev: list[Example], everyday: list[Example] = ()) -> dict:
+    """The lowest banner threshold that keeps the development sets' ordinary answers within the budgets.
 
     A risk to life raises a banner on RISK_TO_LIFE times the evidence any other concern needs (a
     missed risk to life costs more than a false banner); that is a choice, not fitted. "Worth asking
@@ -148,19 +156,25 @@ def choose_thresholds(model: dict, dev: list[Example]) -> dict:
     from convo.notice.model import from_dict
 
     rules = patterns()
-    ordinary = [rules.without_figures(normalise(e.text)) for e in dev if e.tier == "none"]
-    speakers = [e.speaker for e in dev if e.tier == "none"]
+    def answers(examples) -> list[tuple[str, str]]:
+        return [(rules.without_figures(normalise(e.text)), e.speaker) for e in examples if e.tier == "none"]
 
-    def raised(thresholds: dict) -> list[str | None]:
+    ordinary, plain = answers(dev), answers(everyday)
+
+    def raised(thresholds: dict, said: list[tuple[str, str]]) -> list[str | None]:
         chosen = from_dict({**model, "thresholds": thresholds})
-        return [classify(text, speaker, rules, chosen)[0] for text, speaker in zip(ordinary, speakers, strict=True)]
+        return [classify(text, speaker, rules, chosen)[0] for text, speaker in said]
 
     def at(alert: float, ask: float = 1.0) -> dict:
         return {"alert": alert, "ask": ask, "risk_to_life": {"alert": round(alert * RISK_TO_LIFE, 3)}}
 
-    alert = next((value for value in GRID if raised(at(value)).count("alert") <= ALERT_BUDGET * len(ordinary)), 1.0)
+    def within(value: float) -> bool:
+        return (raised(at(value), ordinary).count("alert") <= ALERT_BUDGET * len(ordinary)
+                and raised(at(value), plain).count("alert") <= EVERYDAY_BUDGET * len(plain))
+
+    alert = next((value for value in GRID if within(value)), 1.0)
     ask = next((value for value in GRID if value >= alert * RISK_TO_LIFE and sum(
-        tier is not None for tier in raised(at(alert, value))) <= ASK_BUDGET * len(ordinary)), 1.0)
+        tier is not None for tier in raised(at(alert, value), ordinary)) <= ASK_BUDGET * len(ordinary)), 1.0)
     return at(alert, ask)
 
 
@@ -179,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     examples = load()
     model = fit(examples, weighted=not args.unweighted)
     if DEVS:
-        model["thresholds"] = choose_thresholds(model, load(DEVS))
+        model["thresholds"] = choose_thresholds(model, load(DEVS), load([EVERYDAY_DEV]) if EVERYDAY_DEV.exists() else [])
     write_model(model, args.output)
     sizes = {name: len(head["weights"]) for name, head in model["heads"].items()}
     print(f"trained on {len(examples)} sentences; features kept per head: {sizes}; "

@@ -45,7 +45,8 @@ def features(clean: str, speaker: str, patterns: Patterns, matches: list[Match] 
     for word in words:
         found["w:" + word] = 1.0
         if negated:
-            found["nw:" + word] = 1.0
+            if word not in _GLUE:  # "nothing gets in the way": "in" and "the" are not what was denied
+                found["nw:" + word] = 1.0
             negated -= 1
         if word in _NEGATORS or word.endswith("n't"):
             negated = 3

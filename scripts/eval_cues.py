@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                cross_validate(examples, {**model.thresholds, **model.per_category}))
     for name, title in (("dev.jsonl", "development set (the thresholds were chosen on it)"),
                         ("dev2.jsonl", "second development set (the thresholds were chosen on it too)"),
-                        ("dev_everyday.jsonl", "everyday development set (the banner's threshold was chosen on it too)"),
+                        ("dev_everyday.jsonl", "everyday development set (the banner's threshold chosen on it too)"),
                         ("heldout.jsonl", "frozen held-out set"),
                         ("heldout_everyday.jsonl", "frozen everyday held-out set")):
         if (DATA / name).exists():

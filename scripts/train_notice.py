@@ -193,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     examples = load()
     model = fit(examples, weighted=not args.unweighted)
     if DEVS:
-        model["thresholds"] = choose_thresholds(model, load(DEVS), load([EVERYDAY_DEV]) if EVERYDAY_DEV.exists() else [])
+        everyday = load([EVERYDAY_DEV]) if EVERYDAY_DEV.exists() else []
+        model["thresholds"] = choose_thresholds(model, load(DEVS), everyday)
     write_model(model, args.output)
     sizes = {name: len(head["weights"]) for name, head in model["heads"].items()}
     print(f"trained on {len(examples)} sentences; features kept per head: {sizes}; "

@@ -17,6 +17,7 @@ import gzip
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,7 +146,7 @@ def fit(examples: list[Example], c: float = C, thresholds: dict[str, float] | No
             "trained_on": len(examples)}
 
 
-def choose_thresholds(model: dict, dev: list[Example], everyday: list[Example] = ()) -> dict:
+def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Example] = ()) -> dict:
     """The lowest banner threshold that keeps the development sets' ordinary answers within the budgets.
 
     A risk to life raises a banner on RISK_TO_LIFE times the evidence any other concern needs (a
@@ -156,7 +157,7 @@ def choose_thresholds(model: dict, dev: list[Example], everyday: list[Example] =
     from convo.notice.model import from_dict
 
     rules = patterns()
-    def answers(examples) -> list[tuple[str, str]]:
+    def answers(examples: Sequence[Example]) -> list[tuple[str, str]]:
         return [(rules.without_figures(normalise(e.text)), e.speaker) for e in examples if e.tier == "none"]
 
     ordinary, plain = answers(dev), answers(everyday)

@@ -83,7 +83,7 @@ def load_patterns(path: str | Path) -> Patterns:
             problems.append(document.problem(where, f"unknown macro {unknown.group(0)}"))
             return None
         try:
-            return re.compile(rf"(?<![\w']){source}(?![\w])")
+            return re.compile(rf"(?<![\w'])(?:{source})(?![\w])")  # the guards hold for every alternative
         except re.error as error:
             problems.append(document.problem(where, f"bad pattern: {error}"))
             return None

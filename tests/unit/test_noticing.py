@@ -10,6 +10,7 @@ import pytest
 
 from convo.engine import outputs as out
 from convo.notice import detector
+from convo.notice import model as concern_model
 from convo.notice.detector import ALERT, CONCERN, Context, hear
 from convo.notice.patterns import load_patterns
 from convo.notice.taxonomy import taxonomy
@@ -111,6 +112,8 @@ def pattern_alerts(text: str) -> list[str]:
     ("I walked up to the bridge on Sunday and stood there thinking how easy it would be", "risk_to_life"),
     ("she's been putting her tablets in a tin in the drawer, in case she needs them all one day", "risk_to_life"),
     ("he keeps his sleeping pills under the mattress for when he decides he's had enough", "risk_to_life"),
+    ("some nights I sit in the car in the garage for a long time with the engine on, just for the quiet",
+     "risk_to_life"),
     ("Mae'r gofalwyr yn ei gadael hi yn y gwely drwy'r bore, heb ddiod", "neglect"),
     ("mam talks about wanting to die, every night now", "risk_to_life"),
     ("her boyfriend smacks the kids when they cry", "other_at_risk"),
@@ -129,6 +132,8 @@ def pattern_alerts(text: str) -> list[str]:
     ("my brother twisted my arm behind my back till I gave him the card", "physical"),
     # an animal in the same sentence does not hide what a person does
     ("I walk the dog to get out of the house and he shouts at me the whole time I'm gone", "emotional"),
+    ("My partner hates the cat, he shouts at me every day", "emotional"),
+    ("The dog is fine, my stepdad, he's always shouting at me", "emotional"),
 ])
 def test_plain_disclosures_are_phrase_patterns(text, category):
     assert category in pattern_alerts(text)
@@ -151,6 +156,11 @@ def test_plain_disclosures_are_phrase_patterns(text, category):
     "I hope I don't wake up till nine tomorrow, I'm shattered",
     "my tablets, I take them all at once with breakfast, the GP says that's fine",
     "I've got a little stash of paracetamol in the cupboard for when my back goes",
+    "I keep my tablets in my bag just in case, I take them all at once with breakfast",
+    "I left my tablets at my daughter's one day and missed them all",
+    "Mum's got her meds sorted, the chemist delivers the lot one day a week",
+    "I keep my painkillers for when I decide I need them",
+    "I sit in the car outside the garage with the engine on, listening to the rugby",
     "my son twisted my arm into going to the wedding, glad he did",
     "she pulls my hair when she brushes it, she's only five",
     "he grabbed my hand hard when I went over on the ice, left a mark but he saved me",
@@ -368,6 +378,12 @@ def test_no_held_out_or_development_sentence_is_in_the_training_corpus():
     assert not training & held_out and not development & held_out
     # Answers of a word or three ("dunno really") may be written twice by chance; nothing longer.
     assert not {text for text in training & development if len(text.split()) > 3}
+
+
+def test_a_negation_marks_the_words_that_say_something_not_the_little_ones():
+    found = concern_model.features("nothing gets in the way of my garden", "person", detector.patterns())
+    assert "nw:gets" in found
+    assert not {"nw:in", "nw:the"} & set(found)
 
 
 def test_a_long_paste_is_read_in_bounded_pieces():

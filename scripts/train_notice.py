@@ -157,6 +157,7 @@ def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Ex
     from convo.notice.model import from_dict
 
     rules = patterns()
+
     def answers(examples: Sequence[Example]) -> list[tuple[str, str]]:
         return [(rules.without_figures(normalise(e.text)), e.speaker) for e in examples if e.tier == "none"]
 

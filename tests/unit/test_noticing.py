@@ -206,6 +206,20 @@ def test_figures_are_taken_out_before_anything_reads_the_answer():
     assert rules.find(rules.without_figures("i fell and hit my head on the door")) == []
 
 
+def test_every_alternative_of_a_pattern_matches_whole_words_only(tmp_path):
+    path = tmp_path / "patterns.yaml"
+    path.write_text('alert:\n  physical: ["hits me|kicks me"]\n', encoding="utf-8")
+    rules = load_patterns(path)
+    assert rules.find("he kicks me") and rules.find("he hits me")
+    assert rules.find("he hits meat") == [] and rules.find("she unkicks me") == []
+
+
+def test_tablets_put_by_alert_even_where_only_a_phrase_pattern_may():
+    said = "she's been putting her tablets in a tin in the drawer, in case she needs them all one day"
+    assert "risk_to_life" in [f.category for f in hear(said, speaker="person", area="outcomes", audience="practitioner")
+                              if f.kind == ALERT]
+
+
 def test_negation_lowers_an_alert_to_worth_asking_about():
     rules = load_patterns(Path(__file__).resolve().parents[2] / "flows" / "notice" / "patterns.yaml")
     [match] = rules.find("i would never kill myself")

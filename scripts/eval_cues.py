@@ -100,6 +100,9 @@ def report(title: str, results) -> dict[str, float]:
     if everyday:
         everyday_alerts = sum(r[1] == "alert" for r in everyday)
         print(f"false alerts on everyday answers:          {_ratio(everyday_alerts, len(everyday))}")
+        hard = [r for r in negatives if r not in everyday]
+        if hard:
+            print(f"false alerts on the other negatives:       {_ratio(sum(r[1] == 'alert' for r in hard), len(hard))}")
     kinds = Counter(r[0].category for r in negatives if r[1] == "alert")
     if kinds:
         print("false alerts by what the sentence was about:", dict(Counter(
@@ -126,7 +129,9 @@ def cross_validate(examples: list[Example], thresholds: dict | None = None):
 
 def load_heldout(path: Path, kind: str = "heldout") -> list[Example]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [Example(r["text"], r["speaker"], r["category"], r["tier"], f"{kind}:{i}", r.get("lang", "en"))
+    # An everyday answer's group says so, for report()'s everyday line.
+    return [Example(r["text"], r["speaker"], r["category"], r["tier"],
+                    f"everyday:{kind}:{i}" if r.get("note") == "everyday" else f"{kind}:{i}", r.get("lang", "en"))
             for i, r in enumerate(rows)]
 
 
@@ -219,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
                         ("dev2.jsonl", "second development set (the thresholds were chosen on it too)"),
                         ("dev_everyday.jsonl", "everyday development set (the banner's threshold chosen on it too)"),
                         ("heldout.jsonl", "frozen held-out set"),
-                        ("heldout_everyday.jsonl", "frozen everyday held-out set")):
+                        ("heldout_everyday.jsonl", "frozen everyday held-out set"),
+                        ("heldout2.jsonl", "second frozen held-out set (HELDOUT2.md)")):
         if (DATA / name).exists():
             report(title, judge(load_heldout(DATA / name, name.split(".")[0]), model))
     for name in ("suggestions_train.jsonl", "suggestions_dev.jsonl", "suggestions_heldout.jsonl"):

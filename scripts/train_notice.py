@@ -153,19 +153,19 @@ def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Ex
     missed risk to life costs more than a false banner); that is a choice, not fitted. "Worth asking
     about" has a threshold of its own, the lowest within its budget.
     """
-    from convo.notice.detector import classify
+    from convo.notice.detector import read
     from convo.notice.model import from_dict
 
     rules = patterns()
 
     def answers(examples: Sequence[Example]) -> list[tuple[str, str]]:
-        return [(rules.without_figures(normalise(e.text)), e.speaker) for e in examples if e.tier == "none"]
+        return [(e.text, e.speaker) for e in examples if e.tier == "none"]
 
     ordinary, plain = answers(dev), answers(everyday)
 
     def raised(thresholds: dict, said: list[tuple[str, str]]) -> list[str | None]:
         chosen = from_dict({**model, "thresholds": thresholds})
-        return [classify(text, speaker, rules, chosen)[0] for text, speaker in said]
+        return [read(text, speaker, rules, chosen)[0] for text, speaker in said]
 
     def at(alert: float, ask: float = 1.0) -> dict:
         return {"alert": alert, "ask": ask, "risk_to_life": {"alert": round(alert * RISK_TO_LIFE, 3)}}

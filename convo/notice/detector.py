@@ -94,13 +94,9 @@ def concerns(text: str, speaker: str, audience: str, area: str = "", *, rules: P
     alerts: dict[str, Finding] = {}
     asks: dict[str, Finding] = {}
     for piece in pieces(text):
-        clean = normalise(piece)
-        if not clean:
-            continue
-        tier, category, matched = classify(clean, speaker, rules, model, hypothetical=area in _HYPOTHETICAL_AREAS)
+        tier, category, said = read(piece, speaker, rules, model, hypothetical=area in _HYPOTHETICAL_AREAS)
         if tier is None or category is None or category not in kinds.ids:
             continue
-        said = _clause_holding(piece, matched) if matched else piece.strip()
         people = tuple(sorted(relations_in(normalise(said))))
         if tier == "alert" and category not in alerts:
             alerts[category] = Finding(ALERT, said, kinds.alert_text(category, said, audience, language=language),
@@ -109,6 +105,37 @@ def concerns(text: str, speaker: str, audience: str, area: str = "", *, rules: P
             asks[category] = Finding(CONCERN, said, kinds.ask_text(category, audience, language),
                                     category, people)
     return list(alerts.values()) + [f for c, f in asks.items() if c not in alerts]
+
+
+_STRENGTH = {"alert": 2, "ask": 1, None: 0}
+
+
+def read(piece: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
+         hypothetical: bool = False) -> tuple[str | None, str | None, str]:
+    """(tier, category, the words it is about as typed): the strongest of what an answer says whole
+    and what each of its sentences says on its own.
+
+    The model was trained on whole answers; in a longer one, the ordinary sentences around a
+    disclosure water its evidence down ("Good day is bingo and a fish supper. I don't go to the club
+    now, because one of the men there touched me in the car park"), so each sentence is read alone
+    as well, and the first that says most is the one quoted (the whole answer when none says it
+    alone). On the development sets this raised as
+    many disclosures with fewer false banners as reading the whole alone did at a lower threshold.
+    """
+    clean = normalise(piece)
+    if not clean:
+        return None, None, ""
+    tier, category, matched = classify(clean, speaker, rules, model, hypothetical)
+    said = _clause_holding(piece, matched) if matched else piece.strip()
+    parts = clauses(piece)
+    if len(parts) > 1:
+        for typed, clean in parts:
+            alone, kind, _ = classify(clean, speaker, rules, model, hypothetical)
+            if _STRENGTH[alone] > _STRENGTH[tier]:
+                tier, category, said = alone, kind, typed
+            elif alone is not None and alone == tier and not matched and said == piece.strip():
+                said = typed  # the whole says it, and this sentence says it alone: quote the sentence
+    return tier, category, said
 
 
 def _clause_holding(piece: str, matched: str) -> str:

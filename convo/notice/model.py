@@ -97,12 +97,12 @@ class Head:
     bias: list[float]
 
     def probabilities(self, found: dict[str, float]) -> dict[str, float]:
-        scores = list(self.bias)
-        for name, value in found.items():
-            row = self.weights.get(name)
-            if row is not None:
-                for index, weight in enumerate(row):
-                    scores[index] += weight * value
+        weights = self.weights
+        rows = [row if value == 1.0 else [weight * value for weight in row]
+                for name, value in found.items() if (row := weights.get(name)) is not None]
+        # Column by column (zip(*rows) and sum run in C): the category head has eleven columns.
+        columns = zip(*rows, strict=True) if rows else ((),) * len(self.bias)
+        scores = [bias + sum(column) for bias, column in zip(self.bias, columns, strict=True)]
         if len(self.classes) == 2 and len(scores) == 1:  # a binary head keeps one column
             p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, scores[0]))))
             return {self.classes[0]: 1.0 - p, self.classes[1]: p}

@@ -77,7 +77,8 @@ def test_figures_of_speech_and_accidents_never_alert(text):
 
 # An answer that says nothing in particular gives the model nothing to say which concern it could be:
 # neither a banner (a risk to life's lower threshold needs the answer to be about one) nor a question.
-@pytest.mark.parametrize("text", ["nothing", "Nothing gets in the way really.", "I don't know", "none", "Dim byd"])
+@pytest.mark.parametrize("text", ["nothing", "Nothing gets in the way really.", "I don't know", "none", "Dim byd",
+                                  "Nobody"])
 def test_an_answer_that_names_nothing_raises_nothing(text):
     assert [f.kind for f in detector.concerns(text, "person", "practitioner")] == []
 
@@ -204,6 +205,47 @@ def test_figures_are_taken_out_before_anything_reads_the_answer():
     rules = load_patterns(Path(__file__).resolve().parents[2] / "flows" / "notice" / "patterns.yaml")
     assert "killing" not in rules.without_figures("my back is killing me")
     assert rules.find(rules.without_figures("i fell and hit my head on the door")) == []
+
+
+@pytest.mark.parametrize("text, category, quoted", [
+    ("We had a lovely week really, the weather was kind and I got out to the garden centre twice. My nephew has "
+     "had my bank card since the summer and I don't see any of my pension now. Anyway the tomatoes are doing well.",
+     "financial", "My nephew has had my bank card since the summer and I don't see any of my pension now."),
+    ("It's been a quiet week. The physio came Tuesday and the district nurse Thursday, and my daughter did the big "
+     "shop on Saturday. I don't see the point of any of it any more, to be honest. The garden's looking nice though.",
+     "risk_to_life", "I don't see the point of any of it any more, to be honest."),
+])
+def test_a_disclosure_in_the_middle_of_a_long_answer_alerts_and_quotes_its_sentence(text, category, quoted):
+    found = [f for f in detector.concerns(text, "person", "practitioner") if f.kind == ALERT]
+    assert [(f.category, f.term) for f in found] == [(category, quoted)]
+
+
+def test_a_long_ordinary_answer_raises_nothing():
+    assert detector.concerns("We had a lovely week really, the weather was kind and I got out to the garden centre "
+                             "twice. My nephew helped me set up the new telly. Anyway the tomatoes are doing well.",
+                             "person", "practitioner") == []
+
+
+def _model_of(concern: dict[str, float], bias: float) -> concern_model.ConcernModel:
+    """A model whose concern and alert heads weigh only the given features; its category is always exploitation."""
+    binary = {"classes": ["no", "yes"], "bias": [bias], "weights": {k: [v] for k, v in concern.items()}}
+    return concern_model.from_dict({"heads": {
+        "concern": binary, "alert": binary,
+        "category": {"classes": ["exploitation", "physical"], "bias": [5.0, 0.0], "weights": {}}},
+        "thresholds": {"alert": 0.5, "ask": 0.5}})
+
+
+def test_a_sentence_is_read_alone_as_well_as_within_its_answer(tmp_path):
+    # The rest of an answer cannot water down what one sentence says: the banner quotes that sentence.
+    model = _model_of({"w:flat": 6.0, "w:lovely": -9.0}, bias=-2.0)
+    (tmp_path / "patterns.yaml").write_text("alert: {}\n", encoding="utf-8")
+    rules, answer = load_patterns(tmp_path / "patterns.yaml"), "Lovely day at the club. The lads use my flat now!"
+    assert detector.classify(normalise(answer), "person", rules, model)[0] is None  # whole, it says nothing
+    assert detector.read(answer, "person", rules, model) == ("alert", "exploitation", "The lads use my flat now!")
+    assert detector.read("Lovely flat.", "person", rules, model)[0] is None  # one sentence: read once
+    # The whole says it too: the quote is still the sentence that says it alone.
+    assert detector.read("The lads use my flat. Nice day.", "person", rules, model)[2] == "The lads use my flat."
+    assert detector.read("   ", "person", rules, model) == (None, None, "")
 
 
 def test_every_alternative_of_a_pattern_matches_whole_words_only(tmp_path):

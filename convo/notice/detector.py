@@ -84,8 +84,9 @@ def concerns(text: str, speaker: str, audience: str, area: str = "", *, rules: P
              language: str = "en") -> list[Finding]:
     """Alerts and worth-asking-about findings, at most one of each category, alerts first, worded in `language`.
 
-    The model reads the answer whole, as it was trained (a long paste in bounded pieces); the words
-    quoted are the clause a pattern matched in, or the answer itself.
+    The model reads the answer whole, as it was trained (a long paste in bounded pieces), and each of
+    its sentences alone (`read`); the words quoted are the sentence or clause that raised it, or the
+    answer itself.
     """
     if speaker == "practitioner":
         return []
@@ -118,9 +119,10 @@ def read(piece: str, speaker: str, rules: Patterns, model: concern_model.Concern
     The model was trained on whole answers; in a longer one, the ordinary sentences around a
     disclosure water its evidence down ("Good day is bingo and a fish supper. I don't go to the club
     now, because one of the men there touched me in the car park"), so each sentence is read alone
-    as well, and the first that says most is the one quoted (the whole answer when none says it
-    alone). On the development sets this raised as
-    many disclosures with fewer false banners as reading the whole alone did at a lower threshold.
+    as well, and the first that says most is the one quoted. When the whole says as much, the quote
+    is the first sentence that says the same of the same kind alone, else the clause a phrase pattern
+    matched in, or the whole answer. On the development sets this raised as many disclosures with
+    fewer false banners as reading the whole alone did at a lower threshold.
     """
     clean = normalise(piece)
     if not clean:
@@ -133,8 +135,8 @@ def read(piece: str, speaker: str, rules: Patterns, model: concern_model.Concern
             alone, kind, _ = classify(clean, speaker, rules, model, hypothetical)
             if _STRENGTH[alone] > _STRENGTH[tier]:
                 tier, category, said = alone, kind, typed
-            elif alone is not None and alone == tier and not matched and said == piece.strip():
-                said = typed  # the whole says it, and this sentence says it alone: quote the sentence
+            elif alone is not None and (alone, kind) == (tier, category) and not matched and said == piece.strip():
+                said = typed  # the whole says it, and this sentence says the same alone: quote the sentence
     return tier, category, said
 
 

@@ -9,6 +9,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-9;?]*[ -/]*[@-~]"
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SENTENCE = re.compile(r"[^.!?;\n]+")
+_ENDS = re.compile(r"[.!?;\n]+")
 
 # Longer answers are read in pieces of this many characters, so time stays linear in the paste.
 MAX_PIECE = 2000
@@ -29,18 +30,21 @@ def sentences(text: str) -> list[str]:
 
 
 def pieces(text: str) -> list[str]:
-    """A long paste in pieces of about MAX_PIECE characters, split at sentence ends where possible."""
+    """A long paste in pieces of at most MAX_PIECE characters, cut after a sentence's end where possible.
+
+    The pieces are slices of the text as typed, so what is quoted from one is in the answer.
+    """
     if len(text) <= MAX_PIECE:
         return [text]
-    found, current = [], ""
-    for sentence in _SENTENCE.findall(text):
-        while len(sentence) > MAX_PIECE:
-            found.append(sentence[:MAX_PIECE])
-            sentence = sentence[MAX_PIECE:]
-        if len(current) + len(sentence) > MAX_PIECE and current:
-            found.append(current)
-            current = ""
-        current += sentence + ". "
-    if current.strip():
-        found.append(current)
-    return found
+    found: list[str] = []
+    start = last = 0  # where the current piece starts; the last sentence end inside it
+    for end in [*(match.end() for match in _ENDS.finditer(text)), len(text)]:
+        if end - start > MAX_PIECE and last > start:
+            found.append(text[start:last])
+            start = last
+        while end - start > MAX_PIECE:  # one sentence longer than a piece
+            found.append(text[start:start + MAX_PIECE])
+            start += MAX_PIECE
+        last = end
+    found.append(text[start:])
+    return [piece for piece in found if piece.strip()]

@@ -226,13 +226,37 @@ def test_a_long_ordinary_answer_raises_nothing():
                              "person", "practitioner") == []
 
 
-def _model_of(concern: dict[str, float], bias: float) -> concern_model.ConcernModel:
-    """A model whose concern and alert heads weigh only the given features; its category is always exploitation."""
+def _model_of(concern: dict[str, float], bias: float, physical: str = "") -> concern_model.ConcernModel:
+    """A model whose concern and alert heads weigh only the given features; its category is exploitation,
+    or physical where the word `physical` is in the answer."""
     binary = {"classes": ["no", "yes"], "bias": [bias], "weights": {k: [v] for k, v in concern.items()}}
     return concern_model.from_dict({"heads": {
         "concern": binary, "alert": binary,
-        "category": {"classes": ["exploitation", "physical"], "bias": [5.0, 0.0], "weights": {}}},
+        "category": {"classes": ["exploitation", "physical"], "bias": [5.0, 0.0],
+                     "weights": {f"w:{physical}": [0.0, 10.0]} if physical else {}}},
         "thresholds": {"alert": 0.5, "ask": 0.5}})
+
+
+def _no_patterns(folder: Path):
+    (folder / "patterns.yaml").write_text("alert: {}\n", encoding="utf-8")
+    return load_patterns(folder / "patterns.yaml")
+
+
+def test_the_quoted_sentence_says_what_the_banner_says(tmp_path):
+    # The whole answer is physical harm (the card's sentence says so); the first sentence alone says
+    # exploitation: the banner must not name one and quote the other.
+    model = _model_of({"w:flat": 6.0, "w:card": 6.0}, bias=-2.0, physical="card")
+    found = detector.read("The lads use my flat. He has my card.", "person", _no_patterns(tmp_path), model)
+    assert found == ("alert", "physical", "He has my card.")
+
+
+def test_a_long_paste_quotes_words_that_are_in_it(tmp_path):
+    # A paste longer than a piece is cut into slices of itself: the quote keeps its own "!?".
+    model = _model_of({"w:flat": 6.0}, bias=-2.0)
+    text = "Quiet day at home!? " * 150 + "The lads use my flat!? More tea; the kettle's on\nBye."
+    found = detector.concerns(text, "person", "practitioner", rules=_no_patterns(tmp_path), model=model)
+    assert [(f.category, f.term) for f in found] == [("exploitation", "The lads use my flat!?")]
+    assert found[0].term in text
 
 
 def test_a_sentence_is_read_alone_as_well_as_within_its_answer(tmp_path):
@@ -242,7 +266,6 @@ def test_a_sentence_is_read_alone_as_well_as_within_its_answer(tmp_path):
     rules, answer = load_patterns(tmp_path / "patterns.yaml"), "Lovely day at the club. The lads use my flat now!"
     assert detector.classify(normalise(answer), "person", rules, model)[0] is None  # whole, it says nothing
     assert detector.read(answer, "person", rules, model) == ("alert", "exploitation", "The lads use my flat now!")
-    assert detector.read("Lovely flat.", "person", rules, model)[0] is None  # one sentence: read once
     # The whole says it too: the quote is still the sentence that says it alone.
     assert detector.read("The lads use my flat. Nice day.", "person", rules, model)[2] == "The lads use my flat."
     assert detector.read("   ", "person", rules, model) == (None, None, "")

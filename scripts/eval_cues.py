@@ -96,11 +96,12 @@ def report(title: str, results) -> dict[str, float]:
         print(f"  {category:16} {_ratio(sum(r[1] == 'alert' for r in alerts), len(alerts)):>18} | "
               f"{_ratio(sum(r[1] is not None for r in rows), len(rows)):>18} | "
               f"{_ratio(sum(r[0].tier != 'none' for r in raised), len(raised))}")
-    everyday = [r for r in negatives if r[0].group.startswith(("c-", "everyday"))]
+    everyday, hard = [], []
+    for r in negatives:
+        (everyday if r[0].group.startswith(("c-", "everyday")) else hard).append(r)
     if everyday:
         everyday_alerts = sum(r[1] == "alert" for r in everyday)
         print(f"false alerts on everyday answers:          {_ratio(everyday_alerts, len(everyday))}")
-        hard = [r for r in negatives if r not in everyday]
         if hard:
             print(f"false alerts on the other negatives:       {_ratio(sum(r[1] == 'alert' for r in hard), len(hard))}")
     kinds = Counter(r[0].category for r in negatives if r[1] == "alert")

@@ -262,8 +262,7 @@ def test_a_long_paste_quotes_words_that_are_in_it(tmp_path):
 def test_a_sentence_is_read_alone_as_well_as_within_its_answer(tmp_path):
     # The rest of an answer cannot water down what one sentence says: the banner quotes that sentence.
     model = _model_of({"w:flat": 6.0, "w:lovely": -9.0}, bias=-2.0)
-    (tmp_path / "patterns.yaml").write_text("alert: {}\n", encoding="utf-8")
-    rules, answer = load_patterns(tmp_path / "patterns.yaml"), "Lovely day at the club. The lads use my flat now!"
+    rules, answer = _no_patterns(tmp_path), "Lovely day at the club. The lads use my flat now!"
     assert detector.classify(normalise(answer), "person", rules, model)[0] is None  # whole, it says nothing
     assert detector.read(answer, "person", rules, model) == ("alert", "exploitation", "The lads use my flat now!")
     # The whole says it too: the quote is still the sentence that says it alone.

@@ -224,9 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, title in (("dev.jsonl", "development set (the thresholds were chosen on it)"),
                         ("dev2.jsonl", "second development set (the thresholds were chosen on it too)"),
                         ("dev_everyday.jsonl", "everyday development set (the banner's threshold chosen on it too)"),
-                        ("heldout.jsonl", "frozen held-out set"),
-                        ("heldout_everyday.jsonl", "frozen everyday held-out set"),
-                        ("heldout2.jsonl", "second frozen held-out set (HELDOUT2.md)")):
+                        ("dev3.jsonl", "third development set (the first frozen set until 2 December: DEV3.md)"),
+                        ("dev3_everyday.jsonl", "everyday answers of the third (the banner's threshold chosen on it too)"),
+                        ("dev4.jsonl", "fourth development set (the second frozen set until 2 December: DEV4.md)"),
+                        ("heldout3.jsonl", "frozen held-out set (HELDOUT3.md)")):
         if (DATA / name).exists():
             report(title, judge(load_heldout(DATA / name, name.split(".")[0]), model))
     for name in ("suggestions_train.jsonl", "suggestions_dev.jsonl", "suggestions_heldout.jsonl"):

@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                         ("dev2.jsonl", "second development set (the thresholds were chosen on it too)"),
                         ("dev_everyday.jsonl", "everyday development set (the banner's threshold chosen on it too)"),
                         ("dev3.jsonl", "third development set (the first frozen set until 2 December: DEV3.md)"),
-                        ("dev3_everyday.jsonl", "everyday answers of the third (the banner's threshold chosen on it too)"),
+                        ("dev3_everyday.jsonl", "everyday answers of the third (thresholds chosen on them too)"),
                         ("dev4.jsonl", "fourth development set (the second frozen set until 2 December: DEV4.md)"),
                         ("heldout3.jsonl", "frozen held-out set (HELDOUT3.md)")):
         if (DATA / name).exists():

@@ -1,14 +1,15 @@
 """Train the concern model from the labelled corpus in data/notice/ and write convo/notice/concern_model.json.gz.
 
 The model is fitted on the training files (train_*.jsonl); its thresholds are then chosen on the
-development sets (dev.jsonl, dev2.jsonl, dev_everyday.jsonl and dev3_everyday.jsonl, written apart
-from the training sentences and never trained on): the lowest banner threshold at which at most
-ALERT_BUDGET (one in 30) of the first two sets' ordinary answers and at most EVERYDAY_BUDGET (one in
-40) of the everyday sets' answers raise a banner, and the lowest "worth asking about" threshold at
-which at most ASK_BUDGET (one in 13) of the first two sets' ordinary answers raise anything.
+development sets, written apart from the training sentences and never trained on (dev.jsonl,
+dev2.jsonl, dev3.jsonl, dev4.jsonl, and the everyday answers of dev_everyday.jsonl and
+dev3_everyday.jsonl): the lowest banner threshold at which at most ALERT_BUDGET (one in 30) of the
+sets' other ordinary answers and at most EVERYDAY_BUDGET (one in 35) of each set of everyday answers
+raise a banner; then each category's own threshold within the same budgets (`per_category_limits`);
+then the lowest "worth asking about" threshold at which at most ASK_BUDGET (one in 13) of the first
+two sets' ordinary answers raise anything.
 Needs the `train` extra (scikit-learn); the shipped detector needs only the standard library.
-The frozen test sets (data/notice/*heldout*) are never read here.
-"""
+The frozen test set (data/notice/heldout3.jsonl) is never read here."""
 
 from __future__ import annotations
 
@@ -39,25 +40,26 @@ MIN_DOCUMENTS = 2
 # time and memory) at the same recall on the development sets.
 PRUNE_BELOW = 0.02
 DEVS = [path for path in (DATA / "dev.jsonl", DATA / "dev2.jsonl") if path.exists()]
+# Every development set's answers: the banner's thresholds are chosen on all of them.
+DEV_SETS = [path for path in (*DEVS, DATA / "dev3.jsonl", DATA / "dev4.jsonl") if path.exists()]
 EVERYDAY_DEVS = [path for path in (DATA / "dev_everyday.jsonl", DATA / "dev3_everyday.jsonl") if path.exists()]
-# What the development sets' ordinary answers may cost: banners, and any finding at all. The banner's
-# budget is the one in 30 convo aims for on everyday answers, but counted over all the ordinary answers
-# of both development sets (871), of which about two in five are hard negatives written to share a
-# disclosure's words and alert far more often than everyday talk: that is the margin. (On one set of
-# 400 alone, a threshold at the edge of one in 30 let one in 21 of the test calls' ordinary answers
-# raise a banner.) Any finding at all may come on one in 13: at one in 12 the "worth asking about"
-# threshold fell so low that one in 9 of the test calls' ordinary answers raised it ("Lives alone",
-# "Ann, 82, called about getting out"); one in 13 costs 0.4 points of disclosures noticed on the
-# development sets.
+# What the development sets' answers may cost: banners, and any finding at all. The banner may come on
+# one in 30 of the answers that are not everyday talk (1,008, nearly all hard negatives written to share
+# a disclosure's words: falls, idioms, pets, money help, grief) and on one in 35 of each set of everyday
+# answers (dev_everyday 995, dev3_everyday 400, and the 625 noted everyday in the other sets), a margin
+# under the one in 30 convo aims for on everyday talk, which is what a practitioner hears most. Each
+# everyday set is held to it apart: pooled, a set whose writer wrote plainer answers hid another's false
+# banners (one in 21 of dev3_everyday's when the pool was at one in 40). Any finding at all may come on
+# one in 13 of the first two sets' ordinary answers: at one in 12 the "worth asking about" threshold fell
+# so low that one in 9 of the test calls' ordinary answers raised it ("Lives alone", "Ann, 82, called
+# about getting out"); one in 13 costs 0.4 points of disclosures noticed on those sets.
 ALERT_BUDGET, ASK_BUDGET = 1 / 30, 1 / 13
-# The development sets' ordinary answers are mostly hard negatives like the training corpus's, and
-# as the corpus grew the model learned that kind well enough that one in 30 of them let one in 27 of
-# the frozen everyday answers raise a banner. Everyday talk is what a practitioner hears most, so a
-# development set of it (dev_everyday.jsonl, written apart, and dev3_everyday.jsonl, written as a
-# frozen set and a development set since) has a budget of its own, with a margin under the one in 30
-# convo aims for.
-EVERYDAY_BUDGET = 1 / 40
+EVERYDAY_BUDGET = 1 / 35
 GRID = [round(0.01 * step, 2) for step in range(5, 100)]
+# Each category's own banner threshold is chosen on a coarser grid, and a move that costs false banners
+# must find at least MIN_GAIN more disclosures: the steps are fewer, and less fitted to single sentences.
+CATEGORY_GRID = [round(0.02 * step, 2) for step in range(5, 31)]
+MIN_GAIN = 3
 RISK_TO_LIFE = 0.6
 # Used only when there is no development set to choose on.
 THRESHOLDS: dict = {"alert": 0.8, "ask": 0.55, "risk_to_life": {"alert": 0.48}}
@@ -84,6 +86,21 @@ def load(paths: list[Path] | None = None) -> list[Example]:
             examples.append(Example(row["text"], row["speaker"], row["category"], row["tier"],
                                     row.get("group") or f"{path.stem}:{number}", row.get("lang", "en")))
     return examples
+
+
+def development() -> tuple[list[Example], list[list[Example]]]:
+    """The development sets' answers (DEV_SETS), and apart from them their everyday answers: each
+    everyday file's (EVERYDAY_DEVS) and, as one more set, those noted "everyday" in the others."""
+    answers: list[Example] = []
+    noted: list[Example] = []
+    for path in DEV_SETS:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                row = json.loads(line)
+                example = Example(row["text"], row["speaker"], row["category"], row["tier"],
+                                  f"{path.stem}:{number}", row.get("lang", "en"))
+                (noted if row.get("note") == "everyday" else answers).append(example)
+    return answers, [*(load([path]) for path in EVERYDAY_DEVS), *([noted] if noted else [])]
 
 
 def featurise(example: Example) -> dict[str, float]:
@@ -147,38 +164,122 @@ def fit(examples: list[Example], c: float = C, thresholds: dict[str, float] | No
             "trained_on": len(examples)}
 
 
-def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Example] = ()) -> dict:
-    """The lowest banner threshold that keeps the development sets' ordinary answers within the budgets.
+def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Sequence[Example]] = (),
+                      first: Sequence[Example] = ()) -> dict:
+    """The banner's thresholds and the question's, within the budgets of the development sets' answers.
 
-    A risk to life raises a banner on RISK_TO_LIFE times the evidence any other concern needs (a
-    missed risk to life costs more than a false banner); that is a choice, not fitted. "Worth asking
-    about" has a threshold of its own, the lowest within its budget.
+    1. The one banner threshold: the lowest at which at most ALERT_BUDGET of the development sets'
+       ordinary answers and at most EVERYDAY_BUDGET of the everyday answers raise a banner; a risk
+       to life starts at RISK_TO_LIFE times it (a missed risk to life costs more than a false banner).
+    2. Each category's own threshold (`per_category_limits`), which applies where the model is sure
+       which concern an answer is about.
+    3. "Worth asking about": the lowest threshold at which at most ASK_BUDGET of the ordinary answers
+       of `first` (the first two development sets, on which that budget was set) raise anything.
     """
     from convo.notice.detector import read
     from convo.notice.model import from_dict
 
     rules = patterns()
+    ordinary = [e for e in dev if e.tier == "none"]
+    disclosures = [e for e in dev if e.tier == "alert"]
+    weighed = _Weighed(model, [*ordinary, *(e for plain in everyday for e in plain), *disclosures])
 
-    def answers(examples: Sequence[Example]) -> list[tuple[str, str]]:
-        return [(e.text, e.speaker) for e in examples if e.tier == "none"]
+    def within(limits: dict[str, float], default: float) -> bool:
+        return weighed.within(limits, default, ordinary, everyday)
 
-    ordinary, plain = answers(dev), answers(everyday)
+    def start(value: float) -> dict[str, float]:
+        return {"risk_to_life": round(value * RISK_TO_LIFE, 3)}
 
-    def raised(thresholds: dict, said: list[tuple[str, str]]) -> list[str | None]:
-        chosen = from_dict({**model, "thresholds": thresholds})
-        return [read(text, speaker, rules, chosen)[0] for text, speaker in said]
+    alert = next((value for value in GRID if within(start(value), value)), 1.0)
+    limits = per_category_limits(weighed, disclosures, ordinary, everyday, start(alert), alert)
+    chosen = {"alert": alert, **{category: {"alert": limit} for category, limit in sorted(limits.items())}}
+    asked = [(e.text, e.speaker) for e in first or dev if e.tier == "none"]
 
-    def at(alert: float, ask: float = 1.0) -> dict:
-        return {"alert": alert, "ask": ask, "risk_to_life": {"alert": round(alert * RISK_TO_LIFE, 3)}}
+    def questions(ask: float) -> int:
+        at = from_dict({**model, "thresholds": {**chosen, "ask": ask}})
+        return sum(read(text, speaker, rules, at)[0] is not None for text, speaker in asked)
 
-    def within(value: float) -> bool:
-        return (raised(at(value), ordinary).count("alert") <= ALERT_BUDGET * len(ordinary)
-                and raised(at(value), plain).count("alert") <= EVERYDAY_BUDGET * len(plain))
+    ask = next((value for value in GRID if questions(value) <= ASK_BUDGET * len(asked)), 1.0)
+    return {**chosen, "ask": ask}
 
-    alert = next((value for value in GRID if within(value)), 1.0)
-    ask = next((value for value in GRID if value >= alert * RISK_TO_LIFE and sum(
-        tier is not None for tier in raised(at(alert, value), ordinary)) <= ASK_BUDGET * len(ordinary)), 1.0)
-    return at(alert, ask)
+
+class _Weighed:
+    """What the detector makes of every part of each development answer, weighed once, so that many
+    thresholds can be tried quickly: an answer raises a banner when any part of it does (`read`)."""
+
+    def __init__(self, model: dict, examples: Sequence[Example]) -> None:
+        from convo.notice.detector import parts, weigh
+        from convo.notice.model import from_dict
+        from convo.notice.text import pieces
+
+        rules = patterns()
+        self.model = from_dict({**model, "thresholds": THRESHOLDS})
+        floor = min(GRID)
+        self.parts = {id(e): [weigh(clean, e.speaker, rules, self.model, floor)
+                              for piece in pieces(e.text) for _, clean in parts(piece)] for e in examples}
+
+    def raised(self, limits: dict[str, float], default: float, examples: Sequence[Example]) -> list[Example]:
+        """The examples that raise a banner at these thresholds."""
+        import dataclasses
+
+        at = dataclasses.replace(self.model, thresholds={"alert": default, "ask": 1.0},
+                                 per_category={category: {"alert": limit} for category, limit in limits.items()})
+        return [e for e in examples if any(part.banner(at) for part in self.parts[id(e)])]
+
+    def banners(self, limits: dict[str, float], default: float, examples: Sequence[Example]) -> int:
+        return len(self.raised(limits, default, examples))
+
+    def within(self, limits: dict[str, float], default: float, ordinary: Sequence[Example],
+               everyday: Sequence[Sequence[Example]]) -> bool:
+        """At most ALERT_BUDGET of the ordinary answers, and EVERYDAY_BUDGET of each set of everyday
+        answers, raise a banner (each set apart: pooled, one set's false banners could hide behind
+        another's quiet ones)."""
+        return (self.banners(limits, default, ordinary) <= ALERT_BUDGET * len(ordinary)
+                and all(self.banners(limits, default, plain) <= EVERYDAY_BUDGET * len(plain) for plain in everyday))
+
+
+def per_category_limits(weighed: _Weighed, disclosures: Sequence[Example], ordinary: Sequence[Example],
+                        everyday: Sequence[Sequence[Example]], limits: dict[str, float],
+                        default: float) -> dict[str, float]:
+    """Each category's banner threshold, moved one step on the grid at a time from the one threshold.
+
+    Each round takes the move that finds development disclosures for the fewest false banners (an
+    everyday answer's counts fully, another ordinary answer's a third, a missed risk to life twice):
+    first any move that costs nothing, then the one with the most found per banner, so long as it
+    finds at least MIN_GAIN and stays within the budgets. Categories differ in how far their
+    ordinary lookalikes reach: a carer's everyday tiredness reads like breaking point far more often
+    than everyday talk reads like sexual harm, so one threshold for all is too high for some and too
+    low for others. On the development sets, thresholds chosen this way on half of them found 1.3 to
+    1.9 points more of the other half's disclosures than one threshold did at the same false banners.
+    """
+    def worth(example: Example) -> int:
+        return 2 if example.category == "risk_to_life" else 1
+
+    def measure(limits: dict[str, float]) -> tuple[int, float, bool]:
+        found = sum(worth(e) for e in weighed.raised(limits, default, disclosures))
+        false_everyday = sum(weighed.banners(limits, default, plain) for plain in everyday)
+        false_other = weighed.banners(limits, default, ordinary)
+        return found, false_everyday + false_other / 3, weighed.within(limits, default, ordinary, everyday)
+
+    categories = sorted({e.category for e in disclosures})
+    limits = {category: limits.get(category, default) for category in categories}
+    while True:
+        found, cost, _ = measure(limits)
+        best: tuple[float, str, float] | None = None
+        for category in categories:
+            for value in CATEGORY_GRID:
+                if value == limits[category]:
+                    continue
+                more, dearer, ok = measure({**limits, category: value})
+                gain, spent = more - found, dearer - cost
+                if not ok or gain < 0 or (gain == 0 and spent >= 0) or (spent > 0 and gain < MIN_GAIN):
+                    continue
+                rank = (2e9 + gain - spent) if spent <= 0 and gain > 0 else (1e9 - spent) if spent < 0 else gain / spent
+                if best is None or rank > best[0]:
+                    best = (rank, category, value)
+        if best is None:
+            return limits
+        limits[best[1]] = best[2]
 
 
 def write_model(model: dict, path: Path) -> None:
@@ -196,8 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     examples = load()
     model = fit(examples, weighted=not args.unweighted)
     if DEVS:
-        everyday = load(EVERYDAY_DEVS) if EVERYDAY_DEVS else []
-        model["thresholds"] = choose_thresholds(model, load(DEVS), everyday)
+        dev, everyday = development()
+        model["thresholds"] = choose_thresholds(model, dev, everyday, load(DEVS))
     write_model(model, args.output)
     sizes = {name: len(head["weights"]) for name, head in model["heads"].items()}
     print(f"trained on {len(examples)} sentences; features kept per head: {sizes}; "

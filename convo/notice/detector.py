@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from convo.notice import lexicons as lexicon_cues
 from convo.notice import model as concern_model
-from convo.notice.patterns import Patterns, patterns
+from convo.notice.patterns import Match, Patterns, patterns
 from convo.notice.people import group_names, helps, not_support, relations_in
 from convo.notice.taxonomy import Taxonomy, taxonomy
 from convo.notice.text import MAX_PIECE, normalise, pieces
@@ -124,20 +124,28 @@ def read(piece: str, speaker: str, rules: Patterns, model: concern_model.Concern
     matched in, or the whole answer. On the development sets this raised as many disclosures with
     fewer false banners as reading the whole alone did at a lower threshold.
     """
+    whole, *sentences = parts(piece) or [("", "")]
+    if not whole[1]:
+        return None, None, ""
+    tier, category, matched = classify(whole[1], speaker, rules, model, hypothetical)
+    said = _clause_holding(piece, matched) if matched else whole[0]
+    for typed, clean in sentences:
+        alone, kind, _ = classify(clean, speaker, rules, model, hypothetical)
+        if _STRENGTH[alone] > _STRENGTH[tier]:
+            tier, category, said = alone, kind, typed
+        elif alone is not None and (alone, kind) == (tier, category) and not matched and said == whole[0]:
+            said = typed  # the whole says it, and this sentence says the same alone: quote the sentence
+    return tier, category, said
+
+
+def parts(piece: str) -> list[tuple[str, str]]:
+    """What `read` weighs, each as typed and normalised: the piece whole, then each of its clauses
+    when it has more than one."""
     clean = normalise(piece)
     if not clean:
-        return None, None, ""
-    tier, category, matched = classify(clean, speaker, rules, model, hypothetical)
-    said = _clause_holding(piece, matched) if matched else piece.strip()
-    parts = clauses(piece)
-    if len(parts) > 1:
-        for typed, clean in parts:
-            alone, kind, _ = classify(clean, speaker, rules, model, hypothetical)
-            if _STRENGTH[alone] > _STRENGTH[tier]:
-                tier, category, said = alone, kind, typed
-            elif alone is not None and (alone, kind) == (tier, category) and not matched and said == piece.strip():
-                said = typed  # the whole says it, and this sentence says the same alone: quote the sentence
-    return tier, category, said
+        return []
+    sentences = clauses(piece)
+    return [(piece.strip(), clean), *(sentences if len(sentences) > 1 else [])]
 
 
 def _clause_holding(piece: str, matched: str) -> str:
@@ -147,36 +155,65 @@ def _clause_holding(piece: str, matched: str) -> str:
     return piece.strip()
 
 
-def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
-             hypothetical: bool = False) -> tuple[str | None, str | None, str | None]:
-    """("alert" | "ask" | None, category, the words a pattern matched) for a normalised answer."""
+@dataclass(frozen=True)
+class Weighed:
+    """What the phrase patterns and the model make of one normalised answer or clause."""
+
+    plain: str  # with its figures of speech taken out
+    matches: tuple[Match, ...]  # phrase patterns, first said first
+    p_concern: float  # the model's chance it is a concern at all
+    p_alert: float  # its chance it is an alert (0 when the first says it is no concern)
+    best: str | None  # the category: a pattern's, else the model's likeliest
+    sure: bool  # a pattern matched, or the model is at least CATEGORY_SURE of the category
+
+    @property
+    def alert_match(self) -> Match | None:
+        return next((match for match in self.matches if match.tier == "alert"), None)
+
+    def banner(self, model: concern_model.ConcernModel) -> bool:
+        """Whether this raises the banner: an alert pattern, or both heads together at the threshold."""
+        return self.alert_match is not None or (
+            self.best is not None and self.p_concern * self.p_alert >= model.banner_limit(self.best, self.sure))
+
+
+def weigh(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
+          floor: float | None = None) -> Weighed:
+    """Patterns and the model on a normalised answer; below `floor` (the model's own) chance of a
+    concern at all, and with no pattern, the other two heads are not read."""
     plain = rules.without_figures(clean)
-    matches = sorted(rules.find(plain), key=lambda found: found.start)  # the first thing said names it
-    for match in matches:
-        if match.tier == "alert":
-            return "alert", match.category, plain[match.start:match.end]
-    found = concern_model.features(plain, speaker, rules, matches)
+    matches = tuple(sorted(rules.find(plain), key=lambda found: found.start))  # the first thing said names it
+    if any(match.tier == "alert" for match in matches):
+        return Weighed(plain, matches, 1.0, 1.0, matches[0].category, True)
+    found = concern_model.features(plain, speaker, rules, list(matches))
     # Most answers are no concern at all: the other two heads are read only when this one says so.
     p_concern = model.concern.probabilities(found)["yes"]
-    if p_concern < model.floor and not matches:
-        return None, None, None
+    if p_concern < (model.floor if floor is None else floor) and not matches:
+        return Weighed(plain, matches, p_concern, 0.0, None, False)
     categories = model.category.probabilities(found)
     # A phrase pattern knows what kind of concern it is better than the model does.
     best = matches[0].category if matches else max(categories, key=categories.__getitem__)
+    # A category may have a banner threshold of its own, but only where the answer is clearly about
+    # that category: a one-word "nothing" is not evidence of a risk to life just because nothing else
+    # fits it better.
+    sure = bool(matches) or categories[best] >= CATEGORY_SURE
+    return Weighed(plain, matches, p_concern, model.alert.probabilities(found)["yes"], best, sure)
+
+
+def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
+             hypothetical: bool = False) -> tuple[str | None, str | None, str | None]:
+    """("alert" | "ask" | None, category, the words a pattern matched) for a normalised answer."""
+    weighed = weigh(clean, speaker, rules, model)
+    plain, matches, best = weighed.plain, weighed.matches, weighed.best
+    if (match := weighed.alert_match) is not None:
+        return "alert", match.category, plain[match.start:match.end]
     # The banner needs both heads: how sure it is a concern at all, times how sure it is an alert.
-    # A category may have a threshold of its own (a risk to life may ask for less), but only where
-    # the answer is clearly about that category: a one-word "nothing" is not evidence of a risk to
-    # life just because nothing else fits it better.
-    limit = model.thresholds["alert"]
-    if matches or categories[best] >= CATEGORY_SURE:
-        limit = model.per_category.get(best, {}).get("alert", limit)
-    if p_concern * model.alert.probabilities(found)["yes"] >= limit:
+    if weighed.banner(model):
         return ("ask" if hypothetical else "alert"), best, None
     for match in matches:
         return "ask", match.category, plain[match.start:match.end]
     # A quiet question is about one kind of concern: when the model cannot say which ("nothing",
     # "I don't know"), it has nothing to ask.
-    if p_concern >= model.thresholds["ask"] and categories[best] >= CATEGORY_SURE:
+    if weighed.p_concern >= model.thresholds["ask"] and best is not None and weighed.sure:
         return "ask", best, None
     return None, None, None
 

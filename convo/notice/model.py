@@ -126,10 +126,11 @@ class ConcernModel:
         return min(self.thresholds["ask"], self.thresholds["alert"],
                    *(limits.get("alert", 1.0) for limits in self.per_category.values()))
 
-    def score(self, found: dict[str, float]) -> tuple[float, float, dict[str, float]]:
-        """P(a concern at all), P(an alert), and the category's probabilities."""
-        return (self.concern.probabilities(found)["yes"], self.alert.probabilities(found)["yes"],
-                self.category.probabilities(found))
+    def banner_limit(self, category: str, sure: bool) -> float:
+        """The chance of an alert a banner needs: a category's own threshold where the answer is
+        clearly about that category, else the one threshold."""
+        limit = self.thresholds["alert"]
+        return self.per_category.get(category, {}).get("alert", limit) if sure else limit
 
 
 def from_dict(data: dict) -> ConcernModel:

@@ -19,6 +19,9 @@ from convo.strict import Strict
 
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
 _NEGATION = re.compile(r"(?:\bnot|n't|\bnever|\bnobody|\bno one|\bno-one|\bwouldn't|\bwon't)\W+(?:\w+\W+){0,3}$")
+# "If it wasn't for the dog I'd have ended it": a negation that only names what held someone back.
+_BUT_FOR = re.compile(r"\bif (?:it )?(?:wasn't|weren't|was not|were not|hadn't been|had not been|not) for"
+                      r"\W+(?:\w+\W+){0,3}$")
 FIGURE = " ~ "  # what a figure of speech leaves behind: no word a pattern or the model reads
 
 
@@ -54,7 +57,8 @@ class Patterns:
         for tier, table in (("alert", self.alert), ("ask", self.ask)):
             for category, regex in table:
                 for hit in regex.finditer(text):
-                    lowered = tier == "alert" and _NEGATION.search(text[: hit.start()]) is not None
+                    before = text[: hit.start()]
+                    lowered = tier == "alert" and _NEGATION.search(before) is not None and not _BUT_FOR.search(before)
                     found.append(Match(category, "ask" if lowered else tier, hit.start(), hit.end()))
                     break
         return found

@@ -135,6 +135,10 @@ def pattern_alerts(text: str) -> list[str]:
     ("I walk the dog to get out of the house and he shouts at me the whole time I'm gone", "emotional"),
     ("My partner hates the cat, he shouts at me every day", "emotional"),
     ("The dog is fine, my stepdad, he's always shouting at me", "emotional"),
+    # a life nearly ended, or that would have been but for something
+    ("If it wasn't for the dog I'd have ended it in the spring", "risk_to_life"),
+    ("I very nearly ended it all the week after the funeral", "risk_to_life"),
+    ("they'd all be better off dead, me and him, that's what I think some nights", "risk_to_life"),
 ])
 def test_plain_disclosures_are_phrase_patterns(text, category):
     assert category in pattern_alerts(text)
@@ -170,6 +174,10 @@ def test_plain_disclosures_are_phrase_patterns(text, category):
     "The cat is the reason I get up in the morning, he shouts at me till I feed him",
     "the dog's a madam, she yells at me if her dinner's late",
     "Mae'r gath yn deffro fi bob bore, mae hi'n gweiddi arna i am ei brecwast",
+    # a relationship or a task ended, not a life
+    "I nearly ended it with him last year but we sorted it out",
+    "I'd have ended it early but the film got good",
+    "the old battery is better off dead, I've ordered a new one",
 ])
 def test_lookalikes_of_plain_disclosures_are_not_phrase_alerts(text):
     assert pattern_alerts(text) == []
@@ -288,6 +296,12 @@ def test_negation_lowers_an_alert_to_worth_asking_about():
     rules = load_patterns(Path(__file__).resolve().parents[2] / "flows" / "notice" / "patterns.yaml")
     [match] = rules.find("i would never kill myself")
     assert (match.category, match.tier) == ("risk_to_life", "ask")
+
+
+def test_what_held_someone_back_is_not_a_negation_of_what_they_say():
+    rules = load_patterns(Path(__file__).resolve().parents[2] / "flows" / "notice" / "patterns.yaml")
+    [match] = rules.find("if it wasn't for the grandchildren i'd kill myself")
+    assert (match.category, match.tier) == ("risk_to_life", "alert")
 
 
 def test_the_practitioners_own_words_never_alert(start):

@@ -18,16 +18,19 @@ from convo.notice import model as concern_model
 from convo.notice.patterns import Match, Patterns, patterns
 from convo.notice.people import group_names, helps, not_support, relations_in
 from convo.notice.taxonomy import Taxonomy, taxonomy
-from convo.notice.text import MAX_PIECE, normalise, pieces
+from convo.notice.text import MAX_PIECE, normalise, pieces, tokens
 
 ALERT, CONCERN = "safeguarding", "concern"
 # Where people are asked what could go wrong, fear and harm are the answer, not a disclosure; where
 # they are asked what matters, a wish ("I'm not going anywhere without Mali") reads like control. In
 # these areas the model alone raises "worth asking about", and only a phrase pattern raises an alert.
 _HYPOTHETICAL_AREAS = frozenset({"risks", "crisis", "outcomes"})
-# How sure the category head must be before a category's own (lower) banner threshold applies, and
-# before the model alone suggests asking about it.
+# How sure the category head must be before a category's own banner threshold applies, and before the
+# model alone suggests asking about it; and how many words an answer needs before a category's own
+# threshold applies: "Nobody", "no one visits" or "not eating much" means what the question made it mean,
+# and says too little to raise a banner on less evidence than the one threshold asks for.
 CATEGORY_SURE = 0.5
+SURE_WORDS = 4
 # Help said before the helper is named; and, for the person themselves (a carer mostly lives with
 # the person they look after), whoever they live with.
 _HELPED_BY = re.compile(r"\b(?:help\w*|support\w*|rang|rung|phoned|called|referred|brought|driven|taken|visited"
@@ -165,6 +168,7 @@ class Weighed:
     p_alert: float  # its chance it is an alert (0 when the first says it is no concern)
     best: str | None  # the category: a pattern's, else the model's likeliest
     sure: bool  # a pattern matched, or the model is at least CATEGORY_SURE of the category
+    words: int
 
     @property
     def alert_match(self) -> Match | None:
@@ -172,8 +176,9 @@ class Weighed:
 
     def banner(self, model: concern_model.ConcernModel) -> bool:
         """Whether this raises the banner: an alert pattern, or both heads together at the threshold."""
+        own = self.sure and (bool(self.matches) or self.words >= SURE_WORDS)  # the category's own threshold
         return self.alert_match is not None or (
-            self.best is not None and self.p_concern * self.p_alert >= model.banner_limit(self.best, self.sure))
+            self.best is not None and self.p_concern * self.p_alert >= model.banner_limit(self.best, own))
 
 
 def weigh(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
@@ -182,13 +187,14 @@ def weigh(clean: str, speaker: str, rules: Patterns, model: concern_model.Concer
     concern at all, and with no pattern, the other two heads are not read."""
     plain = rules.without_figures(clean)
     matches = tuple(sorted(rules.find(plain), key=lambda found: found.start))  # the first thing said names it
+    words = len(tokens(plain))
     if any(match.tier == "alert" for match in matches):
-        return Weighed(plain, matches, 1.0, 1.0, matches[0].category, True)
+        return Weighed(plain, matches, 1.0, 1.0, matches[0].category, True, words)
     found = concern_model.features(plain, speaker, rules, list(matches))
     # Most answers are no concern at all: the other two heads are read only when this one says so.
     p_concern = model.concern.probabilities(found)["yes"]
     if p_concern < (model.floor if floor is None else floor) and not matches:
-        return Weighed(plain, matches, p_concern, 0.0, None, False)
+        return Weighed(plain, matches, p_concern, 0.0, None, False, words)
     categories = model.category.probabilities(found)
     # A phrase pattern knows what kind of concern it is better than the model does.
     best = matches[0].category if matches else max(categories, key=categories.__getitem__)
@@ -196,7 +202,7 @@ def weigh(clean: str, speaker: str, rules: Patterns, model: concern_model.Concer
     # that category: a one-word "nothing" is not evidence of a risk to life just because nothing else
     # fits it better.
     sure = bool(matches) or categories[best] >= CATEGORY_SURE
-    return Weighed(plain, matches, p_concern, model.alert.probabilities(found)["yes"], best, sure)
+    return Weighed(plain, matches, p_concern, model.alert.probabilities(found)["yes"], best, sure, words)
 
 
 def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,

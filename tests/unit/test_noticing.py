@@ -90,6 +90,12 @@ def pattern_alerts(text: str) -> list[str]:
 
 
 # Said plainly, these are disclosures whatever else is said: a phrase pattern alerts on its own.
+@pytest.mark.parametrize("text", ["no one visits", "Not eating much", "nobody visits now"])
+def test_a_few_words_are_worth_asking_about_not_a_banner_on_a_categorys_lower_threshold(text):
+    kinds = [f.kind for f in detector.concerns(text, "person", "practitioner")]
+    assert ALERT not in kinds and CONCERN in kinds
+
+
 @pytest.mark.parametrize("text, category", [
     ("my step-dad raped me when I was fifteen and he still comes round", "sexual"),
     ("one of the night staff touched me sexually and I told nobody", "sexual"),

@@ -49,7 +49,7 @@ EVERYDAY_DEVS = [path for path in (DATA / "dev_everyday.jsonl", DATA / "dev3_eve
 # answers (dev_everyday 995, dev3_everyday 400, and the 625 noted everyday in the other sets), a margin
 # under the one in 30 convo aims for on everyday talk, which is what a practitioner hears most. Each
 # everyday set is held to it apart: pooled, a set whose writer wrote plainer answers hid another's false
-# banners (one in 21 of dev3_everyday's when the pool was at one in 40). Any finding at all may come on
+# banners (one in 21 of dev3_everyday's when the pool was held to one in 35). Any finding at all may come on
 # one in 13 of the first two sets' ordinary answers: at one in 12 the "worth asking about" threshold fell
 # so low that one in 9 of the test calls' ordinary answers raised it ("Lives alone", "Ann, 82, called
 # about getting out"); one in 13 costs 0.4 points of disclosures noticed on those sets.

@@ -55,7 +55,8 @@ def _ratio(part: int, whole: int) -> str:
     return f"{part / whole:.3f} ({part}/{whole})" if whole else "n/a"
 
 
-def report(title: str, results) -> dict[str, float]:
+def report(title: str, results, quote: bool = True) -> dict[str, float]:
+    """Print the figures; `quote=False` for a frozen set, whose sentences are not printed."""
     gold_alert = [r for r in results if r[0].tier == "alert"]
     gold_ask = [r for r in results if r[0].tier == "ask"]
     negatives = [r for r in results if r[0].tier == "none"]
@@ -105,7 +106,7 @@ def report(title: str, results) -> dict[str, float]:
         if hard:
             print(f"false alerts on the other negatives:       {_ratio(sum(r[1] == 'alert' for r in hard), len(hard))}")
     kinds = Counter(r[0].category for r in negatives if r[1] == "alert")
-    if kinds:
+    if kinds and quote:
         print("false alerts by what the sentence was about:", dict(Counter(
             json.dumps(r[0].text)[:70] for r in negatives if r[1] == "alert").most_common(8)))
     langs = defaultdict(list)
@@ -229,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
                         ("dev4.jsonl", "fourth development set (the second frozen set until 2 December: DEV4.md)"),
                         ("heldout3.jsonl", "frozen held-out set (HELDOUT3.md)")):
         if (DATA / name).exists():
-            report(title, judge(load_heldout(DATA / name, name.split(".")[0]), model))
+            report(title, judge(load_heldout(DATA / name, name.split(".")[0]), model), quote="heldout" not in name)
     for name in ("suggestions_train.jsonl", "suggestions_dev.jsonl", "suggestions_heldout.jsonl"):
         if (DATA / name).exists():
             suggestions(DATA / name)

@@ -46,13 +46,14 @@ EVERYDAY_DEVS = [path for path in (DATA / "dev_everyday.jsonl", DATA / "dev3_eve
 # What the development sets' answers may cost: banners, and any finding at all. The banner may come on
 # one in 30 of the answers that are not everyday talk (1,008, nearly all hard negatives written to share
 # a disclosure's words: falls, idioms, pets, money help, grief) and on one in 35 of each set of everyday
-# answers (dev_everyday 995, dev3_everyday 400, and the 625 noted everyday in the other sets), a margin
-# under the one in 30 convo aims for on everyday talk, which is what a practitioner hears most. Each
-# everyday set is held to it apart: pooled, a set whose writer wrote plainer answers hid another's false
-# banners (one in 21 of dev3_everyday's when the pool was held to one in 35). Any finding at all may come on
-# one in 13 of the first two sets' ordinary answers: at one in 12 the "worth asking about" threshold fell
-# so low that one in 9 of the test calls' ordinary answers raised it ("Lives alone", "Ann, 82, called
-# about getting out"); one in 13 costs 0.4 points of disclosures noticed on those sets.
+# answers (dev_everyday 995, dev3_everyday 400, and those noted everyday in dev, dev2 and dev4: 248, 178
+# and 199), a margin under the one in 30 convo aims for on everyday talk, which is what a practitioner
+# hears most. Each set is held to it apart: pooled, a set whose writer wrote plainer answers hid
+# another's false banners (one in 21 of dev3_everyday's when the pool was held to one in 35). Any
+# finding at all may come on one in 13 of the first two sets' ordinary answers: at one in 12 the "worth
+# asking about" threshold fell so low that one in 9 of the test calls' ordinary answers raised it
+# ("Lives alone", "Ann, 82, called about getting out"); one in 13 costs 0.4 points of disclosures
+# noticed on those sets.
 ALERT_BUDGET, ASK_BUDGET = 1 / 30, 1 / 13
 EVERYDAY_BUDGET = 1 / 35
 GRID = [round(0.01 * step, 2) for step in range(5, 100)]
@@ -89,18 +90,21 @@ def load(paths: list[Path] | None = None) -> list[Example]:
 
 
 def development() -> tuple[list[Example], list[list[Example]]]:
-    """The development sets' answers (DEV_SETS), and apart from them their everyday answers: each
-    everyday file's (EVERYDAY_DEVS) and, as one more set, those noted "everyday" in the others."""
+    """The development sets' answers (DEV_SETS), and apart from them their everyday answers, each
+    file's its own set: the everyday files (EVERYDAY_DEVS), and those noted "everyday" in the others."""
     answers: list[Example] = []
-    noted: list[Example] = []
+    everyday = [load([path]) for path in EVERYDAY_DEVS]
     for path in DEV_SETS:
+        noted = []
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 row = json.loads(line)
                 example = Example(row["text"], row["speaker"], row["category"], row["tier"],
                                   f"{path.stem}:{number}", row.get("lang", "en"))
                 (noted if row.get("note") == "everyday" else answers).append(example)
-    return answers, [*(load([path]) for path in EVERYDAY_DEVS), *([noted] if noted else [])]
+        if noted:
+            everyday.append(noted)
+    return answers, everyday
 
 
 def featurise(example: Example) -> dict[str, float]:
@@ -193,6 +197,8 @@ def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Se
     alert = next((value for value in GRID if within(start(value), value)), 1.0)
     limits = per_category_limits(weighed, disclosures, ordinary, everyday, start(alert), alert)
     chosen = {"alert": alert, **{category: {"alert": limit} for category, limit in sorted(limits.items())}}
+    # The question's threshold is on the model's chance of a concern at all, not on the banner's
+    # product, so it needs no relation to the banner's thresholds.
     asked = [(e.text, e.speaker) for e in first or dev if e.tier == "none"]
 
     def questions(ask: float) -> int:
@@ -214,8 +220,8 @@ class _Weighed:
 
         rules = patterns()
         self.model = from_dict({**model, "thresholds": THRESHOLDS})
-        floor = min(GRID)
-        self.parts = {id(e): [weigh(clean, e.speaker, rules, self.model, floor)
+        # Every head is read for every part (floor 0), whatever thresholds are tried later.
+        self.parts = {id(e): [weigh(clean, e.speaker, rules, self.model, 0.0)
                               for piece in pieces(e.text) for _, clean in parts(piece)] for e in examples}
 
     def raised(self, limits: dict[str, float], default: float, examples: Sequence[Example]) -> list[Example]:
@@ -241,12 +247,13 @@ class _Weighed:
 def per_category_limits(weighed: _Weighed, disclosures: Sequence[Example], ordinary: Sequence[Example],
                         everyday: Sequence[Sequence[Example]], limits: dict[str, float],
                         default: float) -> dict[str, float]:
-    """Each category's banner threshold, moved one step on the grid at a time from the one threshold.
+    """Each category's banner threshold, moved from the one threshold one move at a time.
 
-    Each round takes the move that finds development disclosures for the fewest false banners (an
-    everyday answer's counts fully, another ordinary answer's a third, a missed risk to life twice):
-    first any move that costs nothing, then the one with the most found per banner, so long as it
-    finds at least MIN_GAIN and stays within the budgets. Categories differ in how far their
+    Each round tries every category at every value on CATEGORY_GRID and takes the move that finds
+    development disclosures for the fewest false banners (an everyday answer's counts fully, another
+    ordinary answer's a third; a disclosure of risk to life counts twice): first any move that costs
+    nothing, then the one that finds most per banner spent, so long as it finds at least MIN_GAIN
+    more and stays within the budgets. Categories differ in how far their
     ordinary lookalikes reach: a carer's everyday tiredness reads like breaking point far more often
     than everyday talk reads like sexual harm, so one threshold for all is too high for some and too
     low for others. On the development sets, thresholds chosen this way on half of them found 1.3 to
@@ -262,7 +269,7 @@ def per_category_limits(weighed: _Weighed, disclosures: Sequence[Example], ordin
         return found, false_everyday + false_other / 3, weighed.within(limits, default, ordinary, everyday)
 
     categories = sorted({e.category for e in disclosures})
-    limits = {category: limits.get(category, default) for category in categories}
+    limits = {**limits, **{category: limits.get(category, default) for category in categories}}
     while True:
         found, cost, _ = measure(limits)
         best: tuple[float, str, float] | None = None

@@ -89,13 +89,13 @@ def pattern_alerts(text: str) -> list[str]:
     return [match.category for match in rules.find(plain) if match.tier == "alert"]
 
 
-# Said plainly, these are disclosures whatever else is said: a phrase pattern alerts on its own.
 @pytest.mark.parametrize("text", ["no one visits", "Not eating much", "nobody visits now"])
 def test_a_few_words_are_worth_asking_about_not_a_banner_on_a_categorys_lower_threshold(text):
     kinds = [f.kind for f in detector.concerns(text, "person", "practitioner")]
     assert ALERT not in kinds and CONCERN in kinds
 
 
+# Said plainly, these are disclosures whatever else is said: a phrase pattern alerts on its own.
 @pytest.mark.parametrize("text, category", [
     ("my step-dad raped me when I was fifteen and he still comes round", "sexual"),
     ("one of the night staff touched me sexually and I told nobody", "sexual"),
@@ -141,10 +141,10 @@ def test_a_few_words_are_worth_asking_about_not_a_banner_on_a_categorys_lower_th
     ("I walk the dog to get out of the house and he shouts at me the whole time I'm gone", "emotional"),
     ("My partner hates the cat, he shouts at me every day", "emotional"),
     ("The dog is fine, my stepdad, he's always shouting at me", "emotional"),
-    # a life nearly ended, or that would have been but for something
+    # a life that would have been ended but for something; better off dead, of oneself or told by another
     ("If it wasn't for the dog I'd have ended it in the spring", "risk_to_life"),
-    ("I very nearly ended it all the week after the funeral", "risk_to_life"),
-    ("they'd all be better off dead, me and him, that's what I think some nights", "risk_to_life"),
+    ("we'd both be better off dead, me and him, that's what I think some nights", "risk_to_life"),
+    ("my husband tells me I'd be better off dead", "emotional"),
 ])
 def test_plain_disclosures_are_phrase_patterns(text, category):
     assert category in pattern_alerts(text)
@@ -180,10 +180,13 @@ def test_plain_disclosures_are_phrase_patterns(text, category):
     "The cat is the reason I get up in the morning, he shouts at me till I feed him",
     "the dog's a madam, she yells at me if her dinner's late",
     "Mae'r gath yn deffro fi bob bore, mae hi'n gweiddi arna i am ei brecwast",
-    # a relationship or a task ended, not a life
+    # a relationship or a task ended, not a life; a pet or a thing better off dead; a rescue
     "I nearly ended it with him last year but we sorted it out",
+    "He kept texting me even after I'd ended it",
     "I'd have ended it early but the film got good",
     "the old battery is better off dead, I've ordered a new one",
+    "the poor dog would be better off dead, the vet says it's time",
+    "if it wasn't for her I wouldn't be here, she found me on the floor",
 ])
 def test_lookalikes_of_plain_disclosures_are_not_phrase_alerts(text):
     assert pattern_alerts(text) == []

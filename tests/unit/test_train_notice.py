@@ -55,3 +55,50 @@ def test_a_move_that_costs_banners_must_find_enough_to_be_worth_it():
                         *((e, 0.01, "emotional") for e in everyday[1:])])
     limits = train_notice.per_category_limits(weighed, few, [], [everyday], {}, 0.5)
     assert limits["financial"] > 0.2
+
+
+
+def test_each_set_of_everyday_answers_is_held_to_the_budget_on_its_own():
+    disclosures = _answers(6, "alert", "sexual", "disclosure")
+    quiet, loud = _answers(35, "none", "none", "plain"), _answers(35, "none", "none", "chatty")
+    weighed = _weighed([*((e, 0.2, "sexual") for e in [*disclosures, *loud[:2]]),
+                        *((e, 0.01, "emotional") for e in [*quiet, *loud[2:]])])
+    # Pooled, two false banners in 70 answers would be within one in 35; the chatty set's 2 in 35 is not.
+    assert train_notice.per_category_limits(weighed, disclosures, [], [quiet, loud], {}, 0.5)["sexual"] > 0.2
+
+
+def test_every_category_that_can_move_for_free_does():
+    sexual, exploitation = _answers(4, "alert", "sexual", "one"), _answers(4, "alert", "exploitation", "other")
+    everyday = _answers(40, "none", "none", "everyday")
+    weighed = _weighed([*((e, 0.2, "sexual") for e in sexual), *((e, 0.3, "exploitation") for e in exploitation),
+                        *((e, 0.01, "emotional") for e in everyday)])
+    limits = train_notice.per_category_limits(weighed, [*sexual, *exploitation], [], [everyday], {}, 0.5)
+    assert limits["sexual"] <= 0.2 and limits["exploitation"] <= 0.3
+
+def test_the_trainers_quick_banner_is_the_detectors_banner():
+    """What the trainer decides from parts weighed once is what `read` decides, answer by answer."""
+    import gzip
+    import json
+
+    from convo.notice.detector import read
+    from convo.notice.model import MODEL_PATH, from_dict
+    from convo.notice.patterns import patterns
+    from convo.notice.text import pieces
+
+    with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as handle:
+        model = json.load(handle)
+    said = ["nobody", "no one visits", "my son has my pension card and I never see the money",
+            "Good day is bingo and a fish supper. I don't go to the club now, because one of the men there "
+            "touched me in the car park and everyone laughed", "I hit my head when I fell",
+            "She's frightened of falling again. Her daughter does the shopping. Not eating much though.",
+            "he keeps my card. I don't mind. The carers are lovely. Most days.", "dwi 'di blino, dyna'r gwir",
+            "we went to the shops. " * 120 + "my son takes all my money"]
+    answers = [Example(text, "person", "none", "none", f"t{i}", "en") for i, text in enumerate(said)]
+    weighed = train_notice._Weighed(model, answers)
+    for default, limits in ((0.34, {"neglect": 0.12, "risk_to_life": 0.2}), (0.2, {"financial": 0.5}), (0.6, {})):
+        at = from_dict({**model, "thresholds": {"alert": default, "ask": 1.0,
+                                                **{category: {"alert": limit} for category, limit in limits.items()}}})
+        expected = [e for e in answers
+                    if any(read(piece, e.speaker, patterns(), at)[0] == "alert" for piece in pieces(e.text))]
+        assert weighed.raised(limits, default, answers) == expected
+        assert 0 < len(expected) < len(answers)

@@ -19,7 +19,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -173,7 +173,7 @@ def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Se
     """The banner's thresholds and the question's, within the budgets of the development sets' answers.
 
     1. The one banner threshold: the lowest at which at most ALERT_BUDGET of the development sets'
-       ordinary answers and at most EVERYDAY_BUDGET of the everyday answers raise a banner; a risk
+       other ordinary answers and at most EVERYDAY_BUDGET of each set of everyday answers raise a banner; a risk
        to life starts at RISK_TO_LIFE times it (a missed risk to life costs more than a false banner).
     2. Each category's own threshold (`per_category_limits`), which applies where the model is sure
        which concern an answer is about.
@@ -189,13 +189,10 @@ def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Se
     weighed = _Weighed(model, [*ordinary, *(e for plain in everyday for e in plain), *disclosures])
 
     def within(limits: dict[str, float], default: float) -> bool:
-        return weighed.within(limits, default, ordinary, everyday)
+        return weighed.false_banners(limits, default, ordinary, everyday)[2]
 
-    def start(value: float) -> dict[str, float]:
-        return {"risk_to_life": round(value * RISK_TO_LIFE, 3)}
-
-    alert = next((value for value in GRID if within(start(value), value)), 1.0)
-    limits = per_category_limits(weighed, disclosures, ordinary, everyday, start(alert), alert)
+    alert = next((value for value in GRID if within(_start(value), value)), 1.0)
+    limits = per_category_limits(weighed, disclosures, ordinary, everyday, _start(alert), alert)
     chosen = {"alert": alert, **{category: {"alert": limit} for category, limit in sorted(limits.items())}}
     # The question's threshold is on the model's chance of a concern at all, not on the banner's
     # product, so it needs no relation to the banner's thresholds.
@@ -207,6 +204,11 @@ def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Se
 
     ask = next((value for value in GRID if questions(value) <= ASK_BUDGET * len(asked)), 1.0)
     return {**chosen, "ask": ask}
+
+
+def _start(value: float) -> dict[str, float]:
+    """The categories' thresholds before any is chosen: a risk to life's at RISK_TO_LIFE of the one."""
+    return {"risk_to_life": round(value * RISK_TO_LIFE, 3)}
 
 
 class _Weighed:
@@ -226,22 +228,19 @@ class _Weighed:
 
     def raised(self, limits: dict[str, float], default: float, examples: Sequence[Example]) -> list[Example]:
         """The examples that raise a banner at these thresholds."""
-        import dataclasses
-
-        at = dataclasses.replace(self.model, thresholds={"alert": default, "ask": 1.0},
-                                 per_category={category: {"alert": limit} for category, limit in limits.items()})
+        at = replace(self.model, thresholds={"alert": default, "ask": 1.0},
+                     per_category={category: {"alert": limit} for category, limit in limits.items()})
         return [e for e in examples if any(part.banner(at) for part in self.parts[id(e)])]
 
-    def banners(self, limits: dict[str, float], default: float, examples: Sequence[Example]) -> int:
-        return len(self.raised(limits, default, examples))
-
-    def within(self, limits: dict[str, float], default: float, ordinary: Sequence[Example],
-               everyday: Sequence[Sequence[Example]]) -> bool:
-        """At most ALERT_BUDGET of the ordinary answers, and EVERYDAY_BUDGET of each set of everyday
-        answers, raise a banner (each set apart: pooled, one set's false banners could hide behind
-        another's quiet ones)."""
-        return (self.banners(limits, default, ordinary) <= ALERT_BUDGET * len(ordinary)
-                and all(self.banners(limits, default, plain) <= EVERYDAY_BUDGET * len(plain) for plain in everyday))
+    def false_banners(self, limits: dict[str, float], default: float, ordinary: Sequence[Example],
+                      everyday: Sequence[Sequence[Example]]) -> tuple[int, list[int], bool]:
+        """Banners on the ordinary answers, on each set of everyday answers, and whether both are
+        within their budgets: at most ALERT_BUDGET of the ordinary answers and EVERYDAY_BUDGET of each
+        everyday set (each apart: pooled, one set's false banners could hide behind another's quiet ones)."""
+        other = len(self.raised(limits, default, ordinary))
+        plain = [len(self.raised(limits, default, answers)) for answers in everyday]
+        return other, plain, (other <= ALERT_BUDGET * len(ordinary) and all(
+            count <= EVERYDAY_BUDGET * len(answers) for count, answers in zip(plain, everyday, strict=True)))
 
 
 def per_category_limits(weighed: _Weighed, disclosures: Sequence[Example], ordinary: Sequence[Example],
@@ -256,17 +255,15 @@ def per_category_limits(weighed: _Weighed, disclosures: Sequence[Example], ordin
     more and stays within the budgets. Categories differ in how far their
     ordinary lookalikes reach: a carer's everyday tiredness reads like breaking point far more often
     than everyday talk reads like sexual harm, so one threshold for all is too high for some and too
-    low for others. On the development sets, thresholds chosen this way on half of them found 1.3 to
-    1.9 points more of the other half's disclosures than one threshold did at the same false banners.
+    low for others. `--halves` measures whether that carries over to disclosures it was not chosen on.
     """
     def worth(example: Example) -> int:
         return 2 if example.category == "risk_to_life" else 1
 
     def measure(limits: dict[str, float]) -> tuple[int, float, bool]:
         found = sum(worth(e) for e in weighed.raised(limits, default, disclosures))
-        false_everyday = sum(weighed.banners(limits, default, plain) for plain in everyday)
-        false_other = weighed.banners(limits, default, ordinary)
-        return found, false_everyday + false_other / 3, weighed.within(limits, default, ordinary, everyday)
+        other, plain, ok = weighed.false_banners(limits, default, ordinary, everyday)
+        return found, sum(plain) + other / 3, ok
 
     categories = sorted({e.category for e in disclosures})
     limits = {**limits, **{category: limits.get(category, default) for category in categories}}
@@ -289,6 +286,27 @@ def per_category_limits(weighed: _Weighed, disclosures: Sequence[Example], ordin
         limits[best[1]] = best[2]
 
 
+def halves(model: dict) -> None:
+    """Whether each category's own threshold finds more of the disclosures it was not chosen on:
+    chosen on two development sets' disclosures, measured on the other two's, against the one
+    threshold (the budgets held on every set's ordinary and everyday answers both times)."""
+    dev, everyday = development()
+    ordinary = [e for e in dev if e.tier == "none"]
+    disclosures = [e for e in dev if e.tier == "alert"]
+    weighed = _Weighed(model, [*ordinary, *(e for plain in everyday for e in plain), *disclosures])
+    alert = next((value for value in GRID if weighed.false_banners(_start(value), value, ordinary, everyday)[2]), 1.0)
+    for chosen_on in (("dev", "dev3"), ("dev2", "dev4")):
+        fitted = [e for e in disclosures if e.group.split(":")[0] in chosen_on]
+        measured = [e for e in disclosures if e.group.split(":")[0] not in chosen_on]
+        own = per_category_limits(weighed, fitted, ordinary, everyday, _start(alert), alert)
+        for name, limits in (("the one threshold", _start(alert)), ("each category's own", own)):
+            found = len(weighed.raised(limits, alert, measured))
+            other, plain, _ = weighed.false_banners(limits, alert, ordinary, everyday)
+            print(f"chosen on {' and '.join(chosen_on)}, {name}: {found} of the other two sets' {len(measured)} "
+                  f"disclosures ({found / len(measured):.3f}); false banners on {other} ordinary and "
+                  f"{sum(plain)} everyday answers")
+
+
 def write_model(model: dict, path: Path) -> None:
     data = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:
@@ -300,7 +318,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, default=MODEL_PATH)
     parser.add_argument("--unweighted", action="store_true",
                         help="fit the yes/no heads without the NB weighting, to compare (then use -o)")
+    parser.add_argument("--halves", action="store_true",
+                        help="measure the model at --output (no training): each category's own threshold "
+                             "chosen on two development sets, against the one threshold, on the other two")
     args = parser.parse_args(argv)
+    if args.halves:
+        with gzip.open(args.output, "rt", encoding="utf-8") as handle:
+            halves(json.load(handle))
+        return 0
     examples = load()
     model = fit(examples, weighted=not args.unweighted)
     if DEVS:

@@ -9,7 +9,7 @@ raise a banner; then each category's own threshold within the same budgets (`per
 then the lowest "worth asking about" threshold at which at most ASK_BUDGET (one in 13) of the first
 two sets' ordinary answers raise anything.
 Needs the `train` extra (scikit-learn); the shipped detector needs only the standard library.
-The frozen test set (data/notice/heldout3.jsonl) is never read here."""
+The frozen test sets (data/notice/heldout3.jsonl, heldout4.jsonl) are never read here."""
 
 from __future__ import annotations
 

@@ -212,11 +212,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-cv", action="store_true", help="skip cross-validation")
     parser.add_argument("--model", help="a model file other than the shipped one")
+    parser.add_argument("--time-only", action="store_true",
+                        help="only the time to hear an answer and to load the model (no labelled set is read)")
     args = parser.parse_args(argv)
     if args.model:  # every call of the detector's reads this model instead of the shipped one
         concern_model.MODEL_PATH = Path(args.model)
     model = concern_model.load()
     examples = load()
+    if args.time_only:
+        timing(examples)
+        return 0
     print(f"training corpus: {len(examples)} sentences, {len({e.group for e in examples})} groups; "
           f"{Counter(e.tier for e in examples)}; thresholds {model.thresholds} {model.per_category}")
     if not args.no_cv:

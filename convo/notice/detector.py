@@ -190,7 +190,7 @@ def weigh(clean: str, speaker: str, rules: Patterns, model: concern_model.Concer
     words = len(tokens(plain))
     if any(match.tier == "alert" for match in matches):
         return Weighed(plain, matches, 1.0, 1.0, matches[0].category, True, words)
-    found = concern_model.features(plain, speaker, rules, list(matches))
+    found = model.rows(concern_model.features(plain, speaker, rules, list(matches)))
     # Most answers are no concern at all: the other two heads are read only when this one says so.
     p_concern = model.concern.probabilities(found)["yes"]
     if p_concern < (model.floor if floor is None else floor) and not matches:

@@ -7,13 +7,14 @@ a negation ("he'd never hurt me") is lowered to "worth asking about", never drop
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from convo.flow.yamlfile import YamlProblems, read, validation_problems
+from convo.notice.needles import Index, Key, Needles, keys, needles
 from convo.paths import flows_dir
 from convo.strict import Strict
 
@@ -23,6 +24,7 @@ _NEGATION = re.compile(r"(?:\bnot|n't|\bnever|\bnobody|\bno one|\bno-one|\bwould
 _BUT_FOR = re.compile(r"\bif (?:it )?(?:wasn't|weren't|was not|were not|hadn't been|had not been|not) for"
                       r"\W+(?:\w+\W+){0,3}$")
 FIGURE = " ~ "  # what a figure of speech leaves behind: no word a pattern or the model reads
+JOINED_KEPT = 4096  # the sets of figures an answer may hold, each compiled once
 
 
 class PatternFile(Strict):
@@ -42,25 +44,64 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """One phrase pattern of a category, with the strings it cannot match without (`needles`)."""
+
+    category: str
+    regex: re.Pattern[str]
+    needles: Needles = ()
+    keys: tuple[frozenset[Key], ...] = ()  # one three-letter group of each needle, group by group
+
+    @classmethod
+    def of(cls, category: str, regex: re.Pattern[str]) -> Rule:
+        found = needles(regex)
+        return cls(category, regex, found, keys(found))
+
+    def may_match(self, text: str) -> bool:
+        """False only when the pattern cannot match: one of its groups of needles is all absent."""
+        return all(any(needle in text for needle in group) for group in self.needles)
+
+
+@dataclass(frozen=True)
 class Patterns:
-    figures: re.Pattern[str] | None
-    alert: tuple[tuple[str, re.Pattern[str]], ...]
-    ask: tuple[tuple[str, re.Pattern[str]], ...]
+    figures: tuple[Rule, ...]  # figures of speech and object senses (their category is "figure")
+    alert: tuple[Rule, ...]
+    ask: tuple[Rule, ...]
+    index: Index = field(init=False, repr=False, compare=False)
+    figure_index: Index = field(init=False, repr=False, compare=False)
+    # The figures an answer may hold, as one expression: the first that matches where several could
+    # wins, as in the file's order; those that cannot match anywhere in the answer change nothing.
+    joined: dict[tuple[int, ...], re.Pattern[str]] = field(init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", Index.of([rule.keys for rule in (*self.alert, *self.ask)]))
+        object.__setattr__(self, "figure_index", Index.of([rule.keys for rule in self.figures]))
 
     def without_figures(self, text: str) -> str:
         """The normalised answer with figures of speech and object senses taken out."""
-        return self.figures.sub(FIGURE, text) if self.figures else text
+        held = tuple(at for at in self.figure_index.candidates(text) if self.figures[at].may_match(text))
+        if not held:
+            return text
+        if (regex := self.joined.get(held)) is None:
+            if len(self.joined) >= JOINED_KEPT:
+                self.joined.clear()
+            regex = self.joined[held] = re.compile("|".join(f"(?:{self.figures[at].regex.pattern})" for at in held))
+        return regex.sub(FIGURE, text)
 
     def find(self, text: str) -> list[Match]:
-        """Every pattern that holds in a normalised answer (figures already taken out)."""
+        """Every pattern that holds in a normalised answer (figures already taken out), alerts first.
+
+        Most answers hold none of most patterns' words: the index names the few patterns that may
+        match, and a substring test rules out most of those before their regular expression runs.
+        """
         found = []
-        for tier, table in (("alert", self.alert), ("ask", self.ask)):
-            for category, regex in table:
-                for hit in regex.finditer(text):
-                    before = text[: hit.start()]
-                    lowered = tier == "alert" and _NEGATION.search(before) is not None and not _BUT_FOR.search(before)
-                    found.append(Match(category, "ask" if lowered else tier, hit.start(), hit.end()))
-                    break
+        alerts = len(self.alert)
+        for position in self.index.candidates(text):
+            tier, rule = ("alert", self.alert[position]) if position < alerts else ("ask", self.ask[position - alerts])
+            if rule.may_match(text) and (hit := rule.regex.search(text)):
+                before = text[: hit.start()]
+                lowered = tier == "alert" and _NEGATION.search(before) is not None and not _BUT_FOR.search(before)
+                found.append(Match(rule.category, "ask" if lowered else tier, hit.start(), hit.end()))
         return found
 
 
@@ -92,7 +133,8 @@ def load_patterns(path: str | Path) -> Patterns:
             problems.append(document.problem(where, f"bad pattern: {error}"))
             return None
 
-    figures = [compiled(p, ("figures", i)) for i, p in enumerate(file.figures)]
+    figures = [Rule.of("figure", regex) for i, p in enumerate(file.figures)
+               if (regex := compiled(p, ("figures", i))) is not None]
     tables = {}
     for tier in ("alert", "ask"):
         rows = []
@@ -100,12 +142,11 @@ def load_patterns(path: str | Path) -> Patterns:
             for index, pattern in enumerate(patterns):
                 regex = compiled(pattern, (tier, category, index))
                 if regex is not None:
-                    rows.append((category, regex))
+                    rows.append(Rule.of(category, regex))
         tables[tier] = tuple(rows)
     if problems:
         raise YamlProblems(problems)
-    figure = re.compile("|".join(f"(?:{r.pattern})" for r in figures if r)) if any(figures) else None
-    return Patterns(figure, tables["alert"], tables["ask"])
+    return Patterns(tuple(figures), tables["alert"], tables["ask"])
 
 
 @lru_cache(maxsize=2)

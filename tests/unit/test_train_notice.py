@@ -21,7 +21,7 @@ Example = train_notice.Example
 def _weighed(scored: list[tuple[Example, float, str]]):
     """A `_Weighed` whose every answer is one part, sure of its category, at the given chance of an alert."""
     weighed = object.__new__(train_notice._Weighed)
-    head = Head(("no", "yes"), {}, [0.0])
+    head = Head(("no", "yes"), [0.0])
     weighed.model = ConcernModel(head, head, head, {"alert": 1.0, "ask": 1.0}, {})
     weighed.parts = {id(example): [Weighed(example.text, (), 1.0, score, category, True, 5)]
                      for example, score, category in scored}

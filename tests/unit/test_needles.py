@@ -1,0 +1,122 @@
+"""Hearing quickly without hearing differently: the index of the phrase patterns' needles skips only
+patterns that cannot match, and the model's joined table scores as its three heads do apart."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from convo.notice.model import from_dict
+from convo.notice.needles import Index, grams, keys, needles
+from convo.notice.patterns import FIGURE, _BUT_FOR, _NEGATION, Match, patterns
+from convo.notice.text import normalise
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data" / "notice"
+
+
+def _every_regex(text: str) -> list[Match]:
+    """What the patterns find when every one of them is run: the reference the index must agree with."""
+    rules, found = patterns(), []
+    for tier, table in (("alert", rules.alert), ("ask", rules.ask)):
+        for rule in table:
+            if hit := rule.regex.search(text):
+                before = text[: hit.start()]
+                lowered = tier == "alert" and _NEGATION.search(before) is not None and not _BUT_FOR.search(before)
+                found.append(Match(rule.category, "ask" if lowered else tier, hit.start(), hit.end()))
+    return found
+
+
+def _answers() -> list[str]:
+    """The development sets whole (disclosures that the patterns were written for, and their
+    lookalikes), a fixed sample of the training corpus, and the pattern file's own lines."""
+    texts = [json.loads(line)["text"] for path in sorted(DATA.glob("dev*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    training = [json.loads(line)["text"] for path in sorted(DATA.glob("train_*.jsonl"))
+                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += random.Random(12).sample(training, 3000)
+    texts += (ROOT / "flows" / "notice" / "patterns.yaml").read_text(encoding="utf-8").splitlines()
+    return [normalise(text) for text in texts]
+
+
+def test_the_index_finds_exactly_what_running_every_pattern_finds():
+    rules, matched, skipped = patterns(), 0, 0
+    for text in _answers():
+        plain = rules.without_figures(text)
+        found = rules.find(plain)
+        assert found == _every_regex(plain), text
+        matched += len(found)
+        skipped += len(rules.alert) + len(rules.ask) - len(rules.index.candidates(plain))
+    assert matched > 300  # the answers exercise the patterns, so agreement means something
+    assert skipped > 0
+
+
+def test_figures_taken_out_through_the_index_are_those_one_expression_takes_out():
+    rules = patterns()
+    whole = re.compile("|".join(f"(?:{rule.regex.pattern})" for rule in rules.figures))
+    changed = 0
+    for text in _answers():
+        plain = rules.without_figures(text)
+        assert plain == whole.sub(FIGURE, text), text
+        changed += plain != text
+    assert changed > 50
+
+
+@pytest.mark.parametrize("pattern, matching, without", [
+    (r"(?:he|she) (?:hit|hits) me", "she hits me when she's had a drink", "she helps me when she can"),
+    (r"took (?:all )?my money", "he took all my money", "he took my dog for a walk"),
+    (r"(?:pension|savings) (?:gone|taken)", "my savings gone, just like that", "my pension is paid on a monday"),
+    (r"(?:won't|will not) let (?:me|her) (?:out|go)", "he will not let me go", "he won't have it in the house"),
+])
+def test_needles_are_the_words_a_pattern_cannot_match_without(pattern, matching, without):
+    regex = re.compile(pattern)
+    found = needles(regex)
+    assert found and all(any(needle in matching for needle in group) for group in found)
+    index = Index.of([keys(found)])
+    assert regex.search(matching) and index.candidates(matching) == [0]
+    assert not regex.search(without) and index.candidates(without) == []
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?:he|she|)\w+ me",  # one way through needs no letters at all
+    r"(?i)took my money",  # a match in capitals would be missed by a test in lower case
+    r"[a-z]+ed",
+    r"(?:took)? ?it",  # only short or optional letters
+])
+def test_a_pattern_with_no_certain_needles_is_run_on_every_answer(pattern):
+    regex = re.compile(pattern)
+    assert needles(regex) == ()
+    assert Index.of([keys(needles(regex))]).candidates("nothing of the kind") == [0]
+
+
+def test_an_answer_without_a_patterns_words_does_not_run_it_and_one_with_them_does():
+    index = Index.of([keys(needles(re.compile(r"(?:son|daughter) (?:took|kept) my (?:card|pension)")))])
+    assert index.candidates("my son kept my pension") == [0]
+    assert index.candidates("my son came round for tea") == []  # neither "took" nor "kept"
+    assert ("k", "e", "p") in grams("he kept it")
+
+
+def test_the_joined_table_scores_as_each_head_would_alone():
+    categories = ["financial", "physical", "risk_to_life"]
+    data = {"heads": {
+        "concern": {"classes": ["no", "yes"], "bias": [-1.0], "weights": {"w:son": [0.5], "w:card": [1.25]}},
+        "alert": {"classes": ["no", "yes"], "bias": [-2.0], "weights": {"w:card": [0.75], "w:hit": [2.0]}},
+        "category": {"classes": categories, "bias": [0.1, 0.2, 0.3],
+                     "weights": {"w:card": [1.0, -0.5, 0.0], "w:hit": [-0.5, 1.5, 0.0], "w:tea": [0.0, 0.0, 0.2]}},
+    }, "thresholds": {"alert": 0.3, "ask": 0.2}}
+    model = from_dict(data)
+    rows = model.rows({"w:son": 1.0, "w:card": 1.0, "w:hit": 1.0, "w:unknown": 1.0})
+    assert model.concern.probabilities(rows)["yes"] == pytest.approx(1 / (1 + math.exp(-(-1.0 + 0.5 + 1.25))))
+    assert model.alert.probabilities(rows)["yes"] == pytest.approx(1 / (1 + math.exp(-(-2.0 + 0.75 + 2.0))))
+    scores = [0.1 + 1.0 - 0.5, 0.2 - 0.5 + 1.5, 0.3]
+    total = sum(math.exp(score) for score in scores)
+    assert model.category.probabilities(rows) == pytest.approx(
+        {cls: math.exp(score) / total for cls, score in zip(categories, scores, strict=True)})
+    # A feature's value other than 1 scales its weights in every head.
+    halved = model.rows({"w:card": 0.5})
+    assert model.concern.probabilities(halved)["yes"] == pytest.approx(1 / (1 + math.exp(-(-1.0 + 0.625))))

@@ -302,13 +302,18 @@ class Conversation:
         return build(self)
 
     def waiting_alerts(self) -> list[tuple[int, str, str]]:
-        """Alerts no one has acknowledged: (event, the alert's words, what was said)."""
+        """Alerts no one has acknowledged: (event, the alert's words, what was said). The alert's words
+        quote the sentence that raised it; what was said is the whole answer when it holds more than
+        that sentence, else empty (a one-sentence answer is not shown twice)."""
         kinds = taxonomy()
         waiting = []
         for alert in self.state.pending_alerts():
             if alert.category in kinds.ids:
                 wording = kinds.alert_text(alert.category, alert.term, self.audience.value, self.can_move,
                                            self.language)
+                if alert.text.strip() == alert.term.strip():
+                    waiting.append((alert.seq, wording, ""))
+                    continue
             else:  # saved before alerts had categories: the words it was raised with
                 event = next((e for e in self.events if e.seq == alert.seq), None)
                 payload = event.payload if event else None

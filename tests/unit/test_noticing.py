@@ -334,6 +334,18 @@ def test_a_concern_raised_by_hand_reaches_the_draft(start):
     assert conversation.state.pending_alerts()  # it waits to be acknowledged like any alert
 
 
+def test_the_banner_shows_the_whole_answer_only_when_it_holds_more_than_the_sentence_it_quotes(start):
+    conversation = start()
+    conversation.send("Her son hit her last week")
+    [(_, wording, said)] = conversation.waiting_alerts()
+    assert "Her son hit her last week" in wording and said == ""  # not the same words twice on a small screen
+    conversation = start(conversation_id="test-0002")
+    conversation.send("She loves her garden. Her son hit her last week. She wants to stay at home.")
+    [(_, wording, said)] = conversation.waiting_alerts()
+    assert "Her son hit her last week" in wording and "She loves her garden" not in wording
+    assert said == "She loves her garden. Her son hit her last week. She wants to stay at home."
+
+
 def test_a_concern_needs_a_known_category(start):
     conversation = start()
     outputs = conversation.send("/concern spooky something odd")

@@ -31,7 +31,8 @@ class AlertBanner(Static):
             wording = visible(wording)
             if wording.upper().startswith("SAFEGUARDING"):
                 wording = wording[len("SAFEGUARDING"):].lstrip(" —-:")
-            parts += [(f" ⚠ {words('app_alert_label', language)} ", "bold reverse"), " ", (wording, "bold"), "\n",
-                      f"{words('app_alert_said', language)} “", visible(said), "”\n"]
+            parts += [(f" ⚠ {words('app_alert_label', language)} ", "bold reverse"), " ", (wording, "bold"), "\n"]
+            if said:  # the whole answer, when it holds more than the sentence the alert quotes
+                parts += [f"{words('app_alert_said', language)} “", visible(said), "”\n"]
         parts.append((words("app_alert_press", language, key=key), "bold"))
         self.update(Content.assemble(*parts))

@@ -303,17 +303,17 @@ class Conversation:
 
     def waiting_alerts(self) -> list[tuple[int, str, str]]:
         """Alerts no one has acknowledged: (event, the alert's words, what was said). The alert's words
-        quote the sentence that raised it; what was said is the whole answer when it holds more than
-        that sentence, else empty (a one-sentence answer is not shown twice)."""
+        quote the sentence or clause that raised it, and the whole answer is in the conversation above,
+        so what was said is empty; it is the whole answer only for an alert saved before alerts quoted
+        their sentence. (At 80x24 a long answer quoted again left no line of the conversation in sight.)"""
         kinds = taxonomy()
         waiting = []
         for alert in self.state.pending_alerts():
             if alert.category in kinds.ids:
                 wording = kinds.alert_text(alert.category, alert.term, self.audience.value, self.can_move,
                                            self.language)
-                if alert.text.strip() == alert.term.strip():
-                    waiting.append((alert.seq, wording, ""))
-                    continue
+                waiting.append((alert.seq, wording, ""))
+                continue
             else:  # saved before alerts had categories: the words it was raised with
                 event = next((e for e in self.events if e.seq == alert.seq), None)
                 payload = event.payload if event else None

@@ -56,7 +56,9 @@ def test_the_first_version_opens_with_everything_that_was_said(old_store):
     [alert] = record.safeguarding
     assert (alert.category, alert.term, alert.said_by) == (None, "hits", "carer")  # from before categories
     assert [note.text for note in alert.notes] == ["She says she is safe tonight"]
-    assert "SAFEGUARDING" in conversation.waiting_alerts()[0][1]  # worded as it was raised
+    [(_, wording, said)] = conversation.waiting_alerts()
+    assert "SAFEGUARDING" in wording  # worded as it was raised, which quoted only the word
+    assert said == "Her son hits her when he drinks"  # so the banner shows the answer too
 
 
 def test_the_last_untyped_events_open_with_alerts_moves_and_names(old_store):

@@ -32,7 +32,7 @@ class AlertBanner(Static):
             if wording.upper().startswith("SAFEGUARDING"):
                 wording = wording[len("SAFEGUARDING"):].lstrip(" —-:")
             parts += [(f" ⚠ {words('app_alert_label', language)} ", "bold reverse"), " ", (wording, "bold"), "\n"]
-            if said:  # the whole answer, when it holds more than the sentence the alert quotes
+            if said:  # an alert saved before alerts quoted the sentence that raised them
                 parts += [f"{words('app_alert_said', language)} “", visible(said), "”\n"]
         parts.append((words("app_alert_press", language, key=key), "bold"))
         self.update(Content.assemble(*parts))

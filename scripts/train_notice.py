@@ -181,7 +181,7 @@ def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Se
        of `first` (the first two development sets, on which that budget was set) raise anything.
     """
     from convo.notice.detector import read
-    from convo.notice.model import from_dict
+    from convo.notice.model import from_dict, with_thresholds
 
     rules = patterns()
     ordinary = [e for e in dev if e.tier == "none"]
@@ -198,8 +198,10 @@ def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Se
     # product, so it needs no relation to the banner's thresholds.
     asked = [(e.text, e.speaker) for e in first or dev if e.tier == "none"]
 
+    fitted = from_dict(model)
+
     def questions(ask: float) -> int:
-        at = from_dict({**model, "thresholds": {**chosen, "ask": ask}})
+        at = with_thresholds(fitted, {**chosen, "ask": ask})
         return sum(read(text, speaker, rules, at)[0] is not None for text, speaker in asked)
 
     ask = next((value for value in GRID if questions(value) <= ASK_BUDGET * len(asked)), 1.0)
@@ -308,7 +310,10 @@ def halves(model: dict) -> None:
 
 
 def write_model(model: dict, path: Path) -> None:
-    data = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    """The model in its file's form (`convo.notice.model.joined`), gzipped the same way each time."""
+    from convo.notice.model import joined
+
+    data = json.dumps(joined(model), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:
         handle.write(data)
 

@@ -205,10 +205,26 @@ def weigh(clean: str, speaker: str, rules: Patterns, model: concern_model.Concer
     return Weighed(plain, matches, p_concern, model.alert.probabilities(found)["yes"], best, sure, words)
 
 
+# The last few clauses weighed: an answer that raised something has its clauses weighed again to find
+# who it names (`_named_in_concerns`), and a clause alone is often the whole answer.
+_RECENT: dict[tuple[str, str], tuple[Patterns, concern_model.ConcernModel, Weighed]] = {}
+RECENT = 64
+
+
+def _weigh_recent(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel) -> Weighed:
+    if (kept := _RECENT.get((clean, speaker))) is not None and kept[0] is rules and kept[1] is model:
+        return kept[2]
+    weighed = weigh(clean, speaker, rules, model)
+    if len(_RECENT) >= RECENT:
+        _RECENT.clear()
+    _RECENT[clean, speaker] = (rules, model, weighed)
+    return weighed
+
+
 def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
              hypothetical: bool = False) -> tuple[str | None, str | None, str | None]:
     """("alert" | "ask" | None, category, the words a pattern matched) for a normalised answer."""
-    weighed = weigh(clean, speaker, rules, model)
+    weighed = _weigh_recent(clean, speaker, rules, model)
     plain, matches, best = weighed.plain, weighed.matches, weighed.best
     if (match := weighed.alert_match) is not None:
         return "alert", match.category, plain[match.start:match.end]

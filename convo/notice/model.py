@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import chain, pairwise
 from operator import itemgetter
@@ -96,7 +96,7 @@ def word_classes() -> dict[str, str]:
     return table
 
 
-Row = tuple[float, ...]  # one feature's weights in every head, side by side
+Row = list[float]  # one feature's weights in every head, side by side
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ class ConcernModel:
         table = self.table
         if not found or set(found.values()) == {1.0}:  # what `features` makes: every value is 1
             return [row for row in map(table.get, found) if row is not None]
-        return [tuple(weight * value for weight in row)
+        return [[weight * value for weight in row]
                 for name, value in found.items() if (row := table.get(name)) is not None]
 
     @property
@@ -152,22 +152,47 @@ class ConcernModel:
         return self.per_category.get(category, {}).get("alert", limit) if sure else limit
 
 
-def from_dict(data: dict) -> ConcernModel:
-    """The model from what `scripts/train_notice.py` writes (each head's classes, biases and weights a
-    feature), its three heads' weights joined into one table: concern, alert, then the categories."""
-    concern, alert, category = (data["heads"][name] for name in ("concern", "alert", "category"))
+HEADS = ("concern", "alert", "category")  # their columns in each row, in this order
+FORMAT = 2  # the file's form: one row of weights a feature
+
+
+def joined(data: dict) -> dict:
+    """The model in the form its file keeps, from the form `scripts/train_notice.py` fits (each head's
+    classes, biases and weights a feature): each head's classes, biases and first column, and one row a
+    feature of the three heads' weights side by side (concern, alert, then the categories), a weight of
+    nothing written as 0. Kept so, the file is smaller and loads quicker, and hearing looks a feature up
+    once rather than three times."""
+    if data.get("format") == FORMAT:
+        return data
+    concern, alert, category = (data["heads"][name] for name in HEADS)
     if len(concern["bias"]) != 1 or len(alert["bias"]) != 1:
         raise ValueError("the concern and alert heads each keep one column")
     yes, sure, kinds = concern["weights"], alert["weights"], category["weights"]
-    one, none = [0.0], [0.0] * len(category["bias"])
-    # Unpacked in one display: about half the time of a general loop over the heads, on 240,000 features.
-    table = {name: (*yes.get(name, one), *sure.get(name, one), *kinds.get(name, none))
-             for name in dict.fromkeys(chain(yes, sure, kinds))}
-    thresholds = {k: v for k, v in data["thresholds"].items() if not isinstance(v, dict)}
-    per_category = {k: v for k, v in data["thresholds"].items() if isinstance(v, dict)}
-    head = {name: Head(tuple(data["heads"][name]["classes"]), data["heads"][name]["bias"], first)
-            for first, name in enumerate(("concern", "alert", "category"))}  # where each head's columns start
-    return ConcernModel(head["concern"], head["alert"], head["category"], thresholds, per_category, table)
+    one, none = [0], [0] * len(category["bias"])
+    rows = {name: [weight or 0 for weight in (*yes.get(name, one), *sure.get(name, one), *kinds.get(name, none))]
+            for name in dict.fromkeys(chain(yes, sure, kinds))}
+    heads, first = {}, 0
+    for name in HEADS:
+        head = data["heads"][name]
+        heads[name] = {"classes": head["classes"], "bias": head["bias"], "first": first}
+        first += len(head["bias"])
+    return {**{k: v for k, v in data.items() if k != "heads"}, "format": FORMAT, "heads": heads, "rows": rows}
+
+
+def from_dict(data: dict) -> ConcernModel:
+    """The model from either form (`joined`)."""
+    data = joined(data)
+    head = {name: Head(tuple(data["heads"][name]["classes"]), data["heads"][name]["bias"], data["heads"][name]["first"])
+            for name in HEADS}
+    model = ConcernModel(head["concern"], head["alert"], head["category"], {}, {}, data["rows"])
+    return with_thresholds(model, data["thresholds"])
+
+
+def with_thresholds(model: ConcernModel, thresholds: dict) -> ConcernModel:
+    """The same model at other thresholds: the one threshold and the question's as numbers, a category's
+    own as {"alert": number}."""
+    return replace(model, thresholds={k: v for k, v in thresholds.items() if not isinstance(v, dict)},
+                   per_category={k: v for k, v in thresholds.items() if isinstance(v, dict)})
 
 
 @cache

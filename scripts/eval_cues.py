@@ -213,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cv", action="store_true", help="skip cross-validation")
     parser.add_argument("--model", help="a model file other than the shipped one")
     parser.add_argument("--time-only", action="store_true",
-                        help="only the time to hear an answer and to load the model (no labelled set is read)")
+                        help="only the time to hear an answer and to load the model, hearing the training "
+                             "sentences (no development or held-out set is read)")
     args = parser.parse_args(argv)
     if args.model:  # every call of the detector's reads this model instead of the shipped one
         concern_model.MODEL_PATH = Path(args.model)

@@ -206,7 +206,8 @@ def weigh(clean: str, speaker: str, rules: Patterns, model: concern_model.Concer
 
 
 # The last few clauses weighed: an answer that raised something has its clauses weighed again to find
-# who it names (`_named_in_concerns`), and a clause alone is often the whole answer.
+# who it names (`_named_in_concerns`), and a clause alone is often the whole answer. Kept for the same
+# patterns and model objects only; both are immutable once loaded (`with_thresholds` makes a new model).
 _RECENT: dict[tuple[str, str], tuple[Patterns, concern_model.ConcernModel, Weighed]] = {}
 RECENT = 64
 

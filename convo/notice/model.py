@@ -78,7 +78,7 @@ def features(clean: str, speaker: str, patterns: Patterns, matches: list[Match] 
     return found
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)  # the commonest words: about 20 MB
 def letter_groups(word: str) -> dict[str, float]:
     """A word's groups of three, four and five letters, with its start and end marked ("<he", "he>")."""
     padded = f"<{word}>"
@@ -129,7 +129,7 @@ class ConcernModel:
     thresholds: dict[str, float]
     per_category: dict[str, dict[str, float]]  # thresholds that differ for one category
     # Each feature's weights in all three heads: one look-up a feature serves every head.
-    table: dict[str, Row] = field(default_factory=dict, repr=False, compare=False)
+    table: dict[str, Row] = field(default_factory=dict, repr=False)
 
     def rows(self, found: dict[str, float]) -> list[Row]:
         """The weights of an answer's features that the model knows, each times its value."""

@@ -16,17 +16,15 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-try:  # the parser Python's own `re` uses; without it every pattern is simply run
+try:  # the parser Python's own `re` uses (a private module): without it every pattern is simply run
     from re import _constants as _sre  # type: ignore[attr-defined]
     from re import _parser as _parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - a Python without the module
+except ImportError:  # pragma: no cover - a later Python that moves it
     _sre = _parse = None
 
 Needles = tuple[frozenset[str], ...]  # every group must have one of its strings in the text
 Key = tuple[str, str, str]  # three letters side by side
 
-_REPEATS = tuple(getattr(_sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-                 if _sre is not None and hasattr(_sre, name))
 # A group of more alternatives than this costs more to test than the pattern does to run.
 MOST = 40
 # A needle of a letter or two ("s", " my ") is in almost every answer: not worth testing.
@@ -34,18 +32,19 @@ SHORTEST = 3
 
 
 def needles(regex: re.Pattern[str]) -> Needles:
-    """Groups of strings such that every text `regex` matches holds one string of each group,
-    the rarest-looking group first; none when nothing certain can be read."""
+    """Groups of strings such that every text `regex` matches holds one string of each group, the
+    most telling group first; none when nothing certain can be read."""
     if _parse is None or regex.flags & re.IGNORECASE:
         return ()
     try:
         tree = _parse.parse(regex.pattern, regex.flags)
-    except Exception:  # noqa: BLE001 - an optimisation only: an unreadable pattern is always run
+        if tree.state.flags & re.IGNORECASE:
+            return ()
+        found = _all_of(tree)
+    except Exception:  # noqa: BLE001 - an optimisation only: a pattern that cannot be read is always run
         return ()
-    if tree.state.flags & re.IGNORECASE:
-        return ()
-    worth = {group for group in _all_of(tree) if len(group) <= MOST and _rarity(group)[0] >= SHORTEST}
-    return tuple(sorted(worth, key=_rarity, reverse=True))
+    worth = {group for group in found if len(group) <= MOST and _group_rank(group)[0] >= SHORTEST}
+    return tuple(sorted(worth, key=_group_rank, reverse=True))
 
 
 def _all_of(items: Iterable[tuple[Any, Any]]) -> list[frozenset[str]]:
@@ -72,27 +71,27 @@ def _needs(op: Any, value: Any) -> list[frozenset[str]]:
     if op is _sre.BRANCH:
         either: set[str] = set()
         for branch in value[1]:
-            best = max(_all_of(branch), key=_rarity, default=None)
+            best = max(_all_of(branch), key=_group_rank, default=None)
             if best is None:
                 return []  # one way through needs nothing
             either |= best
         return [frozenset(either)]
-    if op in _REPEATS:
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
         least, _most, inner = value
         return _all_of(inner) if least >= 1 else []
-    if op is getattr(_sre, "ATOMIC_GROUP", None):
+    if op is _sre.ATOMIC_GROUP:
         return _all_of(value)
     return []  # a class of letters, any letter, an assertion, a back reference: nothing certain
 
 
-def _rarity(group: frozenset[str]) -> tuple[int, int]:
+def _group_rank(group: frozenset[str]) -> tuple[int, int]:
     """Longer words are rarer, and fewer of them are quicker to test."""
     return min(len(needle.strip()) for needle in group), -len(group)
 
 
-# The letters of English and Welsh answers from most to least common: a three-letter group of rarer
-# letters is in fewer answers, so it is the one a needle is known by. One with a space is mostly a
-# short word's edge ("my ", " to"), in almost every answer.
+# English letters from most to least common (Welsh answers share the rare ones): a three-letter group
+# of rarer letters is in fewer answers, so it is the one a needle is known by. A group with a space
+# is mostly a short word's edge ("my ", " to"), in almost every answer.
 _COMMON = "etaoinshrdlcumwfgypbvkjxqz'"
 _SPACE = -20
 
@@ -100,7 +99,16 @@ _SPACE = -20
 def keys(found: Needles) -> tuple[frozenset[Key], ...]:
     """For each group of needles, one three-letter group of each needle (its rarest-looking): a text
     holding none of a group's keys holds none of its needles."""
-    return tuple(frozenset(max(_threes(needle), key=_rareness) for needle in group) for group in found)
+    return tuple(frozenset(max(_threes(needle), key=_key_rank) for needle in group) for group in found)
+
+
+def _threes(needle: str) -> list[Key]:
+    return list(zip(needle, needle[1:], needle[2:], strict=False))
+
+
+def _key_rank(three: Key) -> int:
+    return sum(_SPACE if letter == " " else _COMMON.find(letter) if letter in _COMMON else len(_COMMON)
+               for letter in three)
 
 
 @lru_cache(maxsize=16)  # the figures and then the patterns read the same answer
@@ -111,8 +119,8 @@ def grams(text: str) -> frozenset[Key]:
 
 @dataclass(frozen=True)
 class Index:
-    """Which of a list of patterns may match a text, from its three-letter groups in a few set
-    operations: a pattern is a candidate when each of its groups of needles has a key in the text."""
+    """Which of a list of patterns may match a text, found from its three-letter groups: a pattern
+    is a candidate when each of its groups of needles has a key in the text."""
 
     by_key: dict[Key, frozenset[tuple[int, int]]]  # a key: the patterns, and which of their groups, it is in
     groups: tuple[int, ...]  # how many groups each pattern has
@@ -130,16 +138,8 @@ class Index:
 
     def candidates(self, text: str) -> list[int]:
         """The positions of the patterns that may match `text`, in order."""
-        held = set().union(*map(self.by_key.__getitem__, grams(text) & self.by_key.keys()))
-        groups = self.groups
-        counted = Counter(map(itemgetter(0), held))  # how many of each pattern's groups the text holds a key of
-        return sorted(self.always.union(position for position, count in counted.items() if count == groups[position]))
-
-
-def _threes(needle: str) -> list[Key]:
-    return list(zip(needle, needle[1:], needle[2:], strict=False))
-
-
-def _rareness(three: Key) -> int:
-    return sum(_SPACE if letter == " " else _COMMON.find(letter) if letter in _COMMON else len(_COMMON)
-               for letter in three)
+        present = grams(text) & self.by_key.keys()
+        held: set[tuple[int, int]] = set().union(*(self.by_key[key] for key in present))  # (pattern, group)
+        groups_held = Counter(map(itemgetter(0), held))
+        whole = (position for position, count in groups_held.items() if count == self.groups[position])
+        return sorted(self.always.union(whole))

@@ -45,17 +45,18 @@ class Match:
 
 @dataclass(frozen=True)
 class Rule:
-    """One phrase pattern of a category, with the strings it cannot match without (`needles`)."""
+    """One phrase pattern of a category and tier, with the strings it cannot match without (`needles`)."""
 
+    tier: str  # "alert", "ask", or "figure" for a figure of speech
     category: str
     regex: re.Pattern[str]
     needles: Needles = ()
     keys: tuple[frozenset[Key], ...] = ()  # one three-letter group of each needle, group by group
 
     @classmethod
-    def of(cls, category: str, regex: re.Pattern[str]) -> Rule:
+    def of(cls, tier: str, category: str, regex: re.Pattern[str]) -> Rule:
         found = needles(regex)
-        return cls(category, regex, found, keys(found))
+        return cls(tier, category, regex, found, keys(found))
 
     def may_match(self, text: str) -> bool:
         """False only when the pattern cannot match: one of its groups of needles is all absent."""
@@ -64,7 +65,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class Patterns:
-    figures: tuple[Rule, ...]  # figures of speech and object senses (their category is "figure")
+    figures: tuple[Rule, ...]  # figures of speech and object senses (their tier is "figure")
     alert: tuple[Rule, ...]
     ask: tuple[Rule, ...]
     index: Index = field(init=False, repr=False, compare=False)
@@ -95,13 +96,12 @@ class Patterns:
         match, and a substring test rules out most of those before their regular expression runs.
         """
         found = []
-        alerts = len(self.alert)
-        for position in self.index.candidates(text):
-            tier, rule = ("alert", self.alert[position]) if position < alerts else ("ask", self.ask[position - alerts])
+        rules = (*self.alert, *self.ask)
+        for rule in map(rules.__getitem__, self.index.candidates(text)):
             if rule.may_match(text) and (hit := rule.regex.search(text)):
                 before = text[: hit.start()]
-                lowered = tier == "alert" and _NEGATION.search(before) is not None and not _BUT_FOR.search(before)
-                found.append(Match(rule.category, "ask" if lowered else tier, hit.start(), hit.end()))
+                lowered = rule.tier == "alert" and _NEGATION.search(before) and not _BUT_FOR.search(before)
+                found.append(Match(rule.category, "ask" if lowered else rule.tier, hit.start(), hit.end()))
         return found
 
 
@@ -133,8 +133,15 @@ def load_patterns(path: str | Path) -> Patterns:
             problems.append(document.problem(where, f"bad pattern: {error}"))
             return None
 
-    figures = [Rule.of("figure", regex) for i, p in enumerate(file.figures)
-               if (regex := compiled(p, ("figures", i))) is not None]
+    figures = []
+    for index, pattern in enumerate(file.figures):
+        if (regex := compiled(pattern, ("figures", index))) is None:
+            continue
+        if regex.groups:  # joined with others (`without_figures`), a group's number would change
+            problems.append(document.problem(("figures", index), "a figure of speech captures nothing: "
+                                                                 "write (?:…) rather than (…)"))
+            continue
+        figures.append(Rule.of("figure", "", regex))
     tables = {}
     for tier in ("alert", "ask"):
         rows = []
@@ -142,7 +149,7 @@ def load_patterns(path: str | Path) -> Patterns:
             for index, pattern in enumerate(patterns):
                 regex = compiled(pattern, (tier, category, index))
                 if regex is not None:
-                    rows.append(Rule.of(category, regex))
+                    rows.append(Rule.of(tier, category, regex))
         tables[tier] = tuple(rows)
     if problems:
         raise YamlProblems(problems)

@@ -287,6 +287,17 @@ def test_a_sentence_is_read_alone_as_well_as_within_its_answer(tmp_path):
     assert detector.read("   ", "person", rules, model) == (None, None, "")
 
 
+def test_a_clause_weighed_a_moment_ago_is_weighed_again_for_another_model_patterns_or_speaker(tmp_path):
+    rules, clean = _no_patterns(tmp_path), normalise("The lads use my flat now")
+    loud, quiet = _model_of({"w:flat": 6.0}, bias=-2.0), _model_of({"w:flat": -6.0}, bias=-2.0)
+    assert detector.classify(clean, "person", rules, loud)[0] == "alert"
+    assert detector.classify(clean, "person", rules, quiet)[0] is None
+    assert detector.classify(clean, "person", _no_patterns(tmp_path), loud)[0] == "alert"
+    speaking = _model_of({"w:flat": 6.0, "speaker:carer": -20.0}, bias=-2.0)
+    assert detector.classify(clean, "person", rules, speaking)[0] == "alert"
+    assert detector.classify(clean, "carer", rules, speaking)[0] is None
+
+
 def test_every_alternative_of_a_pattern_matches_whole_words_only(tmp_path):
     path = tmp_path / "patterns.yaml"
     path.write_text('alert:\n  physical: ["hits me|kicks me"]\n', encoding="utf-8")

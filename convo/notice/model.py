@@ -78,7 +78,7 @@ def features(clean: str, speaker: str, patterns: Patterns, matches: list[Match] 
     return found
 
 
-@lru_cache(maxsize=1 << 13)  # the commonest words: about 20 MB
+@lru_cache(maxsize=1 << 13)  # the words last used: about 20 MB at most
 def letter_groups(word: str) -> dict[str, float]:
     """A word's groups of three, four and five letters, with its start and end marked ("<he", "he>")."""
     padded = f"<{word}>"

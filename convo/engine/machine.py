@@ -7,6 +7,7 @@ nested state names, so `c1_each-outcome_barriers` always splits back into its pa
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +84,10 @@ class FlowMachine:
             self.full[interrupt.id] = interrupt.id
         tree.append(END)
         self.stage_of = {full: stage for stage, full in self.full.items()}
+        # One machine serves every conversation on this flow in the process (the web pages' threads, a
+        # duty desk's), and a hierarchical machine keeps where it is in the tree while it moves a model:
+        # two conversations moving at once could enter each other's stages. One moves at a time.
+        self.lock = threading.RLock()
         self.machine = HierarchicalMachine(
             model=[], states=tree, transitions=list(self._transitions()), initial=self.full[flow.first],
             auto_transitions=False, send_event=True, ignore_invalid_triggers=True,
@@ -115,20 +120,24 @@ class FlowMachine:
                 "before": before}
 
     def join(self, cursor: Cursor) -> None:
-        self.machine.add_model(cursor, initial=self.full[self.flow.first])
+        with self.lock:
+            self.machine.add_model(cursor, initial=self.full[self.flow.first])
 
     def leave(self, cursor: Cursor) -> None:
-        self.machine.remove_model(cursor)
+        with self.lock:
+            self.machine.remove_model(cursor)
 
     def place(self, cursor: Cursor, stage: str, outcome: int | None) -> None:
-        self.machine.set_state(self.full[stage], cursor)
-        cursor.outcome = outcome
+        with self.lock:
+            self.machine.set_state(self.full[stage], cursor)
+            cursor.outcome = outcome
 
     def stage(self, cursor: Cursor) -> str:
         return self.stage_of[cursor.state]
 
     def advance(self, cursor: Cursor, facts: Facts) -> tuple[str, int | None]:
         """Follow the first route whose conditions hold; the end of the flow if none does."""
-        if not cursor.trigger("advance", facts=facts):
-            self.place(cursor, END, None)
-        return self.stage(cursor), cursor.outcome
+        with self.lock:
+            if not cursor.trigger("advance", facts=facts):
+                self.place(cursor, END, None)
+            return self.stage(cursor), cursor.outcome

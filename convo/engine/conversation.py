@@ -310,15 +310,14 @@ class Conversation:
         waiting = []
         for alert in self.state.pending_alerts():
             if alert.category in kinds.ids:
-                wording = kinds.alert_text(alert.category, alert.term, self.audience.value, self.can_move,
-                                           self.language)
-                waiting.append((alert.seq, wording, ""))
+                waiting.append((alert.seq, kinds.alert_text(alert.category, alert.term, self.audience.value,
+                                                            self.can_move, self.language), ""))
                 continue
-            else:  # saved before alerts had categories: the words it was raised with
-                event = next((e for e in self.events if e.seq == alert.seq), None)
-                payload = event.payload if event else None
-                cues = (payload.cues or ()) if isinstance(payload, Answered) else ()
-                wording = next((cue.text for cue in cues if cue.kind == "safeguarding"), "")
+            # Saved before alerts had categories: the words it was raised with, which quoted only a word.
+            event = next((e for e in self.events if e.seq == alert.seq), None)
+            payload = event.payload if event else None
+            cues = (payload.cues or ()) if isinstance(payload, Answered) else ()
+            wording = next((cue.text for cue in cues if cue.kind == "safeguarding"), "")
             waiting.append((alert.seq, wording, alert.text))
         return waiting
 

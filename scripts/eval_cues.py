@@ -5,6 +5,7 @@ frozen held-out sets, people/community suggestion precision, and time.
     python scripts/eval_cues.py                       # everything
     python scripts/eval_cues.py --no-cv               # without the cross-validation (a few minutes)
     python scripts/eval_cues.py --model other.json.gz # a model other than the shipped one
+    python scripts/eval_cues.py --no-cv --no-heldout  # the development sets only, to judge a change
 
 It ends with the banners raised on the answers typed in the test suite's call transcripts, ordinary
 call answers for the most part, to read by eye.
@@ -215,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-only", action="store_true",
                         help="only the time to hear an answer and to load the model, hearing the training "
                              "sentences (no development or held-out set is read)")
+    parser.add_argument("--no-heldout", action="store_true",
+                        help="read no frozen held-out set (to judge a change on the development sets alone)")
     args = parser.parse_args(argv)
     if args.model:  # every call of the detector's reads this model instead of the shipped one
         concern_model.MODEL_PATH = Path(args.model)
@@ -236,10 +239,10 @@ def main(argv: list[str] | None = None) -> int:
                         ("dev4.jsonl", "fourth development set (the second frozen set until 2 December: DEV4.md)"),
                         ("heldout3.jsonl", "earlier frozen held-out set (HELDOUT3.md)"),
                         ("heldout4.jsonl", "frozen held-out set (HELDOUT4.md)")):
-        if (DATA / name).exists():
+        if (DATA / name).exists() and not (args.no_heldout and "heldout" in name):
             report(title, judge(load_heldout(DATA / name, name.split(".")[0]), model), quote="heldout" not in name)
     for name in ("suggestions_train.jsonl", "suggestions_dev.jsonl", "suggestions_heldout.jsonl"):
-        if (DATA / name).exists():
+        if (DATA / name).exists() and not (args.no_heldout and "heldout" in name):
             suggestions(DATA / name)
     calls(model)
     timing(examples)

@@ -2,14 +2,14 @@
 
 The model is fitted on the training files (train_*.jsonl); its thresholds are then chosen on the
 development sets, written apart from the training sentences and never trained on (dev.jsonl,
-dev2.jsonl, dev3.jsonl, dev4.jsonl, and the everyday answers of dev_everyday.jsonl and
+dev2.jsonl, dev3.jsonl, dev4.jsonl, dev5.jsonl, and the everyday answers of dev_everyday.jsonl and
 dev3_everyday.jsonl): the lowest banner threshold at which at most ALERT_BUDGET (one in 30) of the
 sets' other ordinary answers and at most EVERYDAY_BUDGET (one in 35) of each set of everyday answers
 raise a banner; then each category's own threshold within the same budgets (`per_category_limits`);
 then the lowest "worth asking about" threshold at which at most ASK_BUDGET (one in 13) of the first
 two sets' ordinary answers raise anything.
 Needs the `train` extra (scikit-learn); the shipped detector needs only the standard library.
-The frozen test sets (data/notice/heldout3.jsonl, heldout4.jsonl) are never read here."""
+The frozen test sets (data/notice/heldout*.jsonl) are never read here."""
 
 from __future__ import annotations
 
@@ -41,13 +41,13 @@ MIN_DOCUMENTS = 2
 PRUNE_BELOW = 0.02
 DEVS = [path for path in (DATA / "dev.jsonl", DATA / "dev2.jsonl") if path.exists()]
 # Every development set's answers: the banner's thresholds are chosen on all of them.
-DEV_SETS = [path for path in (*DEVS, DATA / "dev3.jsonl", DATA / "dev4.jsonl") if path.exists()]
+DEV_SETS = [path for path in (*DEVS, DATA / "dev3.jsonl", DATA / "dev4.jsonl", DATA / "dev5.jsonl") if path.exists()]
 EVERYDAY_DEVS = [path for path in (DATA / "dev_everyday.jsonl", DATA / "dev3_everyday.jsonl") if path.exists()]
 # What the development sets' answers may cost: banners, and any finding at all. The banner may come on
-# one in 30 of the answers that are not everyday talk (1,008, nearly all hard negatives written to share
+# one in 30 of the answers that are not everyday talk (1,178, nearly all hard negatives written to share
 # a disclosure's words: falls, idioms, pets, money help, grief) and on one in 35 of each set of everyday
-# answers (dev_everyday 995, dev3_everyday 400, and those noted everyday in dev, dev2 and dev4: 248, 178
-# and 199), a margin under the one in 30 convo aims for on everyday talk, which is what a practitioner
+# answers (dev_everyday 995, dev3_everyday 400, and those noted everyday in dev, dev2, dev4 and dev5: 248,
+# 178, 199 and 130), a margin under the one in 30 convo aims for on everyday talk, which is what a practitioner
 # hears most. Each set is held to it apart: pooled, a set whose writer wrote plainer answers hid
 # another's false banners (one in 21 of dev3_everyday's when the pool was held to one in 35). Any
 # finding at all may come on one in 13 of the first two sets' ordinary answers: at one in 12 the "worth

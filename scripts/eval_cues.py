@@ -237,8 +237,10 @@ def main(argv: list[str] | None = None) -> int:
                         ("dev3.jsonl", "third development set (the first frozen set until 2 December: DEV3.md)"),
                         ("dev3_everyday.jsonl", "everyday answers of the third (thresholds chosen on them too)"),
                         ("dev4.jsonl", "fourth development set (the second frozen set until 2 December: DEV4.md)"),
-                        ("heldout3.jsonl", "earlier frozen held-out set (HELDOUT3.md)"),
-                        ("heldout4.jsonl", "frozen held-out set (HELDOUT4.md)")):
+                        ("dev5.jsonl", "fifth development set (DEV5.md)"),
+                        ("heldout3.jsonl", "first frozen held-out set (HELDOUT3.md)"),
+                        ("heldout4.jsonl", "second frozen held-out set (HELDOUT4.md)"),
+                        ("heldout5.jsonl", "third frozen held-out set, written on 3 December (HELDOUT5.md)")):
         if (DATA / name).exists() and not (args.no_heldout and "heldout" in name):
             report(title, judge(load_heldout(DATA / name, name.split(".")[0]), model), quote="heldout" not in name)
     for name in ("suggestions_train.jsonl", "suggestions_dev.jsonl", "suggestions_heldout.jsonl"):

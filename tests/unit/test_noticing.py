@@ -75,6 +75,65 @@ def test_figures_of_speech_and_accidents_never_alert(text):
     assert alerts(text) == []
 
 
+# On a falls call, fear of another fall and what it makes a person do (stay in, keep downstairs, not
+# bath) read like someone being kept in; said so, it is the fall they fear, not anyone.
+@pytest.mark.parametrize("text", [
+    "Since the fall she's frightened to go out, she stays in all day now.",
+    "I'm scared of falling again so I don't go upstairs, I sleep in the chair.",
+    "I'm frightened to have a bath in case I can't get out again.",
+    "He's scared to get up in the night in case he goes over, so he uses a bottle.",
+    "She's terrified of another fall so she won't go anywhere without me.",
+    "I get frightened when I'm on my own in case I fall and nobody finds me.",
+    "She's frightened to stand up without someone holding her.",
+    "She daren't go out in the frost since she broke her wrist.",
+    "Dad's too afraid to go upstairs now, he's been sleeping downstairs in his chair.",
+])
+def test_fear_of_a_fall_never_alerts(text):
+    assert alerts(text) == []
+
+
+def without_figures(text: str) -> str:
+    rules = load_patterns(Path(__file__).resolve().parents[2] / "flows" / "notice" / "patterns.yaml")
+    return rules.without_figures(normalise(text))
+
+
+# Fear of a person, and what someone else does, are never taken out with the fall that came before.
+@pytest.mark.parametrize("text, kept", [
+    ("Since the fall he's been frightened of his son, who shouts when he can't get up", "frightened of his son"),
+    ("Since the fall she's scared of her carer, the carer drags her up by the arms", "scared of her carer"),
+    ("She's scared of falling so he just leaves her in bed all day", "so he just leaves her in bed all day"),
+    ("He's frightened of falling so he doesn't eat much", "so he doesn't eat much"),
+    ("I'm scared of falling so he keeps me in the chair", "so he keeps me in the chair"),
+    ("my mum's lodger won't let her have the telly on, she's frightened to go downstairs, she's eighty two",
+     "frightened to go downstairs"),
+    ("I'm frightened to go out since he took my frame away", "frightened to go out since he took my frame away"),
+])
+def test_fear_of_someone_stays_when_a_fall_is_taken_out(text, kept):
+    assert kept in without_figures(text)
+
+
+# An injury by accident is a figure of speech; the same words are kept when someone else did it, when
+# it was done on purpose, or when nothing says it was an accident.
+@pytest.mark.parametrize("text, gone", [
+    ("I cut myself shaving, look at the state of me", "cut myself shaving"),
+    ("Burnt my hand on the oven getting the pie out, it's blistered.", "burnt my hand on the oven"),
+    ("I've nicked my finger chopping onions, it won't stop bleeding", "nicked my finger chopping onions"),
+])
+def test_an_injury_by_accident_is_taken_out(text, gone):
+    assert gone not in without_figures(text)
+    assert alerts(text) == []
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("She burnt my hand on the kettle to teach me a lesson", "burnt my hand on the kettle"),
+    ("I burnt my arm on the cooker again. I did it on purpose, if I'm honest.", "burnt my arm on the cooker"),
+    ("I said I caught myself on the door frame", "caught myself on the door frame"),
+    ("I cut myself when I feel low, it helps for a bit", "cut myself when i feel low"),
+])
+def test_an_injury_not_by_accident_is_kept(text, kept):
+    assert kept in without_figures(text)
+
+
 # An answer that says nothing in particular gives the model nothing to say which concern it could be:
 # neither a banner (a risk to life's lower threshold needs the answer to be about one) nor a question.
 @pytest.mark.parametrize("text", ["nothing", "Nothing gets in the way really.", "I don't know", "none", "Dim byd",
@@ -108,6 +167,8 @@ def test_a_few_words_are_worth_asking_about_not_a_banner_on_a_categorys_lower_th
     ("I have to ask his permission to spend anything at all", "domestic_abuse"),
     ("I daren't say no to him, you don't know what he's like", "domestic_abuse"),
     ("my nephew collects my pension and gives me fifteen pound back", "financial"),
+    ("since my fall she keeps me in my room all day", "domestic_abuse"),
+    ("my son keeps me upstairs when his friends come round", "domestic_abuse"),
     ("she won't bring the baby round unless I give her something towards the rent", "financial"),
     ("every time my grandson visits my purse is short", "financial"),
     ("the lads send me down to the cash machine for them on a Friday", "exploitation"),

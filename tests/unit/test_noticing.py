@@ -76,20 +76,74 @@ def test_figures_of_speech_and_accidents_never_alert(text):
 
 
 # On a falls call, fear of another fall and what it makes a person do (stay in, keep downstairs, not
-# bath) read like someone being kept in; said so, it is the fall they fear, not anyone.
+# bath) read like someone being kept in; said so, it is the fall they fear, not anyone. Answers of the
+# kind written for the figure, none of them in the corpus.
+FALLS_CALLS = [
+    ("person", "Since the fall she's frightened to go out, she stays in all day now."),
+    ("person", "I'm scared of falling again so I don't go upstairs, I sleep in the chair."),
+    ("person", "I'm frightened to have a bath in case I can't get out again."),
+    ("person", "Dad's afraid of tripping on the rugs so he keeps to the front room."),
+    ("person", "She's terrified of another fall so she won't go anywhere without me."),
+    ("person", "I daren't go in the shower since I slipped, I just have a wash at the sink."),
+    ("person", "Mam's too scared to go out on her own since she went over outside Greggs."),
+    ("person", "After the fall he lost his nerve and now he won't leave the house."),
+    ("person", "I'm frightened of the stairs now so I live downstairs, the bed's in the back room."),
+    ("person", "She's worried she'll fall again so she sits in the chair all day."),
+    ("person", "I don't go out much since my fall, I'm too nervous on my feet."),
+    ("person", "He's scared to get up in the night in case he goes over, so he uses a bottle."),
+    ("person", "I get frightened when I'm on my own in case I fall and nobody finds me."),
+    ("person", "Since the hip operation I'm afraid to go up the garden path."),
+    ("person", "Nan won't use the bath any more, she's petrified of getting stuck."),
+    ("person", "I'm always scared she'll fall when I'm at work, I can't relax."),
+    ("person", "She's lost her confidence since the fall and she won't go to the club now."),
+    ("person", "I stopped going to chapel after I fell on the steps, I'm too frightened."),
+    ("person", "Since I fell I keep the curtains shut and stay in bed most days."),
+    ("person", "I'm scared to go out in the wind, I went flying last winter."),
+    ("person", "She's frightened to stand up without someone holding her."),
+    ("person", "Dw i ofn disgyn eto felly dw i ddim yn mynd allan."),
+    ("person", "Mae Mam ofn mynd i'r bath ers iddi gwympo."),
+    ("person", "Since the fall I've been too scared to go to the shops, my neighbour gets my bits."),
+    ("person", "Ever since she took a tumble in March she's been too nervous to go to the shops."),
+    ("person", "He won't go in the bath now, he's scared stiff he'll slip."),
+    ("person", "I'm worried about going down the steps to the bins in case my knee goes."),
+    ("person", "She daren't go out in the frost since she broke her wrist."),
+    ("person", "My husband is frightened of the hoist, he thinks he'll fall out of it."),
+    ("person", "I'm terrified Mam will fall when I'm asleep so I sleep on the settee next to her."),
+    ("person", "I've got no confidence on my legs since the fall, so I just stay in the house."),
+    ("person", "Since her fall Nan has been frightened of being on her own at night."),
+    ("person", "Dad's too afraid to go upstairs now, he's been sleeping downstairs in his chair."),
+    ("person", "I'm nervous of falling in the garden so I don't bother with it any more."),
+    ("person", "Since I slipped on the ice I haven't been out of the flat."),
+    ("person", "She's frightened she'll fall and lie there all night like last time."),
+    ("person", "I'm scared to use the stairs because my legs give way."),
+    ("person", "My wife's afraid to leave me on my own in case I fall again."),
+    ("person", "He's lost his nerve since the fall and won't walk to the post office."),
+    ("person", "Since the fall my son won't let me go out on my own, he worries."),
+]
+
+
+@pytest.mark.parametrize("speaker, text", FALLS_CALLS)
+def test_fear_of_a_fall_never_alerts(speaker, text):
+    assert alerts(text, speaker) == []
+
+
+# The same words with a person in them: fear of someone since the fall, or what someone else does.
 @pytest.mark.parametrize("text", [
-    "Since the fall she's frightened to go out, she stays in all day now.",
-    "I'm scared of falling again so I don't go upstairs, I sleep in the chair.",
-    "I'm frightened to have a bath in case I can't get out again.",
-    "He's scared to get up in the night in case he goes over, so he uses a bottle.",
-    "She's terrified of another fall so she won't go anywhere without me.",
-    "I get frightened when I'm on my own in case I fall and nobody finds me.",
-    "She's frightened to stand up without someone holding her.",
-    "She daren't go out in the frost since she broke her wrist.",
-    "Dad's too afraid to go upstairs now, he's been sleeping downstairs in his chair.",
+    "I'm frightened to go out because he'll go mad if I'm not back on time.",
+    "She's scared to go upstairs since he pushed her down them.",
+    "I daren't have a bath because he comes in and won't leave.",
+    "I'm too frightened to leave the house in case he changes the locks.",
+    "I'm afraid of falling because he moves my frame out of reach on purpose.",
+    "Since my fall she keeps me in my room all day and locks the door.",
+    "I'm scared of falling but he says if I ring the council he'll put me in a home.",
+    "She's frightened to go out since the lads from the flat above started taking her money.",
+    "I'm scared to go home because he says he'll hurt me if I fall again and he has to pick me up.",
+    "Since the fall he's been frightened of his son, who shouts when he can't get up.",
+    "Since the fall she's scared of her carer, the carer drags her up by the arms.",
+    "I'm frightened to go out since he took my frame away.",
 ])
-def test_fear_of_a_fall_never_alerts(text):
-    assert alerts(text) == []
+def test_fear_since_a_fall_that_names_someone_still_alerts(text):
+    assert alerts(text) != []
 
 
 def without_figures(text: str) -> str:

@@ -166,6 +166,34 @@ def test_fear_of_someone_stays_when_a_fall_is_taken_out(text, kept):
     assert kept in without_figures(text)
 
 
+# What follows a fear of falling is taken out only when it is what the fear makes the person do; a
+# wish to die, what someone else does, a cover story or a worried caller's report stays to be read.
+@pytest.mark.parametrize("text, kept", [
+    ("I'm terrified of falling again, I just want to die.", "i just want to die"),
+    ("I'm so frightened of another fall, I can't go on like this.", "i can't go on like this"),
+    ("I'm scared of falling again and I don't want to be here any more.", "i don't want to be here any more"),
+    ("Since the fall I'm scared, I just want to end it all.", "i just want to end it all"),
+    ("I'm worried she'll kill herself since the fall.", "she'll kill herself"),
+    ("I'm scared since he broke my arm.", "he broke my arm"),
+    ("Since he broke my arm I'm frightened to go out.", "he broke my arm"),
+    ("She's been terrified since he broke her wrist.", "he broke her wrist"),
+    ("I'm frightened he'll hurt my arm again.", "he'll hurt my arm"),
+    ("I'm frightened of falling, they don't come for hours when I ring.", "they don't come for hours"),
+    ("Dad's frightened of falling so they keep dad in bed all day.", "they keep dad in bed all day"),
+    ("She's scared of falling so she sits in a wet pad all day.", "sits in a wet pad"),
+    ("I'm scared of falling, he just hides my frame.", "he just hides my frame"),
+    ("I'm frightened to go downstairs, he's never sober.", "he's never sober"),
+    ("I was too frightened to tell the truth so I said I fell.", "i said i fell"),
+    ("I'm worried because she's got bruises and says she fell.", "says she fell"),
+    ("Mam's frightened of the night staff since she fell.", "frightened of the night staff"),
+    ("I'm scared she'll push me and I'll fall.", "she'll push me"),
+    ("Since he made me fall I'm scared to go home.", "he made me fall"),
+    ("I'm terrified she won't get out of there alive.", "won't get out of there alive"),
+])
+def test_what_follows_a_fear_of_falling_stays_unless_it_is_what_the_fear_does(text, kept):
+    assert kept in without_figures(text)
+
+
 # An injury by accident is a figure of speech; the same words are kept when someone else did it, when
 # it was done on purpose, or when nothing says it was an accident.
 @pytest.mark.parametrize("text, gone", [
@@ -183,9 +211,27 @@ def test_an_injury_by_accident_is_taken_out(text, gone):
     ("I burnt my arm on the cooker again. I did it on purpose, if I'm honest.", "burnt my arm on the cooker"),
     ("I said I caught myself on the door frame", "caught myself on the door frame"),
     ("I cut myself when I feel low, it helps for a bit", "cut myself when i feel low"),
+    ("I told them I burnt my hand on the oven but it was him", "burnt my hand on the oven"),
+    ("He went mad, burnt my hand on the cooker.", "burnt my hand on the cooker"),
+    ("I've cut myself shaving again, it's the only way I can cope.", "cut myself shaving"),
+    ("I burnt myself on the iron again because I deserved it.", "burnt myself on the iron"),
 ])
 def test_an_injury_not_by_accident_is_kept(text, kept):
     assert kept in without_figures(text)
+
+
+# Kept in a room is a disclosure when it is done to someone (all day, locked, not let out), not when it
+# is care: an infection, a stroke, a broken stairlift, a rest.
+@pytest.mark.parametrize("text", [
+    "They kept her in her room for a week when she had the norovirus.",
+    "He's bed-bound since the stroke so they keep him upstairs.",
+    "They left him upstairs because the stairlift was broken.",
+    "My daughter left me in my room with a cup of tea while she did the shopping.",
+    "The nurses kept mum in her room because of the covid.",
+    "The heating keeps me in my room, it's the only warm one.",
+])
+def test_kept_in_a_room_for_care_is_no_phrase_pattern(text):
+    assert "domestic_abuse" not in pattern_alerts(text)
 
 
 # An answer that says nothing in particular gives the model nothing to say which concern it could be:

@@ -68,14 +68,16 @@ class Patterns:
     figures: tuple[Rule, ...]  # figures of speech and object senses (their tier is "figure")
     alert: tuple[Rule, ...]
     ask: tuple[Rule, ...]
-    index: Index = field(init=False, repr=False, compare=False)
+    rules: tuple[Rule, ...] = field(init=False, repr=False, compare=False)  # the alerts, then the asks
+    index: Index = field(init=False, repr=False, compare=False)  # over `rules`
     figure_index: Index = field(init=False, repr=False, compare=False)
     # The figures an answer may hold, as one expression: the first that matches where several could
     # wins, as in the file's order; those that cannot match anywhere in the answer change nothing.
     joined: dict[tuple[int, ...], re.Pattern[str]] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "index", Index.of([rule.keys for rule in (*self.alert, *self.ask)]))
+        object.__setattr__(self, "rules", (*self.alert, *self.ask))
+        object.__setattr__(self, "index", Index.of([rule.keys for rule in self.rules]))
         object.__setattr__(self, "figure_index", Index.of([rule.keys for rule in self.figures]))
 
     def without_figures(self, text: str) -> str:
@@ -96,8 +98,7 @@ class Patterns:
         match, and a substring test rules out most of those before their regular expression runs.
         """
         found = []
-        rules = (*self.alert, *self.ask)
-        for rule in map(rules.__getitem__, self.index.candidates(text)):
+        for rule in map(self.rules.__getitem__, self.index.candidates(text)):
             if rule.may_match(text) and (hit := rule.regex.search(text)):
                 before = text[: hit.start()]
                 lowered = rule.tier == "alert" and _NEGATION.search(before) and not _BUT_FOR.search(before)

@@ -17,6 +17,7 @@ from convo import carer
 from convo.services import Service, StoreError
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.styles import tcss
+from convo.tui.widgets.in_turn import InTurnInput
 from convo.tui.widgets.key_footer import KeyFooter
 from convo.wording import say
 
@@ -38,7 +39,7 @@ class CarerStartScreen(Screen):
             yield Button(say("carer_web_start"), id="start", variant="primary")
             yield Static(say("carer_web_code", code=self.code), id="code", markup=False)
             yield Static(say("carer_web_resume"), id="resume-label", markup=False)
-            yield Input(placeholder="abcd-efgh-jkmn", id="resume-code", max_length=40)
+            yield InTurnInput(placeholder="abcd-efgh-jkmn", id="resume-code", max_length=40)
             yield Static("", id="resume-problem", markup=False)
         yield KeyFooter()
 

@@ -154,7 +154,7 @@ class ConversationScreen(Screen):
             self.refuse()
             return None
         except (StoreError, OSError) as error:
-            # The caller leaves the words in the box, so nothing typed is lost.
+            # The caller puts the words back in the box, so nothing typed is lost.
             self.app.saved(False)
             self.notify(self.words("not_saved", problem=_one_line(error)), severity="error", timeout=15, markup=False)
             return None
@@ -194,10 +194,11 @@ class ConversationScreen(Screen):
 
     def on_answer_submitted(self, message: AnswerSubmitted) -> None:
         message.stop()
-        if self.conversation.ended:
-            return
-        if self.send(message.text) is not None:
-            self.query_one(AnswerInput).clear()
+        answer = self.query_one(AnswerInput)
+        if not self.conversation.ended and self.send(message.text) is not None:
+            answer.sent()
+        else:  # not saved (taken over, a full disk) or too late: back in the box, nothing lost
+            answer.put_back(message.text)
 
     def on_area_chosen(self, message: AreaChosen) -> None:
         message.stop()

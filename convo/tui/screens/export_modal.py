@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from convo.render import FORMATS
 from convo.tui.screens.modal import Modal
+from convo.tui.widgets.in_turn import InTurnInput
 from convo.tui.words import words
 
 
@@ -24,7 +25,7 @@ class ExportModal(Modal[Path | None]):
 
     def ask(self) -> Iterable[Widget]:
         yield Static(words("app_export_to", self.language), classes="question", markup=False)
-        yield Input(str(self.suggested), id="path")
+        yield InTurnInput(str(self.suggested), id="path")
         yield Static(words("app_export_hint", self.language), classes="hint", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

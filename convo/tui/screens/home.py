@@ -22,6 +22,7 @@ from convo.services import ConversationInfo, Service
 from convo.tui.keys import binding
 from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.styles import tcss
+from convo.tui.widgets.in_turn import InTurnInput
 from convo.tui.widgets.key_footer import KeyFooter
 from convo.tui.words import has, words
 from convo.vocabulary import STARTS, Start
@@ -92,7 +93,7 @@ class HomeScreen(Screen):
             yield OptionList(*options, id="start")
         with Vertical(id="saved-box"):
             yield Static(words("app_home_saved", language), classes="section")
-            yield Input(placeholder=words("app_home_filter", language), id="filter")
+            yield InTurnInput(placeholder=words("app_home_filter", language), id="filter")
             yield DataTable(id="saved", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 

@@ -30,6 +30,7 @@ from convo.tui.keys import binding
 from convo.tui.styles import tcss
 from convo.tui.transcript import LogLine
 from convo.tui.widgets.chat_log import ChatLog
+from convo.tui.widgets.in_turn import InTurnInput
 from convo.tui.widgets.key_footer import KeyFooter
 from convo.tui.words import words
 
@@ -71,7 +72,7 @@ class PracticeScreen(Screen):
                                             id=s.scenario.id) for s in self.scenarios], id="scenarios")
         yield ChatLog(id="practice-log")
         yield Static("", id="explored")
-        yield Input(placeholder=w("app_practice_say"), id="practice-input", disabled=True)
+        yield InTurnInput(placeholder=w("app_practice_say"), id="practice-input", disabled=True, empty_on_send=True)
         yield KeyFooter()
 
     # -- starting -------------------------------------------------------------------------------
@@ -143,20 +144,22 @@ class PracticeScreen(Screen):
     # -- talking --------------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """What was typed before Enter (the box emptied as it was sent: `InTurnInput`)."""
         event.stop()
-        if self.session is None:
-            return
+        box = self.query_one("#practice-input", InTurnInput)
         text = event.value
+        if self.session is None:
+            box.put_back(text)
+            return
         if self.session.ended:
-            event.input.value = ""
             self.export(text.strip())
             return
         try:
             outputs = self.session.send(text)
-        except StoreError as error:  # taken over in another window, or a full disk: the words stay in the box
+        except StoreError as error:  # taken over in another window, or a full disk: the words go back in the box
+            box.put_back(text)
             self.notify(self.words("app_taken_over", why=error), severity="error", timeout=15, markup=False)
             return
-        event.input.value = ""
         if text.strip() and not (text.startswith("/") and not text.startswith("//")):
             self.log_lines([LogLine("you", visible(text), self.words("app_practice_you"))])
         self.show(outputs)

@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from convo.tui.screens.modal import Modal
+from convo.tui.widgets.in_turn import InTurnInput
 from convo.tui.words import words
 
 
@@ -24,7 +25,7 @@ class ReasonModal(Modal[str | None]):
 
     def ask(self) -> Iterable[Widget]:
         yield Static(Content(self.question), classes="question")
-        yield Input(placeholder=self.placeholder or words("app_reason_box", self.language), id="reason")
+        yield InTurnInput(placeholder=self.placeholder or words("app_reason_box", self.language), id="reason")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -1,5 +1,7 @@
 """Where the practitioner types: one line (Enter sends), or several in a text area (F2 or Alt+L switches,
-Ctrl+S sends). Several lines pasted into the one-line box switch it to several lines, with all of them."""
+Ctrl+S sends). Several lines pasted into the one-line box switch it to several lines, with all of them.
+Both send in turn with the keys typed (`convo.tui.widgets.in_turn`): the box is emptied the moment it
+sends, and what was sent goes back in front of anything typed since if it was not saved."""
 
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from textual.widgets import Input, TextArea
 from convo.tui.keys import binding
 from convo.tui.messages import AnswerSubmitted
 from convo.tui.styles import tcss
+from convo.tui.widgets.in_turn import InTurnInput, InTurnTextArea
 
 
-class LineInput(Input):
+class LineInput(InTurnInput):
     """The one-line box. A paste of several lines is not cut to its first (as Input does): it goes up to
     the answer box whole, which switches to several lines."""
 
@@ -41,7 +44,6 @@ class AnswerInput(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         binding("f2,alt+l", "toggle_lines", key_display="alt+l"),
-        binding("ctrl+s,ctrl+enter", "send_lines", show=False),
     ]
 
     def __init__(self, placeholder: str, **options):
@@ -50,8 +52,8 @@ class AnswerInput(Vertical):
         self.pasted = False  # in several lines because of a paste: back to one line once it is sent
 
     def compose(self) -> ComposeResult:
-        yield LineInput(placeholder=self.placeholder, id="line", select_on_focus=False)
-        area = TextArea(id="lines", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield LineInput(placeholder=self.placeholder, id="line", select_on_focus=False, empty_on_send=True)
+        area = InTurnTextArea(id="lines", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield area
 
     def on_mount(self) -> None:
@@ -70,14 +72,24 @@ class AnswerInput(Vertical):
     def focus_entry(self) -> None:
         (self.query_one(TextArea) if self.multiline else self.query_one(Input)).focus()
 
-    def clear(self) -> None:
-        """Empty the box once what was in it is saved; after a paste of several lines, back to one line."""
-        self.query_one(Input).value = ""
-        self.query_one(TextArea).text = ""
+    def sent(self) -> None:
+        """What was sent is saved (the box was emptied as it was sent). After a paste of several lines,
+        back to one line, with anything typed since."""
         if self.pasted:
             self.pasted = False
+            area = self.query_one(TextArea)
+            if area.text:
+                self.query_one(Input).value = area.text.replace("\n", " ")
+                area.text = ""
             self.remove_class("-multiline")
             self.focus_entry()
+
+    def put_back(self, text: str) -> None:
+        """What was sent and not saved, back in the box in front of anything typed since: nothing typed is lost."""
+        if self.multiline:
+            self.query_one(InTurnTextArea).put_back(text)
+        else:
+            self.query_one(LineInput).put_back(text)
 
     def speak(self, placeholder: str, lines_title: str) -> None:
         """The box's own words, in the conversation's language (given again when it changes)."""
@@ -114,9 +126,9 @@ class AnswerInput(Vertical):
         self.pasted = True
         area.focus()
 
-    def action_send_lines(self) -> None:
-        if self.multiline:
-            self.post_message(AnswerSubmitted(self.query_one(TextArea).text.strip("\n")))
+    def on_in_turn_text_area_sent(self, message: InTurnTextArea.Sent) -> None:
+        message.stop()
+        self.post_message(AnswerSubmitted(message.text.strip("\n")))
 
     def action_toggle_lines(self) -> None:
         line, area = self.query_one(Input), self.query_one(TextArea)
@@ -129,8 +141,3 @@ class AnswerInput(Vertical):
         self.toggle_class("-multiline")
         self.pasted = False
         self.focus_entry()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "send_lines":
-            return self.multiline
-        return True

@@ -1,0 +1,120 @@
+"""Keys that reach the app together (a busy machine, or a burst over a slow connection in `convo serve`)
+are taken in the order they were typed: Enter (Ctrl+S in the box of several lines) sends what was typed
+before it, never what came after, in every box of the app."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input, TextArea
+
+import convo.tui
+from convo import library
+from convo.services import Service, StoreError
+from convo.store import Store
+from convo.tui.app import ConvoApp
+from tests.conftest import pass_opening
+
+from .conftest import SIZE, frozen_clock
+from .test_tui_practice import practice_list
+
+WORDS = "I get him up and dressed and do his tablets"
+KEY_NAMES = {"\r": ("enter", "\r"), " ": ("space", " "), "\x13": ("ctrl+s", None)}
+
+
+def keys(app, typed: str) -> None:
+    """As the terminal driver does: each key posted to the app, none waited for ("\\x13" is Ctrl+S)."""
+    for ch in typed:
+        app.post_message(events.Key(*KEY_NAMES.get(ch, (ch, ch))))
+
+
+def carer_app(db) -> tuple[ConvoApp, object]:
+    store = Store(db)
+    conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-keys")
+    pass_opening(conversation)
+    conversation.send("no")
+    return ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False), conversation
+
+
+async def test_an_empty_enter_and_the_next_answer_arriving_together_are_one_move_on_and_one_answer(db):
+    app, conversation = carer_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        keys(app, "My dad Huw, who had a stroke\r")
+        await pilot.pause()
+        keys(app, "\r" + WORDS[:18])  # Enter on an empty line moves on; the next answer starts behind it
+        await pilot.pause()
+        keys(app, WORDS[18:] + "\r")
+        await pilot.pause()
+    assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw, who had a stroke", WORDS]
+
+
+async def test_an_answer_and_the_next_one_typed_in_one_burst_are_two_answers_exactly(db):
+    app, conversation = carer_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        keys(app, "My dad Huw\r" + WORDS[:10])
+        await pilot.pause()
+        assert app.screen.query_one("#line", Input).value == WORDS[:10]  # typed after Enter: still in the box
+        keys(app, WORDS[10:] + "\r")
+        await pilot.pause()
+    assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw", WORDS]
+
+
+async def test_ctrl_s_in_the_box_of_several_lines_sends_only_what_came_before_it(db):
+    app, conversation = carer_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        area = app.screen.query_one("#lines", TextArea)
+        area.insert("My dad Huw\nwho had a stroke")
+        keys(app, "\x13and more")
+        await pilot.pause()
+        assert area.text == "and more"
+    assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw\nwho had a stroke"]
+
+
+async def test_an_answer_not_saved_goes_back_in_front_of_what_was_typed_since(db, monkeypatch):
+    app, conversation = carer_app(db)
+    refused = iter([True])
+
+    def handle_once(command, handle=conversation.handle):
+        if next(refused, False):
+            raise StoreError("the disk is full")
+        return handle(command)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(conversation, "handle", handle_once)
+        keys(app, "My dad Huw\r, who")
+        await pilot.pause()
+        assert app.screen.query_one("#line", Input).value == "My dad Huw, who"
+        keys(app, " had a stroke\r")
+        await pilot.pause()
+    assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw, who had a stroke"]
+
+
+async def test_a_practice_line_and_the_next_typed_in_one_burst_are_sent_apart(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        scenarios = await practice_list(pilot)
+        scenarios.highlighted = [o.id for o in scenarios._options].index("betty-driving")
+        scenarios.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        keys(app, "What is it about the shower that has become hard?\rSo")
+        await pilot.pause()
+        assert app.screen.query_one("#practice-input", Input).value == "So"
+        assert [turn.text for turn in app.screen.session.person.turns] == [
+            "What is it about the shower that has become hard?"]
+
+
+def test_every_box_of_the_app_sends_in_turn():
+    """A plain Input or TextArea takes Enter (Ctrl+S) through a binding, behind keys typed after it."""
+    plain = re.compile(r"\b(Input|TextArea)\(")
+    found = [f"{path.name}:{number}" for path in Path(convo.tui.__file__).parent.rglob("*.py")
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if plain.search(line)]
+    assert found == []

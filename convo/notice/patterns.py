@@ -115,6 +115,9 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
     return pattern
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def load_patterns(path: str | Path) -> Patterns:
     document = read(path)
     try:
@@ -125,6 +128,11 @@ def load_patterns(path: str | Path) -> Patterns:
 
     def compiled(pattern: str, where: tuple) -> re.Pattern[str] | None:
         source = _expand(pattern, file.macros)
+        if control := _CONTROL.search(source):
+            # "\b" in a double-quoted YAML string is a backspace, not a word boundary: write "\\b".
+            problems.append(document.problem(where, f"a control character ({control.group(0)!r}) in the pattern: "
+                                                    "in double quotes write \\\\b, \\\\s, … for \\b, \\s"))
+            return None
         if unknown := _MACRO.search(source):
             problems.append(document.problem(where, f"unknown macro {unknown.group(0)}"))
             return None

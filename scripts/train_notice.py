@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
+import random
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -61,6 +63,10 @@ GRID = [round(0.01 * step, 2) for step in range(5, 100)]
 # must find at least MIN_GAIN more disclosures: the steps are fewer, and less fitted to single sentences.
 CATEGORY_GRID = [round(0.02 * step, 2) for step in range(5, 31)]
 MIN_GAIN = 3
+# Samples of the development disclosures each category's threshold is chosen on (`steady_limits`).
+DRAWS = 18
+# How many of them must agree that a category's threshold moves from the one threshold, and how far.
+AGREE = 2 / 3
 RISK_TO_LIFE = 0.6
 # Used only when there is no development set to choose on.
 THRESHOLDS: dict = {"alert": 0.8, "ask": 0.55, "risk_to_life": {"alert": 0.48}}
@@ -175,8 +181,8 @@ def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Se
     1. The one banner threshold: the lowest at which at most ALERT_BUDGET of the development sets'
        other ordinary answers and at most EVERYDAY_BUDGET of each set of everyday answers raise a banner; a risk
        to life starts at RISK_TO_LIFE times it (a missed risk to life costs more than a false banner).
-    2. Each category's own threshold (`per_category_limits`), which applies where the model is sure
-       which concern an answer is about.
+    2. Each category's own threshold (`steady_limits`), which applies where the model is sure which
+       concern an answer is about.
     3. "Worth asking about": the lowest threshold at which at most ASK_BUDGET of the ordinary answers
        of `first` (the first two development sets, on which that budget was set) raise anything.
     """
@@ -192,7 +198,7 @@ def choose_thresholds(model: dict, dev: Sequence[Example], everyday: Sequence[Se
         return weighed.false_banners(limits, default, ordinary, everyday)[2]
 
     alert = next((value for value in GRID if within(_start(value), value)), 1.0)
-    limits = per_category_limits(weighed, disclosures, ordinary, everyday, _start(alert), alert)
+    limits = steady_limits(weighed, disclosures, ordinary, everyday, _start(alert), alert)
     chosen = {"alert": alert, **{category: {"alert": limit} for category, limit in sorted(limits.items())}}
     # The question's threshold is on the model's chance of a concern at all, not on the banner's
     # product, so it needs no relation to the banner's thresholds.
@@ -288,6 +294,56 @@ def per_category_limits(weighed: _Weighed, disclosures: Sequence[Example], ordin
         limits[best[1]] = best[2]
 
 
+
+def steady_limits(weighed: _Weighed, disclosures: Sequence[Example], ordinary: Sequence[Example],
+                  everyday: Sequence[Sequence[Example]], limits: dict[str, float], default: float,
+                  draws: int = DRAWS) -> dict[str, float]:
+    """Each category's banner threshold, as far from where it starts as AGREE of the thresholds
+    `per_category_limits` chooses on `draws` samples of the development disclosures agree it should go
+    (samples drawn with replacement, as many as there are; the budgets held on every ordinary and
+    everyday answer each time); then, while those together raise more false banners than the budgets
+    allow, the category whose next step up the grid saves the most banners for the fewest disclosures
+    missed takes it.
+
+    `per_category_limits` alone takes the single best move each round, and moves of about the same worth
+    lead to different places: a small change to the model or the sets moved one category's threshold
+    from 0.18 to 0.10, another's from 0.12 to 0.38. Where the samples split, the category keeps the one
+    threshold rather than follow whichever half a few sentences favour."""
+    rng = random.Random(SEED)
+    pool = list(disclosures)
+    start = {**limits, **{e.category: limits.get(e.category, default) for e in pool}}  # a sample may miss one
+    runs = [per_category_limits(weighed, [rng.choice(pool) for _ in pool], ordinary, everyday, dict(start), default)
+            for _ in range(draws)]
+    steady = {category: _agreed(sorted(run[category] for run in runs), start[category]) for category in start}
+    while not weighed.false_banners(steady, default, ordinary, everyday)[2]:
+        other, plain, _ = weighed.false_banners(steady, default, ordinary, everyday)
+        found = len(weighed.raised(steady, default, disclosures))
+        best: tuple[float, str, float] | None = None
+        for category, value in steady.items():
+            higher = [step for step in CATEGORY_GRID if step > value]
+            if not higher:
+                continue
+            tried = {**steady, category: higher[0]}
+            more_other, more_plain, _ = weighed.false_banners(tried, default, ordinary, everyday)
+            saved = sum(plain) - sum(more_plain) + (other - more_other) / 3
+            if saved <= 0:
+                continue
+            lost = found - len(weighed.raised(tried, default, disclosures))
+            rank = saved / (lost + 0.5)
+            if best is None or rank > best[0]:
+                best = (rank, category, higher[0])
+        if best is None:  # no step up saves a banner: the single search, which never leaves the budgets
+            return per_category_limits(weighed, disclosures, ordinary, everyday, limits, default)
+        steady[best[1]] = best[2]
+    return steady
+
+def _agreed(chosen: list[float], start: float) -> float:
+    """The furthest from `start` that AGREE of the (sorted) thresholds chosen go, or `start` itself."""
+    needed = math.ceil(AGREE * len(chosen))
+    lower, higher = chosen[needed - 1], chosen[len(chosen) - needed]  # AGREE are at or below / at or above
+    return lower if lower < start else higher if higher > start else start
+
+
 def halves(model: dict) -> None:
     """Whether each category's own threshold finds more of the disclosures it was not chosen on:
     chosen on two development sets' disclosures, measured on the other two's, against the one
@@ -300,7 +356,7 @@ def halves(model: dict) -> None:
     for chosen_on in (("dev", "dev3"), ("dev2", "dev4")):
         fitted = [e for e in disclosures if e.group.split(":")[0] in chosen_on]
         measured = [e for e in disclosures if e.group.split(":")[0] not in chosen_on]
-        own = per_category_limits(weighed, fitted, ordinary, everyday, _start(alert), alert)
+        own = steady_limits(weighed, fitted, ordinary, everyday, _start(alert), alert)
         for name, limits in (("the one threshold", _start(alert)), ("each category's own", own)):
             found = len(weighed.raised(limits, alert, measured))
             other, plain, _ = weighed.false_banners(limits, alert, ordinary, everyday)
@@ -326,7 +382,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--halves", action="store_true",
                         help="measure the model at --output (no training): each category's own threshold "
                              "chosen on two development sets, against the one threshold, on the other two")
+    parser.add_argument("--thresholds-only", action="store_true",
+                        help="choose the thresholds again for the model at --output, its weights unchanged, "
+                             "and write it back")
     args = parser.parse_args(argv)
+    if args.thresholds_only:
+        with gzip.open(args.output, "rt", encoding="utf-8") as handle:
+            model = json.load(handle)
+        dev, everyday = development()
+        model["thresholds"] = choose_thresholds(model, dev, everyday, load(DEVS))
+        write_model(model, args.output)
+        print(f"thresholds {model['thresholds']}; wrote {args.output}")
+        return 0
     if args.halves:
         with gzip.open(args.output, "rt", encoding="utf-8") as handle:
             halves(json.load(handle))

@@ -75,6 +75,43 @@ def test_every_category_that_can_move_for_free_does():
     limits = train_notice.per_category_limits(weighed, [*sexual, *exploitation], [], [everyday], {}, 0.5)
     assert limits["sexual"] <= 0.2 and limits["exploitation"] <= 0.3
 
+def test_the_steady_thresholds_lower_what_every_sample_agrees_on_and_keep_what_costs_too_much():
+    quiet = _answers(6, "alert", "sexual", "quiet disclosure")
+    loud = _answers(6, "alert", "carer_breakdown", "loud disclosure")
+    everyday = _answers(70, "none", "none", "everyday")
+    weighed = _weighed([*((e, 0.2, "sexual") for e in quiet), *((e, 0.2, "carer_breakdown") for e in loud),
+                        *((e, 0.2, "carer_breakdown") for e in everyday[:10]),
+                        *((e, 0.01, "emotional") for e in everyday[10:])])
+    limits = train_notice.steady_limits(weighed, [*quiet, *loud], [], [everyday], {}, 0.5)
+    assert limits["sexual"] <= 0.2 and limits["carer_breakdown"] > 0.2
+
+
+def test_a_category_moves_only_as_far_as_two_thirds_of_the_samples_agree():
+    assert train_notice._agreed(sorted([0.16] * 4 + [0.36] * 5), 0.36) == 0.36  # split: the one threshold
+    assert train_notice._agreed(sorted([0.16] * 6 + [0.2] + [0.36] * 2), 0.36) == 0.16
+    assert train_notice._agreed(sorted([0.1] * 3 + [0.2] * 3 + [0.36] * 3), 0.36) == 0.2  # six of nine at 0.2 or below
+    assert train_notice._agreed(sorted([0.3] * 2 + [0.4] * 7), 0.3) == 0.4  # up, as far as they agree
+
+
+def test_the_steady_thresholds_together_stay_within_the_budgets():
+    """Four categories each worth lowering at one everyday banner, when the budget has room for three: each
+    sample lowers three, the samples differ in which, so each category's median may be lowered and the four
+    together would be over the budget; what is chosen is not."""
+    kinds = ("sexual", "exploitation", "physical", "neglect")
+    disclosures = {kind: _answers(5, "alert", kind, kind) for kind in kinds}
+    everyday = _answers(105, "none", "none", "everyday")
+    weighed = _weighed([*((e, 0.2, kind) for kind in kinds for e in disclosures[kind]),
+                        *((e, 0.2, kind) for kind, e in zip(kinds, everyday, strict=False)),
+                        *((e, 0.01, "emotional") for e in everyday[4:])])
+    pool = [e for kind in kinds for e in disclosures[kind]]
+    for seed in range(4):
+        train_notice.SEED = seed
+        limits = train_notice.steady_limits(weighed, pool, [], [everyday], {}, 0.5)
+        assert weighed.false_banners(limits, 0.5, [], [everyday])[2]
+        assert sorted(limits[kind] <= 0.2 for kind in kinds) == [False, True, True, True]  # three of the four
+    train_notice.SEED = 0
+
+
 def test_the_trainers_quick_banner_is_the_detectors_banner():
     """What the trainer decides from parts weighed once is what `read` decides, answer by answer."""
     import gzip

@@ -346,7 +346,7 @@ def _agreed(chosen: list[float], start: float) -> float:
 
 def halves(model: dict) -> None:
     """Whether each category's own threshold finds more of the disclosures it was not chosen on:
-    chosen on two development sets' disclosures, measured on the other two's, against the one
+    chosen on two development sets' disclosures, measured on the other sets', against the one
     threshold (the budgets held on every set's ordinary and everyday answers both times)."""
     dev, everyday = development()
     ordinary = [e for e in dev if e.tier == "none"]
@@ -360,7 +360,7 @@ def halves(model: dict) -> None:
         for name, limits in (("the one threshold", _start(alert)), ("each category's own", own)):
             found = len(weighed.raised(limits, alert, measured))
             other, plain, _ = weighed.false_banners(limits, alert, ordinary, everyday)
-            print(f"chosen on {' and '.join(chosen_on)}, {name}: {found} of the other two sets' {len(measured)} "
+            print(f"chosen on {' and '.join(chosen_on)}, {name}: {found} of the other sets' {len(measured)} "
                   f"disclosures ({found / len(measured):.3f}); false banners on {other} ordinary and "
                   f"{sum(plain)} everyday answers")
 

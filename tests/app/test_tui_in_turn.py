@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
@@ -38,29 +39,22 @@ def carer_app(db) -> tuple[ConvoApp, object]:
     return ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False), conversation
 
 
-async def test_an_empty_enter_and_the_next_answer_arriving_together_are_one_move_on_and_one_answer(db):
+@pytest.mark.parametrize("bursts, saved", [
+    # Enter on an empty line moves on; the next answer starts behind it in the same burst.
+    (["My dad Huw, who had a stroke\r", "\r" + WORDS[:18], WORDS[18:] + "\r"], ["My dad Huw, who had a stroke", WORDS]),
+    # An answer and the start of the next in one burst: the start waits in the box.
+    (["My dad Huw\r" + WORDS[:10], WORDS[10:] + "\r"], ["My dad Huw", WORDS]),
+], ids=["an empty Enter then the next answer", "an answer then the next one"])
+async def test_keys_arriving_in_bursts_are_saved_as_typed(db, bursts, saved):
     app, conversation = carer_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        keys(app, "My dad Huw, who had a stroke\r")
-        await pilot.pause()
-        keys(app, "\r" + WORDS[:18])  # Enter on an empty line moves on; the next answer starts behind it
-        await pilot.pause()
-        keys(app, WORDS[18:] + "\r")
-        await pilot.pause()
-    assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw, who had a stroke", WORDS]
-
-
-async def test_an_answer_and_the_next_one_typed_in_one_burst_are_two_answers_exactly(db):
-    app, conversation = carer_app(db)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        keys(app, "My dad Huw\r" + WORDS[:10])
-        await pilot.pause()
-        assert app.screen.query_one("#line", Input).value == WORDS[:10]  # typed after Enter: still in the box
-        keys(app, WORDS[10:] + "\r")
-        await pilot.pause()
-    assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw", WORDS]
+        for burst in bursts:
+            keys(app, burst)
+            await pilot.pause()
+            typed_since = burst.rpartition("\r")[2]
+            assert app.screen.query_one("#line", Input).value == typed_since  # what came after Enter waits
+    assert [item.text for item in conversation.assessment().circumstances] == saved
 
 
 async def test_ctrl_s_in_the_box_of_several_lines_sends_only_what_came_before_it(db):

@@ -676,6 +676,7 @@ def _run(app) -> int:
     # What is loaded by now lives as long as the process. Frozen, it is no longer walked by each full
     # garbage collection, which otherwise held up a turn for 40-70 ms every so often.
     gc.freeze()
+    app.freeze_when_warm = True  # and what hears answers, once it is loaded in the background
     app.run()
     return app.return_code or 0
 

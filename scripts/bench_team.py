@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import multiprocessing
 import os
@@ -76,6 +77,7 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
 
     random.seed(seed)
     _warm_up()
+    gc.freeze()  # as `convo` and `convo serve` do once what hears answers is loaded
     lock = threading.Lock()
     numbers: dict[str, list] = {"practitioner": [], "carer": [], "append": [], "acknowledged": [], "refused": [],
                                 "conflicts": [], "errors": [], "not_taken": []}

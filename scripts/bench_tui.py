@@ -239,7 +239,8 @@ async def turns(count: int, work: Path) -> None:
               "She could get lonely", "", "yes"]
     lines = (script + [f"Another thing she can do, number {n}" for n in range(count)])[:count]
     app = make_app(work / "turns.db", blink=False)
-    gc.freeze()  # as `convo` does before it runs the app (see convo.cli._run)
+    gc.freeze()  # as `convo` does before it runs the app, and once the model is loaded (see convo.cli._run)
+    app.freeze_when_warm = True
     pressed: list[float] = []
     engine: list[float] = []
     missed = 0

@@ -92,3 +92,25 @@ async def test_an_app_opened_on_a_conversation_builds_the_start_screen_only_when
         await palette(pilot, "Back to the start screen")
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.query_one("#start", OptionList).option_count == 2
+
+
+async def test_convo_freezes_what_hears_answers_out_of_full_garbage_collections_once_loaded(app_factory):
+    """`convo` froze what it had loaded before the app ran; the model is loaded after, in the background.
+    Unfrozen, every full collection walked its rows and held up a turn for 80 ms or more."""
+    import gc
+
+    from convo.notice import model as concern_model
+
+    for freeze, grows in ((False, False), (True, True)):
+        app = app_factory()
+        app.freeze_when_warm = freeze
+        before = gc.get_freeze_count()
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause(0.6)  # the warm-up starts half a second after the first paint
+                await app.workers.wait_for_complete()
+                frozen = gc.get_freeze_count() - before
+        finally:
+            gc.unfreeze()  # this test process, unlike `convo`, goes on to other apps
+        rows = len(concern_model.load().table)
+        assert (frozen >= rows) is grows, (freeze, frozen, rows)

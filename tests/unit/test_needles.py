@@ -65,6 +65,20 @@ def test_figures_taken_out_through_the_index_are_those_one_expression_takes_out(
     assert changed > 50
 
 
+@pytest.mark.parametrize("figures, text", [
+    (["b c d", "a b", "c d e"], "a b c d e, then b c d"),  # the earliest first; one taken out hides another
+    (["a b c", "a b"], "x a b c y"),  # where two match at the same place, the first in the file
+    (["a b", "a b c"], "x a b c y"),
+    (["on my own", "my own"], "my own home, on my own"),
+])
+def test_figures_overlapping_are_taken_out_as_one_alternation_in_the_files_order_would(tmp_path, figures, text):
+    listed = "".join(f'  - "{figure}"\n' for figure in figures)
+    (tmp_path / "patterns.yaml").write_text(f"figures:\n{listed}alert: {{}}\n", encoding="utf-8")
+    rules = load_patterns(tmp_path / "patterns.yaml")
+    whole = re.compile("|".join(f"(?:{rule.regex.pattern})" for rule in rules.figures))
+    assert rules.without_figures(text) == whole.sub(FIGURE, text) != text
+
+
 @pytest.mark.parametrize("pattern, matching, without", [
     (r"(?:he|she) (?:hit|hits) me", "she hits me when she's had a drink", "she helps me when she can"),
     (r"took (?:all )?my money", "he took all my money", "he took my dog for a walk"),
@@ -142,7 +156,7 @@ def test_the_joined_table_scores_as_each_head_would_alone():
 
 
 def test_a_figure_of_speech_that_captures_is_refused_when_the_file_is_read(tmp_path):
-    # Joined with the other figures an answer may hold, a group's number, and so "\\1", would change.
+    # What a figure matches is taken out whole: a group would suggest something else is meant.
     (tmp_path / "patterns.yaml").write_text('figures:\n  - "(hit) the roof"\nalert: {}\n', encoding="utf-8")
     with pytest.raises(YamlProblems, match="captures nothing"):
         load_patterns(tmp_path / "patterns.yaml")

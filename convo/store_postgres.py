@@ -409,7 +409,7 @@ class PostgresStore:
         it is tried again, `committed` looks for it and gives the answer if it is there.
         """
         deadline = time.monotonic() + self.retry_for
-        pause, again = 0.0, False
+        pause, again, checked = 0.0, False, False
         while True:
             try:
                 with self._pool.connection(timeout=max(0.5, deadline - time.monotonic())) as db:
@@ -421,6 +421,15 @@ class PostgresStore:
             except (psycopg.OperationalError, PoolTimeout) as error:
                 if not _retryable(error) or time.monotonic() + pause >= deadline:
                     raise StoreError(self._unreachable(error)) from None
+                if not checked and not isinstance(error, PoolTimeout):
+                    # The connection went, and those waiting in the pool most likely went with it (a
+                    # restart, a failover): test them all now, rather than meet them one at a time, each
+                    # after a longer pause (with eight in a web server's pool, 3.5 s after a 0.3 s restart).
+                    # Then at once, on one that works or the first the pool makes once the server is back.
+                    checked = again = True
+                    with contextlib.suppress(Exception):
+                        self._pool.check()
+                    continue
             except psycopg.Error as error:
                 raise StoreError(self._explain(error)) from None
             again = True

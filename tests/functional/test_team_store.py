@@ -496,6 +496,26 @@ def test_a_server_restarted_mid_call_loses_no_acknowledged_answer(team):
     assert refused == []  # the store waited for the server and retried, so nothing even had to be resent
 
 
+def test_after_a_restart_a_turn_meets_one_dead_connection_not_every_one_left_in_the_pool(team):
+    """Every connection waiting in the pool went with the restart. Met one at a time, each after a longer
+    pause, eight of them held a web server's turns (and every page behind them) for 3.5 s."""
+    store = team(pool_size=4)
+    start(store, "c-1")
+    with contextlib.ExitStack() as held:  # four connections open at once, then back in the pool
+        for _ in range(4):
+            held.enter_context(store._pool.connection())
+    assert store._pool.get_stats()["pool_available"] == 4
+    team.cluster.restart()
+    tries = []
+
+    def work(db):
+        tries.append(1)
+        return db.execute("SELECT count(*) FROM convo_events").fetchone()
+
+    assert store._run(work)[0] > 0
+    assert len(tries) == 2  # the first on a connection the restart closed; the next on one that works
+
+
 def test_while_the_server_is_down_the_pool_tries_to_reconnect_at_least_every_half_second():
     from convo.store_postgres import RECONNECT_EVERY, _Backoff
 

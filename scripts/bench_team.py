@@ -5,12 +5,14 @@
 
 1. Many at once. A throwaway PostgreSQL server on loopback (127.0.0.1, every commit flushed to
    disk), set up by convo on first use. Each practitioner connects with a database role of their
-   own and keeps one conversation open in a process of their own, as the app does; each carer's turn
-   goes through one shared web role and loads the conversation afresh, in a few processes with a
-   thread per carer, each claiming its conversation through a store that shares the process's pool,
-   as the pages do. Every client waits a random pause (mean --think seconds) between answers, for
-   --seconds. Afterwards every event a client saw committed is looked for in the database, and every
-   conversation's sequence numbers are checked for gaps. With --restart, the server is restarted
+   own and keeps one conversation open in a process of their own, as the app does; each carer goes
+   through one shared web role, in a few processes with a thread per carer, each claiming its
+   conversation through a store that shares the process's pool and holding it between turns, the
+   turns of a process written one at a time (the pages' WRITES lock), as the pages do. Every client
+   arrives at a random moment in the first pause and waits a random pause (mean --think seconds)
+   between answers, for --seconds; every process closes its stores only once all the turns are done. Afterwards every
+   event a client saw committed is looked for in the database, and every conversation's sequence
+   numbers are checked for gaps. With --restart, the server is restarted
    (pg_ctl restart) halfway through. Also printed: the server's durable commit of one row and the
    disk's own fsync, alone, and the load average before and after.
 2. Many conversations. `convo list --limit 50` (a new process each time), the pages the home screen
@@ -67,6 +69,7 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
     from convo.engine.machine import FlowMachine
     from convo.store import StoreError, TakenOver
     from convo.store_postgres import PostgresStore
+    from convo.web.sessions import WRITES
 
     flows = {name: library.get(name)[0] for name in ("three-conversations", "carer")}
 
@@ -106,10 +109,15 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
         time.sleep(wait)
         return True
 
+    def arrive() -> None:
+        """People start their calls at different moments, not all in the same millisecond."""
+        time.sleep(random.uniform(0, min(think, seconds / 4)))
+
     def practitioner(role: str, store) -> None:
         turn = 0
         conversation = None
         mine = machine("three-conversations")
+        arrive()
         while time.time() < end:
             try:
                 if conversation is None or conversation.ended:
@@ -132,30 +140,30 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
                 note("refused", str(error))  # the words stay in the box; the next turn is another answer
 
     def carer(store, number: int) -> None:
-        ident = None
+        conversation = None
         turn = 0
         mine = machine("carer")
+        arrive()
         while time.time() < end:
             try:
-                if ident is None:
-                    started = Conversation.start(store, flows["carer"], "carer", machine=mine)
-                    store.claim(started.id)  # as the pages do: each browser holds its conversation's lease
-                    _past_opening(started)
-                    ident = started.id
+                if conversation is None or conversation.ended:
+                    conversation = Conversation.start(store, flows["carer"], "carer", machine=mine)
+                    store.claim(conversation.id)  # as the pages do: each browser holds its conversation's lease
+                    _past_opening(conversation)
                 if not pause():
                     break
+                text = _answer_for(conversation, f"carer {seed}-{number} {turn}")
                 began = time.perf_counter()
-                # A page loads the conversation afresh.
-                conversation = Conversation.resume(store, ident, flows["carer"], machine=mine)
-                outputs = conversation.send(_answer_for(conversation, f"carer {seed}-{number} {turn}"))
+                # As the pages do: the conversation is held between pages (read again only after a
+                # session has been idle for PARK_AFTER), and a process's pages write one at a time.
+                with WRITES:
+                    outputs = conversation.send(text)
                 note("carer", time.perf_counter() - began)
                 _acknowledge(note, seen, conversation, outputs)
                 turn += 1
-                if conversation.ended:
-                    ident = None
             except TakenOver as error:
                 note("conflicts", str(error))
-                ident = None
+                conversation = None
             except StoreError as error:
                 note("refused", str(error))
 
@@ -176,6 +184,9 @@ def _client_process(urls: dict[str, str], practitioners: list[str], carers: int,
         thread.start()
     for thread in threads:
         thread.join()
+    # Every process lets go of its stores at the same moment, once every process's last turn is done:
+    # fifty processes closing connections and sending their numbers back are not a turn's to wait for.
+    time.sleep(max(0.0, end + 2 - time.time()))
     for store in [store for _, store in own] + browsers:
         store.close()
     if web is not None:
@@ -335,7 +346,7 @@ def _report_load(args: argparse.Namespace, numbers: dict[str, list], cluster: Cl
     for error in sorted(set(numbers["refused"]))[:3] + sorted(set(numbers["errors"]))[:3]:
         print(f"    {error}")
     print("  turn time      p50       p90       p99       max")
-    for name, times in (("practitioner", numbers["practitioner"]), ("carer (loads)", numbers["carer"]),
+    for name, times in (("practitioner", numbers["practitioner"]), ("carer", numbers["carer"]),
                         ("all", turns), ("…the store's", numbers["append"])):
         if times:
             print(f"  {name:<13} {_ms(_pct(times, 50))} {_ms(_pct(times, 90))} {_ms(_pct(times, 99))}"

@@ -421,7 +421,7 @@ class PostgresStore:
             except (psycopg.OperationalError, PoolTimeout) as error:
                 if not _retryable(error) or time.monotonic() + pause >= deadline:
                     raise StoreError(self._unreachable(error)) from None
-                if not checked and not isinstance(error, PoolTimeout):
+                if not checked and _connection_lost(error):
                     # The connection went, and those waiting in the pool most likely went with it (a
                     # restart, a failover): test them all now, rather than meet them one at a time, each
                     # after a longer pause (with eight in a web server's pool, 3.5 s after a 0.3 s restart).
@@ -953,6 +953,15 @@ def _retryable(error: BaseException) -> bool:
     if state is None:
         return True  # no reply from a server at all: the connection is gone
     return state[:2] in ("08", "40") or state in ("57P01", "57P02", "57P03", "53300")
+
+
+def _connection_lost(error: BaseException) -> bool:
+    """Did the connection itself go (no reply, a connection error, the server shutting down), rather than
+    the server refuse for now on a connection that still works (a deadlock, too many connections)?"""
+    if isinstance(error, PoolTimeout):
+        return False
+    state = getattr(error, "sqlstate", None)
+    return state is None or state[:2] == "08" or state in ("57P01", "57P02")
 
 
 def _first_line(error: BaseException) -> str:

@@ -166,6 +166,10 @@ def load_patterns(path: str | Path) -> Patterns:
     for index, pattern in enumerate(file.figures):
         if (regex := compiled(pattern, ("figures", index))) is None:
             continue
+        if regex.match(""):  # it would leave " ~ " between every two letters of an answer
+            problems.append(document.problem(("figures", index), "a figure of speech must match some words: "
+                                                                 "this one can match nothing at all"))
+            continue
         if regex.groups:  # a group would mean nothing: what a figure matches is taken out whole
             problems.append(document.problem(("figures", index), "a figure of speech captures nothing: "
                                                                  "write (?:…) rather than (…)"))

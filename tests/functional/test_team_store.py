@@ -516,6 +516,19 @@ def test_after_a_restart_a_turn_meets_one_dead_connection_not_every_one_left_in_
     assert len(tries) == 2  # the first on a connection the restart closed; the next on one that works
 
 
+def test_the_pool_is_tested_again_only_when_a_connection_itself_went():
+    from psycopg import OperationalError, errors
+    from psycopg_pool import PoolTimeout
+
+    from convo.store_postgres import _connection_lost
+
+    assert _connection_lost(OperationalError("server closed the connection unexpectedly"))
+    assert _connection_lost(errors.AdminShutdown()) and _connection_lost(errors.ConnectionFailure())
+    # The connection still works: a deadlock, a serialisation failure, too many connections, no free one.
+    assert not _connection_lost(errors.DeadlockDetected()) and not _connection_lost(errors.SerializationFailure())
+    assert not _connection_lost(errors.TooManyConnections()) and not _connection_lost(PoolTimeout())
+
+
 def test_while_the_server_is_down_the_pool_tries_to_reconnect_at_least_every_half_second():
     from convo.store_postgres import RECONNECT_EVERY, _Backoff
 

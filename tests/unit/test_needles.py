@@ -155,6 +155,13 @@ def test_the_joined_table_scores_as_each_head_would_alone():
     assert model.concern.probabilities(halved)["yes"] == pytest.approx(1 / (1 + math.exp(-(-1.0 + 0.625))))
 
 
+@pytest.mark.parametrize("figure", ["", "(?:, innit)?", "(?:you know)??", "(?:like)*"])
+def test_a_figure_of_speech_that_can_match_nothing_is_refused_when_the_file_is_read(tmp_path, figure):
+    (tmp_path / "patterns.yaml").write_text(f'figures:\n  - "{figure}"\nalert: {{}}\n', encoding="utf-8")
+    with pytest.raises(YamlProblems, match="can match nothing"):
+        load_patterns(tmp_path / "patterns.yaml")
+
+
 def test_a_figure_of_speech_that_captures_is_refused_when_the_file_is_read(tmp_path):
     # What a figure matches is taken out whole: a group would suggest something else is meant.
     (tmp_path / "patterns.yaml").write_text('figures:\n  - "(hit) the roof"\nalert: {}\n', encoding="utf-8")

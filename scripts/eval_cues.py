@@ -198,10 +198,10 @@ def timing(examples: list[Example]) -> None:
     print(f"\n## Time per answer (hear(), {len(times)} answers): median {statistics.median(times):.2f} ms, "
           f"p99 {times[int(len(times) * 0.99)]:.2f} ms, max {times[-1]:.2f} ms")
     start = time.perf_counter()
-    concern_model.load.cache_clear()
+    concern_model.forget()
     concern_model.load()
     print(f"loading the model (once, at the first answer): {(time.perf_counter() - start) * 1000:.0f} ms")
-    concern_model.load.cache_clear()
+    concern_model.forget()
     tracemalloc.start()
     concern_model.load()
     kept, peak = tracemalloc.get_traced_memory()

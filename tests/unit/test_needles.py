@@ -167,3 +167,22 @@ def test_a_figure_of_speech_that_captures_is_refused_when_the_file_is_read(tmp_p
     (tmp_path / "patterns.yaml").write_text('figures:\n  - "(hit) the roof"\nalert: {}\n', encoding="utf-8")
     with pytest.raises(YamlProblems, match="captures nothing"):
         load_patterns(tmp_path / "patterns.yaml")
+
+
+def test_the_model_is_read_once_however_many_threads_ask_for_it_at_once(monkeypatch):
+    """The app reads it in the background; a first answer typed meanwhile waits for that reading rather
+    than starting another (1.3 s and 150 MiB more)."""
+    import threading
+
+    from convo.notice import model
+
+    reads = []
+    read = model.from_dict
+    monkeypatch.setattr(model, "from_dict", lambda data: reads.append(1) or read(data))
+    model.forget()
+    asking = [threading.Thread(target=model.load) for _ in range(3)]
+    for thread in asking:
+        thread.start()
+    for thread in asking:
+        thread.join()
+    assert len(reads) == 1 and model.load() is model.load()

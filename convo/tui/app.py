@@ -104,8 +104,8 @@ class ConvoApp(App):
         if self.freeze_when_warm:
             # The model that hears answers (a quarter of a million rows of weights) is loaded here, after
             # `convo` froze what it had loaded before the app ran. Frozen too, it is no longer walked by
-            # each full garbage collection: in a call of 300 answers, 34 such collections took 110-340 ms
-            # each (a turn held up by them), and now take 10-50 ms.
+            # each full garbage collection: in a call of 300 answers, the 30 after loading took 108-341 ms
+            # each (a turn held up by them); now each takes 9-53 ms (docs/performance.md).
             gc.freeze()
 
     def open(self, conversation: Conversation) -> None:

@@ -1,0 +1,44 @@
+"""Money help said plainly is not a disclosure: a person's own money kept where they keep it, and
+someone else's money held for them with what they see of it said in the same breath. Beside it,
+money taken or kept by someone else, which the financial pattern still raises whatever excuse comes
+with it ("so I don't lose it", "to keep it safe" are said either way). Every sentence here was written
+for these tests; none is in the corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from convo.notice.patterns import patterns
+from convo.notice.text import normalise
+
+
+def alert_patterns(text: str) -> list[str]:
+    rules = patterns()
+    plain = rules.without_figures(normalise(text))
+    return [match.category for match in rules.find(plain) if match.tier == "alert"]
+
+
+@pytest.mark.parametrize("text", [
+    "My nephew keeps my bank card so I don't lose it, and I haven't had a penny of it since March.",
+    "Her son took her pension to keep it safe, he says, and now the rent's not paid.",
+    "Mum keeps her benefits card and won't give her any money for the bus.",
+    "She takes my card on pension day and I get it back empty.",
+    "The lodger has had my savings, all of it, and says I gave it him.",
+    "He keeps my card in his wallet, says I'd only lose it, and I have to ask for every penny.",
+])
+def test_money_taken_or_kept_by_someone_else_raises_the_financial_pattern(text):
+    assert "financial" in alert_patterns(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Gran keeps her money in a biscuit tin on the dresser, always has.",
+    "Dad took his pension to the post office himself this morning.",
+    "Nain keeps her purse in the bread bin so she knows where it is.",
+    "My son keeps my card because I asked him to, and he shows me the statement every month.",
+    "My niece has my bank card for the shopping and brings me back the receipts.",
+    "My daughter keeps my pension card and I go through the app with her every Sunday.",
+    "The warden holds my money and I can have it whenever I want.",
+    "My grandson took my card to pay the gas and came back with the receipt.",
+])
+def test_money_help_with_what_the_person_sees_of_it_raises_no_financial_pattern(text):
+    assert "financial" not in alert_patterns(text)

@@ -25,6 +25,11 @@ def alert_patterns(text: str) -> list[str]:
     "She takes my card on pension day and I get it back empty.",
     "The lodger has had my savings, all of it, and says I gave it him.",
     "He keeps my card in his wallet, says I'd only lose it, and I have to ask for every penny.",
+    # What would be a cover, undone in the same breath, or about the one taking.
+    "My stepson keeps my card and shows me a statement every month, but it's one he's made on his computer.",
+    "She spends my money whenever she likes and I've nothing left for the gas.",
+    "He took my savings in order to buy himself a van.",
+    "My son keeps my bank card, I asked him to give it back and he laughs.",
 ])
 def test_money_taken_or_kept_by_someone_else_raises_the_financial_pattern(text):
     assert "financial" in alert_patterns(text)
@@ -39,6 +44,8 @@ def test_money_taken_or_kept_by_someone_else_raises_the_financial_pattern(text):
     "My daughter keeps my pension card and I go through the app with her every Sunday.",
     "The warden holds my money and I can have it whenever I want.",
     "My grandson took my card to pay the gas and came back with the receipt.",
+    "Mam keeps her pension in the post office account like she always has.",
+    "My key worker keeps my bank card in the office and we look at the statement together.",
 ])
 def test_money_help_with_what_the_person_sees_of_it_raises_no_financial_pattern(text):
     assert "financial" not in alert_patterns(text)

@@ -228,6 +228,23 @@ async def new_calls(runs: int, work: Path) -> None:
     print(f"  home screen to first question        {_summary(times)}")
 
 
+class _FullCollections:
+    """How long each full garbage collection takes from now on (each holds up whatever turn is under way)."""
+
+    def __init__(self) -> None:
+        self.took: list[float] = []
+        self._began = 0.0
+        gc.callbacks.append(self.note)
+
+    def note(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.took.append(time.perf_counter() - self._began)
+
+
 async def turns(count: int, work: Path) -> None:
     from textual.widgets import Input
 
@@ -241,6 +258,7 @@ async def turns(count: int, work: Path) -> None:
     app = make_app(work / "turns.db", blink=False)
     gc.freeze()  # as `convo` does before it runs the app, and once the model is loaded (see convo.cli._run)
     app.freeze_when_warm = True
+    collections = _FullCollections()
     pressed: list[float] = []
     engine: list[float] = []
     missed = 0
@@ -292,6 +310,8 @@ async def turns(count: int, work: Path) -> None:
           + (f"   ({missed} turns never painted their prompt!)" if missed else ""))
     print(f"  Pilot press+pause round trip        {_summary(pressed)}")
     print(f"  of which Conversation.handle()      {_summary(engine)}")
+    gc.callbacks.remove(collections.note)
+    print(f"  full garbage collections meanwhile  {_summary(collections.took) if collections.took else 'none'}")
     print(f"  peak RSS of this benchmark process  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.1f} MiB")
 
 

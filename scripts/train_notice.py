@@ -294,7 +294,6 @@ def per_category_limits(weighed: _Weighed, disclosures: Sequence[Example], ordin
         limits[best[1]] = best[2]
 
 
-
 def steady_limits(weighed: _Weighed, disclosures: Sequence[Example], ordinary: Sequence[Example],
                   everyday: Sequence[Sequence[Example]], limits: dict[str, float], default: float,
                   draws: int = DRAWS) -> dict[str, float]:
@@ -315,8 +314,10 @@ def steady_limits(weighed: _Weighed, disclosures: Sequence[Example], ordinary: S
     runs = [per_category_limits(weighed, [rng.choice(pool) for _ in pool], ordinary, everyday, dict(start), default)
             for _ in range(draws)]
     steady = {category: _agreed(sorted(run[category] for run in runs), start[category]) for category in start}
-    while not weighed.false_banners(steady, default, ordinary, everyday)[2]:
-        other, plain, _ = weighed.false_banners(steady, default, ordinary, everyday)
+    while True:
+        other, plain, fits = weighed.false_banners(steady, default, ordinary, everyday)
+        if fits:
+            return steady
         found = len(weighed.raised(steady, default, disclosures))
         best: tuple[float, str, float] | None = None
         for category, value in steady.items():
@@ -335,7 +336,7 @@ def steady_limits(weighed: _Weighed, disclosures: Sequence[Example], ordinary: S
         if best is None:  # no step up saves a banner: the single search, which never leaves the budgets
             return per_category_limits(weighed, disclosures, ordinary, everyday, limits, default)
         steady[best[1]] = best[2]
-    return steady
+
 
 def _agreed(chosen: list[float], start: float) -> float:
     """The furthest from `start` that AGREE of the (sorted) thresholds chosen go, or `start` itself."""
@@ -365,6 +366,12 @@ def halves(model: dict) -> None:
                   f"{sum(plain)} everyday answers")
 
 
+def read_model(path: Path | str) -> dict:
+    """A model file as `write_model` wrote it."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 def write_model(model: dict, path: Path) -> None:
     """The model in its file's form (`convo.notice.model.joined`), gzipped the same way each time."""
     from convo.notice.model import joined
@@ -381,22 +388,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="fit the yes/no heads without the NB weighting, to compare (then use -o)")
     parser.add_argument("--halves", action="store_true",
                         help="measure the model at --output (no training): each category's own threshold "
-                             "chosen on two development sets, against the one threshold, on the other two")
+                             "chosen on two development sets, against the one threshold, on the other sets")
     parser.add_argument("--thresholds-only", action="store_true",
                         help="choose the thresholds again for the model at --output, its weights unchanged, "
                              "and write it back")
     args = parser.parse_args(argv)
     if args.thresholds_only:
-        with gzip.open(args.output, "rt", encoding="utf-8") as handle:
-            model = json.load(handle)
+        model = read_model(args.output)
         dev, everyday = development()
         model["thresholds"] = choose_thresholds(model, dev, everyday, load(DEVS))
         write_model(model, args.output)
         print(f"thresholds {model['thresholds']}; wrote {args.output}")
         return 0
     if args.halves:
-        with gzip.open(args.output, "rt", encoding="utf-8") as handle:
-            halves(json.load(handle))
+        halves(read_model(args.output))
         return 0
     examples = load()
     model = fit(examples, weighted=not args.unweighted)

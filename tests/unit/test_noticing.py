@@ -569,6 +569,25 @@ def test_someone_who_died_earlier_in_the_call_is_not_offered_as_support():
     assert not [f for f in found if f.kind == "people"]
 
 
+def test_earlier_answers_are_read_for_who_has_died_once_not_every_turn(monkeypatch: pytest.MonkeyPatch):
+    read: list[str] = []
+
+    def counting(clean: str, audience: str) -> set[str]:
+        read.append(clean)
+        return {"wife"} if "lost my wife" in clean else set()
+
+    monkeypatch.setattr(detector, "not_support", counting)
+    detector._not_support_in.cache_clear()
+    earlier = ("I lost my wife two years ago", "the garden is my pride", "my grandson comes on Sundays")
+    for turn, text in enumerate(("my wife always did the garden", "my wife kept bees")):
+        found = hear(text, speaker="person", area="own_resources", audience="practitioner",
+                     context=Context(earlier=earlier[:2 + turn]))
+        assert "wife" not in [f.term.lower() for f in found if f.kind == "people"]
+    # The first turn reads two earlier answers and its own; the second only its own and the one new.
+    assert len(read) == 5
+    detector._not_support_in.cache_clear()
+
+
 def test_a_carer_is_not_asked_to_list_the_person_they_look_after_as_support():
     found = hear("I look after my mum and my sister helps on Sundays", speaker="carer",
                  area="circumstances", audience="carer")

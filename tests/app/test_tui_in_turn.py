@@ -91,6 +91,37 @@ async def test_an_answer_not_saved_goes_back_in_front_of_what_was_typed_since(db
     assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw, who had a stroke"]
 
 
+async def test_lines_pasted_straight_after_enter_are_the_next_answer_alone(db):
+    app, conversation = carer_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        keys(app, "My dad Huw\r")
+        app.post_message(events.Paste("who had a stroke\nin March"))
+        await pilot.pause()
+        assert app.screen.query_one("#lines", TextArea).text == "who had a stroke\nin March"
+        assert app.screen.query_one("#line", Input).value == ""
+    assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw"]
+
+
+async def test_the_answer_leaves_the_box_in_the_frame_that_shows_what_comes_next(db, monkeypatch):
+    """The box keeps what was sent until it is saved: emptied at once, it took a frame of its own and the
+    next question waited for the frame after."""
+    app, conversation = carer_app(db)
+    seen: list[str] = []
+
+    def handle(command, handle=conversation.handle):
+        seen.append(app.screen.query_one("#line", Input).value)  # as the answer is being saved
+        return handle(command)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(conversation, "handle", handle)
+        keys(app, "My dad Huw\r")
+        await pilot.pause()
+        assert app.screen.query_one("#line", Input).value == ""
+    assert seen == ["My dad Huw"]
+
+
 async def test_a_practice_line_and_the_next_typed_in_one_burst_are_sent_apart(app_factory):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:

@@ -144,7 +144,7 @@ class PracticeScreen(Screen):
     # -- talking --------------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """What was typed before Enter (the box emptied as it was sent: `InTurnInput`)."""
+        """What was typed before Enter (`InTurnInput`: out of the box once sent, or back in it if not)."""
         event.stop()
         box = self.query_one("#practice-input", InTurnInput)
         text = event.value
@@ -152,6 +152,7 @@ class PracticeScreen(Screen):
             box.put_back(text)
             return
         if self.session.ended:
+            box.sent()
             self.export(text.strip())
             return
         try:
@@ -160,6 +161,7 @@ class PracticeScreen(Screen):
             box.put_back(text)
             self.notify(self.words("app_taken_over", why=error), severity="error", timeout=15, markup=False)
             return
+        box.sent()
         if text.strip() and not (text.startswith("/") and not text.startswith("//")):
             self.log_lines([LogLine("you", visible(text), self.words("app_practice_you"))])
         self.show(outputs)

@@ -30,6 +30,7 @@ class LineInput(InTurnInput):
             self.before, self.text, self.after = before, text, after
 
     def _on_paste(self, event: events.Paste) -> None:
+        self._let_go()  # this handler runs before InTurnInput's
         text = event.text.replace("\r\n", "\n").replace("\r", "\n")
         if "\n" not in text.rstrip("\n"):
             return  # one line: Input's own handler takes it
@@ -50,6 +51,7 @@ class AnswerInput(Vertical):
         super().__init__(**options)
         self.placeholder = placeholder
         self.pasted = False  # in several lines because of a paste: back to one line once it is sent
+        self.sending_lines = False  # what was last sent came from the box of several lines
 
     def compose(self) -> ComposeResult:
         yield LineInput(placeholder=self.placeholder, id="line", select_on_focus=False, empty_on_send=True)
@@ -73,9 +75,11 @@ class AnswerInput(Vertical):
         (self.query_one(TextArea) if self.multiline else self.query_one(Input)).focus()
 
     def sent(self) -> None:
-        """What was sent is saved (the box was emptied as it was sent). After a paste of several lines,
-        back to one line, with anything typed since."""
-        if self.pasted:
+        """What was sent is saved: out of the box. After a paste of several lines, back to one line, with
+        anything typed since."""
+        self.query_one(LineInput).sent()
+        self.query_one(InTurnTextArea).sent()
+        if self.pasted and self.sending_lines:  # not lines pasted after Enter: those are the next answer
             self.pasted = False
             area = self.query_one(TextArea)
             if area.text:
@@ -112,6 +116,7 @@ class AnswerInput(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.sending_lines = False
         self.post_message(AnswerSubmitted(event.value))
 
     def on_line_input_pasted(self, message: LineInput.Pasted) -> None:
@@ -128,10 +133,13 @@ class AnswerInput(Vertical):
 
     def on_in_turn_text_area_sent(self, message: InTurnTextArea.Sent) -> None:
         message.stop()
+        self.sending_lines = True
         self.post_message(AnswerSubmitted(message.text.strip("\n")))
 
     def action_toggle_lines(self) -> None:
-        line, area = self.query_one(Input), self.query_one(TextArea)
+        line, area = self.query_one(LineInput), self.query_one(InTurnTextArea)
+        line.sent()  # what was sent is not carried into the other box (it comes back if it is not saved)
+        area.sent()
         if self.multiline:
             line.value = area.text.replace("\n", " ").strip() if area.text.strip() else line.value
             area.text = ""

@@ -122,6 +122,69 @@ async def test_the_answer_leaves_the_box_in_the_frame_that_shows_what_comes_next
     assert seen == ["My dad Huw"]
 
 
+def refusing(conversation, refuse: list[bool]):
+    """`handle` refusing each save in turn as `refuse` says (a full disk), then saving."""
+    verdicts = iter(refuse)
+
+    def handle(command, handle=conversation.handle):
+        if next(verdicts, False):
+            raise StoreError("the disk is full")
+        return handle(command)
+    return handle
+
+
+@pytest.mark.parametrize("send, box", [("\r", "#line"), ("\x13", "#lines")], ids=["one line", "several lines"])
+@pytest.mark.parametrize("refuse, left, saved", [
+    ([True, True], "who had a strokeMy dad Huw", []),
+    ([True, False], "My dad Huw", ["who had a stroke"]),
+    ([False, True], "who had a stroke", ["My dad Huw"]),
+], ids=["both refused", "the first refused", "the second refused"])
+async def test_two_answers_in_one_burst_each_get_their_own_verdict(db, monkeypatch, send, box, refuse, left, saved):
+    app, conversation = carer_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        if box == "#lines":
+            await pilot.press("f2")
+            await pilot.pause()
+        monkeypatch.setattr(conversation, "handle", refusing(conversation, refuse))
+        keys(app, f"My dad Huw{send}who had a stroke{send}")
+        await pilot.pause()
+        shown = app.screen.query_one(box)
+        assert (shown.text if isinstance(shown, TextArea) else shown.value) == left
+    assert [item.text for item in conversation.assessment().circumstances] == saved
+
+
+async def test_lines_pasted_after_pasted_lines_were_sent_stay_lines(db):
+    app, conversation = carer_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.post_message(events.Paste("My dad Huw\nwho had a stroke"))
+        await pilot.pause()
+        keys(app, "\x13")
+        app.post_message(events.Paste("Mum\nwith dementia"))
+        await pilot.pause()
+        assert app.screen.query_one("#lines", TextArea).text == "Mum\nwith dementia"
+    assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw\nwho had a stroke"]
+
+
+async def test_two_practice_lines_in_one_burst_both_refused_are_both_kept(app_factory, monkeypatch):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        scenarios = await practice_list(pilot)
+        scenarios.highlighted = [o.id for o in scenarios._options].index("betty-driving")
+        scenarios.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+
+        def refuse(text):
+            raise StoreError("the disk is full")
+
+        monkeypatch.setattr(app.screen.session, "send", refuse)
+        keys(app, "What is hard?\rTell me more\r")
+        await pilot.pause()
+        assert app.screen.query_one("#practice-input", Input).value == "Tell me moreWhat is hard?"
+
+
 async def test_a_practice_line_and_the_next_typed_in_one_burst_are_sent_apart(app_factory):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:

@@ -5,6 +5,7 @@ sends, and what was sent goes back in front of anything typed since if it was no
 
 from __future__ import annotations
 
+from collections import deque
 from typing import ClassVar
 
 from textual import events
@@ -17,7 +18,7 @@ from textual.widgets import Input, TextArea
 from convo.tui.keys import binding
 from convo.tui.messages import AnswerSubmitted
 from convo.tui.styles import tcss
-from convo.tui.widgets.in_turn import InTurnInput, InTurnTextArea
+from convo.tui.widgets.in_turn import AwaitingVerdict, InTurnInput, InTurnTextArea
 
 
 class LineInput(InTurnInput):
@@ -30,7 +31,7 @@ class LineInput(InTurnInput):
             self.before, self.text, self.after = before, text, after
 
     def _on_paste(self, event: events.Paste) -> None:
-        self._let_go()  # this handler runs before InTurnInput's
+        self.let_go()  # this handler runs before InTurnInput's
         text = event.text.replace("\r\n", "\n").replace("\r", "\n")
         if "\n" not in text.rstrip("\n"):
             return  # one line: Input's own handler takes it
@@ -51,7 +52,7 @@ class AnswerInput(Vertical):
         super().__init__(**options)
         self.placeholder = placeholder
         self.pasted = False  # in several lines because of a paste: back to one line once it is sent
-        self.sending_lines = False  # what was last sent came from the box of several lines
+        self.waiting: deque[AwaitingVerdict] = deque()  # the box each send awaiting its verdict came from
 
     def compose(self) -> ComposeResult:
         yield LineInput(placeholder=self.placeholder, id="line", select_on_focus=False, empty_on_send=True)
@@ -75,25 +76,35 @@ class AnswerInput(Vertical):
         (self.query_one(TextArea) if self.multiline else self.query_one(Input)).focus()
 
     def sent(self) -> None:
-        """What was sent is saved: out of the box. After a paste of several lines, back to one line, with
-        anything typed since."""
-        self.query_one(LineInput).sent()
-        self.query_one(InTurnTextArea).sent()
-        if self.pasted and self.sending_lines:  # not lines pasted after Enter: those are the next answer
+        """The oldest answer awaiting its verdict is saved: out of its box. After a paste of several lines
+        sent from the box of several lines, back to one line, with anything typed since (unless that is
+        lines pasted since: the next answer)."""
+        box = self._sender()
+        box.sent()
+        area = self.query_one(InTurnTextArea)
+        if self.pasted and box is area and "\n" not in area.text:
             self.pasted = False
-            area = self.query_one(TextArea)
             if area.text:
-                self.query_one(Input).value = area.text.replace("\n", " ")
+                self.query_one(LineInput).restore(area.text)
                 area.text = ""
             self.remove_class("-multiline")
             self.focus_entry()
 
     def put_back(self, text: str) -> None:
-        """What was sent and not saved, back in the box in front of anything typed since: nothing typed is lost."""
-        if self.multiline:
-            self.query_one(InTurnTextArea).put_back(text)
+        """The oldest answer awaiting its verdict was not saved: back in the box in front of anything typed
+        since, in the box on screen if it was sent from the other. Nothing typed is lost."""
+        box = self._sender()
+        shown: AwaitingVerdict = self.query_one(InTurnTextArea) if self.multiline else self.query_one(LineInput)
+        if box is shown:
+            box.put_back(text)
         else:
-            self.query_one(LineInput).put_back(text)
+            box.sent()  # its verdict given; the words go where the person is typing now
+            shown.restore(text)
+
+    def _sender(self) -> AwaitingVerdict:
+        if self.waiting:
+            return self.waiting.popleft()
+        return self.query_one(InTurnTextArea) if self.multiline else self.query_one(LineInput)
 
     def speak(self, placeholder: str, lines_title: str) -> None:
         """The box's own words, in the conversation's language (given again when it changes)."""
@@ -116,7 +127,7 @@ class AnswerInput(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.sending_lines = False
+        self.waiting.append(self.query_one(LineInput))
         self.post_message(AnswerSubmitted(event.value))
 
     def on_line_input_pasted(self, message: LineInput.Pasted) -> None:
@@ -133,13 +144,13 @@ class AnswerInput(Vertical):
 
     def on_in_turn_text_area_sent(self, message: InTurnTextArea.Sent) -> None:
         message.stop()
-        self.sending_lines = True
+        self.waiting.append(message.area)
         self.post_message(AnswerSubmitted(message.text.strip("\n")))
 
     def action_toggle_lines(self) -> None:
         line, area = self.query_one(LineInput), self.query_one(InTurnTextArea)
-        line.sent()  # what was sent is not carried into the other box (it comes back if it is not saved)
-        area.sent()
+        line.let_go()  # what was sent is not carried into the other box (it comes back if it is not saved)
+        area.let_go()
         if self.multiline:
             line.value = area.text.replace("\n", " ").strip() if area.text.strip() else line.value
             area.text = ""

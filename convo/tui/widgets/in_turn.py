@@ -11,7 +11,9 @@ it was typed, and send exactly what was typed before it.
 What was sent stays on screen until whoever saves it says how it went (`sent`, `put_back`), so the frame
 that shows the reply also empties the box: emptied at once, the box took a frame of its own and the
 reply waited for the next (27 -> 52 ms from Enter to the next question painted). A key or a paste that
-comes before that verdict first empties the box, so it is typed into the next answer."""
+comes before that verdict first empties the box, so it is typed into the next answer. Verdicts come in
+the order of the sends (the screen takes what was sent one at a time), so each is matched to its own send:
+two answers sent in one burst, the first refused, leave the first in the box and never the second twice."""
 
 from __future__ import annotations
 
@@ -20,54 +22,88 @@ from textual.message import Message
 from textual.widgets import Input, TextArea
 
 
-class InTurnInput(Input):
+class AwaitingVerdict:
+    """What a chat's box sent, shown until it is saved or refused. Sends are numbered as they are taken and
+    verdicts as they come (in the same order); the box shows the text of send `_showing`, or none."""
+
+    _sends = 0
+    _verdicts = 0
+    _showing: int | None = None
+
+    def _took(self, text: str, keep_showing: bool) -> None:
+        self._showing = self._sends if keep_showing and text else None
+        self._sends += 1
+
+    def _verdict(self) -> int:
+        self._verdicts += 1
+        return self._verdicts - 1
+
+    def let_go(self) -> None:
+        """Take the text sent out of the box, before anything else is typed into it."""
+        if self._showing is not None:
+            self._showing = None
+            self._empty()
+
+    def sent(self) -> None:
+        """The oldest send waiting for its verdict was kept: out of the box, if the box still shows it."""
+        if self._showing == self._verdict():
+            self.let_go()
+
+    def put_back(self, text: str) -> None:
+        """The oldest send waiting for its verdict was not kept: back in the box, in front of anything typed
+        since (if the box still shows it and nothing else, it is there already)."""
+        if self._showing == self._verdict():
+            self._showing = None
+            return
+        self.restore(text)
+
+    def restore(self, text: str) -> None:
+        """`text` in front of what the box holds, with what it shows of a later send taken out first."""
+        self.let_go()
+        self._prepend(text)
+
+    def _empty(self) -> None:
+        raise NotImplementedError
+
+    def _prepend(self, text: str) -> None:
+        raise NotImplementedError
+
+
+class InTurnInput(AwaitingVerdict, Input):
     """A one-line box whose Enter sends what was typed before it.
 
-    With `empty_on_send`, the box is a chat's: what is typed after Enter is the next message. The text sent
-    is taken out of the box when it is saved (`sent`), or by the first key or paste after Enter, whichever
-    comes first; if it was not saved, `put_back` puts it back in front of anything typed since."""
+    With `empty_on_send`, the box is a chat's: what is typed after Enter is the next message. Whoever saves
+    what was sent gives each send its verdict: `sent` or `put_back`."""
 
     def __init__(self, *args, empty_on_send: bool = False, **options):
         super().__init__(*args, **options)
         self.empty_on_send = empty_on_send
-        self._showing_sent = False  # the box still shows exactly the text sent, awaiting its verdict
-
-    def _let_go(self) -> None:
-        """Take the text sent out of the box, before anything else is typed into it."""
-        if self._showing_sent:
-            self._showing_sent = False
-            self.value = ""
 
     async def _on_key(self, event: events.Key) -> None:
-        self._let_go()
+        self.let_go()
         if event.key != "enter":
             await super()._on_key(event)
             return
         event.stop()
         event.prevent_default()
         text = self.value
-        self._showing_sent = self.empty_on_send and bool(text)
+        self._took(text, self.empty_on_send)
         validation = self.validate(text) if "submitted" in self.validate_on else None
         self.post_message(self.Submitted(self, text, validation))
 
     def _on_paste(self, event: events.Paste) -> None:
-        self._let_go()  # then Input's own handler (Textual calls each class's in turn, subclasses first)
+        self.let_go()  # then Input's own handler (Textual calls each class's in turn, subclasses first)
 
-    def sent(self) -> None:
-        """What was sent is kept: out of the box, if the box still shows it."""
-        self._let_go()
+    def _empty(self) -> None:
+        self.value = ""
 
-    def put_back(self, text: str) -> None:
-        """What was sent and not kept, back in the box in front of anything typed since."""
-        if self._showing_sent:  # nothing typed since: it is there already, as it was
-            self._showing_sent = False
-            return
+    def _prepend(self, text: str) -> None:
         cursor = self.cursor_position  # where typing goes on: the same place in what was typed since
         self.value = text + self.value
         self.cursor_position = len(text) + cursor
 
 
-class InTurnTextArea(TextArea):
+class InTurnTextArea(AwaitingVerdict, TextArea):
     """A box of several lines whose Ctrl+S (or Ctrl+Enter) sends what was typed before it; what was sent
     leaves the box as `InTurnInput`'s does."""
 
@@ -78,36 +114,24 @@ class InTurnTextArea(TextArea):
             super().__init__()
             self.area, self.text = area, text
 
-    _showing_sent = False
-
-    def _let_go(self) -> None:
-        if self._showing_sent:
-            self._showing_sent = False
-            self.text = ""
-
     async def _on_key(self, event: events.Key) -> None:
-        self._let_go()
+        self.let_go()
         if event.key not in self.SEND:
             await super()._on_key(event)
             return
         event.stop()
         event.prevent_default()
         text = self.text
-        self._showing_sent = bool(text)
+        self._took(text, True)
         self.post_message(self.Sent(self, text))
 
     async def _on_paste(self, event: events.Paste) -> None:
-        self._let_go()  # then TextArea's own handler
+        self.let_go()  # then TextArea's own handler
 
-    def sent(self) -> None:
-        """What was sent is kept: out of the box, if the box still shows it."""
-        self._let_go()
+    def _empty(self) -> None:
+        self.text = ""
 
-    def put_back(self, text: str) -> None:
-        """What was sent and not kept, back in the box in front of anything typed since."""
-        if self._showing_sent:
-            self._showing_sent = False
-            return
+    def _prepend(self, text: str) -> None:
         row, column = self.cursor_location  # where typing goes on: the same place in what was typed since
         lines = text.split("\n")
         self.text = text + self.text

@@ -71,18 +71,22 @@ async def test_ctrl_s_in_the_box_of_several_lines_sends_only_what_came_before_it
     assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw\nwho had a stroke"]
 
 
-async def test_an_answer_not_saved_goes_back_in_front_of_what_was_typed_since(db, monkeypatch):
-    app, conversation = carer_app(db)
-    refused = iter([True])
+def refusing(conversation, refuse: list[bool]):
+    """`handle` refusing each save in turn as `refuse` says (a full disk), then saving."""
+    verdicts = iter(refuse)
 
-    def handle_once(command, handle=conversation.handle):
-        if next(refused, False):
+    def handle(command, handle=conversation.handle):
+        if next(verdicts, False):
             raise StoreError("the disk is full")
         return handle(command)
+    return handle
 
+
+async def test_an_answer_not_saved_goes_back_in_front_of_what_was_typed_since(db, monkeypatch):
+    app, conversation = carer_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        monkeypatch.setattr(conversation, "handle", handle_once)
+        monkeypatch.setattr(conversation, "handle", refusing(conversation, [True]))
         keys(app, "My dad Huw\r, who")
         await pilot.pause()
         assert app.screen.query_one("#line", Input).value == "My dad Huw, who"
@@ -122,17 +126,6 @@ async def test_the_answer_leaves_the_box_in_the_frame_that_shows_what_comes_next
     assert seen == ["My dad Huw"]
 
 
-def refusing(conversation, refuse: list[bool]):
-    """`handle` refusing each save in turn as `refuse` says (a full disk), then saving."""
-    verdicts = iter(refuse)
-
-    def handle(command, handle=conversation.handle):
-        if next(verdicts, False):
-            raise StoreError("the disk is full")
-        return handle(command)
-    return handle
-
-
 @pytest.mark.parametrize("send, box", [("\r", "#line"), ("\x13", "#lines")], ids=["one line", "several lines"])
 @pytest.mark.parametrize("refuse, left, saved", [
     ([True, True], "who had a strokeMy dad Huw", []),
@@ -167,14 +160,18 @@ async def test_lines_pasted_after_pasted_lines_were_sent_stay_lines(db):
     assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw\nwho had a stroke"]
 
 
+async def open_practice(pilot, scenario: str) -> None:
+    scenarios = await practice_list(pilot)
+    scenarios.highlighted = [o.id for o in scenarios._options].index(scenario)
+    scenarios.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_two_practice_lines_in_one_burst_both_refused_are_both_kept(app_factory, monkeypatch):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        scenarios = await practice_list(pilot)
-        scenarios.highlighted = [o.id for o in scenarios._options].index("betty-driving")
-        scenarios.focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_practice(pilot, "betty-driving")
 
         def refuse(text):
             raise StoreError("the disk is full")
@@ -188,11 +185,7 @@ async def test_two_practice_lines_in_one_burst_both_refused_are_both_kept(app_fa
 async def test_a_practice_line_and_the_next_typed_in_one_burst_are_sent_apart(app_factory):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        scenarios = await practice_list(pilot)
-        scenarios.highlighted = [o.id for o in scenarios._options].index("betty-driving")
-        scenarios.focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_practice(pilot, "betty-driving")
         keys(app, "What is it about the shower that has become hard?\rSo")
         await pilot.pause()
         assert app.screen.query_one("#practice-input", Input).value == "So"

@@ -58,6 +58,12 @@ RETRY_SECONDS = 30.0
 # A lease is renewed by a write once it is this old, not by every write (it lasts LEASE_SECONDS).
 _RENEW_AFTER = 60
 CONNECT_SECONDS = 5
+# A network that goes silent (a dropped Wi-Fi or VPN, a server host switched off) sends no reset: without
+# these a write would wait for the operating system to give up on it, about fifteen minutes on Linux,
+# with the app waiting on it. Unacknowledged data fails after TCP_USER_TIMEOUT ms, and a connection with
+# nothing to send is probed after KEEPALIVE (idle s, between probes s, probes). A URL's own values win.
+TCP_USER_TIMEOUT = 10_000
+KEEPALIVE = (10, 5, 3)
 # The longest wait between two attempts to reconnect while the server is down.
 RECONNECT_EVERY = 0.5
 POOL_SIZE = 4
@@ -264,10 +270,10 @@ class PostgresStore:
         self._claimed: set[str] = set()
         # Sent again if the connection dropped while it was being committed: (conversation, seq) -> payload.
         self._in_doubt: dict[tuple[str, int], tuple[str, bytes]] = {}
-        options: dict[str, Any] = {"connect_timeout": CONNECT_SECONDS, "application_name": "convo"}
+        options: dict[str, Any] = {"connect_timeout": CONNECT_SECONDS, "application_name": "convo",
+                                   **_network_options(conninfo)}
         try:
-            with psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_SECONDS,
-                                 application_name="convo") as setup:
+            with psycopg.connect(conninfo, autocommit=True, **options) as setup:
                 self._set_up(setup, passphrase, encrypt)
         except psycopg.OperationalError as error:
             raise StoreError(self._unreachable(error, "nothing was opened")) from None
@@ -885,6 +891,17 @@ class PostgresStore:
 
 _INFO = ("c.id, c.flow, c.flow_version, c.flow_hash, c.audience, c.title, c.created, c.updated, c.status,"
          " k.wrapped")
+
+
+def _network_options(conninfo: str) -> dict[str, Any]:
+    """How soon a connection whose network went silent is given up, unless the URL says otherwise."""
+    idle, interval, count = KEEPALIVE
+    options = {"keepalives": 1, "keepalives_idle": idle, "keepalives_interval": interval,
+               "keepalives_count": count}
+    if psycopg.pq.version() >= 120000:  # libpq 12 first knew tcp_user_timeout
+        options["tcp_user_timeout"] = TCP_USER_TIMEOUT
+    given = conninfo_to_dict(conninfo)
+    return {name: value for name, value in options.items() if name not in given}
 
 
 def split_team(url: str) -> tuple[str, str | None]:

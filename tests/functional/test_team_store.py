@@ -516,6 +516,23 @@ def test_after_a_restart_a_turn_meets_one_dead_connection_not_every_one_left_in_
     assert len(tries) == 2  # the first on a connection the restart closed; the next on one that works
 
 
+def test_a_connection_whose_network_goes_silent_is_given_up_in_seconds_not_minutes(team):
+    """With no reset from a dropped network, a write would wait for the operating system (about fifteen
+    minutes on Linux) with the app waiting on it: every connection asks for keepalives and a limit on
+    unacknowledged data, unless the URL gives its own."""
+    def options(store) -> dict[str, str]:
+        with store._pool.connection() as db:
+            return {o.keyword.decode(): (o.val or b"").decode() for o in db.pgconn.info
+                    if o.keyword.decode().startswith(("keepalives", "tcp_user"))}
+
+    given = options(team())
+    assert given["keepalives"] == "1" and int(given["keepalives_idle"]) <= 10
+    assert 0 < int(given["tcp_user_timeout"]) <= 10_000
+    own = team.target + ("&" if "?" in team.target else "?") + "keepalives_idle=30"
+    with PostgresStore(own) as store:
+        assert options(store)["keepalives_idle"] == "30"
+
+
 def test_the_pool_is_tested_again_only_when_a_connection_itself_went():
     from psycopg import OperationalError, errors
     from psycopg_pool import PoolTimeout

@@ -160,6 +160,35 @@ async def test_lines_pasted_after_pasted_lines_were_sent_stay_lines(db):
     assert [item.text for item in conversation.assessment().circumstances] == ["My dad Huw\nwho had a stroke"]
 
 
+@pytest.mark.parametrize("refuse, left, saved", [
+    ([False, False], "", ["My dad Huw\nwho had a stroke", "Mum"]),
+    ([False, True], "Mum", ["My dad Huw\nwho had a stroke"]),
+], ids=["both saved", "the second refused"])
+async def test_pasted_lines_sent_then_one_more_in_the_same_burst(db, monkeypatch, refuse, left, saved):
+    app, conversation = carer_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(conversation, "handle", refusing(conversation, refuse))
+        app.post_message(events.Paste("My dad Huw\nwho had a stroke"))
+        await pilot.pause()
+        keys(app, "\x13Mum\x13")
+        await pilot.pause()
+        boxes = app.screen.query_one("#line", Input).value + app.screen.query_one("#lines", TextArea).text
+        assert boxes == left
+    assert [item.text for item in conversation.assessment().circumstances][:2] == saved
+
+
+async def test_words_typed_straight_after_pasted_lines_follow_them(db):
+    app, _ = carer_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.post_message(events.Paste("My dad Huw\nwho had a stroke"))
+        keys(app, " in March")
+        await pilot.pause()
+        assert app.screen.query_one("#lines", TextArea).text == "My dad Huw\nwho had a stroke in March"
+        assert app.screen.query_one("#line", Input).value == ""
+
+
 async def open_practice(pilot, scenario: str) -> None:
     scenarios = await practice_list(pilot)
     scenarios.highlighted = [o.id for o in scenarios._options].index(scenario)

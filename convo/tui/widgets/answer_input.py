@@ -82,7 +82,7 @@ class AnswerInput(Vertical):
         box = self._sender()
         box.sent()
         area = self.query_one(InTurnTextArea)
-        if self.pasted and box is area and "\n" not in area.text:
+        if self.pasted and box is area and area.showing is None and "\n" not in area.text:
             self.pasted = False
             if area.text:
                 self.query_one(LineInput).restore(area.text)
@@ -131,14 +131,20 @@ class AnswerInput(Vertical):
         self.post_message(AnswerSubmitted(event.value))
 
     def on_line_input_pasted(self, message: LineInput.Pasted) -> None:
-        """Several lines pasted: the text area, with everything in the box and every line pasted."""
+        """Several lines pasted: the text area, with everything in the box and every line pasted, and
+        anything typed into the one-line box after the paste (in the same burst of keys) after them."""
         message.stop()
-        area = self.query_one(TextArea)
-        area.text = message.before + message.text + message.after
+        area, line = self.query_one(TextArea), self.query_one(Input)
+        before, after, value = message.before, message.after, line.value
+        typed = (value[len(before):len(value) - len(after)]
+                 if value.startswith(before) and value.endswith(after) and len(value) >= len(before + after)
+                 else value)  # the box was changed otherwise meanwhile: keep all of it, after the lines
+        head = before + message.text + typed
+        area.text = head + after
         self.add_class("-multiline")
-        lines = (message.before + message.text).split("\n")
+        lines = head.split("\n")
         area.move_cursor((len(lines) - 1, len(lines[-1])))
-        self.query_one(Input).value = ""
+        line.value = ""
         self.pasted = True
         area.focus()
 

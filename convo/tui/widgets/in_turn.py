@@ -24,14 +24,14 @@ from textual.widgets import Input, TextArea
 
 class AwaitingVerdict:
     """What a chat's box sent, shown until it is saved or refused. Sends are numbered as they are taken and
-    verdicts as they come (in the same order); the box shows the text of send `_showing`, or none."""
+    verdicts as they come (in the same order); the box shows the text of send `showing`, or none."""
 
     _sends = 0
     _verdicts = 0
-    _showing: int | None = None
+    showing: int | None = None
 
     def _took(self, text: str, keep_showing: bool) -> None:
-        self._showing = self._sends if keep_showing and text else None
+        self.showing = self._sends if keep_showing and text else None
         self._sends += 1
 
     def _verdict(self) -> int:
@@ -40,20 +40,20 @@ class AwaitingVerdict:
 
     def let_go(self) -> None:
         """Take the text sent out of the box, before anything else is typed into it."""
-        if self._showing is not None:
-            self._showing = None
+        if self.showing is not None:
+            self.showing = None
             self._empty()
 
     def sent(self) -> None:
         """The oldest send waiting for its verdict was kept: out of the box, if the box still shows it."""
-        if self._showing == self._verdict():
+        if self.showing == self._verdict():
             self.let_go()
 
     def put_back(self, text: str) -> None:
         """The oldest send waiting for its verdict was not kept: back in the box, in front of anything typed
         since (if the box still shows it and nothing else, it is there already)."""
-        if self._showing == self._verdict():
-            self._showing = None
+        if self.showing == self._verdict():
+            self.showing = None
             return
         self.restore(text)
 

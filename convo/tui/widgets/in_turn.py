@@ -17,6 +17,8 @@ two answers sent in one burst, the first refused, leave the first in the box and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
 from textual.message import Message
 from textual.widgets import Input, TextArea
@@ -29,6 +31,9 @@ class AwaitingVerdict:
     _sends = 0
     _verdicts = 0
     showing: int | None = None
+    # Each box says how it empties, and how it puts text in front of what it holds.
+    _empty: Callable[[], None]
+    _prepend: Callable[[str], None]
 
     def _took(self, text: str, keep_showing: bool) -> None:
         self.showing = self._sends if keep_showing and text else None
@@ -62,11 +67,6 @@ class AwaitingVerdict:
         self.let_go()
         self._prepend(text)
 
-    def _empty(self) -> None:
-        raise NotImplementedError
-
-    def _prepend(self, text: str) -> None:
-        raise NotImplementedError
 
 
 class InTurnInput(AwaitingVerdict, Input):

@@ -251,6 +251,7 @@ def many_at_once(args: argparse.Namespace) -> None:
                     role=OWNER)
         urls = {role: cluster.url(role, database) for role in roles}
         floor = _commit_floor(cluster.url(OWNER, database))
+        woken = _commit_floor(cluster.url(OWNER, database), times=30, pause=0.5)
         disk = _fsync_floor(cluster.folder)
         load_before = os.getloadavg()[0]
         # Each practitioner runs convo on their own computer: a process each. The carers' pages are
@@ -278,7 +279,8 @@ def many_at_once(args: argparse.Namespace) -> None:
         merged = {key: [value for part in numbers for value in part[key]] for key in numbers[0]}
         _report_load(args, merged, cluster, database)
         print(f"  the server's own durable commit (one row, one connection, nothing else running):"
-              f" p50 {_ms(_pct(floor, 50)).strip()}, p99 {_ms(_pct(floor, 99)).strip()}")
+              f" p50 {_ms(_pct(floor, 50)).strip()}, p99 {_ms(_pct(floor, 99)).strip()};"
+              f" each after a pause of 0.5 s: p50 {_ms(_pct(woken, 50)).strip()}, max {_ms(max(woken)).strip()}")
         print(f"  the disk's own fsync (8 KiB written, then fdatasync, beside the server's data):"
               f" p50 {_ms(_pct(disk, 50)).strip()}, p99 {_ms(_pct(disk, 99)).strip()}")
         print(f"  load average (1 min) before the run {load_before:.1f}, after it {os.getloadavg()[0]:.1f}")
@@ -303,14 +305,17 @@ def _fsync_floor(folder: Path, times: int = 300) -> list[float]:
     return runs
 
 
-def _commit_floor(url: str, times: int = 300) -> list[float]:
-    """How long this server takes to make one small row durable: the floor under every turn."""
+def _commit_floor(url: str, times: int = 300, pause: float = 0.0) -> list[float]:
+    """How long this server takes to make one small row durable: the floor under every turn. With a
+    `pause` before each, as a person's turn comes: on a machine whose idle cores are slow to wake, much
+    longer than one straight after another, and the floor under a turn at a pause of seconds."""
     import psycopg
 
     runs = []
     with psycopg.connect(url, autocommit=True) as db:
-        db.execute("CREATE TABLE floor_probe (n integer)")
+        db.execute("CREATE TABLE IF NOT EXISTS floor_probe (n integer)")
         for n in range(times):
+            time.sleep(pause)
             began = time.perf_counter()
             with db.transaction():
                 db.execute("INSERT INTO floor_probe VALUES (%s)", (n,))

@@ -189,6 +189,24 @@ async def test_words_typed_straight_after_pasted_lines_follow_them(db):
         assert app.screen.query_one("#line", Input).value == ""
 
 
+async def test_an_enter_straight_after_pasted_lines_is_a_new_line_not_an_answer(db):
+    """In the same burst as a paste of several lines, Enter is what it is in that box: a new line. Sent as
+    an empty answer, it moved the call on and the lines became the next question's answer."""
+    app, conversation = carer_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        question = conversation.step
+        app.post_message(events.Paste("My dad Huw\nwho had a stroke"))
+        keys(app, "\rin March")
+        await pilot.pause()
+        assert app.screen.query_one("#lines", TextArea).text == "My dad Huw\nwho had a stroke\nin March"
+        assert conversation.step == question
+        keys(app, "\x13")
+        await pilot.pause()
+    assert [item.text for item in conversation.assessment().circumstances] == [
+        "My dad Huw\nwho had a stroke\nin March"]
+
+
 async def open_practice(pilot, scenario: str) -> None:
     scenarios = await practice_list(pilot)
     scenarios.highlighted = [o.id for o in scenarios._options].index(scenario)

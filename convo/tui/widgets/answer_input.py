@@ -23,7 +23,11 @@ from convo.tui.widgets.in_turn import AwaitingVerdict, InTurnInput, InTurnTextAr
 
 class LineInput(InTurnInput):
     """The one-line box. A paste of several lines is not cut to its first (as Input does): it goes up to
-    the answer box whole, which switches to several lines."""
+    the answer box whole, which switches to several lines. Keys that reach this box before that switch
+    (in the same burst as the paste) follow the lines, an Enter among them as a new line, as it would be
+    in the box of several lines: not an answer sent on its own."""
+
+    lines_on_the_way = False  # a paste of several lines is on its way to the box of several lines
 
     class Pasted(Message):
         def __init__(self, before: str, text: str, after: str):
@@ -38,7 +42,15 @@ class LineInput(InTurnInput):
         event.prevent_default()
         event.stop()
         start, end = sorted((self.selection.start, self.selection.end))
+        self.lines_on_the_way = True
         self.post_message(self.Pasted(self.value[:start], text.rstrip("\n"), self.value[end:]))
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Runs before InTurnInput's, which sends on Enter (Textual calls each class's in turn)."""
+        if self.lines_on_the_way and event.key == "enter":
+            event.prevent_default()
+            event.stop()
+            self.insert_text_at_cursor("\n")
 
 
 class AnswerInput(Vertical):
@@ -134,7 +146,7 @@ class AnswerInput(Vertical):
         """Several lines pasted: the text area, with everything in the box and every line pasted, and
         anything typed into the one-line box after the paste (in the same burst of keys) after them."""
         message.stop()
-        area, line = self.query_one(TextArea), self.query_one(Input)
+        area, line = self.query_one(TextArea), self.query_one(LineInput)
         before, after, value = message.before, message.after, line.value
         typed = (value[len(before):len(value) - len(after)]
                  if value.startswith(before) and value.endswith(after) and len(value) >= len(before + after)
@@ -145,6 +157,7 @@ class AnswerInput(Vertical):
         lines = head.split("\n")
         area.move_cursor((len(lines) - 1, len(lines[-1])))
         line.value = ""
+        line.lines_on_the_way = False
         self.pasted = True
         area.focus()
 

@@ -91,7 +91,9 @@ class AnswerInput(Vertical):
         """The oldest answer awaiting its verdict is saved: out of its box. After a paste of several lines
         sent from the box of several lines, back to one line, with anything typed since (unless that is
         lines pasted since: the next answer)."""
-        box = self._sender()
+        if not self.waiting:
+            return  # nothing was sent from here
+        box = self.waiting.popleft()
         box.sent()
         area = self.query_one(InTurnTextArea)
         if self.pasted and box is area and area.showing is None and "\n" not in area.text:
@@ -105,18 +107,14 @@ class AnswerInput(Vertical):
     def put_back(self, text: str) -> None:
         """The oldest answer awaiting its verdict was not saved: back in the box in front of anything typed
         since, in the box on screen if it was sent from the other. Nothing typed is lost."""
-        box = self._sender()
         shown: AwaitingVerdict = self.query_one(InTurnTextArea) if self.multiline else self.query_one(LineInput)
+        box = self.waiting.popleft() if self.waiting else None
         if box is shown:
-            box.put_back(text)
-        else:
+            shown.put_back(text)
+            return
+        if box is not None:
             box.sent()  # its verdict given; the words go where the person is typing now
-            shown.restore(text)
-
-    def _sender(self) -> AwaitingVerdict:
-        if self.waiting:
-            return self.waiting.popleft()
-        return self.query_one(InTurnTextArea) if self.multiline else self.query_one(LineInput)
+        shown.restore(text)
 
     def speak(self, placeholder: str, lines_title: str) -> None:
         """The box's own words, in the conversation's language (given again when it changes)."""

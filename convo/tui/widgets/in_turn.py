@@ -68,7 +68,6 @@ class AwaitingVerdict:
         self._prepend(text)
 
 
-
 class InTurnInput(AwaitingVerdict, Input):
     """A one-line box whose Enter sends what was typed before it.
 

@@ -1,0 +1,110 @@
+"""Harm said in the everyday words people use for it, which a phrase pattern hears whatever the model
+makes of them: a beating given as an idiom ("a good hiding", "the back of his hand", "takes his belt
+to me"), to the person or to a child, in English and Welsh; being knocked about, gone for with
+something, held against the wall or knelt on; exposure, photos taken of someone undressed and being
+made to watch porn; and talk of a way to die. Beside each, ordinary talk in the same words that raises
+no banner: a result at darts, a slap on the back, a boxing coach, history told as history, care done
+properly, a photo for the district nurse, the rugby on the telly, a swim. Every sentence here was
+written for these tests; none is in the corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from convo.notice import detector
+from convo.notice.detector import ALERT
+from convo.notice.patterns import patterns
+from convo.notice.text import normalise
+
+
+def alerts(text: str, speaker: str = "person") -> list[str | None]:
+    return [f.category for f in detector.concerns(text, speaker, "practitioner") if f.kind == ALERT]
+
+
+def alert_patterns(text: str) -> list[str]:
+    """The categories of the alert patterns that match, with the figures of speech taken out first."""
+    rules = patterns()
+    plain = rules.without_figures(normalise(text))
+    return [match.category for match in rules.find(plain) if match.tier == "alert"]
+
+
+@pytest.mark.parametrize("text, category", [
+    # A beating said as an idiom, to the person.
+    ("My husband gave me a right hiding on Sunday because the gravy was cold.", "physical"),
+    ("Our Gethin's been giving me the back of his hand when I ask for my pension book.", "physical"),
+    ("She gives Mam a clip round the ear if she drops her spoon.", "physical"),
+    ("I got a proper leathering off my son for losing the remote.", "physical"),
+    ("The lodger takes his belt to me when he's had a drink.", "physical"),
+    ("Mae o'n rhoi cweir i mi pan mae o wedi meddwi.", "physical"),
+    # To a child.
+    ("My daughter's boyfriend gives the little one a good hiding when she wets herself.", "other_at_risk"),
+    ("He takes his belt to the kids if they're noisy while the match is on.", "other_at_risk"),
+    # Knocked about, gone for, held down, knelt on.
+    ("Her partner's been knocking her about again, she had a lip like a balloon.", "physical"),
+    ("My brother came at me with a rolling pin on Tuesday.", "physical"),
+    ("He pinned me against the fridge by my throat and told me to shut up.", "physical"),
+    ("The night carer knelt on my arm to get the tablets in.", "physical"),
+    # Exposure, photos, porn.
+    ("The man in flat 3 keeps exposing himself when I'm putting the washing out.", "sexual"),
+    ("The agency girl took pictures of me on the commode and showed them round the office.", "sexual"),
+    ("My stepdad puts porn on the telly and makes me sit with him.", "sexual"),
+    ("Mae'r gofalwr yn dangos ei bidyn i mi yn y stafell molchi.", "sexual"),
+    # Talk of a way to die.
+    ("Dad keeps joking he'll walk into the sea at Barmouth one of these days.", "risk_to_life"),
+    ("She's been talking about stepping in front of the train at the crossing.", "risk_to_life"),
+    ("He said he might as well throw himself in the canal.", "risk_to_life"),
+    ("Mae o wedi bod yn sôn am neidio oddi ar y bont.", "risk_to_life"),
+    # Told of a relative by name, and a carer by the hours she works.
+    ("Our Dai gave me a belting on Friday, I can't lift my arm.", "physical"),
+    ("Our Sian's been going for my face when she's had a drink.", "physical"),
+])
+def test_harm_said_in_everyday_words_alerts(text, category):
+    assert category in alert_patterns(text)
+    assert alerts(text), text
+
+
+@pytest.mark.parametrize("text", [
+    # Sport, games and a team's results.
+    "They gave me a right hiding at the darts on Friday, I couldn't hit a double to save my life.",
+    "Swansea gave us a hammering on Saturday, four nil.",
+    "My grandson gives me a good thrashing at chess every time he visits.",
+    "Dad still lets the lads at the boxing club give him a going-over on the pads.",
+    # Praise, luck and history told as history.
+    "The manager gave me a slap on the back when I finished the course.",
+    "My father took his belt to us once when we were kids, different times.",
+    "I got a clip round the ear off the local bobby in 1962 for scrumping, and I deserved it.",
+    # Care done properly and play.
+    "My grandson sat on my legs watching the telly with a blanket, lovely it was.",
+    "He held me down on the sofa and tickled me till I cried laughing, he's a big soft lump.",
+    # A photo for the nurse; what is on the telly; a film made to watch for the rugby.
+    "The district nurse took photos of my leg ulcer to show the tissue viability team.",
+    "He makes me watch the rugby with him every Saturday, I've learnt the rules now.",
+    "A man exposed himself in the park last week, it was on the news, police are looking for him.",
+    # A swim, a charity jump, what we did as kids.
+    "She talks about walking into the sea for the Boxing Day dip every year.",
+    "Dad's always going on about jumping off the bridge at Llangollen as a lad.",
+    "The dog went for me with its teeth bared, the postman had to pull it off.",
+    # A present, a check-up, a game on a console, a wheelchair pushed to the table, hair done.
+    "I got a lovely leather belt off my son for Christmas.",
+    "The practice nurse gave me a right going-over at my MOT, bloods and all.",
+    "Our Rhodri gave me a proper thrashing on the Xbox last night.",
+    "She pushes me up to the table in my chair and puts the brakes on.",
+    "Mam comes at me with the hairbrush every morning before school, I hate tangles.",
+    # Exposed to a risk; a pet called by name; a baby in the bath; a flasher in the paper.
+    "He keeps exposing himself to scams on the computer, I've told him not to click.",
+    "Our Bella knocks me about when I come in from work, she's that excited to see me.",
+    "Nan took photos of him in the bath when he was a baby, we laughed at them at Christmas.",
+    "A man was flashing at women by the river, it was in the paper, the police are looking.",
+    # On the telly.
+    "In the film she talks about jumping off the bridge, it was a sad one.",
+])
+def test_everyday_talk_in_the_same_words_raises_no_banner(text):
+    assert not alert_patterns(text), text
+    assert not alerts(text), text
+
+
+def test_a_hand_that_steadies_is_no_phrase_pattern():
+    """Held against the wall to be steadied is not what the pattern of being held against it hears (the
+    model alone still raises a banner on this one: its words are those of the disclosures it learnt)."""
+    assert not alert_patterns("The carer held me against the wall to steady me while she pulled my trousers up.")
+    assert alert_patterns("The carer held me against the wall while she shouted in my face.") == ["physical"]

@@ -108,3 +108,16 @@ def test_a_hand_that_steadies_is_no_phrase_pattern():
     model alone still raises a banner on this one: its words are those of the disclosures it learnt)."""
     assert not alert_patterns("The carer held me against the wall to steady me while she pulled my trousers up.")
     assert alert_patterns("The carer held me against the wall while she shouted in my face.") == ["physical"]
+
+
+@pytest.mark.parametrize("text, matches", [
+    # A phone checked at the person's side or to keep it working is help; checked behind their back is not.
+    ("My son checks my phone every weekend to update it, I sit with him and we have a cuppa.", False),
+    ("He takes my phone off me at night to charge it, the socket's on his side.", False),
+    ("He checks my phone every night when I'm asleep.", True),
+    # A programme one is made to watch is an evening in; films one did not want are not.
+    ("He'd leave me if I made him watch another episode of that baking programme.", False),
+    ("He made me watch films I didn't want to, on his laptop.", True),
+])
+def test_older_patterns_leave_help_and_telly_alone(text, matches):
+    assert bool(alert_patterns(text)) is matches

@@ -15,12 +15,9 @@ from convo.notice.detector import ALERT, CONCERN, Context, hear
 from convo.notice.patterns import load_patterns
 from convo.notice.taxonomy import taxonomy
 from convo.notice.text import normalise
+from tests.unit.hearing import alerts
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "notice"
-
-
-def alerts(text: str, speaker: str = "person", audience: str = "practitioner") -> list[str | None]:
-    return [f.category for f in detector.concerns(text, speaker, audience) if f.kind == ALERT]
 
 
 # Indirect phrasings, one or more for each kind of concern; none uses the word "abuse".

@@ -2,30 +2,17 @@
 makes of them: a beating given as an idiom ("a good hiding", "the back of his hand", "takes his belt
 to me"), to the person or to a child, in English and Welsh; being knocked about, gone for with
 something, held against the wall or knelt on; exposure, photos taken of someone undressed and being
-made to watch porn; and talk of a way to die. Beside each, ordinary talk in the same words that raises
-no banner: a result at darts, a slap on the back, a boxing coach, history told as history, care done
-properly, a photo for the district nurse, the rugby on the telly, a swim. Every sentence here was
-written for these tests; none is in the corpus."""
+made to watch porn; talk of a way to die, and one said as what one will do. Beside each, ordinary
+talk in the same words that raises no banner: a result at darts, a slap on the back, a boxing coach,
+history told as history, care done properly, a photo for the district nurse, the rugby on the telly, a
+swim, a drive over the bridge; and two older patterns that no longer hear a phone updated or a
+programme watched. Every sentence here was written for these tests; none is in the corpus."""
 
 from __future__ import annotations
 
 import pytest
 
-from convo.notice import detector
-from convo.notice.detector import ALERT
-from convo.notice.patterns import patterns
-from convo.notice.text import normalise
-
-
-def alerts(text: str, speaker: str = "person") -> list[str | None]:
-    return [f.category for f in detector.concerns(text, speaker, "practitioner") if f.kind == ALERT]
-
-
-def alert_patterns(text: str) -> list[str]:
-    """The categories of the alert patterns that match, with the figures of speech taken out first."""
-    rules = patterns()
-    plain = rules.without_figures(normalise(text))
-    return [match.category for match in rules.find(plain) if match.tier == "alert"]
+from tests.unit.hearing import alert_patterns, alerts
 
 
 @pytest.mark.parametrize("text, category", [
@@ -121,3 +108,28 @@ def test_a_hand_that_steadies_is_no_phrase_pattern():
 ])
 def test_older_patterns_leave_help_and_telly_alone(text, matches):
     assert bool(alert_patterns(text)) is matches
+
+
+@pytest.mark.parametrize("text", [
+    "If the council moves me I'll drive off the quay at Pwllheli before I pack a box.",
+    "One of these days I'm going to walk off the end of the pier and that'll be that.",
+    "She says she's gonna step in front of the next bus.",
+    "I've kept my tablets back all month and I'm going to take them all at once tonight.",
+    "going out for a bit. don't try and find me",
+    "He'd rather lie down in front of a train than go into that nursing home.",
+    "Mae o'n deud y bydd o'n gyrru oddi ar y cei un noson.",
+])
+def test_a_way_to_die_said_as_what_one_will_do_alerts(text):
+    assert "risk_to_life" in alert_patterns(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I'll drive over the bridge to see her on Sunday.",
+    "We'll walk to the end of the pier for an ice cream.",
+    "I'm going to walk into the sea for a paddle if it's warm.",
+    "I take them all at once with my breakfast, the pharmacist said it's fine.",
+    "Don't come looking for me, I'll be in the garden.",
+    "I'd rather go under a train than sit through another of his quizzes, ha.",
+])
+def test_a_drive_a_walk_or_a_paddle_is_no_way_to_die(text):
+    assert "risk_to_life" not in alert_patterns(text)

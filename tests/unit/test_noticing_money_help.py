@@ -8,14 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from convo.notice.patterns import patterns
-from convo.notice.text import normalise
-
-
-def alert_patterns(text: str) -> list[str]:
-    rules = patterns()
-    plain = rules.without_figures(normalise(text))
-    return [match.category for match in rules.find(plain) if match.tier == "alert"]
+from tests.unit.hearing import alert_patterns
 
 
 @pytest.mark.parametrize("text", [

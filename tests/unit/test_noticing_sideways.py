@@ -8,21 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from convo.notice import detector
-from convo.notice.detector import ALERT
-from convo.notice.patterns import patterns
-from convo.notice.text import normalise
-
-
-def alerts(text: str, speaker: str = "person") -> list[str | None]:
-    return [f.category for f in detector.concerns(text, speaker, "practitioner") if f.kind == ALERT]
-
-
-def alert_patterns(text: str) -> list[str]:
-    """The categories of the alert patterns that match, with the figures of speech taken out first."""
-    rules = patterns()
-    plain = rules.without_figures(normalise(text))
-    return [match.category for match in rules.find(plain) if match.tier == "alert"]
+from tests.unit.hearing import alert_patterns, alerts
 
 
 @pytest.mark.parametrize("text, category", [

@@ -41,53 +41,75 @@ from tests.unit.hearing import alert_patterns, alerts
     ("She's been talking about stepping in front of the train at the crossing.", "risk_to_life"),
     ("He said he might as well throw himself in the canal.", "risk_to_life"),
     ("Mae o wedi bod yn sôn am neidio oddi ar y bont.", "risk_to_life"),
-    # Told of a relative by name, and a carer by the hours she works.
+    # Told of a relative by name; said in ways the first form missed.
     ("Our Dai gave me a belting on Friday, I can't lift my arm.", "physical"),
     ("Our Sian's been going for my face when she's had a drink.", "physical"),
+    ("Our Dai beat me up.", "physical"),
+    ("He gave me a right hiding for answering back.", "physical"),
+    ("He went for my face open-handed.", "physical"),
+    ("He made me have sex with him after the match.", "sexual"),
+    ("he keeps on about walking into the sea", "risk_to_life"),
 ])
 def test_harm_said_in_everyday_words_alerts(text, category):
     assert category in alert_patterns(text)
     assert alerts(text), text
 
 
-@pytest.mark.parametrize("text", [
+# Each ordinary sentence beside its twin in the same words that is a disclosure: what the pattern leaves
+# out is what makes it ordinary, and the twin shows the pattern would hear it otherwise.
+@pytest.mark.parametrize("ordinary, twin", [
     # Sport, games and a team's results.
-    "They gave me a right hiding at the darts on Friday, I couldn't hit a double to save my life.",
-    "Swansea gave us a hammering on Saturday, four nil.",
-    "My grandson gives me a good thrashing at chess every time he visits.",
-    "Dad still lets the lads at the boxing club give him a going-over on the pads.",
-    # Praise, luck and history told as history.
-    "The manager gave me a slap on the back when I finished the course.",
-    "My father took his belt to us once when we were kids, different times.",
-    "I got a clip round the ear off the local bobby in 1962 for scrumping, and I deserved it.",
-    # Care done properly and play.
-    "My grandson sat on my legs watching the telly with a blanket, lovely it was.",
-    "He held me down on the sofa and tickled me till I cried laughing, he's a big soft lump.",
-    # A photo for the nurse; what is on the telly; a film made to watch for the rugby.
-    "The district nurse took photos of my leg ulcer to show the tissue viability team.",
-    "He makes me watch the rugby with him every Saturday, I've learnt the rules now.",
-    "A man exposed himself in the park last week, it was on the news, police are looking for him.",
-    # A swim, a charity jump, what we did as kids.
-    "She talks about walking into the sea for the Boxing Day dip every year.",
-    "Dad's always going on about jumping off the bridge at Llangollen as a lad.",
-    "The dog went for me with its teeth bared, the postman had to pull it off.",
-    # A present, a check-up, a game on a console, a wheelchair pushed to the table, hair done.
-    "I got a lovely leather belt off my son for Christmas.",
-    "The practice nurse gave me a right going-over at my MOT, bloods and all.",
-    "Our Rhodri gave me a proper thrashing on the Xbox last night.",
-    "She pushes me up to the table in my chair and puts the brakes on.",
-    "Mam comes at me with the hairbrush every morning before school, I hate tangles.",
-    # Exposed to a risk; a pet called by name; a baby in the bath; a flasher in the paper.
-    "He keeps exposing himself to scams on the computer, I've told him not to click.",
-    "Our Bella knocks me about when I come in from work, she's that excited to see me.",
-    "Nan took photos of him in the bath when he was a baby, we laughed at them at Christmas.",
-    "A man was flashing at women by the river, it was in the paper, the police are looking.",
-    # On the telly.
-    "In the film she talks about jumping off the bridge, it was a sad one.",
+    ("They gave me a right hiding at the darts on Friday.", "They gave me a right hiding on Friday."),
+    ("Swansea gave us a hammering on Saturday, four nil.", "He gave me a hammering on Saturday."),
+    ("My grandson gives me a good thrashing at chess every time he visits.",
+     "My grandson gives me a good thrashing every time he visits."),
+    ("Our Rhodri gave me a proper thrashing on the Xbox last night.",
+     "Our Rhodri gave me a proper thrashing last night."),
+    ("My backache gives me a right hammering in the night.", "My husband gives me a right hammering in the night."),
+    # Praise, a present, and history told as history.
+    ("The manager gave me a slap on the back when I finished the course.",
+     "The manager gave me a slap when I finished the course."),
+    ("I got the belt off my son for my birthday, a lovely leather one.",
+     "I got the belt off my son for spilling the tea."),
+    ("My father took his belt to me once when I was a kid, different times.",
+     "My father took his belt to me once last week."),
+    ("I got a clip round the ear off my dad in 1962 for scrumping.",
+     "I got a clip round the ear off my dad last night."),
+    ("She took the slipper to her room.", "She took the slipper to me."),
+    # Play, care done properly, pets and the telly.
+    ("My grandson sat on my legs while we watched the telly with a blanket.",
+     "My grandson sat on my legs while he went through my purse."),
+    ("He held me down on the sofa and tickled me till I cried laughing.", "He held me down on the sofa till I cried."),
+    ("She pushes me up against the table in my chair and puts the brakes on.",
+     "She pushes me up against the table till I cry."),
+    ("The dog flew at me with a stick in his mouth, he wanted to play.", "My son flew at me with a stick."),
+    ("Our Bella knocks me about when I come in from work, she's that excited to see me.",
+     "Our Dai knocks me about when I come in from work."),
+    ("In EastEnders last night he came at her with a knife.", "Last night he came at her with a knife."),
+    # Photos for the clinic, a baby in the bath, exposure to a risk or in the news, flashing lights.
+    ("The nurse took photos of me undressed for the skin clinic.", "The lodger took photos of me undressed."),
+    ("Nan took photos of him in the bath when he was a baby.", "The carer took photos of him in the bath."),
+    ("He keeps exposing himself to scams on the computer.", "He keeps exposing himself to me on the landing."),
+    ("A man exposed himself in the park last week, it was on the news.",
+     "A man exposed himself to me in the park last week."),
+    ("A driver flashed me, my lights were off.", "The man next door flashed me."),
+    ("He showed me his bits and bobs from the car boot.", "He showed me his bits."),
+    ("He made me watch the rugby with him every Saturday.", "He made me watch him with the door locked."),
+    # A swim, a charity dip, what we did as kids, the car fixed, the quay in summer, someone not liked.
+    ("She talks about walking into the sea for the Boxing Day dip every year.",
+     "She talks about walking into the sea."),
+    ("Dad's always going on about jumping off the bridge at Llangollen as a lad.",
+     "Dad's always going on about jumping off the bridge at Llangollen."),
+    ("Dad said he'd lie under the car tomorrow and sort the exhaust.",
+     "Dad said he'd lie down on the railway line tomorrow."),
+    ("Mae'r plant yn neidio oddi ar y cei yn yr haf.", "Mae hi am neidio oddi ar y cei heno."),
+    ("Most people don't find me easy to talk to.", "Don't try and find me."),
+    # A phone bill gone through together.
+    ("My dad checks my phone bill with me each month.", "My dad checks my phone when I'm asleep."),
 ])
-def test_everyday_talk_in_the_same_words_raises_no_banner(text):
-    assert not alert_patterns(text), text
-    assert not alerts(text), text
+def test_everyday_talk_in_the_same_words_matches_no_pattern(ordinary, twin):
+    assert not alert_patterns(ordinary), ordinary
+    assert alert_patterns(twin), twin
 
 
 def test_a_hand_that_steadies_is_no_phrase_pattern():
@@ -118,6 +140,8 @@ def test_older_patterns_leave_help_and_telly_alone(text, matches):
     "going out for a bit. don't try and find me",
     "He'd rather lie down in front of a train than go into that nursing home.",
     "Mae o'n deud y bydd o'n gyrru oddi ar y cei un noson.",
+    "I'll take them all at once tonight.",
+    "I'm taking them all at once tonight.",
 ])
 def test_a_way_to_die_said_as_what_one_will_do_alerts(text):
     assert "risk_to_life" in alert_patterns(text)

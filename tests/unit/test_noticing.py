@@ -674,8 +674,10 @@ def test_no_held_out_or_development_sentence_is_in_the_training_corpus():
                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
 
     training, held_out, development = texts("train_*.jsonl"), texts("heldout*.jsonl"), texts("dev*.jsonl")
-    assert len(training) >= 2000 and len(held_out) >= 500 and len(development) >= 500
+    checks = texts("check_*.jsonl")
+    assert len(training) >= 2000 and len(held_out) >= 500 and len(development) >= 500 and len(checks) >= 600
     assert not training & held_out and not development & held_out
+    assert not (training | development | held_out) & checks
     # Answers of a word or three ("dunno really") may be written twice by chance; nothing longer.
     assert not {text for text in training & development if len(text.split()) > 3}
 

@@ -157,7 +157,9 @@ def load_patterns(path: str | Path) -> Patterns:
             problems.append(document.problem(where, f"unknown macro {unknown.group(0)}"))
             return None
         try:
-            return re.compile(rf"(?<![\w'])(?:{source})(?![\w])")  # the guards hold for every alternative
+            # Each alternative starts and ends a word: not inside one, nor after a word's apostrophe ("I'll"),
+            # but after a quotation mark ("she said 'suicide is the answer'").
+            return re.compile(rf"(?<!\w)(?<!\w')(?:{source})(?![\w])")
         except re.error as error:
             problems.append(document.problem(where, f"bad pattern: {error}"))
             return None

@@ -49,6 +49,11 @@ from tests.unit.hearing import alert_patterns, alerts
     ("He went for my face open-handed.", "physical"),
     ("He made me have sex with him after the match.", "sexual"),
     ("he keeps on about walking into the sea", "risk_to_life"),
+    ("Her fella gives her a pasting most Fridays when he's back from the club.", "physical"),
+    ("My grandson's been laying into me again, I've got a black eye.", "physical"),
+    # Said in quotation marks, as notes and carers often give someone's words.
+    ("She told me 'our Dai gave me a right hiding' and started crying.", "physical"),
+    ("Dad keeps saying 'suicide is the answer'.", "risk_to_life"),
 ])
 def test_harm_said_in_everyday_words_alerts(text, category):
     assert category in alert_patterns(text)
@@ -104,6 +109,9 @@ def test_harm_said_in_everyday_words_alerts(text, category):
      "Dad said he'd lie down on the railway line tomorrow."),
     ("Mae'r plant yn neidio oddi ar y cei yn yr haf.", "Mae hi am neidio oddi ar y cei heno."),
     ("Most people don't find me easy to talk to.", "Don't try and find me."),
+    ("We got a right pasting off Bangor in the cup, six nil.", "I got a right pasting off my son in the kitchen."),
+    ("She laid into me about the bins.", "She laid into me, I've got a split lip."),
+    ("Dad gave me a clip round the ear when I was nine.", "Dad gave me a clip round the ear last night."),
     # A phone bill gone through together.
     ("My dad checks my phone bill with me each month.", "My dad checks my phone when I'm asleep."),
 ])

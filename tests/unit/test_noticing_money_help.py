@@ -42,3 +42,24 @@ def test_money_taken_or_kept_by_someone_else_raises_the_financial_pattern(text):
 ])
 def test_money_help_with_what_the_person_sees_of_it_raises_no_financial_pattern(text):
     assert "financial" not in alert_patterns(text)
+
+
+@pytest.mark.parametrize("text", [
+    "My carer makes me pay for all her shopping as well as mine.",
+    "The girl from the agency has me buy her a meal deal every time we go to the Co-op.",
+    "My support worker puts her own shopping through on my card.",
+    "He gets me to pay for his fags and his taxis and I've nothing left by Wednesday.",
+])
+def test_someone_elses_things_paid_for_with_the_persons_money_alert(text):
+    assert "financial" in alert_patterns(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "She buys her own shopping on a Friday when we go to Aldi.",
+    "My daughter makes me pay for her lunch but we take turns, she gets the next one.",
+    "The carer pays for her shopping with her own card and does mine separately.",
+    "He gets his shopping delivered now, it saves him the bus.",
+    "My son makes me pay for the taxi because it's my appointment.",
+])
+def test_own_things_paid_for_or_turns_taken_raise_no_financial_pattern(text):
+    assert "financial" not in alert_patterns(text), text

@@ -1,0 +1,66 @@
+"""Words of harm in their everyday senses, taken out before the phrase patterns read an answer: someone
+"pushing me to" do something (encouraging) or pushing a wheelchair round the shops, being "dragged
+along to" an outing, having one's head bitten off, a chore one "can't carry on doing", not wanting
+to be in hospital but at home, a hand or a face touched in comfort or a limb touched to examine it,
+and a thump in play. Beside each, the same words meaning harm, which the patterns still hear. Every
+sentence here was written for these tests; none is in the corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.hearing import alert_patterns, alerts
+
+
+@pytest.mark.parametrize("text", [
+    # Encouraged, or pushed in a wheelchair.
+    "My son's been pushing me to join the walking group at the leisure centre.",
+    "The physio pushes me to get up and walk to the window twice a day.",
+    "She keeps pushing Mam into going to the memory cafe on Thursdays.",
+    "My nephew pushes me round the market on a Wednesday and we have chips on the front.",
+    "i pushed him round the castle in his chair and he told everyone about the war",
+    # Taken along to an outing.
+    "My wife dragged me along to the craft fair at the chapel and I bought a tea cosy.",
+    "The grandkids dragged me out to the panto, I laughed till I cried.",
+    # Told off.
+    "She bit my head off for putting the recycling in the wrong bin.",
+    # A chore that has become too much.
+    "I can't carry on doing the windows, not with my shoulder, so a man comes monthly.",
+    "says she can't go on doing the ironing for all of them, wants the kids to do their own",
+    # In hospital, wanting to be at home.
+    "I don't want to be here, I just want to go home to my own bed and my cat.",
+    # A hand or a face touched in comfort; a limb touched to examine it.
+    "The new carer touched my hand and told me not to worry about the bills.",
+    "Mam touches my cheek every time I leave, it's her way of saying ta-ra.",
+    "The doctor touched my ankle to see if it was still swollen.",
+    # In play.
+    "My grandson punched me on the shoulder when Wales scored, just messing about.",
+])
+def test_everyday_senses_raise_no_alert_pattern(text):
+    assert alert_patterns(text) == [], text
+
+
+@pytest.mark.parametrize("text, category", [
+    ("He pushed me to the floor and stood on my hand.", "physical"),
+    ("My son keeps pushing me to sign the house over to him.", "financial"),
+    ("He dragged me to the bedroom by my hair.", "physical"),
+    ("He pushes me around when he's had a drink.", "physical"),
+    ("The new carer touches my face when he washes me and I don't like it.", "sexual"),
+    ("The driver touched my leg all the way to the day centre.", "sexual"),
+    ("The porter touched my bottom when he was wheeling me back from X-ray.", "sexual"),
+    ("I can't carry on doing this, I don't want to wake up any more.", "risk_to_life"),
+    ("I don't want to be here any more, not anywhere.", "risk_to_life"),
+    ("My grandson punched me in the face when I wouldn't give him my card, he says he was just messing.",
+     "physical"),
+    ("She slaps me round the head in front of her mates, just messing, she says.", "physical"),
+    # The figures are taken out only from a sentence that says nothing of harm, money, sex, drugs, the
+    # body or being left; and a way of speaking of dying is not a wish to go home.
+    ("My nephew keeps pushing me into getting a loan for him and I've nothing left.", "physical"),
+    ("He pushed me to take my top off in front of his mate.", "physical"),
+    ("My stepdad dragged me along to the match and punched me when we got home.", "physical"),
+    ("I don't want to be here, I want to go home to be with my wife, she died last year.", "risk_to_life"),
+    ("The driver touched my knee to see whether I'd say anything.", "sexual"),
+])
+def test_the_same_words_meaning_harm_still_alert(text, category):
+    assert category in alert_patterns(text), text
+    assert alerts(text), text

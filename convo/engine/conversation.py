@@ -17,7 +17,7 @@ from convo import vocabulary
 from convo.clock import Clock, utc_now
 from convo.engine import outputs as out
 from convo.engine.machine import Cursor, FlowMachine
-from convo.engine.state import Item, State, apply, fold
+from convo.engine.state import Item, State, apply, fold, raised_key
 from convo.events import (
     Acknowledged,
     Answered,
@@ -445,7 +445,7 @@ class Conversation:
                 found = [f for f in found if f.kind == detector.ALERT and f.category not in known]
             elif not vocabulary.area(str(step.area)).suggests:
                 found = [f for f in found if f.kind == detector.ALERT]
-            fresh = [c for c in found if f"{c.kind}:{c.term.casefold()}" not in self.state.raised_terms]
+            fresh = [c for c in found if raised_key(c.kind, c.term, c.category) not in self.state.raised_terms]
             answer = Answered(text=text, outcome_id=outcome_id, stage=step.id, asked=asked.text, kind=kind,
                               area=str(step.area), source=source, label=step.title,
                               choice=choice.value if choice else None, choice_label=choice.label if choice else None,

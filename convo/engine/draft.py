@@ -199,7 +199,10 @@ def _alerts(conversation: Conversation, notes: list[Entry]) -> list[Alert]:
     alerts = sorted(state.alerts, key=lambda alert: alert.seq)
     found = []
     for index, alert in enumerate(alerts):
-        until = alerts[index + 1].seq if index + 1 < len(alerts) else None
+        # The notes after it and before the next answer's alert; an answer that told of two kinds of harm
+        # raised two alerts, and its notes are the first's.
+        until = next((later.seq for later in alerts if later.seq > alert.seq), None)
+        first = index == 0 or alerts[index - 1].seq != alert.seq
         acknowledged = state.acknowledged.get(alert.seq)
         found.append(Alert(
             kind="safeguarding", term=alert.term, text=alert.text, at=alert.at, id=alert.seq,
@@ -208,7 +211,7 @@ def _alerts(conversation: Conversation, notes: list[Entry]) -> list[Alert]:
             said_by=alert.source, raised_by_hand=alert.by_hand,
             acknowledged_at=acknowledged[0] if acknowledged else None,
             acknowledged_by=acknowledged[1] if acknowledged else None,
-            notes=[note for note in notes if note.id > alert.seq and (until is None or note.id < until)],
+            notes=[note for note in notes if first and note.id > alert.seq and (until is None or note.id < until)],
         ))
     return found
 

@@ -218,15 +218,23 @@ def _answered(state: State, event: Event, answered: Answered, before: Position |
     for index, cue in enumerate(answered.cues or ()):
         cue_id = f"{event.seq}.{index}"
         if cue.kind == "safeguarding":
-            if not any(alert.seq == event.seq for alert in state.alerts):  # one banner per answer
+            # One banner for each kind of harm an answer tells of ("he hits me. He takes my pension
+            # too"); they are acknowledged together, as the answer's.
+            if not any(alert.seq == event.seq and alert.category == cue.category for alert in state.alerts):
                 state.alerts.append(RaisedAlert(event.seq, cue.category, cue.term, answered.text, event.at,
                                                 answered.source or state.speaker, people=cue.people))
         else:
             state.cues[cue_id] = (event.seq, cue.kind, cue.term, cue.text)
             if cue.words is not None:
                 state.cue_words[cue_id] = cue.words
-        state.raised_terms.add(f"{cue.kind}:{cue.term.casefold()}")
+        state.raised_terms.add(raised_key(cue.kind, cue.term, cue.category))
     _skips(state, answered.skips)
+
+
+def raised_key(kind: str, term: str, category: str | None) -> str:
+    """What keeps a finding from being raised again: its kind and words, and an alert's category (one
+    clause may tell of two kinds of harm)."""
+    return f"{kind}:{category}:{term.casefold()}" if kind == "safeguarding" else f"{kind}:{term.casefold()}"
 
 
 def _skips(state: State, skips: tuple[LeftOut, ...]) -> None:

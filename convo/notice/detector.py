@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from convo.notice import lexicons as lexicon_cues
@@ -109,6 +110,12 @@ def concerns(text: str, speaker: str, audience: str, area: str = "", *, rules: P
         elif tier == "ask" and category not in asks:
             asks[category] = Finding(CONCERN, said, kinds.ask_text(category, audience, language),
                                     category, people)
+        # One answer may tell of two kinds of harm ("he pushes her about, and he won't let her have her
+        # bank card"): each kind an alert pattern hears has its banner, not only the first said.
+        for kind, words in _other_alert_patterns(piece, speaker, rules, model, exclude=alerts.keys()):
+            if kind in kinds.ids:
+                alerts[kind] = Finding(ALERT, words, kinds.alert_text(kind, words, audience, language=language),
+                                       kind, tuple(sorted(relations_in(normalise(words)))))
     return list(alerts.values()) + [f for c, f in asks.items() if c not in alerts]
 
 
@@ -140,6 +147,20 @@ def read(piece: str, speaker: str, rules: Patterns, model: concern_model.Concern
         elif alone is not None and (alone, kind) == (tier, category) and not matched and said == whole[0]:
             said = typed  # the whole says it, and this sentence says the same alone: quote the sentence
     return tier, category, said
+
+
+def _other_alert_patterns(piece: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
+                          exclude: Iterable[str]) -> list[tuple[str, str]]:
+    """(category, the clause as typed) of each alert pattern in the piece whose category is not in
+    `exclude`, the first of each category, read as `read` reads it (the whole, then each clause)."""
+    found: dict[str, str] = {}
+    skip = set(exclude)
+    for typed, clean in parts(piece):
+        weighed = _weigh_recent(clean, speaker, rules, model)
+        for match in weighed.matches:
+            if match.tier == "alert" and match.category not in skip and match.category not in found:
+                found[match.category] = _clause_holding(typed, weighed.plain[match.start:match.end])
+    return list(found.items())
 
 
 def parts(piece: str) -> list[tuple[str, str]]:

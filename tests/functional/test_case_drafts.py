@@ -274,7 +274,8 @@ def test_a_crisis_call_names_who_does_what_by_when_and_the_review(start):
     assert [e.choice_label for e in record.call_results] == ["Adult or child at risk reported", "Information given"]
     assert [e.choice for e in record.advocacy] == ["offered"]
     assert record.conversation == 2 and record.ended_at is not None
-    [alert] = record.safeguarding
+    alert, fear = record.safeguarding  # the money taken, and fear of the grandson who takes it
+    assert (alert.category, fear.category) == ("financial", "emotional")
     assert [note.label for note in alert.notes] == ["Immediate danger", "Others at risk", "Their view and wishes",
                                                     "What was done"]
     assert all(note.source == "practitioner" for note in alert.notes)

@@ -95,12 +95,15 @@ def test_safeguarding_is_unmissable_and_crisis_blocks_long_term_plans(start):
     alerts = [o for o in outputs[1] if isinstance(o, out.Alert)]
     assert alerts and "duty to report" in alerts[0].text and "/c2" in alerts[0].text
     record = conversation.assessment()
-    [alert] = record.safeguarding
-    assert alert.category == "financial" and alert.said_by == "person"
-    assert alert.text == "Her grandson takes her pension and she's scared of him"
-    # What the practitioner types at the safety questions is their own note, kept with the alert.
+    # Money taken and fear of the one who takes it: two kinds of harm, an alert each, from one answer.
+    alert, fear = record.safeguarding
+    assert (alert.category, fear.category) == ("financial", "emotional") and alert.said_by == "person"
+    assert alert.text == fear.text == "Her grandson takes her pension and she's scared of him"
+    assert alert.id == fear.id
+    # What the practitioner types at the safety questions is their own note, kept with the answer's first alert.
     assert [(n.label, n.text, n.source) for n in alert.notes] == [
         ("Immediate danger", "She says he locks her in", "practitioner")]
+    assert fear.notes == []
     assert [step.conversation for step in record.path] == [1, 2]
     assert record.path[1].reason == "safeguarding concern raised during the call"
 

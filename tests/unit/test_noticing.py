@@ -514,6 +514,23 @@ def test_the_banner_quotes_the_sentence_that_raised_it_and_not_the_whole_answer_
     assert "Her son hit her last week" in wording and "She loves her garden" not in wording and said == ""
 
 
+def test_one_answer_that_tells_of_two_kinds_of_harm_raises_both_and_the_draft_holds_both(start):
+    conversation = start()
+    conversation.send("Mrs Rowlands, 86")
+    outputs = conversation.send("Her grandson shoves her about when he's had a drink, and he won't let her have "
+                                "her bank card.")
+    assert sorted(o.category for o in outputs if isinstance(o, out.Alert)) == ["financial", "physical"]
+    assert sorted(alert.category for alert in conversation.assessment().safeguarding) == ["financial", "physical"]
+    conversation = start(conversation_id="test-0002")
+    outputs = conversation.send("He hits me. He takes my pension too.")
+    assert [(o.category, o.term) for o in outputs if isinstance(o, out.Alert)] == [
+        ("physical", "He hits me."), ("financial", "He takes my pension too.")]
+    [(seq, _, _), (same, _, _)] = conversation.waiting_alerts()
+    assert seq == same  # one answer's banners, acknowledged together
+    conversation.send("/ack")
+    assert conversation.waiting_alerts() == []
+
+
 def test_a_concern_needs_a_known_category(start):
     conversation = start()
     outputs = conversation.send("/concern spooky something odd")

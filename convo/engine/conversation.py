@@ -307,11 +307,13 @@ class Conversation:
         so what was said is empty; it is the whole answer only for an alert saved before alerts quoted
         their sentence. (At 80x24 a long answer quoted again left no line of the conversation in sight.)"""
         kinds = taxonomy()
-        waiting = []
+        waiting: list[tuple[int, str, str]] = []
         for alert in self.state.pending_alerts():
             if alert.category in kinds.ids:
+                # Below the first, a banner leaves out the duty and what to do now, which the first says:
+                # two or three whole banners left nothing else on a screen of 80x24.
                 waiting.append((alert.seq, kinds.alert_text(alert.category, alert.term, self.audience.value,
-                                                            self.can_move, self.language), ""))
+                                                            self.can_move, self.language, short=bool(waiting)), ""))
                 continue
             # Saved before alerts had categories: the words it was raised with, which quoted only a word.
             event = next((e for e in self.events if e.seq == alert.seq), None)

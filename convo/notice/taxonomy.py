@@ -62,15 +62,18 @@ class Taxonomy(Strict):
         return tuple(category.id for category in self.categories)
 
     def alert_text(self, category_id: str, said: str, audience: str, can_move: bool = True,
-                   language: str = "en") -> str:
+                   language: str = "en", short: bool = False) -> str:
         """The banner's words in `language`: what the answer may mean, the duty or the help, and what to do
-        now. `can_move` says the conversation's flow has a Conversation 2 to move to."""
+        now. `can_move` says the conversation's flow has a Conversation 2 to move to. `short` leaves out
+        the duty and what to do now (for a banner shown below another that says them), never the help."""
         category = self.category(category_id)
         who = Audience(audience)
         parts = [fill(pick(self.frames.alert, language), label=category.label_in(language), said=said.strip(),
                       meaning=pick(category.alert, language))]
         if category.help_now:
             parts.append(pick(self.help_now[who], language))
+        if short:
+            return " ".join(part for part in parts if part)
         parts.append(pick(self.duty[who.value], language))
         if who == Audience.practitioner and "practitioner_move" in self.duty:
             parts.append(fill(pick(self.duty["practitioner_move"], language), can_move=can_move))

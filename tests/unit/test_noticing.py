@@ -525,10 +525,20 @@ def test_one_answer_that_tells_of_two_kinds_of_harm_raises_both_and_the_draft_ho
     outputs = conversation.send("He hits me. He takes my pension too.")
     assert [(o.category, o.term) for o in outputs if isinstance(o, out.Alert)] == [
         ("physical", "He hits me."), ("financial", "He takes my pension too.")]
-    [(seq, _, _), (same, _, _)] = conversation.waiting_alerts()
+    [(seq, first, _), (same, second, _)] = conversation.waiting_alerts()
     assert seq == same  # one answer's banners, acknowledged together
+    # The banner below the first leaves out the duty the first states (a screen of 80x24 holds both).
+    assert "duty to report" in first and "duty to report" not in second and "He takes my pension too." in second
     conversation.send("/ack")
     assert conversation.waiting_alerts() == []
+
+
+def test_a_banner_below_another_still_says_where_to_get_help_now(start):
+    conversation = start()
+    conversation.send("Her son hits her. She says she wants to kill herself.")
+    [(_, hit, _), (_, risk, _)] = conversation.waiting_alerts()
+    assert "Physical" in hit and "duty to report" in hit
+    assert "kill herself" in risk and "116 123" in risk and "duty to report" not in risk
 
 
 def test_a_concern_needs_a_known_category(start):

@@ -64,3 +64,25 @@ def test_everyday_senses_raise_no_alert_pattern(text):
 def test_the_same_words_meaning_harm_still_alert(text, category):
     assert category in alert_patterns(text), text
     assert alerts(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "I'm scared of my husband's diagnosis, we go back to the consultant on Friday.",
+    "Terrified of my daughter's wedding, I've got to give a speech.",
+    "He locks me in at night when he goes to bed, I asked him to.",
+])
+def test_fear_for_someone_and_a_door_locked_at_the_persons_asking_raise_no_alert_pattern(text):
+    assert alert_patterns(text) == [], text
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("I'm scared of my husband when he's been drinking.", "emotional"),
+    ("I'm scared of my son's temper.", "emotional"),
+    ("She locks me in when she goes to the pub.", "domestic_abuse"),
+    ("He locks me in at night, I asked him to at first but now he won't give me a key.", "domestic_abuse"),
+    ("He goes through my texts, he says we agreed but I never agreed to anything.", "domestic_abuse"),
+    ("She threatened to ring the police about the noise, she means me crying, and have me sectioned.", "emotional"),
+])
+def test_fear_of_someone_being_locked_in_a_phone_searched_and_a_threat_still_alert(text, kind):
+    assert alert_patterns(text), text
+    assert alerts(text), text

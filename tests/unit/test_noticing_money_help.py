@@ -63,3 +63,32 @@ def test_someone_elses_things_paid_for_with_the_persons_money_alert(text):
 ])
 def test_own_things_paid_for_or_turns_taken_raise_no_financial_pattern(text):
     assert "financial" not in alert_patterns(text), text
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("She keeps her purse hidden because she's worried about burglars.", "financial"),
+    ("Nain keeps her pension book locked away in the bureau.", "financial"),
+    ("My daughter checks my phone to make sure I've not been scammed again, I asked her to.", "domestic_abuse"),
+    ("He reads my texts for me since the scam, because I asked him to.", "domestic_abuse"),
+])
+def test_own_money_put_away_and_a_phone_checked_at_the_persons_asking_raise_no_alert_pattern(text, kind):
+    assert kind not in alert_patterns(text), text
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Her son keeps her purse hidden from her and she has to ask for the bus fare.", "financial"),
+    ("She reads my texts every night, I asked her to stop but she won't.", "domestic_abuse"),
+])
+def test_money_kept_from_someone_and_a_phone_checked_against_their_wishes_still_alert(text, kind):
+    assert kind in alert_patterns(text), text
+
+
+def test_how_much_longer_a_carer_can_keep_going_is_not_a_question_about_money():
+    from convo.notice import detector
+    from convo.notice.model import load
+    from convo.notice.patterns import patterns
+
+    said = "Honestly some days I don't know how much longer I can keep this up without more help."
+    assert detector.read(said, "carer", patterns(), load())[1] != "financial"
+    assert detector.read("I don't know how much is in my account, he does it all.", "person", patterns(),
+                         load())[1] == "financial"

@@ -22,7 +22,7 @@ from convo.notice.detector import ALERT, concerns  # noqa: E402
 from convo.notice.patterns import Patterns, load_patterns, patterns  # noqa: E402
 
 DATA = REPO / "data" / "notice"
-SETS = ("check_idioms", "check_control", "check_plans", "check_figures")
+SETS = ("check_idioms", "check_control", "check_plans", "check_figures", "check_figures2")
 
 
 def banners(rows: list[dict[str, str]], rules: Patterns) -> dict[str, tuple[int, int]]:

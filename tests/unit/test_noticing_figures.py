@@ -86,3 +86,31 @@ def test_fear_for_someone_and_a_door_locked_at_the_persons_asking_raise_no_alert
 def test_fear_of_someone_being_locked_in_a_phone_searched_and_a_threat_still_alert(text, kind):
     assert alert_patterns(text), text
     assert alerts(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "My sister dragged me along to the quiz night at the rugby club and we came second.",
+    "The practice nurse touched my ankle to see how far the swelling had gone up.",
+    "My grandson thumps me on the shoulder when I get a question wrong on the telly quiz, haha.",
+    "I can't keep on managing the stairs, I need a stairlift.",
+    "I don't want to be here on my own all day while she's at work.",
+    "I don't want to be in here at the respite, I miss my own bed.",
+    "Dw i ddim isio bod yma, dw i isio mynd adre at y gath.",
+    "The carers shout at Taid because he's deaf, he'd rather that than miss anything.",
+    "Mae'r nyrsys yn gweiddi arna i achos dw i'n drwm fy nghlyw.",
+    "Mae fy mab yn fy ngwthio i yn y gadair olwyn rownd y parc bob bore Sul.",
+    "Mae fy merch yn cadw fy arian achos mod i wedi gofyn iddi, ac mae hi'n dangos y derbynebau i mi.",
+])
+def test_play_care_loneliness_and_raised_voices_for_the_deaf_raise_no_alert_pattern(text):
+    assert alert_patterns(text) == [], text
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("My brother thumps me on the arm till it bruises, haha he says, but it hurts.", "physical"),
+    ("The staff shout at him and call him deaf and stupid and laugh about it.", "emotional"),
+    ("Mae'r staff yn gweiddi arna i ac yn chwerthin achos dw i'n fyddar.", "emotional"),
+    ("I don't want to be here any more, on my own or anywhere.", "risk_to_life"),
+    ("He touched my leg to see how far I'd let him go.", "sexual"),
+])
+def test_the_same_words_meaning_harm_still_raise_their_pattern(text, kind):
+    assert kind in alert_patterns(text), text

@@ -114,3 +114,19 @@ def test_play_care_loneliness_and_raised_voices_for_the_deaf_raise_no_alert_patt
 ])
 def test_the_same_words_meaning_harm_still_raise_their_pattern(text, kind):
     assert kind in alert_patterns(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "Mae'r staff yn fy ngwthio i ymarfer bob dydd, chwarae teg iddyn nhw.",
+    "Mae hi'n fy nharo i ar fy mraich pan dw i'n dweud jôc wael, dim ond chwarae.",
+])
+def test_pushed_to_exercise_and_a_tap_in_play_in_welsh_raise_no_alert_pattern(text):
+    assert alert_patterns(text) == [], text
+
+
+@pytest.mark.parametrize("text", [
+    "Mae fy mab yn fy ngwthio i lawr y grisiau.",
+    "Mae o'n fy nharo i, dim ond chwarae medda fo.",
+])
+def test_pushed_down_the_stairs_and_play_said_by_the_one_who_hits_still_alert_in_welsh(text):
+    assert "physical" in alert_patterns(text), text

@@ -130,3 +130,20 @@ def test_pushed_to_exercise_and_a_tap_in_play_in_welsh_raise_no_alert_pattern(te
 ])
 def test_pushed_down_the_stairs_and_play_said_by_the_one_who_hits_still_alert_in_welsh(text):
     assert "physical" in alert_patterns(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "I've left the form half done, I'll finish it tonight.",
+    "The quilt for my granddaughter's nearly there, I'll finish it soon.",
+])
+def test_a_task_finished_raises_no_alert_pattern(text):
+    assert alert_patterns(text) == [], text
+
+
+@pytest.mark.parametrize("text", [
+    "I've written the letters and I've got the tablets, I'll finish it tonight.",
+    "I've done the ironing for him, I'm going to end it tonight.",
+    "I'm going to end it tonight.",
+])
+def test_ending_it_with_a_plan_said_beside_a_chore_still_alerts(text):
+    assert "risk_to_life" in alert_patterns(text), text

@@ -217,3 +217,17 @@ async def test_a_long_resumed_call_opens_at_its_end_and_rewraps_when_the_termina
         assert len(chat.lines) > wide  # laid out again at the new width
         assert chat.scroll_y == chat.max_scroll_y
         assert chat.rendered.count("number 39, ") == 1
+
+
+async def test_two_kinds_of_harm_in_one_answer_show_two_banners_and_the_answer_box_at_80x24(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pass_opening(pilot)
+        await say(pilot, "Her grandson takes her pension and she's scared of him.")
+        shown = str(app.screen.query_one(AlertBanner).render())
+        assert "Financial" in shown and "Emotional" in shown
+        assert shown.count("duty to report") == 1  # the banner below says only what it heard
+        line = app.screen.query_one("#line", Input)
+        assert line.region.height == 3 and line.region.bottom <= 24  # the whole answer box is on screen

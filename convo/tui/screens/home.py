@@ -6,13 +6,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from convo import library, vocabulary
@@ -24,6 +23,7 @@ from convo.tui.messages import ResumeChosen, StartChosen
 from convo.tui.styles import tcss
 from convo.tui.widgets.in_turn import InTurnInput
 from convo.tui.widgets.key_footer import KeyFooter
+from convo.tui.widgets.saved_list import SavedList
 from convo.tui.words import has, words
 from convo.vocabulary import STARTS, Start
 
@@ -57,7 +57,9 @@ def row_for(info: ConversationInfo, language: str | None = None,
             status: str | None = None) -> tuple[str, str, str, str, str]:
     """A saved conversation's row; `status` is its status word when the caller has it already."""
     when = info.updated.astimezone().strftime("%Y-%m-%d %H:%M")
-    return (info.id, when, info.flow, status or status_word(info.status, language), visible(info.title))
+    # Every cell as its text with control characters shown, not obeyed: the list draws text as it is given.
+    return (visible(info.id), when, visible(info.flow), status or status_word(info.status, language),
+            visible(info.title))
 
 
 class HomeScreen(Screen):
@@ -73,7 +75,6 @@ class HomeScreen(Screen):
         self.service = service
         self.choices = choices()
         self.saved: list[ConversationInfo] = []
-        self._shown = 0  # how many times a page has been asked for: a later one replaces an earlier
         self._fresh = False  # mounted and not yet shown: its rows are read already
 
     @property
@@ -94,14 +95,13 @@ class HomeScreen(Screen):
         with Vertical(id="saved-box"):
             yield Static(words("app_home_saved", language), classes="section")
             yield InTurnInput(placeholder=words("app_home_filter", language), id="filter")
-            yield DataTable(id="saved", cursor_type="row", zebra_stripes=True)
+            yield SavedList(id="saved")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#saved", DataTable).add_columns(
+        self.query_one("#saved", SavedList).set_headings(
             *[words(f"app_column_{column}", self.language) for column in ("id", "when", "flow", "status", "title")])
-        # The first rows are added now, before the table first works out its columns' widths, so the
-        # first frame drawn shows them (added when the screen is first shown, they waited for a later one).
+        # The rows are read now, so the first frame drawn shows them.
         self.refresh_saved()
         self._fresh = True
 
@@ -120,37 +120,23 @@ class HomeScreen(Screen):
 
     def show_saved(self, text: str) -> None:
         self.saved = saved = self.service.list(limit=SAVED_PAGE, search=text, unfinished_first=True)
-        self._shown += 1
-        self.query_one("#saved", DataTable).clear()
-        # As many rows as the terminal has lines are drawn first; the rest of the page is added once they
-        # are on screen, so the first rows of a full page come as soon as those of a few.
-        first = max(self.app.size.height, 1)
-        self._add_rows(saved[:first], self._shown)
-        if len(saved) > first:
-            self.call_after_refresh(self._add_rows, saved[first:], self._shown)
-
-    def _add_rows(self, infos: list[ConversationInfo], shown: int) -> None:
-        if shown != self._shown:
-            return  # typing has asked for another page since
-        table = self.query_one("#saved", DataTable)
+        table = self.query_one("#saved", SavedList)
+        table.clear()
         language = self.language
         # A status's word is looked up (a template filled in) once a page, not once a row.
-        statuses = {status: status_word(status, language) for status in {info.status for info in infos}}
-        for info in infos:
-            cells = row_for(info, language, statuses[info.status])
-            table.add_row(*[Text(cell, no_wrap=True) for cell in cells], key=info.id)
+        statuses = {status: status_word(status, language) for status in {info.status for info in saved}}
+        table.add_rows([(info.id, row_for(info, language, statuses[info.status])) for info in saved])
 
     @property
     def shown_ids(self) -> list[str]:
-        table = self.query_one("#saved", DataTable)
-        return [str(key.value) for key in table.rows]
+        return self.query_one("#saved", SavedList).keys
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.show_saved(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        table = self.query_one("#saved", DataTable)
+        table = self.query_one("#saved", SavedList)
         if table.row_count:
             table.focus()
 
@@ -164,9 +150,9 @@ class HomeScreen(Screen):
     def resume(self, conversation_id: str) -> None:
         self.post_message(ResumeChosen(conversation_id))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_saved_list_chosen(self, event: SavedList.Chosen) -> None:
         event.stop()
-        self.resume(str(event.row_key.value))
+        self.resume(event.key)
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()

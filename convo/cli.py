@@ -79,6 +79,21 @@ def _parser() -> argparse.ArgumentParser:
     purge.add_argument("--older-than", metavar="DAYS", type=_days, required=True)
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     sub.add_parser("audit", parents=[common], help="print the log of exports and deletions")
+    sub.add_parser("held", parents=[common],
+                   help="list the conversations open in a window now, one a line: id, who (a team's role), computer,"
+                        " process, until when")
+    team = sub.add_parser("team", help="who is in which team of a team database (its owner adds and removes them)")
+    team_sub = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
+    team_sub.add_parser("members", parents=[common],
+                        help="list memberships, one a line: role, team, kind (the owner sees every team's)")
+    add = team_sub.add_parser("add", parents=[common],
+                              help="put a database role in a team as a practitioner, or a manager with --manager")
+    add.add_argument("role", help="the database role someone logs in as")
+    add.add_argument("--team", required=True, help="the team's name")
+    add.add_argument("--manager", action="store_true", help="a manager (may delete any of the team's conversations)")
+    remove = team_sub.add_parser("remove", parents=[common], help="take a database role out of a team")
+    remove.add_argument("role", help="the database role someone logs in as")
+    remove.add_argument("--team", required=True, help="the team's name")
 
     sub.add_parser("schema", help="print the JSON Schema of the exported record")
 
@@ -433,6 +448,34 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _held(args: argparse.Namespace) -> int:
+    from convo.render import visible
+
+    with _service(args) as service:
+        for held in service.held():
+            until = held.until.astimezone().strftime("%Y-%m-%d %H:%M")
+            print(f"{held.conversation}\t{visible(held.role) or '-'}\t{visible(held.host)}\t{held.pid}\t{until}")
+    return 0
+
+
+def _team(args: argparse.Namespace) -> int:
+    with _service(args) as service:
+        if args.team_command == "members":
+            from convo.render import visible
+
+            for member in service.members():
+                print(f"{visible(member.role)}\t{visible(member.team)}\t{member.kind}")
+        elif args.team_command == "add":
+            kind = "manager" if args.manager else "practitioner"
+            new = service.add_member(args.role, args.team, kind)
+            print(f"{args.role} {'is now in' if new else 'is in'} the team {args.team!r} as a {kind}.")
+        elif not service.remove_member(args.role, args.team):
+            raise CliError(f"{args.role} is not in the team {args.team!r}; nothing was changed")
+        else:
+            print(f"{args.role} is no longer in the team {args.team!r}; its conversations stay the team's.")
+    return 0
+
+
 def _settings(args: argparse.Namespace) -> int:
     from convo import config
 
@@ -693,6 +736,8 @@ _HANDLERS = {
     "delete": _delete,
     "purge": _purge,
     "audit": _audit,
+    "held": _held,
+    "team": _team,
     "resume": _app,
     "app": _app,
     "carer": _carer,

@@ -12,11 +12,11 @@ import builtins
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from convo import library
 from convo.events import ConversationInfo
-from convo.store import AuditEntry, ConversationOpen, Passphrase, Store, StoreError, TakenOver
+from convo.store import AuditEntry, ConversationOpen, Held, Member, Passphrase, Store, StoreError, TakenOver
 from convo.store_factory import has_password, is_database_url, is_new, local_file, target
 
 if TYPE_CHECKING:  # the engine and practice load when a conversation is first opened
@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the engine and practice load when a conversation is first o
     from convo.practice.scenario import LoadedScenario
     from convo.practice.session import PracticeSession
     from convo.store_migrate import Migration
+    from convo.store_postgres import PostgresStore
 
 __all__ = [
     "AuditEntry", "ConversationInfo", "ConversationOpen", "Service", "StoreError", "TakenOver", "encrypt",
@@ -205,6 +206,30 @@ class Service:
 
     def audit_log(self) -> builtins.list[AuditEntry]:
         return self._store.audit_log()
+
+    def held(self) -> builtins.list[Held]:
+        """The conversations open in a window now, with who has each (of the team, in a team database)."""
+        return self._store.held()
+
+    # -- a team database's members (its owner) ---------------------------------------------------
+
+    def _team_store(self) -> PostgresStore:
+        if not hasattr(self._store, "members"):
+            raise StoreError(f"{self.path} is a file: teams belong to a team database"
+                             " (postgresql://…, see docs/team-store.md)")
+        return cast("PostgresStore", self._store)
+
+    def members(self) -> builtins.list[Member]:
+        """Who is in which team (the owner sees every team's; anyone else their own memberships)."""
+        return self._team_store().members()
+
+    def add_member(self, role: str, team: str, kind: str = "practitioner") -> bool:
+        """Put a role in a team, or change its kind; True if it was not in the team before."""
+        return self._team_store().add_member(role, team, kind)
+
+    def remove_member(self, role: str, team: str) -> bool:
+        """Take a role out of a team; False if it was not in it."""
+        return self._team_store().remove_member(role, team)
 
     # -- removing --------------------------------------------------------------------------------
 

@@ -20,9 +20,9 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from convo.clock import utc_now
 from convo.events import ConversationInfo, Event
@@ -124,6 +124,26 @@ class AuditEntry:
     action: str
     conversation: str | None
     detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Held:
+    """A conversation open in a window now: who has it (their database role; "" in a file), where, until when
+    unless that window writes again."""
+
+    conversation: str
+    role: str
+    host: str
+    pid: int
+    until: datetime
+
+
+class Member(NamedTuple):
+    """A role's place in a team of a team database."""
+
+    role: str
+    team: str
+    kind: str  # practitioner or manager
 
 
 Codec = tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]
@@ -333,6 +353,12 @@ class Store:
         with self._transaction():
             self._db.execute("DELETE FROM leases WHERE conversation = ? AND holder = ?", (conversation, self._holder))
 
+    def held(self) -> list[Held]:
+        """Every conversation open in a window now (a lease that is live), by id."""
+        rows = self._db.execute("SELECT conversation, holder, pid, host, expires FROM leases ORDER BY conversation")
+        return [Held(conversation, "", host, pid, datetime.fromtimestamp(expires, UTC))
+                for conversation, _, pid, host, expires in rows.fetchall() if _lease_live(pid, host, expires)]
+
     def _other_holder(self, conversation: str) -> tuple[int, str] | None:
         """The (pid, host) of a live lease on `conversation` held by someone else, if there is one."""
         row = self._db.execute("SELECT holder, pid, host, expires FROM leases WHERE conversation = ?",
@@ -340,11 +366,7 @@ class Store:
         if row is None or row[0] == self._holder:
             return None
         _, pid, host, expires = row
-        if host == _HOST:  # a window left open over lunch still holds it; a process that died does not
-            held = _alive(pid) and time.time() < expires + _SAME_HOST_GRACE
-        else:
-            held = time.time() < expires
-        return (pid, host) if held else None
+        return (pid, host) if _lease_live(pid, host, expires) else None
 
     def _lease(self, conversation: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO leases VALUES (?, ?, ?, ?, ?)",
@@ -717,6 +739,14 @@ def _explain(error: sqlite3.Error, path: Path) -> str:
 
 _ENCRYPTING = ".encrypting-"
 _HOST = platform.node()
+
+
+def _lease_live(pid: int, host: str, expires: float) -> bool:
+    """Does a lease still hold? On this computer a window left open over lunch still holds it, and a process
+    that died does not; another computer's holds until it expires."""
+    if host == _HOST:
+        return _alive(pid) and time.time() < expires + _SAME_HOST_GRACE
+    return time.time() < expires
 
 
 def _alive(pid: int) -> bool:

@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 from psycopg_pool.base import AttemptWithBackoff
@@ -36,10 +37,13 @@ from convo.store import (
     AuditEntry,
     Codec,
     ConversationOpen,
+    Held,
+    Member,
     Passphrase,
     StoreError,
     TakenOver,
     _alive,
+    _lease_live,
     _utf8,
 )
 
@@ -333,8 +337,8 @@ class PostgresStore:
         memberships: dict[str, str] = dict(db.execute("SELECT team, kind FROM convo_members WHERE role = current_user"
                                       " ORDER BY team").fetchall())
         if not memberships:
-            raise StoreError(f"role {self.role} is not in any convo team of {self.path}; a manager adds it"
-                             " (see docs/team-store.md)")
+            raise StoreError(f"role {self.role} is not in any convo team of {self.path}; the database's owner adds"
+                             f" it (convo team add {self.role} --team NAME; see docs/team-store.md)")
         if not self.team:
             if len(memberships) > 1 and DEFAULT_TEAM not in memberships:
                 raise StoreError(f"role {self.role} is in the teams {', '.join(memberships)}:"
@@ -533,6 +537,86 @@ class PostgresStore:
         self._claimed.discard(conversation)
         self._run(lambda db: db.execute("DELETE FROM convo_leases WHERE conversation = %s AND holder = %s",
                                         (conversation, self._holder)))
+
+    def held(self) -> list[Held]:
+        """Every conversation of the team open in a window now (a lease that is live), by id."""
+        rows = self._read("SELECT conversation, role, pid, host, expires FROM convo_leases WHERE team = %s"
+                          " ORDER BY conversation", (self.team,))
+        return [Held(conversation, role, host, pid, until) for conversation, role, pid, host, until in rows
+                if _lease_live(pid, host, until.timestamp())]
+
+    # -- who is in which team (the database's owner) ---------------------------------------------
+
+    def members(self) -> list[Member]:
+        """Who is in which team: every membership for the database's owner, a role's own for anyone else
+        (row-level security)."""
+        return [Member(*row) for row in self._read("SELECT role, team, kind FROM convo_members"
+                                                   " ORDER BY team, kind DESC, role")]
+
+    def add_member(self, role: str, team: str, kind: str = "practitioner") -> bool:
+        """Put a role in a team as a practitioner or a manager (or change which), granting it convo's group
+        role if it has not got it. True if it was not in the team before. Only the database's owner may."""
+        if kind not in KINDS:
+            raise StoreError(f"a member is a {' or a '.join(KINDS)}, not {kind!r}")
+
+        def work(db: psycopg.Connection) -> bool:
+            with db.transaction():
+                found = db.execute("SELECT pg_has_role(%s, %s, 'MEMBER') FROM pg_roles WHERE rolname = %s",
+                                   (role, GROUP_ROLE, role)).fetchone()
+                if found is None:
+                    raise StoreError(f"there is no role {role!r} in {self.path}: create it first"
+                                     f" (CREATE ROLE … LOGIN IN ROLE {GROUP_ROLE}, see docs/team-store.md)")
+                before = db.execute("SELECT kind FROM convo_members WHERE role = %s AND team = %s FOR UPDATE",
+                                    (role, team)).fetchone()
+                if before is not None and before[0] == "manager" and kind != "manager":
+                    self._keep_a_manager(db, role, team)
+                db.execute("""INSERT INTO convo_members (role, team, kind) VALUES (%s, %s, %s)
+                              ON CONFLICT (role, team) DO UPDATE SET kind = excluded.kind""", (role, team, kind))
+                if not found[0]:
+                    try:
+                        with db.transaction():
+                            db.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(GROUP_ROLE),
+                                                                        sql.Identifier(role)))
+                    except pg_errors.InsufficientPrivilege:
+                        raise StoreError(f"role {role} is not in {GROUP_ROLE}, and role {self.role} may not put it"
+                                         f" there: an administrator runs GRANT {GROUP_ROLE} TO {role} first"
+                                         " (nothing was changed)") from None
+                return before is None
+
+        return self._as_owner(work, f"add {role} to the team {team!r}")
+
+    def remove_member(self, role: str, team: str) -> bool:
+        """Take a role out of a team (its conversations stay the team's). False if it was not in it. A team's
+        last manager is kept: make another its manager first. Only the database's owner may."""
+
+        def work(db: psycopg.Connection) -> bool:
+            with db.transaction():
+                before = db.execute("SELECT kind FROM convo_members WHERE role = %s AND team = %s FOR UPDATE",
+                                    (role, team)).fetchone()
+                if before is None:
+                    return False
+                if before[0] == "manager":
+                    self._keep_a_manager(db, role, team)
+                db.execute("DELETE FROM convo_members WHERE role = %s AND team = %s", (role, team))
+                return True
+
+        return self._as_owner(work, f"take {role} out of the team {team!r}")
+
+    def _keep_a_manager(self, db: psycopg.Connection, role: str, team: str) -> None:
+        others = db.execute("SELECT count(*) FROM convo_members WHERE team = %s AND kind = 'manager' AND role <> %s",
+                            (team, role)).fetchone()
+        if not (others and others[0]):
+            raise StoreError(f"{role} is the last manager of the team {team!r}: make another role its manager first")
+
+    def _as_owner(self, work: Callable[[psycopg.Connection], T], what: str) -> T:
+        def owned(db: psycopg.Connection) -> T:
+            try:
+                return work(db)
+            except pg_errors.InsufficientPrivilege:
+                raise StoreError(f"only the owner of {self.path} may {what}; role {self.role} is not it"
+                                 " (nothing was changed)") from None
+
+        return self._run(owned)
 
     def _lock(self, db: psycopg.Connection, conversation: str) -> tuple[Any, ...] | None:
         """Lock a conversation for this transaction, so claims and writes take turns, and read its lease:

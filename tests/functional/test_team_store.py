@@ -13,6 +13,7 @@ import inspect
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -775,3 +776,102 @@ def test_without_psycopg_a_team_database_says_what_to_install(monkeypatch, capsy
     monkeypatch.setitem(sys.modules, "convo.store_postgres", None)
     assert cli.main(["list", "--db", "postgresql://somewhere/convo"]) == 1
     assert capsys.readouterr().err.strip() == "convo: a team database needs psycopg: pip install 'convo[team]'"
+
+
+# -- who is in which team, and who has which conversation open -----------------------------------------
+
+def test_the_owner_puts_roles_in_teams_and_takes_them_out_from_the_command_line(team, capsys):
+    team()  # set up by its owner
+    owner_url = str(team.target)
+    gwen = team.cluster.role("gwen")
+    assert cli.main(["team", "add", gwen, "--team", "north", "--db", owner_url]) == 0
+    assert capsys.readouterr().out == "gwen is now in the team 'north' as a practitioner.\n"
+    gwens = PostgresStore(team.cluster.url(gwen, team.database))
+    team.opened.append(gwens)
+    assert (gwens.team, gwens.kind) == ("north", "practitioner")
+    assert cli.main(["team", "add", gwen, "--team", "north", "--manager", "--db", owner_url]) == 0
+    assert capsys.readouterr().out == "gwen is in the team 'north' as a manager.\n"
+    assert cli.main(["team", "members", "--db", owner_url]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"{OWNER}\tdefault\tmanager", "gwen\tnorth\tmanager"]
+    gwens.close()
+    gwens = PostgresStore(team.cluster.url(gwen, team.database))
+    team.opened.append(gwens)
+    assert gwens.members() == [("gwen", "north", "manager")]  # anyone else sees only their own
+    assert cli.main(["team", "add", gwen, "--team", "south", "--db", owner_url]) == 0
+    capsys.readouterr()
+    assert cli.main(["team", "remove", gwen, "--team", "south", "--db", owner_url]) == 0
+    assert "no longer in the team 'south'" in capsys.readouterr().out
+    assert cli.main(["team", "remove", gwen, "--team", "south", "--db", owner_url]) == 1
+    assert "gwen is not in the team 'south'; nothing was changed" in capsys.readouterr().err
+    with pytest.raises(StoreError, match="not in the team 'south'"):
+        PostgresStore(team.cluster.url(gwen, team.database, team="south"))
+
+
+def test_only_the_owner_changes_teams_and_a_team_keeps_a_manager(team):
+    urls = _teams(team)  # carol is team a's only manager
+    carol = PostgresStore(urls["carol"])
+    team.opened.append(carol)
+    with pytest.raises(StoreError, match=r"only the owner of .* may add alice to the team 'a'"):
+        carol.add_member("alice", "a", "manager")
+    with pytest.raises(StoreError, match="only the owner"):
+        carol.remove_member("alice", "a")
+    owner = team()
+    for change in (lambda: owner.remove_member("carol", "a"), lambda: owner.add_member("carol", "a", "practitioner")):
+        with pytest.raises(StoreError, match="carol is the last manager of the team 'a'"):
+            change()
+    assert owner.add_member("alice", "a", "manager") is False  # was in it already, now a manager
+    assert owner.remove_member("carol", "a") is True
+    assert ("carol", "a", "manager") not in owner.members()
+    with pytest.raises(StoreError, match="a member is a practitioner or a manager"):
+        owner.add_member("bob", "b", "boss")
+    with pytest.raises(StoreError, match="there is no role 'nobody'"):
+        owner.add_member("nobody", "a")
+
+
+def test_a_role_outside_convo_s_group_is_put_in_it_or_the_owner_is_told_who_can(team):
+    owner = team()
+    team.cluster.sql("CREATE ROLE hywel LOGIN")  # made by an administrator, not in convo_user
+    try:
+        added = owner.add_member("hywel", "north")
+    except StoreError as refused:  # PostgreSQL 16 and later: only who has ADMIN on convo_user may grant it
+        assert "an administrator runs GRANT convo_user TO hywel first" in str(refused)
+        assert "hywel" not in [member.role for member in owner.members()]  # nothing was changed
+        team.cluster.sql("GRANT convo_user TO hywel")
+        added = owner.add_member("hywel", "north")
+    assert added is True
+    hywels = PostgresStore(team.cluster.url("hywel", team.database))
+    team.opened.append(hywels)
+    start(hywels, "n-1").send("Ann")
+    assert [info.id for info in hywels.list()] == ["n-1"]
+
+
+def test_held_says_which_conversations_are_open_and_who_has_them(opener, capsys):
+    store = opener()
+    start(store, "c-1").send("Ann")
+    start(store, "c-2").send("Bea")
+    store.release("c-2")
+    held = store.held()
+    assert [(h.conversation, h.pid) for h in held] == [("c-1", os.getpid())]
+    assert held[0].role == ("" if opener.kind == "sqlite" else OWNER)
+    assert held[0].until > datetime.now(UTC)
+    store.close()  # closing lets go of it
+    assert opener().held() == []
+    window = opener()
+    window.claim("c-2")
+    assert cli.main(["held", "--db", str(opener.target)]) == 0
+    line = capsys.readouterr().out.splitlines()
+    assert [row.split("\t")[:4] for row in line] == [
+        ["c-2", "-" if opener.kind == "sqlite" else OWNER, socket.gethostname(), str(os.getpid())]]
+
+
+def test_a_team_sees_only_its_own_conversations_held(team):
+    urls = _teams(team)
+    alice, bob = PostgresStore(urls["alice"]), PostgresStore(urls["bob"])
+    team.opened += [alice, bob]
+    start(alice, "a-1")
+    assert [h.conversation for h in alice.held()] == ["a-1"] and bob.held() == []
+
+
+def test_a_file_has_no_teams(tmp_path, capsys):
+    assert cli.main(["team", "members", "--db", str(tmp_path / "x.db")]) == 1
+    assert "is a file: teams belong to a team database" in capsys.readouterr().err

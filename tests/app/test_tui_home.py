@@ -114,3 +114,22 @@ async def test_convo_freezes_what_hears_answers_out_of_full_garbage_collections_
             gc.unfreeze()  # this test process, unlike `convo`, goes on to other apps
         rows = len(concern_model.load().table)
         assert (frozen >= rows) is grows, (freeze, frozen, rows)
+
+
+async def test_the_row_under_the_cursor_stays_under_it_when_the_list_is_read_again(app_factory, db):
+    from convo.tui.widgets.saved_list import SavedList
+
+    _conversations(db)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        saved = home.query_one("#saved", SavedList)
+        saved.focus()
+        await pilot.press("down")
+        assert saved.highlighted == "saved-0"
+        await pilot.press("ctrl+r")  # read again, as on coming back from a conversation
+        await pilot.pause()
+        assert saved.highlighted == "saved-0"
+        home.query_one("#filter", Input).value = "number 1"  # a filter that leaves it out
+        await pilot.pause()
+        assert saved.highlighted == "saved-1"

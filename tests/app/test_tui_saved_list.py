@@ -90,3 +90,49 @@ async def test_columns_are_as_wide_as_their_widest_cell_and_text_is_drawn_as_it_
         await pilot.press("enter")
         assert app.chosen == []
         assert _text(saved, 1).strip() == ""
+
+
+async def test_a_tab_a_new_line_or_an_escape_in_a_title_is_shown_as_its_symbol_not_obeyed():
+    rows = [("a", ("a", "x", "flow", "open", "New\nline\tand\x1b[2Jmore"))]
+    app = _ListApp(rows)
+    async with app.run_test(size=(80, 6)) as pilot:
+        await pilot.pause()
+        line = _text(app.query_one(SavedList), 1)
+        assert "New\u2424line\u2409and\u241b[2Jmore" in line
+        assert not any(ord(ch) < 0x20 for ch in line)
+
+
+async def test_the_cursor_row_stays_in_sight_when_the_window_gets_shorter():
+    app = _ListApp()
+    async with app.run_test(size=(80, 30)) as pilot:
+        saved = app.query_one(SavedList)
+        for _ in range(20):
+            await pilot.press("down")
+        assert saved.scroll_y == 0
+        await pilot.resize_terminal(80, 8)
+        await pilot.pause()
+        await pilot.pause()
+        top = round(saved.scroll_y)
+        assert top <= saved.cursor < top + saved.scrollable_content_region.height - 1
+
+
+async def test_ctrl_home_and_ctrl_end_go_to_the_first_and_last_rows():
+    app = _ListApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        saved = app.query_one(SavedList)
+        await pilot.press("ctrl+end")
+        assert saved.highlighted == "id-39"
+        await pilot.press("ctrl+home")
+        assert saved.highlighted == "id-00"
+
+
+def test_a_row_must_have_a_cell_under_each_heading():
+    import pytest
+
+    saved = SavedList()
+    saved.set_headings("Id", "Title")
+    with pytest.raises(ValueError, match="3 cells under 2 headings"):
+        saved.add_rows([("a", ("a", "b", "c"))])
+    with pytest.raises(ValueError, match="1 cells under 2 headings"):
+        saved.add_rows([("a", ("a",))])
+    assert saved.row_count == 0

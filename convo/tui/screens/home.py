@@ -57,9 +57,7 @@ def row_for(info: ConversationInfo, language: str | None = None,
             status: str | None = None) -> tuple[str, str, str, str, str]:
     """A saved conversation's row; `status` is its status word when the caller has it already."""
     when = info.updated.astimezone().strftime("%Y-%m-%d %H:%M")
-    # Every cell as its text with control characters shown, not obeyed: the list draws text as it is given.
-    return (visible(info.id), when, visible(info.flow), status or status_word(info.status, language),
-            visible(info.title))
+    return (info.id, when, info.flow, status or status_word(info.status, language), info.title)
 
 
 class HomeScreen(Screen):
@@ -121,11 +119,13 @@ class HomeScreen(Screen):
     def show_saved(self, text: str) -> None:
         self.saved = saved = self.service.list(limit=SAVED_PAGE, search=text, unfinished_first=True)
         table = self.query_one("#saved", SavedList)
+        was = table.highlighted  # the row the cursor was on stays under it, if it is still listed
         table.clear()
         language = self.language
         # A status's word is looked up (a template filled in) once a page, not once a row.
         statuses = {status: status_word(status, language) for status in {info.status for info in saved}}
         table.add_rows([(info.id, row_for(info, language, statuses[info.status])) for info in saved])
+        table.highlight(was)
 
     @property
     def shown_ids(self) -> list[str]:

@@ -20,7 +20,14 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from convo.render import visible
 from convo.tui.styles import tcss
+
+
+def _one_line(text: str) -> str:
+    """Text with every control character as its symbol (U+2400 block): a tab or a new line too, which would
+    move the terminal's cursor."""
+    return visible(text).replace("\t", "\u2409").replace("\n", "\u2424")
 
 
 class SavedList(ScrollView, can_focus=True):
@@ -35,8 +42,8 @@ class SavedList(ScrollView, can_focus=True):
         Binding("down", "cursor_down", show=False),
         Binding("pageup", "page_up", show=False),
         Binding("pagedown", "page_down", show=False),
-        Binding("home", "first", show=False),
-        Binding("end", "last", show=False),
+        Binding("home,ctrl+home", "first", show=False),
+        Binding("end,ctrl+end", "last", show=False),
         Binding("left", "scroll_left", show=False),
         Binding("right", "scroll_right", show=False),
     ]
@@ -65,8 +72,11 @@ class SavedList(ScrollView, can_focus=True):
     # -- what it holds ---------------------------------------------------------------------------
 
     def set_headings(self, *headings: str) -> None:
-        self._headings = headings
-        self._widths = [cell_len(heading) for heading in headings]
+        if self._rows and len(headings) != len(self._headings):
+            raise ValueError(f"{len(headings)} headings for rows of {len(self._headings)} cells")
+        self._headings = tuple(_one_line(heading) for heading in headings)
+        self._widths = [max([cell_len(self._headings[column])] + [cell_len(row[column]) for row in self._rows])
+                        for column in range(len(headings))]
         self._resized()
 
     def clear(self) -> None:
@@ -77,15 +87,24 @@ class SavedList(ScrollView, can_focus=True):
         self._resized()
 
     def add_rows(self, rows: list[tuple[str, tuple[str, ...]]]) -> None:
-        """(key, cells) for each row, in order after those there are. Each cell is drawn as given, on one
-        line and with no markup: a caller shows control characters as symbols first (`render.visible`)."""
+        """(key, cells) for each row, in order after those there are, a cell under each heading. A cell is
+        drawn as its text, on one line: never markup, and any control character (a tab, a new line) shown
+        as its symbol (␉, ␤), not obeyed."""
         widths = self._widths
         for key, cells in rows:
+            if len(cells) != len(widths):
+                raise ValueError(f"a row of {len(cells)} cells under {len(widths)} headings")
+            shown = tuple(_one_line(cell) for cell in cells)
             self._keys.append(key)
-            self._rows.append(cells)
-            for column, cell in enumerate(cells):
+            self._rows.append(shown)
+            for column, cell in enumerate(shown):
                 widths[column] = max(widths[column], cell_len(cell))
         self._resized()
+
+    def highlight(self, key: str | None) -> None:
+        """Put the cursor on the row with `key`, if there is one (else leave it where it is)."""
+        if key in self._keys:
+            self.cursor = self._keys.index(key)
 
     @property
     def row_count(self) -> int:
@@ -145,6 +164,12 @@ class SavedList(ScrollView, can_focus=True):
         return max(0, min(cursor, len(self._rows) - 1))
 
     def watch_cursor(self) -> None:
+        self._cursor_in_sight()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._cursor_in_sight)  # a shorter window could leave it below the bottom
+
+    def _cursor_in_sight(self) -> None:
         page = self._page
         top = round(self.scroll_y)
         if self.cursor < top:

@@ -333,7 +333,7 @@ def _default_audience(flow: str | None) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from convo.render import visible
+    from convo.render import one_line
     from convo.vocabulary import status_word
 
     with _service(args) as service:
@@ -341,7 +341,7 @@ def _list(args: argparse.Namespace) -> int:
         infos = service.list(limit=None if args.all else args.limit + 1)
     for info in infos[:None if args.all else args.limit]:
         when = info.updated.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{info.id}\t{when}\t{status_word(info.status)}\t{info.flow}\t{visible(info.title)}")
+        print(f"{info.id}\t{when}\t{status_word(info.status)}\t{info.flow}\t{one_line(info.title)}")
     if not args.all and len(infos) > args.limit and sys.stderr.isatty():
         print(f"(the newest {args.limit}; --all lists every one)", file=sys.stderr)
     return 0
@@ -449,22 +449,22 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _held(args: argparse.Namespace) -> int:
-    from convo.render import visible
+    from convo.render import one_line
 
     with _service(args) as service:
         for held in service.held():
             until = held.until.astimezone().strftime("%Y-%m-%d %H:%M")
-            print(f"{held.conversation}\t{visible(held.role) or '-'}\t{visible(held.host)}\t{held.pid}\t{until}")
+            print(f"{held.conversation}\t{one_line(held.role) or '-'}\t{one_line(held.host)}\t{held.pid}\t{until}")
     return 0
 
 
 def _team(args: argparse.Namespace) -> int:
     with _service(args) as service:
         if args.team_command == "members":
-            from convo.render import visible
+            from convo.render import one_line
 
             for member in service.members():
-                print(f"{visible(member.role)}\t{visible(member.team)}\t{member.kind}")
+                print(f"{one_line(member.role)}\t{one_line(member.team)}\t{member.kind}")
         elif args.team_command == "add":
             kind = "manager" if args.manager else "practitioner"
             new = service.add_member(args.role, args.team, kind)

@@ -40,6 +40,12 @@ def visible(text: str) -> str:
         lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else f"<{ord(m.group()):#04x}>", text)
 
 
+def one_line(text: str) -> str:
+    """Text for one line of a list or a table: control characters as visible symbols, a tab and a new line
+    too (␉, ␤), so nothing typed can move to another column or line."""
+    return visible(text).replace("\t", "\u2409").replace("\n", "\u2424")
+
+
 def md_escape(text: str) -> str:
     """Typed text as Markdown that shows it literally: no typed line opens a list, quote, heading or code."""
     escaped = _MD_ENTITY.sub(r"\\&", _MD_SPECIAL.sub(r"\\\1", visible(text)))

@@ -744,6 +744,17 @@ def test_convo_list_shows_the_newest_fifty_unless_asked_for_all(opener, capsys):
     assert len(capsys.readouterr().out.splitlines()) == 53
 
 
+def test_convo_list_keeps_one_conversation_a_line_whatever_its_title_holds(tmp_path, capsys):
+    store = Store(tmp_path / "c.db")
+    conversation = start(store, "pasted")
+    conversation.send("Ann\tPrice\nlives alone\x1b[2J")  # a paste: its first answer is the title
+    store.close()
+    assert cli.main(["list", "--db", str(tmp_path / "c.db")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].split("\t")[0] == "pasted" and len(lines[0].split("\t")) == 5
+    assert lines[0].endswith("Ann\u2409Price\u2424lives alone\u241b[2J")
+
+
 def test_a_db_names_a_file_a_sqlite_path_or_a_team_database(tmp_path, monkeypatch):
     from convo.store_factory import target
 

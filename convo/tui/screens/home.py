@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from convo import library, vocabulary
 from convo.language import default_language
-from convo.render import visible
+from convo.render import one_line
 from convo.services import ConversationInfo, Service
 from convo.tui.keys import binding
 from convo.tui.messages import ResumeChosen, StartChosen
@@ -166,7 +166,7 @@ class HomeScreen(Screen):
         for choice in self.choices:
             label, hint = start_words(choice, language)
             commands.append((words("app_start", language, label=label), partial(self.start, choice), hint))
-        commands += [(words("app_resume", language, id=info.id, title=visible(info.title)[:40]),
+        commands += [(words("app_resume", language, id=info.id, title=one_line(info.title)[:40]),
                       partial(self.resume, info.id), f"{info.flow}, {status_word(info.status, language)}")
                      for info in self.saved]
         commands.append((words("app_find_saved", language), self.action_filter, words("app_find_saved_why", language)))

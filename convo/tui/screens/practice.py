@@ -24,7 +24,7 @@ from convo.practice.feedback import render_feedback
 from convo.practice.plain import heard_as
 from convo.practice.scenario import LoadedScenario, shipped
 from convo.practice.session import PracticeSession
-from convo.render import visible
+from convo.render import one_line, visible
 from convo.services import ConversationInfo, ConversationOpen, Service, StoreError
 from convo.tui.keys import binding
 from convo.tui.styles import tcss
@@ -65,7 +65,7 @@ class PracticeScreen(Screen):
         w = self.words
         yield Static(w("app_practice_title"), id="practice-title", markup=False)
         when = w("app_practice_when")
-        waiting = [Option(Content.assemble((f"{w('app_practice_carry_on')} ", "bold"), visible(info.title), " — ",
+        waiting = [Option(Content.assemble((f"{w('app_practice_carry_on')} ", "bold"), one_line(info.title), " — ",
                                            w("app_practice_left", when=info.updated.astimezone().strftime(when))),
                           id=RESUME + info.id) for info in self.unfinished()]
         yield OptionList(*waiting, *[Option(Content.assemble((s.scenario.title, "bold"), " — ", s.scenario.summary),

@@ -20,14 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from convo.render import visible
+from convo.render import one_line
 from convo.tui.styles import tcss
-
-
-def _one_line(text: str) -> str:
-    """Text with every control character as its symbol (U+2400 block): a tab or a new line too, which would
-    move the terminal's cursor."""
-    return visible(text).replace("\t", "\u2409").replace("\n", "\u2424")
 
 
 class SavedList(ScrollView, can_focus=True):
@@ -74,7 +68,7 @@ class SavedList(ScrollView, can_focus=True):
     def set_headings(self, *headings: str) -> None:
         if self._rows and len(headings) != len(self._headings):
             raise ValueError(f"{len(headings)} headings for rows of {len(self._headings)} cells")
-        self._headings = tuple(_one_line(heading) for heading in headings)
+        self._headings = tuple(one_line(heading) for heading in headings)
         self._widths = [max([cell_len(self._headings[column])] + [cell_len(row[column]) for row in self._rows])
                         for column in range(len(headings))]
         self._resized()
@@ -94,7 +88,7 @@ class SavedList(ScrollView, can_focus=True):
         for key, cells in rows:
             if len(cells) != len(widths):
                 raise ValueError(f"a row of {len(cells)} cells under {len(widths)} headings")
-            shown = tuple(_one_line(cell) for cell in cells)
+            shown = tuple(one_line(cell) for cell in cells)
             self._keys.append(key)
             self._rows.append(shown)
             for column, cell in enumerate(shown):

@@ -166,7 +166,9 @@ class Alert(BaseModel):
     said_by: Source | None = Field(default=None, description="Whose words raised it")
     raised_by_hand: bool = Field(default=False, description="Raised by the practitioner rather than noticed")
     acknowledged_at: datetime | None = None
-    acknowledged_by: str | None = Field(default=None, description="The account that acknowledged the alert")
+    acknowledged_by: str | None = Field(
+        default=None, description="Who acknowledged the alert: the practitioner's name from their settings and the"
+                                  " account they were logged in as, or the account alone")
     notes: list[Entry] = Field(
         default=[], description="What was noted after it: immediate danger, others at risk, their view, what was done"
     )

@@ -201,7 +201,9 @@ class Conversation:
             text = pos.follow_up
         else:
             answered = self._already(step, pos)
-            if step.choices_only:  # the question itself, until and after something is chosen
+            # The question itself, until and after something is chosen; and at a check's question, which
+            # goes on after one answer, each time the check comes round (a later alert asks it afresh).
+            if step.choices_only or step.interrupt is not None:
                 answered = []
             wording = (step.again.get(self.audience) or say("again")) if answered else step.prompt[self.audience]
             text = fill(wording, **self._prompt_values())
@@ -859,11 +861,14 @@ def _practitioner_settings() -> dict[str, str]:
 
 
 def _who() -> str:
-    """The account that did something, for the record (never a person's words)."""
+    """Who did something, for the record (never a person's words): the practitioner's name as their settings
+    give it with the account they are logged in as, "Sam Jones (sjones)"; the account alone without a name."""
     try:
-        return getpass.getuser()
+        account = getpass.getuser()
     except (KeyError, OSError):
-        return "unknown"
+        account = "unknown"
+    name = _practitioner_settings().get("name")
+    return f"{name} ({account})" if name and name != account else account
 
 
 def _heard(finding: detector.Finding, answer: str, text: str | None = None) -> Heard:

@@ -7,6 +7,10 @@ import re
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-9;?]*[ -/]*[@-~]")
 _SPACE = re.compile(r"\s+")
+# Marks that set a word apart without changing it: double quotes round it ("hits"), *stars*, _underlines_,
+# [markup] tags. Single quotes stay: in Welsh they mark letters left out at either end of a word ('y
+# ngherdyn, ma', 'di), so a pair of them is not always a quotation.
+_EMPHASIS = re.compile(r"\[/?[a-z]+(?: [a-z]+)*\]|\[/\]|(?<!\w)[\"*_]+(?=\w)|(?<=\w)[\"*_]+(?!\w)")
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SENTENCE = re.compile(r"[^.!?;\n]+")
 _ENDS = re.compile(r"[.!?;\n]+")
@@ -16,8 +20,8 @@ MAX_PIECE = 2000
 
 
 def normalise(text: str) -> str:
-    """Lower case, straight quotes, no control characters, single spaces."""
-    return _SPACE.sub(" ", _CONTROL.sub(" ", text.translate(_QUOTES).lower())).strip()
+    """Lower case, straight quotes, no double quotes or marks round a word, no control characters, single spaces."""
+    return _SPACE.sub(" ", _EMPHASIS.sub("", _CONTROL.sub(" ", text.translate(_QUOTES).lower()))).strip()
 
 
 def tokens(text: str) -> list[str]:

@@ -24,6 +24,7 @@ HIGH_CONTRAST = Theme(
         "input-selection-background": "#FFFF00 50%",
         "block-cursor-background": "#FFFF00",
         "block-cursor-foreground": "#000000",
+        "error-darken-2": "#FF5555",  # the alert banner's background: black text on it at 6:1
     },
 )
 

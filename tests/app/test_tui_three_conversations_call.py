@@ -231,3 +231,22 @@ async def test_two_kinds_of_harm_in_one_answer_show_two_banners_and_the_answer_b
         assert shown.count("duty to report") == 1  # the banner below says only what it heard
         line = app.screen.query_one("#line", Input)
         assert line.region.height == 3 and line.region.bottom <= 24  # the whole answer box is on screen
+
+
+async def test_two_banners_quoting_a_long_sentence_leave_the_answer_box_and_name_both_kinds_first(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pass_opening(pilot)
+        await say(pilot, "Her son hits her when he's drunk and he's taken her bank card, she hasn't seen her pension"
+                         " for months, and the neighbours say they hear shouting most nights through the wall.")
+        banner = app.screen.query_one(AlertBanner)
+        first_lines = str(banner.render()).split("\n")[0]
+        assert "2 alerts" in first_lines and "Physical" in first_lines and "Financial" in first_lines
+        assert "Ctrl+N" in str(banner.render()).split("\n")[0] + str(banner.render()).split("\n")[1]
+        assert banner.region.height <= 24 * 0.6 + 1
+        line = app.screen.query_one("#line", Input)
+        assert line.region.height == 3 and line.region.bottom <= 23  # above the footer, on screen
+        shown = str(banner.render())
+        assert "…”" in shown  # the long sentence is quoted in part; the conversation above has it whole

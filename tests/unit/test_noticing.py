@@ -570,6 +570,39 @@ def test_the_safety_questions_after_an_alert_are_the_practitioners_notes_and_sta
     assert "Reported to the duty team at 14:20" in markdown and "Financial or material abuse" in markdown
 
 
+def test_an_alert_is_acknowledged_by_the_practitioner_named_in_the_settings_and_their_account(start, monkeypatch):
+    import getpass
+
+    monkeypatch.setenv("CONVO_PRACTITIONER_NAME", "Sam Jones")
+    monkeypatch.setattr(getpass, "getuser", lambda: "sjones")
+    conversation = start()
+    conversation.send("Mrs Ellis, 83")
+    conversation.send("my grandson takes all my money")
+    conversation.send("/ack")
+    [alert] = conversation.assessment().safeguarding
+    assert alert.acknowledged_by == "Sam Jones (sjones)"
+    monkeypatch.delenv("CONVO_PRACTITIONER_NAME")
+    conversation.send("and he says he'll put me in a home if I tell anyone")
+    conversation.send("/ack")
+    assert [a.acknowledged_by for a in conversation.assessment().safeguarding][1:] == ["sjones"]
+
+
+def test_a_later_alert_asks_each_safety_question_again_not_anything_else(start):
+    conversation = start()
+    conversation.send("Mrs Ellis, 83")
+    conversation.send("my grandson takes all my money and says I'll go in a home if I tell")
+    for note in ("No immediate danger", "No one else", "She wants it to stop", "Reported to the duty team"):
+        conversation.send(note)
+    conversation.send("/ack")
+    conversation.send("She sees her friend Megan on Tuesdays")
+    outputs = conversation.send("Some days she thinks everyone would be better off without her")
+    assert any(isinstance(o, out.Alert) and o.category == "risk_to_life" for o in outputs)
+    asked = [o for o in outputs if isinstance(o, out.Prompt)][-1]
+    assert asked.stage == "safety-check" and "immediate danger" in asked.text and "Anything else" not in asked.text
+    asked = [o for o in conversation.send("She is at home with her son") if isinstance(o, out.Prompt)][-1]
+    assert asked.stage == "safety-others" and "Anything else" not in asked.text
+
+
 def test_skip_leaves_the_whole_safety_check(start):
     conversation = start()
     conversation.send("Mrs Ellis, 83")
@@ -784,3 +817,31 @@ def test_suggestions_are_worded_in_the_language_asked_for_and_heard_the_same():
     texts = {f.kind: f.text for f in welsh}
     assert texts[ALERT].startswith("DIOGELU (Risg i fywyd neu hunan-niweidio)") and "116 123" in texts[ALERT]
     assert {f.kind: f.text for f in english}[ALERT].startswith("SAFEGUARDING (Risk to life or self-harm)")
+
+
+@pytest.mark.parametrize("typed", ['Her partner "hits" her every night.', "Her partner *hits* her every night.",
+                                   "Her partner _hits_ her every night.", "Her partner “hits” her every night."])
+def test_quotes_or_stars_round_a_word_of_harm_hide_nothing_where_only_a_pattern_alerts(typed):
+    found = hear(typed, speaker="person", area="outcomes", audience="practitioner", choices=True)
+    assert [(f.kind, f.category) for f in found if f.kind == ALERT] == [(ALERT, "physical")]
+
+
+def test_marks_round_words_go_but_apostrophes_in_and_at_the_ends_of_words_stay():
+    assert normalise('He said "no" and *left*') == "he said no and left"
+    welsh = "Dai's mam won't, ma' hi 'di cymryd 'y ngherdyn"
+    assert normalise(welsh) == welsh.lower()
+    assert normalise("snake_case stays") == "snake_case stays"
+
+
+@pytest.mark.parametrize("said", ["She says she'd be better off dead than like this.",
+                                  "Dad keeps telling us he'd be better off dead.",
+                                  "My son keeps saying he'd be better off dead since the accident."])
+def test_someone_who_says_they_would_be_better_off_dead_is_a_risk_to_life_when_told_of_by_another(said):
+    categories = [f.category for f in detector.concerns(said, "carer", "carer") if f.kind == ALERT]
+    assert "risk_to_life" in categories
+
+
+def test_better_off_dead_said_to_someone_is_still_emotional_harm():
+    categories = [f.category for f in detector.concerns("He tells her she'd be better off dead.", "carer", "carer")
+                  if f.kind == ALERT]
+    assert categories == ["emotional"]

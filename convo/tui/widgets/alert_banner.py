@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.content import Content
 from textual.widgets import Static
 
 from convo.render import visible
 from convo.tui.styles import tcss
 from convo.tui.words import words
+
+# The most of what was said a banner quotes: at 80x24 two banners quoting long sentences in full pushed the
+# answer box off the screen. The whole answer is in the conversation above and in the draft.
+QUOTE_MAX = 120
+_QUOTE = re.compile(r"“([^”]*)”")
+_KIND = re.compile(r"^\s*(?:SAFEGUARDING|DIOGELU)?\s*\(([^)]*)\)")
+
+
+def _short(said: str) -> str:
+    if len(said) <= QUOTE_MAX:
+        return said
+    cut = said[:QUOTE_MAX - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[QUOTE_MAX // 2:] else cut).rstrip(" ,;:") + "…"
 
 
 class AlertBanner(Static):
@@ -27,12 +42,18 @@ class AlertBanner(Static):
             self.update("")
             return
         parts: list[str | tuple[str, str]] = []
+        label = words("app_alert_label", language)
+        kinds = [found.group(1) for _, wording, _ in alerts if (found := _KIND.match(visible(wording)))]
+        if len(alerts) > 1:  # first, every kind heard, and the key: above what may need scrolling to
+            parts += [(f" ⚠ {label} ", "bold reverse"), " ",
+                      (words("app_alert_several", language, count=len(alerts), kinds=" · ".join(kinds)), "bold"),
+                      " ", words("app_alert_press", language, key=key), "\n"]
         for _, wording, said in alerts:
-            wording = visible(wording)
+            wording = _QUOTE.sub(lambda quoted: f"“{_short(quoted.group(1))}”", visible(wording), count=1)
             if wording.upper().startswith("SAFEGUARDING"):
                 wording = wording[len("SAFEGUARDING"):].lstrip(" —-:")
-            parts += [(f" ⚠ {words('app_alert_label', language)} ", "bold reverse"), " ", (wording, "bold"), "\n"]
+            parts += [(f" ⚠ {label} ", "bold reverse"), " ", (wording, "bold"), "\n"]
             if said:  # an alert saved before alerts quoted the sentence that raised them
-                parts += [f"{words('app_alert_said', language)} “", visible(said), "”\n"]
+                parts += [f"{words('app_alert_said', language)} “", _short(visible(said)), "”\n"]
         parts.append((words("app_alert_press", language, key=key), "bold"))
         self.update(Content.assemble(*parts))

@@ -160,7 +160,8 @@ class Alert(BaseModel):
     term: str = Field(description="The words that raised it, exactly as typed")
     text: str = Field(description="The answer that raised the alert (or the practitioner's note), exactly as typed")
     at: datetime
-    id: int
+    id: int = Field(description="The sequence number of the event that raised it: an answer that tells two kinds of"
+                                " harm raises two alerts with its number, each of its own category")
     category: str | None = Field(default=None, description="The kind of concern (see flows/notice/concerns.yaml)")
     category_label: str | None = None
     said_by: Source | None = Field(default=None, description="Whose words raised it")

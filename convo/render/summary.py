@@ -65,6 +65,8 @@ def grouped(entries: list[Entry]) -> list[Answers]:
 def summarise(record: Assessment, languages: tuple[str, ...] = ("en",)) -> Summary:
     loose: list[Entry] = [entry for name in vocabulary.sections() for entry in getattr(record, name)]
     loose += [entry for items in record.general.values() for entry in items]
+    # What they said at the questions after an alert is kept with the alert in the draft; it is theirs too.
+    loose += [note for alert in record.safeguarding for note in alert.notes if note.source != "practitioner"]
     matters = [
         ThingThatMatters(
             outcome=outcome,

@@ -572,9 +572,9 @@ class CarerPages:
         typed = str(form.get("code", ""))[:100]
         client = request.client.host if request.client else "unknown"
         wait = self.wrong_codes.wait(client)
-        if wait:
-            return self.render(request, "resume.html.j2", status=429, errors=[("code", "wait")], wait=wait,
-                               typed="")
+        if wait:  # not looked at: it is not called wrong, and it stays in the box to send again
+            return self.render(request, "resume.html.j2", status=429, errors=[("code", "wait_unchecked")],
+                               wait=wait, typed=typed)
         with self._lookup_lock:
             info = self.lookups.carer_code(typed) if typed.strip() else None
         if info is None:

@@ -20,7 +20,9 @@ from convo.templating import fill
 
 Place = tuple[str, int | None]  # a stage id, and the index of the thing that matters it is about
 
-_HOW_TO_ANSWER = re.compile(r"\s*\([^()]*\)\s*$")
+# How to answer at a terminal, in brackets at the end, with one bracket inside it at most ("(1 Cymraeg / 2
+# Saesneg (English); pwyswch Enter …)"): a page asks with its own controls.
+_HOW_TO_ANSWER = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.?!])[”\"']?\s+(?=[A-Z“\"'])")
 _PLACE = re.compile(r"^([a-z][a-z0-9-]*)(?:/([1-9][0-9]{0,3}))?$")
 

@@ -218,6 +218,17 @@ def test_carer_interrupts_speak_to_the_carer(start):
 # -- the summary ---------------------------------------------------------------------------------
 
 
+def test_what_a_carer_says_after_an_alert_is_in_what_you_told_us(start):
+    conversation = start("carer", audience="carer")
+    conversation.send("no")
+    outputs = conversation.send("He hits me when he's been drinking, and he takes my pension money every week too.")
+    assert [o.category for o in outputs if isinstance(o, out.Alert)] == ["physical", "financial"]
+    conversation.send("He is my husband. I am safe tonight.")
+    text = render_summary(conversation.assessment(), "txt")
+    assert "“He is my husband. I am safe tonight.”" in text
+    assert text.count("He hits me when he's been drinking") == 1
+
+
 def test_what_you_told_us_quotes_every_answer_exactly(sian):
     text = render_summary(sian.assessment(), "txt")
     assert text.startswith("What you told us\n")

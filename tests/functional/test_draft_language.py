@@ -110,6 +110,17 @@ def test_a_welsh_page_marks_english_answers_and_an_english_page_welsh_ones(sian)
     assert "<h2 id=\"circumstances\">Personal circumstances</h2>" in english
 
 
+def test_what_you_told_us_in_english_marks_each_welsh_answer_and_question_with_its_language(sian):
+    from convo.render import render_summary_article
+
+    article = render_summary_article(sian.assessment(), language="en")
+    assert 'lang="cy"' in article
+    welsh = render_summary_article(sian.assessment(), language="cy")
+    assert 'lang="en"' not in welsh  # every answer was given in Welsh: nothing to mark
+    assert '<span lang="cy"><q>Fy mam, sydd â dementia ac yn byw gyda ni</q></span>' in article
+    assert '<span lang="cy">Ydych chi o dan 18 oed?</span>' in article  # the question, as it was asked
+
+
 def test_a_welsh_conversations_draft_is_in_welsh_by_default(sian):
     text = draft_text(sian, "md")
     assert text.startswith("# Beth ddywedoch chi wrthym ni\n")

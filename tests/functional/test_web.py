@@ -436,6 +436,8 @@ def test_a_wrong_code_is_said_plainly_cleared_audited_and_slowed_after_a_few(app
     right.answer("no")
     carer.post("/resume", code=code)  # while it must wait, even the right code is not looked at
     assert carer.page.status_code == 429 and carer.path == "/resume"
+    assert "has not been checked yet" in carer.main() and "does not match" not in carer.main()
+    assert f'name="code" type="text" value="{code}"' in carer.text  # not judged: kept to send again
     clock.now += 3
     carer.post("/resume", code="abcd-efgh-jkmm")
     assert "Please wait 4 seconds" in carer.main()
@@ -566,3 +568,16 @@ def test_an_answer_too_long_for_one_box_is_refused_with_the_words_kept(app):
     too_big = carer.client.post("/question", content=b"x" * 300_000,
                                 headers={"content-type": "application/x-www-form-urlencoded"})
     assert too_big.status_code == 413
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_no_page_heading_or_hint_tells_a_carer_how_to_answer_at_a_terminal(language):
+    """A page asks with its own buttons and boxes: "press Enter" and "1 Cymraeg / 2 Saesneg" are for a terminal."""
+    from convo.web.questions import split
+
+    flow = library.get("carer")[0].in_language(language)
+    for step in flow.steps.values():
+        for wording in step.prompt.values():
+            heading, hints = split(step.title, wording)
+            shown = " ".join([heading, *hints]).casefold()
+            assert not re.search(r"\benter\b|\bpwyswch\b", shown), (step.id, shown)

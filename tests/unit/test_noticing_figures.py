@@ -147,3 +147,21 @@ def test_a_task_finished_raises_no_alert_pattern(text):
 ])
 def test_ending_it_with_a_plan_said_beside_a_chore_still_alerts(text):
     assert "risk_to_life" in alert_patterns(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "Reported to adult safeguarding duty by phone at 14:05.",
+    "The adult duty desk.",
+    "Referred on to the children's safeguarding hub this afternoon.",
+    "Spoke to adult social care about the referral.",
+])
+def test_who_a_concern_was_reported_to_raises_no_alert(text):
+    assert alerts(text) == [], text
+
+
+@pytest.mark.parametrize("text", [
+    "My son hits me and I reported him to adult safeguarding.",
+    "Reported to adult safeguarding, he hits her every night.",
+])
+def test_a_report_beside_a_disclosure_still_alerts(text):
+    assert alerts(text), text

@@ -8,9 +8,11 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-9;?]*[ -/]*[@-~]")
 _SPACE = re.compile(r"\s+")
 # Marks that set a word apart without changing it: double quotes round it ("hits"), *stars*, _underlines_,
-# [markup] tags. Single quotes stay: in Welsh they mark letters left out at either end of a word ('y
-# ngherdyn, ma', 'di), so a pair of them is not always a quotation.
-_EMPHASIS = re.compile(r"\[/?[a-z]+(?: [a-z]+)*\]|\[/\]|(?<!\w)[\"*_]+(?=\w)|(?<=\w)[\"*_]+(?!\w)")
+# a terminal's style tags ([bold], [/], [red on white]); not a transcriber's [long pause]. Single quotes
+# stay: in Welsh they mark letters left out at either end of a word ('y ngherdyn, ma', 'di), so a pair
+# of them is not always a quotation.
+_STYLE = r"b|i|u|s|bold|italic|underline|strike|dim|reverse|blink|red|green|blue|yellow|magenta|cyan|white|black"
+_EMPHASIS = re.compile(rf"\[/?(?:{_STYLE})(?: [a-z]+)*\]|\[/\]|(?<!\w)[\"*_]+(?=\w)|(?<=\w)[\"*_]+(?!\w)")
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SENTENCE = re.compile(r"[^.!?;\n]+")
 _ENDS = re.compile(r"[.!?;\n]+")

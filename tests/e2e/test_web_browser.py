@@ -113,10 +113,13 @@ def open_page(browser, url: str, **options):
 
 
 def axe(page) -> list:
-    """Every axe-core violation of WCAG 2.2 AA on the page, whatever its impact."""
+    """Every axe-core violation of WCAG 2.2 AA on the page, whatever its impact; and of the best practice that
+    everything is inside a landmark (`region`), which a screen reader's user moves between."""
     page.add_script_tag(path=str(AXE))
     found = page.evaluate("async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags},"
                           " resultTypes: ['violations']})).violations", WCAG_22_AA)
+    found += page.evaluate("async () => (await axe.run(document, {runOnly: {type: 'rule', values: ['region']},"
+                           " resultTypes: ['violations']})).violations")
     return [(v["id"], v["impact"], v["help"], [n["html"][:120] for n in v["nodes"]][:3]) for v in found]
 
 

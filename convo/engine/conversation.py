@@ -820,8 +820,12 @@ class Conversation:
             from convo.engine import commands
 
             return [out.Error(say("needs_text", name=_spelled(commands.RaiseConcern("", ""))))]
-        event = self._record(Raised(category=category, text=note, source="practitioner", by=_who()),
-                             self.position)
+        # The safety questions follow, as after an alert heard (unless the conversation is at them already).
+        after = self.position
+        if self.step is not None:
+            after = self._interrupt(after, [detector.Finding("safeguarding", note, note, category=category)],
+                                    self.step)
+        event = self._record(Raised(category=category, text=note, source="practitioner", by=_who()), after)
         wording = kinds.alert_text(category, note, self.audience.value, self.can_move, self.language)
         return [out.Alert("safeguarding", note, wording, category),
                 out.Info(say("concern_raised", label=kinds.category(category).label_in(self.language), seq=event.seq))]

@@ -587,6 +587,20 @@ def test_an_alert_is_acknowledged_by_the_practitioner_named_in_the_settings_and_
     assert [a.acknowledged_by for a in conversation.assessment().safeguarding][1:] == ["sjones"]
 
 
+def test_the_safety_questions_follow_a_concern_raised_by_hand_and_its_notes_stay_with_it(start):
+    conversation = start()
+    conversation.send("Mrs Ellis, 83")
+    outputs = conversation.send("/concern neglect Her carer has not been for three days")
+    assert any(isinstance(o, out.Alert) and o.category == "neglect" for o in outputs)
+    assert conversation.prompt().stage == "safety-check"
+    for note in ("No immediate danger", "Her husband, also frail", "She wants a new agency", "Rang the agency"):
+        conversation.send(note)
+    [alert] = conversation.assessment().safeguarding
+    assert alert.raised_by_hand and [n.text for n in alert.notes] == [
+        "No immediate danger", "Her husband, also frail", "She wants a new agency", "Rang the agency"]
+    assert conversation.prompt().stage not in {"safety-check", "safety-others", "safety-view", "safety-action"}
+
+
 def test_a_later_alert_asks_each_safety_question_again_not_anything_else(start):
     conversation = start()
     conversation.send("Mrs Ellis, 83")

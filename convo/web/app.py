@@ -453,7 +453,9 @@ class CarerPages:
             return self._question_page(request, session, conversation, place, typed=typed, status=503,
                                        errors=[("answer" if not step.choices else "choice", "not_saved")])
         if saving:
-            saved, alerted = (session.code or "", time.monotonic()), session.safety
+            # Saved at the question an alert brought (or just after the alert): the help comes first there too.
+            alerted = session.safety or step.interrupt is not None
+            saved = (session.code or "", time.monotonic())
             session.forget()
             session.saved_code, session.safety = saved, alerted  # the saved page opens with the help, too
             return self.redirect(request, "/saved")

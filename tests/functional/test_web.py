@@ -198,6 +198,15 @@ def test_a_safety_question_between_things_that_matter_keeps_the_rest_for_after_i
     assert [o.text for o in saved.outcomes] == ["Some days I want to end it all", "Gardening", "My grandchildren"]
 
 
+def test_saving_at_the_question_an_alert_brought_shows_the_help_on_the_saved_page_too(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("").answer("")
+    carer.answer("Some days I want to end it all")
+    assert carer.path == "/question/safety-check" and "If you need help now" in carer.main()
+    carer.answer("half of what I wanted to s", action="save")
+    assert carer.path == "/saved" and "If you need help now" in carer.main() and "116 123" in carer.main()
+
+
 def test_the_download_is_what_you_told_us_as_an_attachment_and_is_audited(app, db):
     carer = Carer(app).start()
     carer.through({**SIAN, "health-and-sleep": "<script>alert(1)</script> & tired"})

@@ -173,6 +173,8 @@ class Alert(BaseModel):
     notes: list[Entry] = Field(
         default=[], description="What was noted after it: immediate danger, others at risk, their view, what was done"
     )
+    left_out: list[Skip] = Field(
+        default=[], description="The questions after it left out with /skip, and why")
 
 
 class LanguageOffer(BaseModel):

@@ -645,7 +645,7 @@ class Conversation:
         skips = [LeftOut(stage=step.id, outcome_id=self._outcome_id_for(step, pos), reason=reason)]
         if step.interrupt is not None and pos.back_to is not None:  # the whole check is left, not one question
             after = self._skip_forward(Position(pos.back_to[0], pos.back_to[1]), [])
-            self._record(Skipped(), after)
+            self._record(Skipped(skips=tuple(skips)), after)  # the draft keeps it with the alert before it
             return [out.Info(say("skipped", title=step.title, reason=reason))]
         after = self._skip_forward(self._leave(pos), skips)
         self._record(Skipped(skips=tuple(skips)), after)

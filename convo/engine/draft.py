@@ -110,8 +110,8 @@ def build(conversation: Conversation) -> Assessment:
     skipped = []
     for (stage, outcome_id), reason in state.skipped.items():
         step = flow.steps.get(stage)
-        if step is None or (outcome_id is not None and outcome_id not in numbers):
-            continue
+        if step is None or step.interrupt is not None or (outcome_id is not None and outcome_id not in numbers):
+            continue  # a check's questions left out are kept with what brought them (an alert's, below)
         if state.at_stage(stage, outcome_id):
             continue  # moved on with /skip after saying something: explored, not left out
         skipped.append(Skip(area=step.area, stage=stage, title=step.title,
@@ -195,8 +195,15 @@ def _alerts(conversation: Conversation, notes: list[Entry]) -> list[Alert]:
     """Each alert with the safeguarding notes made after it and before the next one."""
     from convo.notice.taxonomy import taxonomy
 
-    kinds, state = taxonomy(), conversation.state
+    kinds, state, flow = taxonomy(), conversation.state, conversation.flow
     alerts = sorted(state.alerts, key=lambda alert: alert.seq)
+    # The safety questions left out, by the event that left them.
+    left: list[tuple[int, Skip]] = []
+    for event in standing(conversation.events):
+        for skip in getattr(event.payload, "skips", ()):
+            step = flow.steps.get(skip.stage)
+            if step is not None and step.interrupt is not None and step.interrupt.on == "safeguarding":
+                left.append((event.seq, Skip(area=step.area, stage=step.id, title=step.title, reason=skip.reason)))
     found = []
     for index, alert in enumerate(alerts):
         # The notes after it and before the next answer's alert; an answer that told of two kinds of harm
@@ -212,6 +219,7 @@ def _alerts(conversation: Conversation, notes: list[Entry]) -> list[Alert]:
             acknowledged_at=acknowledged[0] if acknowledged else None,
             acknowledged_by=acknowledged[1] if acknowledged else None,
             notes=[note for note in notes if first and note.id > alert.seq and (until is None or note.id < until)],
+            left_out=[skip for seq, skip in left if first and seq > alert.seq and (until is None or seq < until)],
         ))
     return found
 

@@ -617,6 +617,27 @@ def test_a_later_alert_asks_each_safety_question_again_not_anything_else(start):
     assert asked.stage == "safety-others" and "Anything else" not in asked.text
 
 
+def test_safety_questions_left_out_are_in_the_draft_with_the_alert_they_followed(start):
+    from convo.render import render
+
+    conversation = start()
+    conversation.send("Mrs Ellis, 83")
+    conversation.send("my grandson takes all my money")
+    conversation.send("No immediate danger")
+    for _ in range(3):
+        conversation.send("")  # passes a question: not left out
+    conversation.send("/ack")
+    conversation.send("She sees her friend Megan on Tuesdays")
+    conversation.send("and he says he'll put me in a home if I tell anyone")
+    conversation.send("/skip will ask her again on Thursday")
+    first, second = conversation.assessment().safeguarding
+    assert [n.text for n in first.notes] == ["No immediate danger"] and first.left_out == []
+    assert [(s.title, s.reason) for s in second.left_out] == [("Immediate danger", "will ask her again on Thursday")]
+    markdown = render(conversation.assessment(), "md")
+    assert "Immediate danger: left out — will ask her again on Thursday" in markdown
+    assert "Immediate danger: left out — will ask her again on Thursday" in render(conversation.assessment(), "html")
+
+
 def test_skip_leaves_the_whole_safety_check(start):
     conversation = start()
     conversation.send("Mrs Ellis, 83")

@@ -83,6 +83,30 @@ async def test_a_paste_of_five_lines_records_five_lines(app_factory):
         assert area.text == "First\nSecond\nThird"
 
 
+async def test_the_question_stays_in_sight_while_a_long_paste_grows_the_box_and_a_reader_keeps_their_place(
+        app_factory):
+    from convo.tui.widgets.chat_log import ChatLog
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_call(pilot)
+        for _ in range(4):  # a few questions passed, so the log has more than a screenful
+            await pilot.press("enter")
+            await pilot.pause()
+        chat = app.screen.query_one(ChatLog)
+        question = app.screen.conversation.prompt().text
+        app.screen.query_one("#line", Input).focus()
+        await paste(pilot, "\n".join(f"Line {n}: the garden, the budgie and the radio" for n in range(30)))
+        await pilot.pause()
+        assert app.screen.query_one(AnswerInput).multiline
+        assert chat.scroll_y == chat.max_scroll_y  # the newest line, the question, is on screen
+        assert question.split()[-1] in chat.rendered.splitlines()[-1] or chat.max_scroll_y == 0
+        chat.scroll_home(animate=False, immediate=True)  # reading back up: a resize leaves them there
+        await pilot.resize_terminal(80, 20)
+        await pilot.pause()
+        assert chat.scroll_y == 0
+
+
 async def test_a_single_line_paste_stays_in_the_one_line_box(app_factory):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:

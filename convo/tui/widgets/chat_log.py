@@ -33,6 +33,7 @@ class ChatLog(RichLog):
         super().__init__(wrap=True, markup=False, highlight=False, min_width=20, **kwargs)
         self.entries: list[LogLine] = []
         self._drawn_width = 0
+        self._following = True  # showing the newest line: kept in sight when the log gets shorter
 
     def on_mount(self) -> None:
         if self.entries:
@@ -77,14 +78,21 @@ class ChatLog(RichLog):
             self._draw(line)
         self._show_end()
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._following = new_value >= self.max_scroll_y - 1
+
     def on_resize(self, event: Resize) -> None:
         first = not self._size_known
+        following = self._following
         super().on_resize(event)  # the first time, this draws what was added before the size was known
         width = self.scrollable_content_region.width
         if first and width:
             self._show_end()
         elif width and width != self._drawn_width and self.entries:
             self.redraw()
+        elif following:  # shorter (a box of several lines grew below it): the question stays in sight
+            self._show_end()
         self._drawn_width = width
 
     @property

@@ -250,3 +250,13 @@ async def test_two_banners_quoting_a_long_sentence_leave_the_answer_box_and_name
         assert line.region.height == 3 and line.region.bottom <= 23  # above the footer, on screen
         shown = str(banner.render())
         assert "…”" in shown  # the long sentence is quoted in part; the conversation above has it whole
+
+
+def test_the_line_above_several_banners_counts_them_when_a_reworded_frame_names_no_kind_first():
+    banner = AlertBanner()
+    banner.show([(4, "Something was said — “He hits me”.", ""), (4, "And this — “He takes my pension”.", "")],
+                "Ctrl+N")
+    first = str(banner.render()).split("\n")[0]
+    assert "2 alerts." in first and "Ctrl+N" in first
+    banner.show([(5, "SAFEGUARDING (Physical abuse) — “x”", ""), (5, "SAFEGUARDING (Financial) — “y”", "")], "Ctrl+N")
+    assert "2 alerts: Physical abuse · Financial." in str(banner.render()).split("\n")[0]

@@ -43,11 +43,13 @@ class AlertBanner(Static):
             return
         parts: list[str | tuple[str, str]] = []
         label = words("app_alert_label", language)
-        kinds = [found.group(1) for _, wording, _ in alerts if (found := _KIND.match(visible(wording)))]
         if len(alerts) > 1:  # first, every kind heard, and the key: above what may need scrolling to
-            parts += [(f" ⚠ {label} ", "bold reverse"), " ",
-                      (words("app_alert_several", language, count=len(alerts), kinds=" · ".join(kinds)), "bold"),
-                      " ", words("app_alert_press", language, key=key), "\n"]
+            # Each kind as its banner names it; where a reworded frame does not say it first, the count alone.
+            kinds = [found.group(1) for _, wording, _ in alerts if (found := _KIND.match(visible(wording)))]
+            several = (words("app_alert_several", language, count=len(alerts), kinds=" · ".join(kinds))
+                       if len(kinds) == len(alerts) else words("app_alert_count", language, count=len(alerts)))
+            parts += [(f" ⚠ {label} ", "bold reverse"), " ", (several, "bold"), " ",
+                      words("app_alert_press", language, key=key), "\n"]
         for _, wording, said in alerts:
             wording = _QUOTE.sub(lambda quoted: f"“{_short(quoted.group(1))}”", visible(wording), count=1)
             if wording.upper().startswith("SAFEGUARDING"):

@@ -11,7 +11,7 @@ import getpass
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from convo import vocabulary
 from convo.clock import Clock, utc_now
@@ -63,6 +63,15 @@ UNDOABLE = frozenset(kind.KIND for kind in (Answered, Captured, Skipped, Moved, 
 
 def new_id(clock: Clock) -> str:
     return clock().strftime("%Y%m%d-") + secrets.token_hex(3)
+
+
+class WaitingAlert(NamedTuple):
+    """An alert no one has acknowledged, as a face shows it."""
+
+    seq: int  # the event that raised it (the alerts of one answer share it)
+    wording: str  # what it may mean, quoting what was said, and what to do
+    said: str  # the whole answer, only for an alert saved before alerts quoted their sentence
+    kind: str  # the kind of concern in the conversation's language ("" for an alert saved before kinds)
 
 
 class _Facts:
@@ -303,26 +312,33 @@ class Conversation:
 
         return build(self)
 
-    def waiting_alerts(self) -> list[tuple[int, str, str]]:
-        """Alerts no one has acknowledged: (event, the alert's words, what was said). The alert's words
-        quote the sentence or clause that raised it, and the whole answer is in the conversation above,
-        so what was said is empty; it is the whole answer only for an alert saved before alerts quoted
-        their sentence. (At 80x24 a long answer quoted again left no line of the conversation in sight.)"""
+    def waiting_alerts(self, quote_most: int | None = None) -> list[WaitingAlert]:
+        """Alerts no one has acknowledged, each with its words and its kind in the conversation's language.
+        The words quote the sentence or clause that raised it (at most `quote_most` characters of it),
+        and the whole answer is in the conversation above, so what was said is empty; it is the whole
+        answer only for an alert saved before alerts quoted their sentence. (At 80x24 a long answer quoted
+        again left no line of the conversation in sight.)"""
+        from convo.render import shortened
+
         kinds = taxonomy()
-        waiting: list[tuple[int, str, str]] = []
+        waiting: list[WaitingAlert] = []
         for alert in self.state.pending_alerts():
             if alert.category in kinds.ids:
                 # Below the first, a banner leaves out the duty and what to do now, which the first says:
                 # two or three whole banners left nothing else on a screen of 80x24.
-                waiting.append((alert.seq, kinds.alert_text(alert.category, alert.term, self.audience.value,
-                                                            self.can_move, self.language, short=bool(waiting)), ""))
+                quote = shortened(alert.term, quote_most) if quote_most else alert.term
+                wording = kinds.alert_text(alert.category, quote, self.audience.value, self.can_move,
+                                           self.language, short=bool(waiting))
+                waiting.append(WaitingAlert(alert.seq, wording, "",
+                                            kinds.category(alert.category).label_in(self.language)))
                 continue
             # Saved before alerts had categories: the words it was raised with, which quoted only a word.
             event = next((e for e in self.events if e.seq == alert.seq), None)
             payload = event.payload if event else None
             cues = (payload.cues or ()) if isinstance(payload, Answered) else ()
             wording = next((cue.text for cue in cues if cue.kind == "safeguarding"), "")
-            waiting.append((alert.seq, wording, alert.text))
+            said = shortened(alert.text, quote_most) if quote_most else alert.text
+            waiting.append(WaitingAlert(alert.seq, wording, said, ""))
         return waiting
 
     # -- sending ----------------------------------------------------------------------------------

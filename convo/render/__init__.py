@@ -46,6 +46,14 @@ def one_line(text: str) -> str:
     return visible(text).replace("\t", "\u2409").replace("\n", "\u2424")
 
 
+def shortened(text: str, most: int) -> str:
+    """At most `most` characters, cut at a word where one ends in its second half, with "…" if cut."""
+    if len(text) <= most:
+        return text
+    cut = text[:most - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[most // 2:] else cut).rstrip(" ,;:") + "…"
+
+
 def md_escape(text: str) -> str:
     """Typed text as Markdown that shows it literally: no typed line opens a list, quote, heading or code."""
     escaped = _MD_ENTITY.sub(r"\\&", _MD_SPECIAL.sub(r"\\\1", visible(text)))

@@ -89,6 +89,13 @@ async def pass_opening(pilot) -> None:
         await say(pilot, "")
 
 
+async def start_call(pilot) -> None:
+    """From the home screen, a practitioner call (its first choice), past the opening questions."""
+    await pilot.press("enter")
+    await pilot.pause()
+    await pass_opening(pilot)
+
+
 def prompts_shown(app) -> int:
     """How many questions the log has put so far."""
     return sum(1 for line in app.screen.chat.entries if line.kind == "prompt")

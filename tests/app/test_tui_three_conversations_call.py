@@ -13,7 +13,7 @@ from convo.tui.screens.refile_modal import RefileModal
 from convo.tui.widgets.alert_banner import AlertBanner
 from convo.tui.widgets.area_map import AreaMap
 
-from .conftest import SIZE, log_text, palette, pass_opening, say
+from .conftest import SIZE, log_text, palette, pass_opening, say, start_call
 
 
 async def test_a_practitioner_call_from_home_to_conversation_two_by_keyboard(app_factory, tmp_path):
@@ -222,9 +222,7 @@ async def test_a_long_resumed_call_opens_at_its_end_and_rewraps_when_the_termina
 async def test_two_kinds_of_harm_in_one_answer_show_two_banners_and_the_answer_box_at_80x24(app_factory):
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        await pass_opening(pilot)
+        await start_call(pilot)
         await say(pilot, "Her grandson takes her pension and she's scared of him.")
         shown = str(app.screen.query_one(AlertBanner).render())
         assert "Financial" in shown and "Emotional" in shown
@@ -236,9 +234,7 @@ async def test_two_kinds_of_harm_in_one_answer_show_two_banners_and_the_answer_b
 async def test_two_banners_quoting_a_long_sentence_leave_the_answer_box_and_name_both_kinds_first(app_factory):
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        await pass_opening(pilot)
+        await start_call(pilot)
         await say(pilot, "Her son hits her when he's drunk and he's taken her bank card, she hasn't seen her pension"
                          " for months, and the neighbours say they hear shouting most nights through the wall.")
         banner = app.screen.query_one(AlertBanner)
@@ -252,11 +248,40 @@ async def test_two_banners_quoting_a_long_sentence_leave_the_answer_box_and_name
         assert "…”" in shown  # the long sentence is quoted in part; the conversation above has it whole
 
 
-def test_the_line_above_several_banners_counts_them_when_a_reworded_frame_names_no_kind_first():
+def test_the_line_above_several_banners_counts_them_when_one_has_no_kind():
+    from convo.engine.conversation import WaitingAlert
+
     banner = AlertBanner()
-    banner.show([(4, "Something was said — “He hits me”.", ""), (4, "And this — “He takes my pension”.", "")],
-                "Ctrl+N")
+    banner.show([WaitingAlert(4, "SAFEGUARDING (Physical abuse) — “x”", "", "Physical abuse"),
+                 WaitingAlert(4, "an alert saved before kinds", "He hits me", "")], "Ctrl+N")
     first = str(banner.render()).split("\n")[0]
     assert "2 alerts." in first and "Ctrl+N" in first
-    banner.show([(5, "SAFEGUARDING (Physical abuse) — “x”", ""), (5, "SAFEGUARDING (Financial) — “y”", "")], "Ctrl+N")
+    banner.show([WaitingAlert(5, "SAFEGUARDING (Physical abuse) — “x”", "", "Physical abuse"),
+                 WaitingAlert(5, "SAFEGUARDING (Financial) — “y”", "", "Financial")], "Ctrl+N")
     assert "2 alerts: Physical abuse · Financial." in str(banner.render()).split("\n")[0]
+    assert "SAFEGUARDING (" not in str(banner.render())  # the banner's own label says it once
+
+
+def _contrast(style) -> float:
+    """WCAG contrast of a Rich style's text on its background."""
+    def luminance(colour) -> float:
+        def channel(value: int) -> float:
+            value_ = value / 255
+            return value_ / 12.92 if value_ <= 0.03928 else ((value_ + 0.055) / 1.055) ** 2.4
+        red, green, blue = colour.get_truecolor()
+        return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+    lighter, darker = sorted((luminance(style.color), luminance(style.bgcolor)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+async def test_the_banners_words_stand_out_from_it_at_seven_to_one_or_six_in_high_contrast(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await start_call(pilot)
+        await say(pilot, "Her son hits her.")
+        banner = app.screen.query_one(AlertBanner)
+        for theme, least in (("textual-dark", 7.0), ("textual-light", 7.0), ("convo-high-contrast", 5.5)):
+            app.theme = theme
+            await pilot.pause()
+            assert _contrast(banner.rich_style) >= least, theme

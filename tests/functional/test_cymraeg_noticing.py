@@ -63,7 +63,7 @@ def test_a_concern_raised_by_hand_and_a_waiting_alert_are_in_welsh(start):
     assert "Y Samariaid: 116 123, am ddim, ddydd neu nos." in alert.text and "999" in alert.text
     assert alert.text.endswith("Arhoswch gyda nhw nawr.")  # no Conversation 2 in this flow
     assert any(isinstance(o, out.Info) and "(Risg i fywyd neu hunan-niweidio)" in o.text for o in raised)
-    [(_, waiting, _)] = conversation.waiting_alerts()
+    [(_, waiting, _, _)] = conversation.waiting_alerts()
     assert waiting == alert.text
 
 

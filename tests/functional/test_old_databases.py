@@ -56,7 +56,7 @@ def test_the_first_version_opens_with_everything_that_was_said(old_store):
     [alert] = record.safeguarding
     assert (alert.category, alert.term, alert.said_by) == (None, "hits", "carer")  # from before categories
     assert [note.text for note in alert.notes] == ["She says she is safe tonight"]
-    [(_, wording, said)] = conversation.waiting_alerts()
+    [(_, wording, said, _)] = conversation.waiting_alerts()
     assert "SAFEGUARDING" in wording  # worded as it was raised, which quoted only the word
     assert said == "Her son hits her when he drinks"  # so the banner shows the answer too
 

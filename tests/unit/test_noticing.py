@@ -506,11 +506,11 @@ def test_a_concern_raised_by_hand_reaches_the_draft(start):
 def test_the_banner_quotes_the_sentence_that_raised_it_and_not_the_whole_answer_again(start):
     conversation = start()
     conversation.send("Her son hit her last week")
-    [(_, wording, said)] = conversation.waiting_alerts()
+    [(_, wording, said, _)] = conversation.waiting_alerts()
     assert "Her son hit her last week" in wording and said == ""  # not the same words twice on a small screen
     conversation = start(conversation_id="test-0002")
     conversation.send("She loves her garden. Her son hit her last week. She wants to stay at home.")
-    [(_, wording, said)] = conversation.waiting_alerts()
+    [(_, wording, said, _)] = conversation.waiting_alerts()
     assert "Her son hit her last week" in wording and "She loves her garden" not in wording and said == ""
 
 
@@ -525,7 +525,7 @@ def test_one_answer_that_tells_of_two_kinds_of_harm_raises_both_and_the_draft_ho
     outputs = conversation.send("He hits me. He takes my pension too.")
     assert [(o.category, o.term) for o in outputs if isinstance(o, out.Alert)] == [
         ("physical", "He hits me."), ("financial", "He takes my pension too.")]
-    [(seq, first, _), (same, second, _)] = conversation.waiting_alerts()
+    [(seq, first, _, _), (same, second, _, _)] = conversation.waiting_alerts()
     assert seq == same  # one answer's banners, acknowledged together
     # The banner below the first leaves out the duty the first states (a screen of 80x24 holds both).
     assert "duty to report" in first and "duty to report" not in second and "He takes my pension too." in second
@@ -536,9 +536,22 @@ def test_one_answer_that_tells_of_two_kinds_of_harm_raises_both_and_the_draft_ho
 def test_a_banner_below_another_still_says_where_to_get_help_now(start):
     conversation = start()
     conversation.send("Her son hits her. She says she wants to kill herself.")
-    [(_, hit, _), (_, risk, _)] = conversation.waiting_alerts()
+    [(_, hit, _, hit_kind), (_, risk, _, risk_kind)] = conversation.waiting_alerts()
     assert "Physical" in hit and "duty to report" in hit
     assert "kill herself" in risk and "116 123" in risk and "duty to report" not in risk
+    assert (hit_kind, risk_kind) == ("Physical abuse", "Risk to life or self-harm")
+
+
+def test_a_face_may_ask_for_the_quote_in_a_banner_to_be_cut_at_a_word(start):
+    conversation = start()
+    long = ("Her son hits her when he has been drinking at the club on a Friday night and then again on"
+            " the Saturday when the football is on the telly and he has lost money")
+    conversation.send(long)
+    [whole] = conversation.waiting_alerts()
+    [cut] = conversation.waiting_alerts(60)
+    assert long in whole.wording and long not in cut.wording
+    quoted = cut.wording.split("“", 1)[1].split("”", 1)[0]
+    assert quoted.endswith("…") and len(quoted) <= 60 and long.startswith(quoted[:-1])
 
 
 def test_a_concern_needs_a_known_category(start):
@@ -870,7 +883,9 @@ def test_marks_round_words_go_but_apostrophes_in_and_at_the_ends_of_words_stay()
 
 @pytest.mark.parametrize("said", ["She says she'd be better off dead than like this.",
                                   "Dad keeps telling us he'd be better off dead.",
-                                  "My son keeps saying he'd be better off dead since the accident."])
+                                  "My son keeps saying he'd be better off dead since the accident.",
+                                  "My husband reckons he'd be better off dead now he can't walk.",
+                                  "Mum feels she'd be better off dead."])
 def test_someone_who_says_they_would_be_better_off_dead_is_a_risk_to_life_when_told_of_by_another(said):
     categories = [f.category for f in detector.concerns(said, "carer", "carer") if f.kind == ALERT]
     assert "risk_to_life" in categories

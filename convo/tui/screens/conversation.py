@@ -36,7 +36,7 @@ from convo.engine.commands import (
     Speaker,
     Undo,
 )
-from convo.engine.conversation import SOURCES, Conversation
+from convo.engine.conversation import SOURCES, Conversation, WaitingAlert
 from convo.engine.parse import CommandError, parse
 from convo.export import ExportRefused, draft_text
 from convo.render import FORMATS, render
@@ -49,7 +49,7 @@ from convo.tui.screens.export_modal import ExportModal
 from convo.tui.screens.reason_modal import ReasonModal
 from convo.tui.screens.refile_modal import RefileModal, Refiling
 from convo.tui.styles import tcss
-from convo.tui.widgets.alert_banner import AlertBanner
+from convo.tui.widgets.alert_banner import QUOTE_MAX, AlertBanner
 from convo.tui.widgets.answer_input import AnswerInput
 from convo.tui.widgets.area_map import AreaMap
 from convo.tui.widgets.call_header import CallHeader
@@ -252,8 +252,8 @@ class ConversationScreen(Screen):
         if not first:
             answer.hint(self.usual_hint())
 
-    def pending_alerts(self) -> list[tuple[int, str, str]]:
-        return self.conversation.waiting_alerts()
+    def pending_alerts(self) -> list[WaitingAlert]:
+        return self.conversation.waiting_alerts(QUOTE_MAX)
 
     def draft_text(self) -> str:
         return render(self.conversation.assessment(), "txt")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widgets import Static
@@ -11,18 +11,12 @@ from convo.render import visible
 from convo.tui.styles import tcss
 from convo.tui.words import words
 
+if TYPE_CHECKING:
+    from convo.engine.conversation import WaitingAlert
+
 # The most of what was said a banner quotes: at 80x24 two banners quoting long sentences in full pushed the
 # answer box off the screen. The whole answer is in the conversation above and in the draft.
 QUOTE_MAX = 120
-_QUOTE = re.compile(r"“([^”]*)”")
-_KIND = re.compile(r"^\s*(?:SAFEGUARDING|DIOGELU)?\s*\(([^)]*)\)")
-
-
-def _short(said: str) -> str:
-    if len(said) <= QUOTE_MAX:
-        return said
-    cut = said[:QUOTE_MAX - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut[QUOTE_MAX // 2:] else cut).rstrip(" ,;:") + "…"
 
 
 class AlertBanner(Static):
@@ -30,10 +24,11 @@ class AlertBanner(Static):
 
     def __init__(self, **kwargs):
         super().__init__("", **kwargs)
-        self.waiting: list[tuple[int, str, str]] = []  # (answer seq, alert wording, what was said)
+        self.waiting: list[WaitingAlert] = []
         self.language: str | None = None
 
-    def show(self, alerts: list[tuple[int, str, str]], key: str, language: str | None = None) -> None:
+    def show(self, alerts: list[WaitingAlert], key: str, language: str | None = None) -> None:
+        """`alerts` as the conversation gives them (`waiting_alerts(QUOTE_MAX)`)."""
         if alerts == self.waiting and (bool(alerts) == self.has_class("-waiting")) and language == self.language:
             return
         self.waiting, self.language = alerts, language
@@ -44,18 +39,17 @@ class AlertBanner(Static):
         parts: list[str | tuple[str, str]] = []
         label = words("app_alert_label", language)
         if len(alerts) > 1:  # first, every kind heard, and the key: above what may need scrolling to
-            # Each kind as its banner names it; where a reworded frame does not say it first, the count alone.
-            kinds = [found.group(1) for _, wording, _ in alerts if (found := _KIND.match(visible(wording)))]
+            kinds = [alert.kind for alert in alerts]
             several = (words("app_alert_several", language, count=len(alerts), kinds=" · ".join(kinds))
-                       if len(kinds) == len(alerts) else words("app_alert_count", language, count=len(alerts)))
+                       if all(kinds) else words("app_alert_count", language, count=len(alerts)))
             parts += [(f" ⚠ {label} ", "bold reverse"), " ", (several, "bold"), " ",
                       words("app_alert_press", language, key=key), "\n"]
-        for _, wording, said in alerts:
-            wording = _QUOTE.sub(lambda quoted: f"“{_short(quoted.group(1))}”", visible(wording), count=1)
-            if wording.upper().startswith("SAFEGUARDING"):
-                wording = wording[len("SAFEGUARDING"):].lstrip(" —-:")
+        for alert in alerts:
+            wording = visible(alert.wording)
+            if wording.upper().startswith(label.upper()):  # the banner's own label says it
+                wording = wording[len(label):].lstrip(" —-:")
             parts += [(f" ⚠ {label} ", "bold reverse"), " ", (wording, "bold"), "\n"]
-            if said:  # an alert saved before alerts quoted the sentence that raised them
-                parts += [f"{words('app_alert_said', language)} “", _short(visible(said)), "”\n"]
+            if alert.said:  # an alert saved before alerts quoted the sentence that raised them
+                parts += [f"{words('app_alert_said', language)} “", visible(alert.said), "”\n"]
         parts.append((words("app_alert_press", language, key=key), "bold"))
         self.update(Content.assemble(*parts))

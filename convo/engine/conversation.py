@@ -714,6 +714,11 @@ class Conversation:
 
     def _move(self, pos: Position, reason: str | None) -> list[out.Output]:
         skips: list[LeftOut] = []
+        here, step = self.position, self.step
+        if step is not None and step.interrupt is not None and here.back_to is not None:
+            # A safety question left for another place is kept with its alert, as /skip keeps it.
+            skips.append(LeftOut(stage=step.id, outcome_id=self._outcome_id_for(step, here),
+                                 reason=say("left_for_another_question")))
         after = self._skip_forward(pos, skips)
         self._record(Moved(reason=reason, skips=tuple(skips)), after)
         step = self.flow.steps.get(after.stage)

@@ -515,7 +515,7 @@ class CarerPages:
     def check(self, request: Request, session: Session, held: Conversation) -> Response:
         if held.ended:
             return self.redirect(request, "/done")
-        if not questions.reached_end(held):
+        if not questions.reached_end(held) or questions.safety_waiting(held):
             return self.redirect(request, self._where(held))
         here = questions.current(held)
         return self.render(request, "check.html.j2", sections=questions.sections(held), language=held.language,
@@ -524,6 +524,8 @@ class CarerPages:
 
     @page(posted=True)
     def finish(self, request: Request, session: Session, held: Conversation, form: FormData) -> Response:
+        if questions.safety_waiting(held):  # a safety question came after the check page was shown
+            return self.redirect(request, self._where(held))
         if not held.ended:
             try:
                 with WRITES:

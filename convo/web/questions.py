@@ -148,7 +148,16 @@ def visited(conversation: Conversation, place: Place) -> bool:
 
 
 def can_show(conversation: Conversation, place: Place) -> bool:
-    return place == current(conversation) or visited(conversation, place)
+    """The question the conversation is at, or one the carer has been to; while a safety question waits
+    for its answer, only that one: going back and on from it would leave it unasked."""
+    here = current(conversation)
+    return place == here or (not safety_waiting(conversation) and visited(conversation, place))
+
+
+def safety_waiting(conversation: Conversation) -> bool:
+    """The conversation is at a safety question an alert brought, not yet answered or passed."""
+    here = current(conversation)
+    return here is not None and conversation.flow.steps[here[0]].interrupt is not None
 
 
 def _places_been(conversation: Conversation) -> set[Place]:
@@ -188,7 +197,7 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
     if step.captures == "outcome":
         items = [item for item in state.items.values() if item.kind == "outcome"]
     picked = [item.choice for item in items if item.choice]
-    previous = back(conversation, place)
+    previous = None if step.interrupt is not None else back(conversation, place)  # asked, so answered or passed
     return QuestionPage(
         place=place, kind="choice" if step.choices else "list" if step.captures == "outcome" else "text",
         caption=step.part.title if step.part is not None else "", about=about(conversation, outcome),

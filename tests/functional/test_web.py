@@ -207,6 +207,22 @@ def test_saving_at_the_question_an_alert_brought_shows_the_help_on_the_saved_pag
     assert carer.path == "/saved" and "If you need help now" in carer.main() and "116 123" in carer.main()
 
 
+def test_a_safety_question_is_answered_or_passed_before_any_other_page_is_shown(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("My husband")
+    carer.answer("Some days I want to end it all")
+    assert carer.path == "/question/safety-check" and 'class="back-link"' not in carer.text
+    assert carer.go("/question/who-you-care-for").path == "/question/safety-check"
+    assert carer.go("/check").path == "/question/safety-check"
+    form = {"csrf": carer.csrf, "at": "who-you-care-for", "answer": "and my aunt", "action": "continue"}
+    carer.page = carer.client.post("/question", data=form)  # a form from a tab opened before the alert
+    assert carer.path == "/question/safety-check" and "That page was out of date" in carer.main()
+    assert [e.text for e in record(db, only_code(db)).circumstances] == ["My husband", "Some days I want to end it all"]
+    carer.answer("")  # passed: the way back is open again
+    assert carer.path != "/question/safety-check"
+    assert carer.go("/question/who-you-care-for").path == "/question/who-you-care-for"
+
+
 def test_the_download_is_what_you_told_us_as_an_attachment_and_is_audited(app, db):
     carer = Carer(app).start()
     carer.through({**SIAN, "health-and-sleep": "<script>alert(1)</script> & tired"})

@@ -651,6 +651,31 @@ def test_safety_questions_left_out_are_in_the_draft_with_the_alert_they_followed
     assert "Immediate danger: left out — will ask her again on Thursday" in render(conversation.assessment(), "html")
 
 
+def test_going_to_another_question_from_a_safety_question_is_kept_as_left_out_with_its_alert(start):
+    conversation = start()
+    conversation.send("Mrs Ellis, 83")
+    conversation.send("my grandson takes all my money")
+    conversation.send("No immediate danger")
+    assert conversation.prompt().stage == "safety-others"
+    conversation.send("/back")
+    assert conversation.prompt().stage != "safety-others"
+    [alert] = conversation.assessment().safeguarding
+    assert [n.text for n in alert.notes] == ["No immediate danger"]
+    assert [(s.title, s.reason) for s in alert.left_out] == [
+        ("Others at risk", "moved to another question before answering it")]
+
+
+def test_moving_on_from_an_ordinary_question_leaves_no_safety_question_out(start):
+    conversation = start()
+    conversation.send("Mrs Ellis, 83")
+    conversation.send("my grandson takes all my money")
+    for note in ("No immediate danger", "No one else", "She wants it to stop", "Reported to the duty team"):
+        conversation.send(note)
+    conversation.send("/back")
+    [alert] = conversation.assessment().safeguarding
+    assert alert.left_out == []
+
+
 def test_skip_leaves_the_whole_safety_check(start):
     conversation = start()
     conversation.send("Mrs Ellis, 83")

@@ -281,6 +281,19 @@ async def test_the_maps_part_headings_are_at_aa_contrast(app_factory):
             assert contrast(heading.color, background) >= 4.5
 
 
+async def test_the_maps_highlight_is_seen_without_colour_when_it_has_the_keys(app_factory):
+    for high_contrast in (False, True):
+        app = app_factory(high_contrast=high_contrast)
+        async with app.run_test(size=SIZE) as pilot:
+            await start_call(pilot)
+            area_map = app.screen.query_one(AreaMap)
+            await pilot.press("alt+g")
+            await pilot.pause()
+            assert area_map.has_focus
+            highlighted = area_map.get_component_rich_style("option-list--option-highlighted")
+            assert highlighted.underline and highlighted.bold
+
+
 async def test_going_to_the_question_in_hand_asks_it_once(app_factory):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:

@@ -418,6 +418,8 @@ class CarerPages:
                        errors: list[tuple[str, str]] | None = None, typed: str = "", status: int = 200,
                        notes: list[str] | None = None, chosen: str | None = None) -> Response:
         page = questions.page(conversation, place)
+        if session.safety:  # the help box opens the page: its numbers are not said again under the question
+            page = questions.without_help_numbers(page)
         return self.render(request, "question.html.j2", status=status, page=page, errors=errors or [],
                            typed=typed, notes=notes or [], code=session.code, safety=session.safety,
                            finished_before=questions.reached_end(conversation),

@@ -10,7 +10,7 @@ empty line") and the page has its own radios, box and buttons instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from convo.engine.conversation import Conversation
 from convo.engine.state import Item
@@ -25,6 +25,9 @@ Place = tuple[str, int | None]  # a stage id, and the index of the thing that ma
 _HOW_TO_ANSWER = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.?!])[”\"']?\s+(?=[A-Z“\"'])")
 _PLACE = re.compile(r"^([a-z][a-z0-9-]*)(?:/([1-9][0-9]{0,3}))?$")
+# The numbers the box "If you need help now" gives (templates/_safety.html.j2): a hint that names one says
+# again what the box above it says.
+_HELP_NUMBERS = re.compile(r"\b(?:999|116 ?123)\b")
 
 
 def key(place: Place) -> str:
@@ -152,6 +155,11 @@ def can_show(conversation: Conversation, place: Place) -> bool:
     for its answer, only that one: going back and on from it would leave it unasked."""
     here = current(conversation)
     return place == here or (not safety_waiting(conversation) and visited(conversation, place))
+
+
+def without_help_numbers(page: QuestionPage) -> QuestionPage:
+    """The page with no hint that gives a number the help box on it gives already."""
+    return replace(page, hints=[hint for hint in page.hints if not _HELP_NUMBERS.search(hint)])
 
 
 def safety_waiting(conversation: Conversation) -> bool:

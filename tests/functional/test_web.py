@@ -332,6 +332,25 @@ def test_a_worrying_answer_is_saved_and_the_next_page_opens_with_where_to_get_he
     assert 'class="safety"' not in carer.text
 
 
+def test_the_question_under_the_help_box_does_not_give_its_numbers_again(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("My husband")
+    carer.answer("Some days I want to end it all")
+    assert carer.path == "/question/safety-check" and "If you need help now" in carer.main()
+    main = carer.main()
+    assert main.count("999") == 1 and main.count("116 123") == 1
+    assert "Would you like to say more about what is happening?" in main
+    again = carer.go("/question/safety-check").main()
+    assert "If you need help now" in again and again.count("999") == 1
+    carer.answer("", action="save")
+    code = re.search(r'<p class="code" id="resume-code">([^<]+)</p>', carer.text).group(1)
+    later = Carer(app)
+    later.go("/resume").post("/resume", code=code)
+    assert later.path == "/question/safety-check"
+    # Carried on in a new browser: whether or not the box opens the page, the numbers are on it.
+    assert "999" in later.main() and "116 123" in later.main()
+
+
 def test_a_worrying_answer_saved_to_come_back_later_still_brings_the_box(app, db):
     carer = Carer(app).start()
     carer.answer("no")

@@ -50,7 +50,7 @@ from convo.store import (
 if TYPE_CHECKING:
     from convo.crypt import Sealer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 GROUP_ROLE = "convo_user"
 DEFAULT_TEAM = "default"
 KINDS = ("practitioner", "manager")
@@ -246,7 +246,30 @@ _V1 = [
     f"""INSERT INTO convo_members (role, team, kind) VALUES (current_user, '{DEFAULT_TEAM}', 'manager')
         ON CONFLICT DO NOTHING""",
 ]
-MIGRATIONS: list[tuple[int, list[str]]] = [(1, _V1)]
+# Version 2: a team's managers see who is in it, and changes to who is in which team are in the audit log.
+MEMBER_ACTIONS = ("member added", "member changed", "member removed")
+_MEMBER_ACTIONS = ", ".join(f"'{action}'" for action in MEMBER_ACTIONS)
+_V2 = [
+    # A view, read as its owner (who is not held by convo_members' row-level security), that keeps each
+    # role's own memberships and every membership of a team it manages. current_user is still the one
+    # reading it; security_barrier keeps a reader's own functions from seeing rows before the filter.
+    """CREATE OR REPLACE VIEW convo_team_members WITH (security_barrier) AS
+        SELECT m.role, m.team, m.kind FROM convo_members m
+        WHERE m.role = current_user
+           OR m.team IN (SELECT o.team FROM convo_members o WHERE o.role = current_user AND o.kind = 'manager')""",
+    "REVOKE ALL ON convo_team_members FROM PUBLIC",
+    f"GRANT SELECT ON convo_team_members TO {GROUP_ROLE}",
+    # The owner, who alone changes memberships, writes the line in the audit of the team changed, and
+    # no one else may write such a line.
+    "DROP POLICY IF EXISTS convo_audit_members ON convo_audit",
+    f"""CREATE POLICY convo_audit_members ON convo_audit FOR INSERT WITH CHECK (
+        action IN ({_MEMBER_ACTIONS}) AND current_user = (SELECT pg_get_userbyid(c.relowner) FROM pg_class c
+                                                          WHERE c.oid = 'convo_audit'::regclass))""",
+    "DROP POLICY IF EXISTS convo_audit_add ON convo_audit",
+    f"""CREATE POLICY convo_audit_add ON convo_audit FOR INSERT
+        WITH CHECK ({_MEMBER} AND action NOT IN ({_MEMBER_ACTIONS}))""",
+]
+MIGRATIONS: list[tuple[int, list[str]]] = [(1, _V1), (2, _V2)]
 
 
 class PostgresStore:
@@ -548,10 +571,11 @@ class PostgresStore:
     # -- who is in which team (the database's owner) ---------------------------------------------
 
     def members(self) -> list[Member]:
-        """Who is in which team: every membership for the database's owner, a role's own for anyone else
-        (row-level security)."""
-        return [Member(*row) for row in self._read("SELECT role, team, kind FROM convo_members"
-                                                   " ORDER BY team, kind DESC, role")]
+        """Who is in which team: every membership for the database's owner; for anyone else their own, and
+        every member of a team they manage (row-level security, and the view convo_team_members)."""
+        return [Member(*row) for row in self._read(
+            "SELECT role, team, kind FROM convo_members UNION SELECT role, team, kind FROM convo_team_members"
+            " ORDER BY team, kind, role")]  # a team's managers first
 
     def add_member(self, role: str, team: str, kind: str = "practitioner") -> bool:
         """Put a role in a team as a practitioner or a manager (or change which), granting it convo's group
@@ -572,6 +596,9 @@ class PostgresStore:
                     self._keep_a_manager(db, role, team)
                 db.execute("""INSERT INTO convo_members (role, team, kind) VALUES (%s, %s, %s)
                               ON CONFLICT (role, team) DO UPDATE SET kind = excluded.kind""", (role, team, kind))
+                if before is None or before[0] != kind:
+                    detail = {"role": role, "kind": kind} | ({"was": before[0]} if before else {})
+                    _audit_membership(db, "member added" if before is None else "member changed", team, detail)
                 if not found[0]:
                     try:
                         with db.transaction():
@@ -598,6 +625,7 @@ class PostgresStore:
                 if before[0] == "manager":
                     self._keep_a_manager(db, role, team)
                 db.execute("DELETE FROM convo_members WHERE role = %s AND team = %s", (role, team))
+                _audit_membership(db, "member removed", team, {"role": role, "kind": before[0]})
                 return True
 
         return self._as_owner(work, f"take {role} out of the team {team!r}")
@@ -1008,6 +1036,14 @@ def describe(url: str) -> str:
     if host.startswith("/"):  # a Unix socket's folder
         return f"postgresql://{user}/{info.get('dbname') or ''}?host={host}" + (f"&port={port}" if port else "")
     return f"postgresql://{user}{host}{':' + port if port else ''}/{info.get('dbname') or ''}"
+
+
+def _audit_membership(db: psycopg.Connection, action: str, team: str, detail: dict[str, Any]) -> None:
+    """The owner's line in the audit log of the team whose members changed, in the same transaction as the
+    change (so a change tried again after a lost reply finds it made and writes no second line). Without ON
+    CONFLICT: that would need the owner to read the team's log as well (row-level security), and it may not."""
+    db.execute("INSERT INTO convo_audit (team, action, detail) VALUES (%s, %s, %s)",
+               (team, action, json.dumps(detail, sort_keys=True)))
 
 
 def _version(db: psycopg.Connection) -> int:

@@ -322,6 +322,7 @@ def test_a_team_cannot_read_or_list_another_teams_conversations_even_by_hand(tea
         for table in ("convo_conversations", "convo_events", "convo_keys", "convo_leases", "convo_audit"):
             assert db.execute(f"SELECT * FROM {table}").fetchall() == [], table
         assert db.execute("SELECT role FROM convo_members").fetchall() == [("bob",)]
+        assert db.execute("SELECT role FROM convo_team_members").fetchall() == [("bob",)]
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             db.execute("INSERT INTO convo_members VALUES ('bob', 'a', 'manager')")
         with pytest.raises(psycopg.Error):
@@ -390,7 +391,7 @@ def test_many_processes_opening_a_new_database_at_once_set_it_up_once(team):
                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
     results = [run.communicate(timeout=60) for run in runs]
     assert [out.strip() for out, _ in results] == ["ok"] * 6, [err for _, err in results]
-    assert team.cluster.sql("SELECT version FROM convo_schema_version", team.database) == [(1,)]
+    assert team.cluster.sql("SELECT version FROM convo_schema_version", team.database) == [(1,), (2,)]
 
 
 def test_each_conversation_is_sealed_with_its_own_key_which_goes_when_it_is_deleted(team):
@@ -837,6 +838,49 @@ def test_only_the_owner_changes_teams_and_a_team_keeps_a_manager(team):
         owner.add_member("bob", "b", "boss")
     with pytest.raises(StoreError, match="there is no role 'nobody'"):
         owner.add_member("nobody", "a")
+
+
+def test_a_manager_sees_who_is_in_their_team_and_a_practitioner_only_themselves(team):
+    urls = _teams(team)
+    carol, alice, bob = (PostgresStore(urls[name]) for name in ("carol", "alice", "bob"))
+    team.opened += [carol, alice, bob]
+    assert carol.members() == [("carol", "a", "manager"), ("alice", "a", "practitioner")]
+    assert alice.members() == [("alice", "a", "practitioner")]
+    assert bob.members() == [("bob", "b", "practitioner")]
+
+
+def test_who_is_put_in_or_taken_out_of_a_team_is_in_that_teams_audit_log(team, capsys):
+    urls = _teams(team)
+    owner = team()
+    assert owner.add_member("alice", "a", "manager") is False  # a practitioner made a manager
+    assert owner.add_member("alice", "a", "manager") is False  # no change: no line
+    owner.add_member("bob", "a")
+    owner.remove_member("bob", "a")
+    carol = PostgresStore(urls["carol"])
+    team.opened.append(carol)
+    lines = [(entry.action, entry.detail) for entry in carol.audit_log()]
+    assert lines == [("member changed", {"role": "alice", "kind": "manager", "was": "practitioner"}),
+                     ("member added", {"role": "bob", "kind": "practitioner"}),
+                     ("member removed", {"role": "bob", "kind": "practitioner"})]
+    bob = PostgresStore(urls["bob"])
+    team.opened.append(bob)
+    assert bob.audit_log() == []  # team b's log: nothing of team a
+    assert cli.main(["audit", "--db", urls["carol"]]) == 0
+    assert "member removed\t-\tkind=practitioner role=bob" in capsys.readouterr().out
+    with psycopg.connect(urls["carol"], autocommit=True) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute("INSERT INTO convo_audit (team, action, detail) VALUES ('a', 'member added', '{}')")
+
+
+def test_a_store_of_the_first_version_is_brought_up_to_date_by_its_owner_only(team):
+    urls = _teams(team)
+    team.cluster.sql("DROP VIEW convo_team_members; DROP POLICY convo_audit_members ON convo_audit;"
+                     " DELETE FROM convo_schema_version WHERE version = 2", team.database, role=OWNER)
+    with pytest.raises(StoreError, match="is at store version 1 and this convo needs 2"):
+        PostgresStore(urls["alice"])
+    team()  # the owner opens it
+    carol = PostgresStore(urls["carol"])
+    team.opened.append(carol)
+    assert ("alice", "a", "practitioner") in carol.members()
 
 
 def test_a_role_outside_convo_s_group_is_put_in_it_or_the_owner_is_told_who_can(team):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App, ComposeResult
 
 from convo.tui.widgets.saved_list import SavedList
@@ -75,6 +76,22 @@ async def test_a_click_highlights_a_row_and_a_click_on_the_highlighted_row_opens
         assert app.chosen == ["id-02"]
         await pilot.click(SavedList, offset=(3, 0))  # the heading opens nothing
         assert saved.highlighted == "id-02" and app.chosen == ["id-02"]
+
+
+async def test_enter_after_the_wheel_scrolled_the_highlighted_row_away_shows_it_before_opening_it():
+    app = _ListApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        saved = app.query_one(SavedList)
+        await pilot.pause()  # settled after mounting
+        for _ in range(8):  # as the wheel does (MouseScrollDown scrolls the view, not the cursor)
+            saved.post_message(events.MouseScrollDown(saved, 3, 3, 0, 0, 0, False, False, False))
+        await pilot.pause()
+        assert saved.scroll_y > 0 and saved.highlighted == "id-00"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.chosen == [] and saved.scroll_y == 0  # in sight again, not opened unseen
+        await pilot.press("enter")
+        assert app.chosen == ["id-00"]
 
 
 async def test_columns_are_as_wide_as_their_widest_cell_and_text_is_drawn_as_it_is():

@@ -191,8 +191,13 @@ class SavedList(ScrollView, can_focus=True):
         self.cursor = len(self._rows) - 1
 
     def action_choose(self) -> None:
-        if self._keys:
-            self.post_message(self.Chosen(self, self._keys[self.cursor]))
+        if not self._keys:
+            return
+        top = round(self.scroll_y)
+        if not top <= self.cursor < top + self._page:  # scrolled away by the wheel: show it, open it next time
+            self._cursor_in_sight()
+            return
+        self.post_message(self.Chosen(self, self._keys[self.cursor]))
 
     async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

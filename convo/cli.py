@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TextIO, cast
 
 if TYPE_CHECKING:  # argparse loads only when there are arguments to parse
     import argparse
@@ -259,7 +259,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     except StoreError as error:
         raise CliError(str(error)) from None
     except (LookupError, ValueError) as error:
-        raise CliError(str(error).strip("'\"")) from None
+        # A KeyError's str() is its message in quotes; its message is what is said.
+        said = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+        raise CliError(said) from None
     except Exception as error:
         from convo.flow.yamlfile import (
             YamlProblems,  # loaded only now, so the app's start need not
@@ -289,13 +291,18 @@ def _service(args: argparse.Namespace) -> Service:
     return open_database(where, passphrase=passphrase_source(new=encrypt and is_new(where)), encrypt=encrypt)
 
 
+def _replace_bad_bytes(stream: TextIO) -> None:
+    """Bytes that are not UTF-8 become U+FFFD, so a bad paste is kept (marked) rather than ending the
+    conversation. Only before the stream's first read (after it Python refuses), and once is enough."""
+    if hasattr(stream, "reconfigure") and getattr(stream, "errors", "replace") != "replace":
+        stream.reconfigure(errors="replace")
+
+
 def _plain(args: argparse.Namespace) -> int:
     from convo import line_mode
     from convo.vocabulary import DEFAULT_FLOW
 
-    # Bytes that are not UTF-8 become U+FFFD, so a bad paste is kept (marked) rather than ending the conversation.
-    if hasattr(sys.stdin, "reconfigure"):
-        sys.stdin.reconfigure(errors="replace")
+    _replace_bad_bytes(sys.stdin)
     from convo.services import ConversationOpen
 
     if args.take_over and not args.resume:
@@ -663,6 +670,7 @@ def _practice(args: argparse.Namespace) -> int:
         if args.scenario:
             loaded = get_scenario(args.scenario)
         elif sys.stdin.isatty() and not args.jsonl:
+            _replace_bad_bytes(sys.stdin)  # before the first read: a stream cannot change after it
             loaded = practice.choose(sys.stdin, sys.stdout)
             if loaded is None:
                 return 0
@@ -672,8 +680,7 @@ def _practice(args: argparse.Namespace) -> int:
         session = service.start_practice(loaded, claim=False)
         if args.no_coach:
             session.send("/coach off")
-    if hasattr(sys.stdin, "reconfigure"):
-        sys.stdin.reconfigure(errors="replace")
+    _replace_bad_bytes(sys.stdin)
     return practice.run(session, sys.stdin, sys.stdout, sys.stderr, jsonl=args.jsonl,
                         export=Path(args.export) if args.export else None, fmt=args.format)
 
@@ -694,8 +701,7 @@ def _unfinished_practice(service: Service, ident: str) -> PracticeSession:
 def _code(args: argparse.Namespace) -> int:
     from convo.practice.coder import code_jsonl
 
-    if hasattr(sys.stdin, "reconfigure"):
-        sys.stdin.reconfigure(errors="replace")
+    _replace_bad_bytes(sys.stdin)
     return EXIT_ERROR if code_jsonl(sys.stdin, sys.stdout) else 0
 
 

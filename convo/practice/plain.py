@@ -16,7 +16,7 @@ from convo.practice import replies as out
 from convo.practice.feedback import Feedback, render_feedback
 from convo.practice.scenario import LoadedScenario, shipped
 from convo.practice.session import PracticeSession
-from convo.render import visible
+from convo.render import one_line, visible
 
 CODE_LABELS = {
     "open_question": "open question", "closed_question": "closed question", "simple_reflection": "simple reflection",
@@ -99,14 +99,16 @@ def choose(stdin: TextIO, stdout: TextIO) -> LoadedScenario | None:
     """List the scenarios and let the trainee pick one by number or id."""
     scenarios = list_scenarios(stdout)
     stdout.write("\nWhich one? (number or name; Enter to leave) ")
-    stdout.flush()
-    answer = stdin.readline().strip()
-    if not answer:
-        return None
-    if answer.isdigit() and 1 <= int(answer) <= len(scenarios):
-        return scenarios[int(answer) - 1]
-    for loaded in scenarios:
-        if answer in (loaded.scenario.id, Path(loaded.path).stem):
-            return loaded
-    raise LookupError(f"there is no practice scenario {answer!r}")
+    while True:
+        stdout.flush()
+        answer = stdin.readline().strip()
+        if not answer:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(scenarios):
+            return scenarios[int(answer) - 1]
+        for loaded in scenarios:
+            if answer in (loaded.scenario.id, Path(loaded.path).stem):
+                return loaded
+        stdout.write(f"There is no practice {one_line(answer)!r} here: a number from 1 to {len(scenarios)},"
+                     " a name from the list, or Enter to leave. ")
 

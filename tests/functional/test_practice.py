@@ -682,3 +682,35 @@ def test_convo_practice_resume_carries_on_an_unfinished_practice_and_refuses_an_
     assert result.returncode == 1 and "there is no unfinished practice" in result.stderr
     result = convo("practice", "--resume", "no-such-id", stdin="", tmp_path=tmp_path)
     assert result.returncode == 1 and "no-such-id" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a terminal of its own needs a pty")
+def test_the_practice_picker_at_a_terminal_asks_again_after_a_wrong_answer_and_starts_the_one_chosen(tmp_path):
+    import pty
+
+    main, side = pty.openpty()  # the picker is shown only when its input is a terminal
+    with open(side, "rb", buffering=0) as keyboard:
+        run = subprocess.Popen([sys.executable, "-m", "convo.cli", "practice"], stdin=keyboard,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "CONVO_DB": str(tmp_path / "c.db"), "CONVO_HOME": str(tmp_path)})
+        os.write(main, b"9\nnobody-here\n1\n/end\n" + b"\x04" * 4)  # Ctrl+D: the end of what is typed
+        try:
+            out, err = run.communicate(timeout=60)
+        finally:
+            os.close(main)
+    assert run.returncode == 0, err
+    assert err == ""
+    assert "There is no practice '9' here: a number from 1 to" in out
+    assert "There is no practice 'nobody-here' here" in out
+    first = shipped()[0].scenario
+    assert f"Practice: {first.title}" in out
+    from convo.practice.session import unfinished
+
+    with Store(tmp_path / "c.db") as store:
+        assert unfinished(store) == []  # the one chosen has ended; none was left half-begun
+
+
+def test_a_scenario_that_is_not_there_is_named_in_quotes_and_says_how_to_see_them(tmp_path):
+    result = convo("practice", "no-such-one", stdin="", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "'no-such-one'" in result.stderr and "Traceback" not in result.stderr

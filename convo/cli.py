@@ -198,7 +198,7 @@ def _parser() -> argparse.ArgumentParser:
 def _count(text: str) -> int:
     import argparse
 
-    if not text.isdigit() or int(text) < 1:
+    if not text.isdecimal() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
     return int(text)
 

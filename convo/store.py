@@ -774,7 +774,7 @@ def _encryptors(path: Path) -> dict[Path, int | None]:
     for name in names:
         if name.startswith(prefix) and not name.endswith(("-wal", "-shm", "-journal")):
             pid = name[len(prefix):].split("-")[0]
-            found[path.with_name(name)] = int(pid) if pid.isdigit() else None
+            found[path.with_name(name)] = int(pid) if pid.isdecimal() else None
     return found
 
 

@@ -824,11 +824,14 @@ class Conversation:
 
     def _acknowledge(self, seq: int | None) -> list[out.Output]:
         """Note that a person has seen a safeguarding alert (the oldest waiting, or the one numbered)."""
-        pending = [alert.seq for alert in self.state.pending_alerts()]
-        seq = seq if seq is not None else (pending[0] if pending else None)
-        if seq in pending:
-            self._record(Acknowledged(alert=seq, by=_who()), self.position)
-        return []
+        pending = list(dict.fromkeys(alert.seq for alert in self.state.pending_alerts()))
+        if not pending:
+            return [out.Error(say("no_alert_waiting"))]
+        seq = seq if seq is not None else pending[0]
+        if seq not in pending:
+            return [out.Error(say("no_such_alert", number=seq, waiting=", ".join(map(str, pending))))]
+        self._record(Acknowledged(alert=seq, by=_who()), self.position)
+        return [out.Info(say("alert_acknowledged", number=seq))]
 
     def _concern(self, category: str, note: str) -> list[out.Output]:
         """A concern raised by hand: its kind, and what was noticed; it joins the Safeguarding section."""

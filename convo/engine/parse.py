@@ -61,7 +61,9 @@ def parse(line: str) -> Command:
     if word in ("language", "iaith"):
         return ChooseLanguage(rest.lower())
     if word == "ack":
-        return Acknowledge(int(rest) if rest.isdigit() else None)
+        if rest and not rest.isdecimal():
+            raise CommandError(say("not_an_alert_number"))
+        return Acknowledge(int(rest) if rest else None)
     if word == "refile":
         words = rest.lower().split()
         return Refile(words[0] if words else "", _number(words, 1), _number(words, 2))
@@ -78,13 +80,13 @@ def parse(line: str) -> Command:
         return Capture(word, rest)
     words = rest.split()
     number = words[1] if len(words) > 1 else ""
-    if number and not number.isdigit():
+    if number and not number.isdecimal():
         raise CommandError(say("not_an_outcome_number", number=number))
     return GoTo(words[0].lower(), int(number) if number else None)
 
 
 def _number(words: list[str], index: int) -> int | None:
-    return int(words[index]) if len(words) > index and words[index].isdigit() else None
+    return int(words[index]) if len(words) > index and words[index].isdecimal() else None
 
 
 def spelled(command: Command) -> str:

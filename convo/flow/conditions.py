@@ -90,7 +90,7 @@ def parse(text: str) -> Test:
         raise ConditionError(f"{name!r} takes no stage id in condition {text!r}")
     if name in ("visited", "skipped") and op is not None:
         raise ConditionError(f"{name!r} cannot be compared in condition {text!r}")
-    if name in COUNTS and value is not None and not value.isdigit():
+    if name in COUNTS and value is not None and not value.isdecimal():
         raise ConditionError(f"{name!r} is a number; {value!r} is not, in condition {text!r}")
     if name in WORDS + ("choice",) and op not in (None, "==", "!="):
         raise ConditionError(f"{name!r} can only be compared with == or != in condition {text!r}")

@@ -45,7 +45,7 @@ def exact_numbers(text: str, words: NumberWords | None = None) -> list[int]:
     while index < len(tokens):
         token, before = tokens[index], tokens[index - 1] if index else ""
         value: int | None = None
-        if token.isdigit():
+        if token.isdecimal():
             value = int(token) if len(token) <= 4 else None
         elif token in words.tens:
             value = words.tens[token]

@@ -104,7 +104,7 @@ def choose(stdin: TextIO, stdout: TextIO) -> LoadedScenario | None:
         answer = stdin.readline().strip()
         if not answer:
             return None
-        if answer.isdigit() and 1 <= int(answer) <= len(scenarios):
+        if answer.isdecimal() and 1 <= int(answer) <= len(scenarios):
             return scenarios[int(answer) - 1]
         for loaded in scenarios:
             if answer in (loaded.scenario.id, Path(loaded.path).stem):

@@ -170,3 +170,25 @@ def test_a_reader_that_stops_early_gets_no_traceback(db_path):
     process.wait(timeout=60)
     assert process.returncode == 1
     assert "Traceback" not in error and "BrokenPipeError" not in error
+
+
+def test_digits_that_are_not_decimal_are_an_answer_or_one_error_never_the_end(db_path):
+    lines = ["", "/ack ²", "/goto barriers ①", "/refile strength ⁵", "He hits me", "/ack 12abc", "/ack 999",
+             "/ack", "/ack", "Megan, ²9"]
+    result = convo("plain", "--jsonl", db=db_path, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    objects = jsonl(result.stdout)
+    assert sum(o["type"] in ("prompt", "done") for o in objects) == len(lines) + 1  # one a line read, and the last
+    errors = [o["text"] for o in objects if o["type"] == "error"]
+    assert sum("/ack takes the number of an alert" in text for text in errors) == 2  # "²" and "12abc"
+    assert any(text.startswith("No alert numbered 999 is waiting") for text in errors)
+    assert "There is no alert waiting to be acknowledged." in errors  # the second bare /ack
+    infos = [o["text"] for o in objects if o["type"] == "info"]
+    assert sum(text.startswith("Alert ") and text.endswith(" acknowledged.") for text in infos) == 1
+
+
+def test_a_carers_age_in_digits_of_another_kind_is_asked_again_not_the_end(db_path):
+    result = convo("carer", "--plain", db=db_path, stdin="2\n²\n¹⁷\n45\n")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "invalid literal" not in result.stderr

@@ -660,12 +660,25 @@ class Conversation:
         reason = reason or say("no_reason")
         skips = [LeftOut(stage=step.id, outcome_id=self._outcome_id_for(step, pos), reason=reason)]
         if step.interrupt is not None and pos.back_to is not None:  # the whole check is left, not one question
+            skips = self._check_left(pos, reason)
             after = self._skip_forward(Position(pos.back_to[0], pos.back_to[1]), [])
             self._record(Skipped(skips=tuple(skips)), after)  # the draft keeps it with the alert before it
             return [out.Info(say("skipped", title=step.title, reason=reason))]
         after = self._skip_forward(self._leave(pos), skips)
         self._record(Skipped(skips=tuple(skips)), after)
         return [out.Info(say("skipped", title=step.title, reason=reason))]
+
+    def _check_left(self, pos: Position, reason: str) -> list[LeftOut]:
+        """The question of a check (the safety questions after an alert) the conversation is at, and every
+        one after it, as left out for `reason`."""
+        left: list[LeftOut] = []
+        stage: str | None = pos.stage
+        while stage is not None and (step := self.flow.steps.get(stage)) is not None and step.interrupt is not None:
+            if any(skip.stage == stage for skip in left):
+                break  # a check that comes round again is not asked twice
+            left.append(LeftOut(stage=stage, outcome_id=self._outcome_id_for(step, pos), reason=reason))
+            stage = step.interrupt.then
+        return left
 
     def _back(self) -> list[out.Output]:
         here = self.position.place
@@ -716,9 +729,8 @@ class Conversation:
         skips: list[LeftOut] = []
         here, step = self.position, self.step
         if step is not None and step.interrupt is not None and here.back_to is not None:
-            # A safety question left for another place is kept with its alert, as /skip keeps it.
-            skips.append(LeftOut(stage=step.id, outcome_id=self._outcome_id_for(step, here),
-                                 reason=say("left_for_another_question")))
+            # The safety questions left for another place are kept with their alert, as /skip keeps them.
+            skips += self._check_left(here, say("left_for_another_question"))
         after = self._skip_forward(pos, skips)
         self._record(Moved(reason=reason, skips=tuple(skips)), after)
         step = self.flow.steps.get(after.stage)

@@ -645,7 +645,9 @@ def test_safety_questions_left_out_are_in_the_draft_with_the_alert_they_followed
     conversation.send("/skip will ask her again on Thursday")
     first, second = conversation.assessment().safeguarding
     assert [n.text for n in first.notes] == ["No immediate danger"] and first.left_out == []
-    assert [(s.title, s.reason) for s in second.left_out] == [("Immediate danger", "will ask her again on Thursday")]
+    assert [(s.title, s.reason) for s in second.left_out] == [
+        (title, "will ask her again on Thursday")
+        for title in ("Immediate danger", "Others at risk", "Their view and wishes", "What was done")]
     markdown = render(conversation.assessment(), "md")
     assert "Immediate danger: left out — will ask her again on Thursday" in markdown
     assert "Immediate danger: left out — will ask her again on Thursday" in render(conversation.assessment(), "html")
@@ -662,7 +664,8 @@ def test_going_to_another_question_from_a_safety_question_is_kept_as_left_out_wi
     [alert] = conversation.assessment().safeguarding
     assert [n.text for n in alert.notes] == ["No immediate danger"]
     assert [(s.title, s.reason) for s in alert.left_out] == [
-        ("Others at risk", "moved to another question before answering it")]
+        (title, "moved to another question before answering it")
+        for title in ("Others at risk", "Their view and wishes", "What was done")]
 
 
 def test_moving_on_from_an_ordinary_question_leaves_no_safety_question_out(start):

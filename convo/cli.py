@@ -317,8 +317,10 @@ def _plain(args: argparse.Namespace) -> int:
             except ConversationOpen as error:
                 if not args.jsonl:
                     raise CliError(f"{error} (add --take-over to carry on here)") from None
+                from convo.render import json_line
+
                 for line in ({"type": "error", "text": str(error)}, {"type": "done", "id": args.resume}):
-                    print(json.dumps(line, ensure_ascii=False))
+                    print(json_line(line))
                 return EXIT_ERROR
         else:
             conversation = service.start(args.flow or DEFAULT_FLOW, args.audience or _default_audience(args.flow))

@@ -7,7 +7,6 @@ disk, say) is answered by one `error` and the same prompt again, so it can be se
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import TextIO
 
@@ -15,7 +14,7 @@ from convo.engine import outputs as out
 from convo.engine.conversation import Conversation
 from convo.language import speaking
 from convo.notice import detector
-from convo.render import render, visible
+from convo.render import json_line, render, visible
 from convo.services import StoreError, TakenOver
 from convo.wording import has, say
 
@@ -55,7 +54,7 @@ def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextI
     def emit(outputs: list[out.Output]) -> None:
         for output in outputs:
             if jsonl:
-                stdout.write(json.dumps(output.to_json(), ensure_ascii=False) + "\n")
+                stdout.write(json_line(output.to_json()) + "\n")
             elif isinstance(output, out.Done):
                 with speaking(conversation.language):
                     stdout.write(f"\n{say('line_finished', id=output.id)}\n\n")

@@ -494,7 +494,8 @@ class Conversation:
             if cue.kind == "safeguarding":
                 results.append(out.Alert(cue.kind, cue.term, cue.text, cue.category))
             else:
-                results.append(out.Cue(f"{event.seq}.{index}", cue.kind, cue.term, cue.text))
+                results.append(out.Cue(f"{event.seq}.{index}", cue.kind, cue.term, cue.text,
+                                       cue.category if cue.kind == "concern" else None))
         return results
 
     def whose_words(self) -> str:

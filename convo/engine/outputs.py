@@ -34,6 +34,7 @@ class Cue(Output):
     kind: str
     term: str
     text: str
+    category: str | None = None  # for "worth asking about" (kind "concern"): which concern, as an alert names it
     type: str = field(init=False, default="cue")
 
 

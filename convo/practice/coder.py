@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from convo.practice.words import stem
+from convo.render import json_line
 
 CODES = (
     "open_question",
@@ -592,7 +593,7 @@ def code_jsonl(lines: Iterable[str], out: TextIO) -> int:
         item["behaviours"] = [part.code for part in parts]
         item["parts"] = [part.text for part in parts]
         try:
-            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+            out.write(json_line(item) + "\n")
         except UnicodeEncodeError:
             # Lone surrogates cannot be encoded raw; escaping keeps the line valid JSON.
             out.write(json.dumps(item) + "\n")

@@ -7,7 +7,6 @@ It needs no terminal. With --jsonl every output is one JSON object a line (`repl
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TextIO
 
@@ -16,7 +15,7 @@ from convo.practice import replies as out
 from convo.practice.feedback import Feedback, render_feedback
 from convo.practice.scenario import LoadedScenario, shipped
 from convo.practice.session import PracticeSession
-from convo.render import one_line, visible
+from convo.render import json_line, one_line, visible
 
 CODE_LABELS = {
     "open_question": "open question", "closed_question": "closed question", "simple_reflection": "simple reflection",
@@ -56,7 +55,7 @@ def run(session: PracticeSession, stdin: TextIO, stdout: TextIO, stderr: TextIO,
     def emit(outputs: list[out.Output]) -> None:
         for output in outputs:
             if jsonl:
-                stdout.write(json.dumps(output.to_json(), ensure_ascii=False) + "\n")
+                stdout.write(json_line(output.to_json()) + "\n")
             elif isinstance(output, out.Feedback):
                 stdout.write("\n" + render_feedback(Feedback.model_validate(output.feedback), "md"))
             elif isinstance(output, out.Done):
@@ -88,8 +87,8 @@ def list_scenarios(stdout: TextIO, jsonl: bool = False) -> list[LoadedScenario]:
     for number, loaded in enumerate(scenarios, start=1):
         s = loaded.scenario
         if jsonl:
-            stdout.write(json.dumps({"type": "scenario", "id": s.id, "title": s.title, "summary": s.summary,
-                                     "person": s.person.name}, ensure_ascii=False) + "\n")
+            stdout.write(json_line({"type": "scenario", "id": s.id, "title": s.title, "summary": s.summary,
+                                    "person": s.person.name}) + "\n")
         else:
             stdout.write(f"{number}. {s.id}\t{visible(s.title)}\n   {visible(s.summary)}\n")
     return scenarios

@@ -40,10 +40,28 @@ def visible(text: str) -> str:
         lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else f"<{ord(m.group()):#04x}>", text)
 
 
+# What may end a line for some readers (the line and paragraph separators), and the marks that turn the
+# direction of the text after them (which could make one title look like another).
+_LINE_BREAKING = re.compile("[\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The same in JSON text, where the first two and NEL are legal as they are but split a line for readers
+# that break lines as Python's str.splitlines() does.
+_JSON_LINE_BREAKING = re.compile("[\u0085\u2028\u2029]")
+
+
 def one_line(text: str) -> str:
     """Text for one line of a list or a table: control characters as visible symbols, a tab and a new line
-    too (␉, ␤), so nothing typed can move to another column or line."""
-    return visible(text).replace("\t", "\u2409").replace("\n", "\u2424")
+    too (␉, ␤), and the separators and direction marks as their code (<U+2028>), so nothing typed can move
+    to another column or line or turn the text around it."""
+    return _LINE_BREAKING.sub(lambda m: f"<U+{ord(m.group()):04X}>",
+                              visible(text).replace("\t", "\u2409").replace("\n", "\u2424"))
+
+
+def json_line(value: Any) -> str:
+    """One JSON object on one line, whoever splits the lines: UTF-8 as it is, but NEL and the line and
+    paragraph separators written as escapes (the same JSON, read back the same)."""
+    import json
+
+    return _JSON_LINE_BREAKING.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def shortened(text: str, most: int) -> str:

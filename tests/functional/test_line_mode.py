@@ -73,6 +73,14 @@ def test_cues_and_alerts_are_typed_objects(db_path):
     assert cue["kind"] == "so_what" and cue["term"] == "independent" and "mean" in cue["text"]
     alert = next(o for o in objects if o["type"] == "alert")
     assert alert["kind"] == "safeguarding" and "duty to report" in alert["text"]
+    assert cue["category"] is None
+
+
+def test_worth_asking_about_is_a_concern_cue_with_its_category(db_path):
+    objects = jsonl(convo("plain", "--jsonl", db=db_path,
+                          stdin="\n" * len(OPENING) + "My nephew does my banking for me now\n").stdout)
+    [concern] = [o for o in objects if o["type"] == "cue" and o["kind"] == "concern"]
+    assert concern["category"] == "financial" and concern["text"].startswith("Worth asking about")
 
 
 def test_plain_text_mode_ends_with_the_id_and_the_draft(db_path):
@@ -192,3 +200,13 @@ def test_a_carers_age_in_digits_of_another_kind_is_asked_again_not_the_end(db_pa
     result = convo("carer", "--plain", db=db_path, stdin="2\n²\n¹⁷\n45\n")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "invalid literal" not in result.stderr
+
+
+def test_a_line_or_paragraph_separator_in_an_answer_stays_inside_its_json_line(db_path):
+    said = "Ann\u2028Jones\u2029lives\u0085alone"
+    result = convo("plain", "--jsonl", db=db_path, stdin=f"\n{said}\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()  # as a reader that splits on every kind of line break would
+    assert lines == result.stdout.split("\n")[:-1]
+    captured = [o for o in map(json.loads, lines) if o["type"] == "captured"]
+    assert [o["text"] for o in captured] == [said]

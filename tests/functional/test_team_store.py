@@ -748,12 +748,12 @@ def test_convo_list_shows_the_newest_fifty_unless_asked_for_all(opener, capsys):
 def test_convo_list_keeps_one_conversation_a_line_whatever_its_title_holds(tmp_path, capsys):
     store = Store(tmp_path / "c.db")
     conversation = start(store, "pasted")
-    conversation.send("Ann\tPrice\nlives alone\x1b[2J")  # a paste: its first answer is the title
+    conversation.send("Ann\tPrice\nlives alone\x1b[2J\u2028\u202eevil")  # a paste: its first answer is the title
     store.close()
     assert cli.main(["list", "--db", str(tmp_path / "c.db")]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and lines[0].split("\t")[0] == "pasted" and len(lines[0].split("\t")) == 5
-    assert lines[0].endswith("Ann\u2409Price\u2424lives alone\u241b[2J")
+    assert lines[0].endswith("Ann\u2409Price\u2424lives alone\u241b[2J<U+2028><U+202E>evil")
 
 
 def test_a_db_names_a_file_a_sqlite_path_or_a_team_database(tmp_path, monkeypatch):

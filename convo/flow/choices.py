@@ -13,6 +13,8 @@ from convo.flow.schema import Choice
 # What may stand between a choice and the words that follow it: "yes, with her GP", "no — not yet".
 _AFTER_CHOICE = re.compile(r"\s*(?:[,;:(]|\s[-–—]\s?|[–—])\s*")
 _SEVERAL = re.compile(r"\s*(?:[,;/&+]|\band\b)\s*|\s+(?=\d)")
+# A word that turns what follows against the choice before it: "yes, but not as much", "ydw, ond llai".
+_CONTRAST = re.compile(r"(?:but|though|only|except|ond|ac eithrio)\b")
 _NUMBERED = re.compile(r"^\s*(?:(?P<before>\d{1,2})\s+(?P<rest>\D.*)|(?P<words>.*\D)\s+(?P<after>\d{1,2}))\s*$")
 
 
@@ -48,8 +50,26 @@ def match(choices: tuple[Choice, ...], text: str) -> Choice | None:
                     return choice
     apart = _AFTER_CHOICE.search(text)
     if apart is not None and apart.start() > 0 and text[apart.end():].strip():
-        return _exactly(choices, plain(text[:apart.start()]))
+        head, tail = plain(text[:apart.start()]), text[apart.end():]
+        first = _exactly(choices, head)
+        if first is None:
+            return None
+        # The words after it may name another choice: "yes, but not as much" is the choice that says so
+        # ("Yes, but not as much as now"); "no, not sure" or "yes — no" is said again, never guessed.
+        others = [choice for choice in choices if choice is not first and _named_in(tail, choice)]
+        if not others:
+            return first
+        if len(others) == 1 and _CONTRAST.match(plain(tail)) and f"{plain(others[0].label)} ".startswith(f"{head} "):
+            return others[0]
+        return None
     return None
+
+
+def _named_in(text: str, choice: Choice) -> bool:
+    """The words name the choice somewhere among them: by its value, label or one of its words, as whole
+    words; a number or a single letter ("2 days a week", "y") is not taken to name one there."""
+    words = f" {plain(text)} "
+    return any(f" {name} " in words for name in _names(choice) if len(name) > 1 and not name.isdecimal())
 
 
 def several(choices: tuple[Choice, ...], text: str) -> list[str] | None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO, cast
 if TYPE_CHECKING:  # argparse loads only when there are arguments to parse
     import argparse
 
+    from convo.events import ConversationInfo
     from convo.practice.session import PracticeSession
     from convo.services import Service
 
@@ -552,8 +553,7 @@ def _carer(args: argparse.Namespace) -> int:
         waiting_id, welcome_back = info.id, True
     elif not args.new:
         waiting = service.unfinished_carer()
-        if waiting and (args.resume or (sys.stdin.isatty() and _yes(say(
-                "carer_carry_on", when=waiting[0].updated.astimezone().strftime("%A %d %B at %H:%M"))))):
+        if waiting and (args.resume or (sys.stdin.isatty() and _carry_on(service, waiting[0]))):
             waiting_id, welcome_back = waiting[0].id, True
     try:
         if waiting_id is None:
@@ -572,12 +572,33 @@ def _carer(args: argparse.Namespace) -> int:
             from convo.tui.app import ConvoApp
 
             return _run(ConvoApp(service, conversation))
-        if welcome_back:
-            print(say("carer_welcome_back"))
-        command = f"convo carer --code {conversation.id}" if carer.is_code(conversation.id) else "convo carer"
-        return line_mode.run(conversation, sys.stdin, sys.stdout, sys.stderr, saved=say("carer_saved", command=command))
+        from convo.language import speaking
+
+        with speaking(conversation.language):  # the self-assessment's own language, not the setting's
+            if welcome_back:
+                print(say("carer_welcome_back"))
+            command = f"convo carer --code {conversation.id}" if carer.is_code(conversation.id) else "convo carer"
+            saved = say("carer_saved", command=command)
+        return line_mode.run(conversation, sys.stdin, sys.stdout, sys.stderr, saved=saved)
     finally:
         service.close()  # lets another window carry it on at once
+
+
+def _carry_on(service: Service, waiting: ConversationInfo) -> bool:
+    """Ask, in the language the self-assessment was in, whether to carry it on."""
+    from convo.language import speaking
+    from convo.render.wording import months
+    from convo.wording import say
+
+    language = service.open(waiting.id).language
+    when = waiting.updated.astimezone()
+    with speaking(language):
+        return _yes(say("carer_carry_on", day=f"{when.day} {months(language)[when.month - 1]}",
+                        time=when.strftime("%H:%M")))
+
+
+# Yes in English and in Welsh (which answers with the verb of the question as often as with "ie").
+_YES = frozenset(("y", "yes", "yeah", "yep", "ok", "okay", "ie", "ia", "ydw", "yndw", "do", "iawn", "gwnaf", "hoffwn"))
 
 
 def _yes(question: str) -> bool:
@@ -585,7 +606,7 @@ def _yes(question: str) -> bool:
         answer = input(question)
     except EOFError:
         return False
-    return answer.strip().casefold() in ("y", "yes", "yeah", "yep", "ie")
+    return answer.strip().strip(".!").casefold() in _YES
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -167,3 +167,47 @@ def test_a_browser_code_carries_on_in_a_terminal_too(tmp_path):
     assert f"convo carer --code {code}" in result.stderr
     wrong = convo("carer", "--code", carer.new_code(), db=db)
     assert wrong.returncode == 1 and "does not match" in wrong.stderr
+
+
+def _at_a_terminal(db: Path, typed_in: bytes) -> str:
+    """`convo carer --plain` with a terminal for its input, as a carer types it; what it wrote."""
+    import pty
+
+    main, side = pty.openpty()
+    with open(side, "rb", buffering=0) as keyboard:
+        run = subprocess.Popen([sys.executable, "-m", "convo.cli", "--db", str(db), "carer", "--plain"],
+                               stdin=keyboard, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "CONVO_DB": str(db)})
+        os.write(main, typed_in + b"\x04" * 3)
+        try:
+            out, err = run.communicate(timeout=60)
+        finally:
+            os.close(main)
+    assert run.returncode == 0 and "Traceback" not in err, err
+    return out + err
+
+
+@pytest.mark.parametrize("yes", ["ydw", "Ie", "yes"])
+def test_a_welsh_self_assessment_is_offered_again_in_welsh_and_a_welsh_yes_carries_it_on(tmp_path, yes):
+    db = tmp_path / "c.db"
+    convo("carer", "--plain", db=db, stdin="1\nno\nFy mam, Glenys\n")  # Cymraeg at the offer
+    with Store(db) as store:
+        [first] = [info.id for info in store.list()]
+    out = _at_a_terminal(db, yes.encode() + b"\n")
+    asked = out.split("(ie/na)", 1)[0]
+    assert "Fe ddechreuoch chi hunanasesiad ar " in asked
+    assert any(month in asked for month in ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf",
+                                            "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"))
+    assert "Croeso" in out.split("(ie/na)", 1)[1]  # welcome back, in Welsh
+    assert "Wedi'i gadw" in out or "wedi'i gadw" in out  # and how to carry on, in Welsh
+    with Store(db) as store:
+        assert [info.id for info in store.list()] == [first]  # carried on, not started again
+
+
+def test_no_at_the_question_starts_a_new_self_assessment(tmp_path):
+    db = tmp_path / "c.db"
+    convo("carer", "--plain", db=db, stdin="\nno\nMy dad\n")
+    out = _at_a_terminal(db, b"no\n")
+    assert "Carry on where you left off? (yes/no)" in out
+    with Store(db) as store:
+        assert len(store.list()) == 2

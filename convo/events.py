@@ -273,6 +273,8 @@ class Acknowledged(Payload):
     KIND = "acknowledged"
     alert: int
     by: str | None = None  # the account (older acknowledgements: not kept)
+    # A carer closed the banner about their own words: they saw it and its help, no practitioner has.
+    by_carer: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

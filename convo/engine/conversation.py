@@ -843,6 +843,9 @@ class Conversation:
         seq = seq if seq is not None else pending[0]
         if seq not in pending:
             return [out.Error(say("no_such_alert", number=seq, waiting=", ".join(map(str, pending))))]
+        if self.audience.value == "carer":  # the carer has seen it and its help; no practitioner has yet
+            self._record(Acknowledged(alert=seq, by_carer=True), self.position)
+            return [out.Info(say("alert_seen_by_carer"))]
         self._record(Acknowledged(alert=seq, by=_who()), self.position)
         return [out.Info(say("alert_acknowledged", number=seq))]
 

@@ -91,6 +91,7 @@ class State:
     moves: list[tuple[int, datetime, Position, str | None]] = field(default_factory=list)
     raised_terms: set[str] = field(default_factory=set)
     acknowledged: dict[int, tuple[datetime, str | None]] = field(default_factory=dict)  # alert seq -> when, by whom
+    seen_by_carer: set[int] = field(default_factory=set)  # of those, the ones a carer closed (no one acknowledged)
     last_answer: int | None = None
     names: list[str] = field(default_factory=list)  # marked with /name, hidden by export --redact
 
@@ -174,8 +175,10 @@ def apply(state: State, event: Event) -> None:
             state.cue_actions[cue] = action
         case SpeakerChanged(source=source):
             state.speaker = source
-        case Acknowledged(alert=alert, by=by):
+        case Acknowledged(alert=alert, by=by, by_carer=by_carer):
             state.acknowledged[alert] = (event.at, by)
+            if by_carer:
+                state.seen_by_carer.add(alert)
         case Raised() as raised:
             state.alerts.append(RaisedAlert(event.seq, raised.category, raised.text, raised.text, event.at,
                                             raised.source, by_hand=True))

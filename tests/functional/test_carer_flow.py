@@ -328,3 +328,21 @@ def test_browser_conversations_are_never_offered_back_in_a_terminal(store, clock
     empty = library.start(store, "carer", "carer", clock=clock, conversation_id="20260302-bbbbbb")
     assert [info.id for info in Service(store).unfinished_carer()] == [here.id]
     assert empty.id not in [info.id for info in Service(store).unfinished_carer()]
+
+
+def test_a_carer_closing_an_alert_is_recorded_as_seen_by_the_carer_not_acknowledged(start):
+    from convo.render import render
+
+    conversation = start("carer", audience="carer")
+    conversation.send("no")
+    said = conversation.send("My husband. When he gets frustrated he hits me and I have bruises on my arms")
+    assert any(isinstance(o, out.Alert) for o in said)
+    closed = conversation.send("/ack")
+    assert any(isinstance(o, out.Info) and "saved" in o.text for o in closed)
+    [alert] = conversation.assessment().safeguarding
+    assert alert.acknowledged_at is None and alert.acknowledged_by is None
+    assert alert.seen_by_carer_at is not None
+    for fmt in ("md", "html"):
+        drawn = render(conversation.assessment(), fmt)
+        assert "Closed by the carer at" in drawn and "not yet acknowledged by a practitioner" in drawn
+        assert "Alert acknowledged at" not in drawn

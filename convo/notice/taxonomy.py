@@ -28,6 +28,9 @@ class Category(Strict):
     alert: Wording = Field(description="What an alert says the answer may mean")
     ask: dict[Audience, Wording] = Field(description="The sensitive question to ask next, per audience")
     help_now: bool = Field(default=False, description="Whether the alert also says where to get help now")
+    duty: dict[Audience, Wording] = Field(
+        default={}, description="What the alert says to do in place of the duty to report, per audience: for a kind"
+                                " of concern that is not abuse or neglect by itself (a risk to one's own life)")
 
     @property
     def label(self) -> str:
@@ -74,7 +77,7 @@ class Taxonomy(Strict):
             parts.append(pick(self.help_now[who], language))
         if short:
             return " ".join(part for part in parts if part)
-        parts.append(pick(self.duty[who.value], language))
+        parts.append(pick(category.duty.get(who) or self.duty[who.value], language))
         if who == Audience.practitioner and "practitioner_move" in self.duty:
             parts.append(fill(pick(self.duty["practitioner_move"], language), can_move=can_move))
         return " ".join(part for part in parts if part)

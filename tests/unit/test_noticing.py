@@ -923,3 +923,16 @@ def test_better_off_dead_said_to_someone_is_still_emotional_harm():
     categories = [f.category for f in detector.concerns("He tells her she'd be better off dead.", "carer", "carer")
                   if f.kind == ALERT]
     assert categories == ["emotional"]
+
+
+def test_a_risk_to_life_says_the_urgent_response_not_only_a_report_of_abuse():
+    from convo.notice.taxonomy import taxonomy
+
+    kinds = taxonomy()
+    for language in ("en", "cy"):
+        own_life = kinds.alert_text("risk_to_life", "I feel like ending it", "practitioner", language=language)
+        harm = kinds.alert_text("physical", "he hits me", "practitioner", language=language)
+        assert "116 123" in own_life and "999" in own_life
+        assert kinds.duty["practitioner"][language] not in own_life  # not abuse or neglect by itself
+        assert kinds.duty["practitioner"][language] in harm
+    assert "urgent risk to life" in kinds.alert_text("risk_to_life", "I feel like ending it", "practitioner")

@@ -294,6 +294,26 @@ async def test_the_maps_highlight_is_seen_without_colour_when_it_has_the_keys(ap
             assert highlighted.underline and highlighted.bold
 
 
+async def test_words_typed_while_the_map_has_the_keys_go_into_the_answer_box_not_to_another_question(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_call(pilot)
+        area_map = app.screen.query_one(AreaMap)
+        asked = prompts_shown(app)
+        await pilot.press("alt+g")
+        await pilot.pause()
+        assert area_map.has_focus
+        await pilot.press(*"and shopping")
+        await pilot.pause()
+        line = app.screen.query_one("#line", Input)
+        assert line.has_focus and line.value == "and shopping"
+        await pilot.press("enter")
+        await pilot.pause()
+        log = log_text(app)
+        assert "you › and shopping" in log and "/goto" not in log  # an answer to the question, not a jump
+        assert prompts_shown(app) <= asked + 1
+
+
 async def test_going_to_the_question_in_hand_asks_it_once(app_factory):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:

@@ -43,7 +43,7 @@ from convo.render import FORMATS, render
 from convo.services import StoreError, TakenOver
 from convo.tui import transcript
 from convo.tui.keys import binding
-from convo.tui.messages import AnswerSubmitted, AreaChosen
+from convo.tui.messages import AnswerSubmitted, AreaChosen, TypedElsewhere
 from convo.tui.screens.confirm_modal import ConfirmModal
 from convo.tui.screens.export_modal import ExportModal
 from convo.tui.screens.reason_modal import ReasonModal
@@ -199,6 +199,10 @@ class ConversationScreen(Screen):
             answer.sent()
         else:  # not saved (taken over, a full disk) or too late: back in the box, nothing lost
             answer.put_back(message.text)
+
+    def on_typed_elsewhere(self, message: TypedElsewhere) -> None:
+        message.stop()
+        self.query_one(AnswerInput).type_in(message.typed, message.pasted)
 
     def on_area_chosen(self, message: AreaChosen) -> None:
         message.stop()

@@ -87,6 +87,18 @@ class AnswerInput(Vertical):
     def focus_entry(self) -> None:
         (self.query_one(TextArea) if self.multiline else self.query_one(Input)).focus()
 
+    def type_in(self, typed: str | None = None, pasted: str | None = None) -> None:
+        """Keys typed (or a paste) while another part of the screen had them: into the box, as if typed there."""
+        self.focus_entry()
+        if pasted is not None:
+            box = self.query_one(TextArea) if self.multiline else self.query_one(LineInput)
+            box.post_message(events.Paste(pasted))
+        elif typed:
+            if self.multiline:
+                self.query_one(TextArea).insert(typed)
+            else:
+                self.query_one(LineInput).insert_text_at_cursor(typed)
+
     def sent(self) -> None:
         """The oldest answer awaiting its verdict is saved: out of its box. After a paste of several lines
         sent from the box of several lines, back to one line, with anything typed since (unless that is

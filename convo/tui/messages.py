@@ -27,15 +27,6 @@ class AnswerSubmitted(Message):
         self.text = text
 
 
-class TypedElsewhere(Message):
-    """Keys typed, or a paste, while a part of the screen that takes no words had them: they are meant for the
-    answer box (a practitioner typing on after Tab); `typed` or `pasted`."""
-
-    def __init__(self, typed: str | None = None, pasted: str | None = None):
-        super().__init__()
-        self.typed, self.pasted = typed, pasted
-
-
 class AreaChosen(Message):
     """Go to this stage (for this 1-based outcome number, if it is asked per outcome)."""
 

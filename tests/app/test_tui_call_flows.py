@@ -312,6 +312,11 @@ async def test_words_typed_while_the_map_has_the_keys_go_into_the_answer_box_not
         log = log_text(app)
         assert "you › and shopping" in log and "/goto" not in log  # an answer to the question, not a jump
         assert prompts_shown(app) <= asked + 1
+        await pilot.press("alt+g")
+        await pilot.pause()
+        area_map.post_message(events.Paste("a paste while the map had the keys"))
+        await pilot.pause()
+        assert line.has_focus and line.value == "a paste while the map had the keys"
 
 
 async def test_going_to_the_question_in_hand_asks_it_once(app_factory):

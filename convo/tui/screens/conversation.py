@@ -14,10 +14,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from convo import vocabulary
 from convo.engine import outputs as out
@@ -43,7 +45,7 @@ from convo.render import FORMATS, render
 from convo.services import StoreError, TakenOver
 from convo.tui import transcript
 from convo.tui.keys import binding
-from convo.tui.messages import AnswerSubmitted, AreaChosen, TypedElsewhere
+from convo.tui.messages import AnswerSubmitted, AreaChosen
 from convo.tui.screens.confirm_modal import ConfirmModal
 from convo.tui.screens.export_modal import ExportModal
 from convo.tui.screens.reason_modal import ReasonModal
@@ -200,9 +202,19 @@ class ConversationScreen(Screen):
         else:  # not saved (taken over, a full disk) or too late: back in the box, nothing lost
             answer.put_back(message.text)
 
-    def on_typed_elsewhere(self, message: TypedElsewhere) -> None:
-        message.stop()
-        self.query_one(AnswerInput).type_in(message.typed, message.pasted)
+    def on_key(self, event: events.Key) -> None:
+        """A letter, digit or space typed where no words are taken (the map, the draft, after a Tab) is the
+        start of an answer: it goes into the answer box, never lost, and Enter then sends it."""
+        if event.is_printable and event.character and not isinstance(self.focused, (Input, TextArea)):
+            event.stop()
+            event.prevent_default()
+            self.query_one(AnswerInput).type_in(event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        if not isinstance(self.focused, (Input, TextArea)):
+            event.stop()
+            event.prevent_default()
+            self.query_one(AnswerInput).type_in(pasted=event.text)
 
     def on_area_chosen(self, message: AreaChosen) -> None:
         message.stop()

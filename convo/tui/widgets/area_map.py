@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from textual.content import Content
-from textual.events import Key, Paste, Resize
+from textual.events import Resize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from convo.engine.overview import AreaView, PartView
-from convo.tui.messages import AreaChosen, TypedElsewhere
+from convo.tui.messages import AreaChosen
 from convo.tui.styles import tcss
 from convo.tui.words import words
 
@@ -103,18 +103,6 @@ class AreaMap(OptionList):
         if self.parts:
             self._shown = []
             self.show(self.parts, self.outcomes, self.language)
-
-    def on_key(self, event: Key) -> None:
-        """A letter, a digit or a space typed here is the start of an answer: it goes to the answer box."""
-        if event.is_printable and event.character:
-            event.stop()
-            event.prevent_default()
-            self.post_message(TypedElsewhere(typed=event.character))
-
-    def on_paste(self, event: Paste) -> None:
-        event.stop()
-        event.prevent_default()
-        self.post_message(TypedElsewhere(pasted=event.text))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -27,6 +27,8 @@ class SafetyWords(Strict):
     fear: list[str] = Field(min_length=1, description="Being afraid: frightened, scared, afraid…")
     general: list[str] = Field(min_length=1, description="Safety itself: safe, unsafe, safety…")
     accident: list[str] = Field(min_length=1, description="Words that make hurt an accident: fell, slipped…")
+    things: list[str] = Field(default=[], description="Things named with a word of harm, which ask about no harm:"
+                                                       " grab rails, blood pressure, a pressure cushion…")
 
 
 _YOU = re.compile(r"\byou\b(?!r)", re.IGNORECASE)
@@ -41,6 +43,7 @@ class SafetyRecogniser:
         self.fear = Terms(words.fear)
         self.general = Terms(words.general)
         self.accident = Terms(words.accident)
+        self.things = Terms(words.things)
         harm = self.harm.pattern
         # "hurting you", "taking advantage of you", "been hurt" (with "you" before it)
         self._harm_to_you = re.compile(rf"{harm}(?:\s+[\w']+){{0,3}}?\s+you\b(?!r)", re.IGNORECASE)
@@ -51,6 +54,8 @@ class SafetyRecogniser:
     def kind(self, text: str) -> SafetyKind | None:
         """What the words ask about: self-harm first, then harm from or to others, then safety in general."""
         said = plain(text)
+        if self.things:  # "Have you got grab rails?" asks about rails, not about being grabbed
+            said = re.sub(self.things.pattern, " ", said, flags=re.IGNORECASE)
         accidental = self.accident.search(said)
         if self.self_harm.search(said) or (self.harm.search(said) and self.reflexive.search(said) and not accidental):
             return "self"

@@ -96,7 +96,26 @@ def test_questions_about_safety_in_general(recogniser, question):
         "Do you walk the dog yourself?",
         "Would a carer coming in help?",
         "What do you enjoy doing?",
+        "Have you got grab rails?",  # a thing named with a word of harm
+        "Did they fit a grab bar by the toilet for you?",
+        "How is your blood pressure these days?",
+        "Have you got a pressure cushion for your chair?",
     ],
 )
 def test_lookalikes_are_not_safety_questions(recogniser, question):
     assert recogniser.kind(question) is None
+
+
+@pytest.mark.parametrize("said", [
+    "What I need to do next is talk with Kelly and the crisis team today.",
+    "I'm going to ring the duty team after this call, and I'll tell you everything I'm doing.",
+    "I'll speak to my manager this afternoon and ring you back.",
+    "I'll need to let someone know.",
+])
+def test_saying_what_happens_next_in_many_wordings(said):
+    assert Terms(shipped_coaching().disclosure.next_steps).search(said)
+
+
+@pytest.mark.parametrize("said", ["What do you do next week?", "I'll have a cup of tea, thanks.", "Tell me about Kelly."])
+def test_what_is_not_saying_what_happens_next(said):
+    assert not Terms(shipped_coaching().disclosure.next_steps).search(said)

@@ -10,6 +10,10 @@ file, e.g. one taken from an earlier commit:
 With --corpus (and --against), it also reads every training and development sentence with both files
 and prints each whose banners or finding differ, then a count by the sentence's label and the change
 (about two minutes): what a change to the patterns does to sentences it was not written for.
+
+`check_carers.jsonl` is read as the carers' flow hears each answer, at its question (`question`: the
+area it asks about, whether it offers choices or asks for a plan), and counted by tier: how many of its
+disclosures raise the banner, and how many of its ordinary answers do.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from convo.notice.detector import ALERT, concerns  # noqa: E402
+from convo import library, vocabulary  # noqa: E402
+from convo.notice.detector import ALERT, CONCERN, concerns, hear  # noqa: E402
 from convo.notice.patterns import Patterns, load_patterns, patterns  # noqa: E402
 
 DATA = REPO / "data" / "notice"
@@ -63,6 +68,23 @@ def banners(rows: list[dict[str, str]], rules: Patterns) -> dict[str, tuple[int,
     return counts
 
 
+def carers(rules: Patterns) -> dict[str, tuple[int, int, int]]:
+    """check_carers.jsonl heard at each answer's own question: for each tier, (banners, worth asking
+    about, answers)."""
+    flow, _ = library.get("carer")
+    counts: dict[str, tuple[int, int, int]] = {}
+    for line in (DATA / "check_carers.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        step = flow.steps[row["question"]]
+        found = hear(row["text"], speaker="carer", area=str(step.area), audience="carer", choices=bool(step.choices),
+                     plan=step.captures in vocabulary.PLANS, rules=rules)
+        alert = any(f.kind == ALERT for f in found)
+        ask = not alert and any(f.kind == CONCERN for f in found)
+        banners_, asks, total = counts.get(row["tier"], (0, 0, 0))
+        counts[row["tier"]] = (banners_ + alert, asks + ask, total + 1)
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--patterns", type=Path, help="a patterns file (default: the shipped one)")
@@ -81,6 +103,11 @@ def main() -> None:
             hits, total = now[label]
             compared = f" (against {before[label][0]})" if before else ""
             print(f"{name:14} {label:10} banner on {hits:3} of {total}{compared}")
+    now_carers, before_carers = carers(rules), (carers(other) if other else {})
+    for tier, label in (("alert", "disclosure"), ("ask", "possible"), ("none", "ordinary")):
+        hits, asks, total = now_carers[tier]
+        compared = f" (against {before_carers[tier][0]})" if before_carers else ""
+        print(f"check_carers   {label:10} banner on {hits:3} of {total}{compared}; worth asking about on {asks}")
     if args.corpus and other is not None:
         corpus(rules, other)
 

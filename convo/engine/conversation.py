@@ -458,7 +458,7 @@ class Conversation:
             found = [] if choice else detector.hear(text, speaker="person" if at_check else source,
                                                     area=str(step.area), audience=self.audience.value,
                                                     context=self._heard_so_far(), choices=bool(step.choices),
-                                                    plan=kind in vocabulary.PLANS,
+                                                    plan=at_check or kind in vocabulary.PLANS,
                                                     language=self.language)
             if at_check:
                 known = {alert.category for alert in self.state.alerts}

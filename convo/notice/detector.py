@@ -11,6 +11,7 @@ one who has died, is named in a concern, or is the person a carer looks after is
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,8 +26,15 @@ from convo.notice.text import MAX_PIECE, normalise, pieces, tokens
 ALERT, CONCERN = "safeguarding", "concern"
 # Where people are asked what could go wrong, fear and harm are the answer, not a disclosure; where
 # they are asked what matters, a wish ("I'm not going anywhere without Mali") reads like control. In
-# these areas the model alone raises "worth asking about", and only a phrase pattern raises an alert.
-_HYPOTHETICAL_AREAS = frozenset({"risks", "crisis", "outcomes"})
+# these areas the model alone raises the banner only when it is HYPOTHETICAL_BAR times as sure as it
+# must be elsewhere ("He's told me he'll kill me if I ever leave", answering what would happen if the
+# carer were ill); below that it raises "worth asking about". Where a plan of what will be done is asked
+# for, or an answer is given beside a question's choices (the area PLAN), the model alone never raises
+# the banner: "Bethan will keep her bank card for her tonight" is the plan, not the harm. A phrase
+# pattern raises an alert as anywhere.
+HYPOTHETICAL_BAR = 2.5
+PLAN = "plan"
+_BARS = {"risks": HYPOTHETICAL_BAR, "crisis": HYPOTHETICAL_BAR, "outcomes": HYPOTHETICAL_BAR, PLAN: math.inf}
 # How sure the category head must be before a category's own banner threshold applies, and before the
 # model alone suggests asking about it; and how many words an answer needs before a category's own
 # threshold applies: "Nobody", "no one visits" or "not eating much" means what the question made it mean,
@@ -100,7 +108,7 @@ def concerns(text: str, speaker: str, audience: str, area: str = "", *, rules: P
     alerts: dict[str, Finding] = {}
     asks: dict[str, Finding] = {}
     for piece in pieces(text):
-        tier, category, said = read(piece, speaker, rules, model, hypothetical=area in _HYPOTHETICAL_AREAS)
+        tier, category, said = read(piece, speaker, rules, model, bar=_BARS.get(area, 1.0))
         if tier is None or category is None or category not in kinds.ids:
             continue
         people = tuple(sorted(relations_in(normalise(said))))
@@ -123,7 +131,7 @@ _STRENGTH = {"alert": 2, "ask": 1, None: 0}
 
 
 def read(piece: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
-         hypothetical: bool = False) -> tuple[str | None, str | None, str]:
+         bar: float = 1.0) -> tuple[str | None, str | None, str]:
     """(tier, category, the words it is about as typed): the strongest of what an answer says whole
     and what each of its sentences says on its own.
 
@@ -138,10 +146,10 @@ def read(piece: str, speaker: str, rules: Patterns, model: concern_model.Concern
     whole, *sentences = parts(piece) or [("", "")]
     if not whole[1]:
         return None, None, ""
-    tier, category, matched = classify(whole[1], speaker, rules, model, hypothetical)
+    tier, category, matched = classify(whole[1], speaker, rules, model, bar)
     said = _clause_holding(piece, matched) if matched else whole[0]
     for typed, clean in sentences:
-        alone, kind, _ = classify(clean, speaker, rules, model, hypothetical)
+        alone, kind, _ = classify(clean, speaker, rules, model, bar)
         if _STRENGTH[alone] > _STRENGTH[tier]:
             tier, category, said = alone, kind, typed
         elif alone is not None and (alone, kind) == (tier, category) and not matched and said == whole[0]:
@@ -204,11 +212,12 @@ class Weighed:
     def alert_match(self) -> Match | None:
         return next((match for match in self.matches if match.tier == "alert"), None)
 
-    def banner(self, model: concern_model.ConcernModel) -> bool:
-        """Whether this raises the banner: an alert pattern, or both heads together at the threshold."""
+    def banner(self, model: concern_model.ConcernModel, bar: float = 1.0) -> bool:
+        """Whether this raises the banner: an alert pattern, or both heads together at the threshold (times
+        `bar`: higher where the question invites words of harm)."""
         own = self.sure and (bool(self.matches) or self.words >= SURE_WORDS)  # the category's own threshold
         return self.alert_match is not None or (
-            self.best is not None and self.p_concern * self.p_alert >= model.banner_limit(self.best, own))
+            self.best is not None and self.p_concern * self.p_alert >= bar * model.banner_limit(self.best, own))
 
 
 def weigh(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
@@ -253,7 +262,7 @@ def _weigh_recent(clean: str, speaker: str, rules: Patterns, model: concern_mode
 
 
 def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
-             hypothetical: bool = False) -> tuple[str | None, str | None, str | None]:
+             bar: float = 1.0) -> tuple[str | None, str | None, str | None]:
     """("alert" | "ask" | None, category, the words a pattern matched) for a normalised answer."""
     weighed = _weigh_recent(clean, speaker, rules, model)
     plain, matches, best = weighed.plain, weighed.matches, weighed.best
@@ -261,7 +270,7 @@ def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.Con
         return "alert", match.category, plain[match.start:match.end]
     # The banner needs both heads: how sure it is a concern at all, times how sure it is an alert.
     if weighed.banner(model):
-        return ("ask" if hypothetical else "alert"), best, None
+        return ("alert" if bar == 1.0 or weighed.banner(model, bar) else "ask"), best, None
     for match in matches:
         return "ask", match.category, plain[match.start:match.end]
     # A quiet question is about one kind of concern: when the model cannot say which ("nothing",
@@ -273,17 +282,17 @@ def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.Con
 
 def hear(text: str, *, speaker: str, area: str, audience: str, context: Context = Context(), choices: bool = False,
          plan: bool = False, library: tuple[lexicon_cues.Lexicon, ...] | None = None,
-         language: str = "en") -> list[Finding]:
+         language: str = "en", rules: Patterns | None = None) -> list[Finding]:
     """Everything worth attention in one answer: alerts first, then concerns, then suggestions.
 
     `choices` says the question offered options (an answer beside them is read as cautiously as a wish);
     `plan` says it asked what will be done ("she'll keep her bank card with Bethan tonight"), where the
-    words of harm and money are the answer's nature: there, as where risks are asked, only a phrase
-    pattern raises an alert;
+    words of harm and money are the answer's nature: there only a phrase pattern raises an alert (where
+    risks are asked, the model needs to be HYPOTHETICAL_BAR times as sure);
     `language` is the one the findings' words are shown in (what is heard does not depend on it).
     """
-    found = [finding for finding in concerns(text, speaker, audience, "outcomes" if choices or plan else area,
-                                             language=language)
+    found = [finding for finding in concerns(text, speaker, audience, PLAN if choices or plan else area,
+                                             language=language, rules=rules)
              if finding.kind != CONCERN or finding.category not in context.raised]  # asked about already
     avoid = set(context.not_support)
     for finding in found:

@@ -369,6 +369,24 @@ def test_a_plan_of_what_will_be_done_alerts_only_on_a_phrase_pattern():
         "financial"]
 
 
+@pytest.mark.parametrize(("text", "category"), [
+    ("If I was ill he'd be on his own, and he's the one who broke my arm last spring when I said I was leaving",
+     "domestic_abuse"),
+    ("Mum would be stuck with my brother, and he doesn't feed her when I'm away, she'd lost half a stone last time",
+     "neglect"),
+])
+def test_a_disclosure_the_model_is_sure_of_raises_the_banner_where_risks_are_asked_too(text, category):
+    found = hear(text, speaker="carer", area="risks", audience="carer")
+    assert [(f.kind, f.category) for f in found if f.kind == ALERT] == [(ALERT, category)]
+
+
+@pytest.mark.parametrize("text", ["She'd go into respite I suppose, she hated it last time but she'd be safe",
+                                  "I'd worry myself sick about him but my sister would step in",
+                                  "He might fall again if I'm not there, he won't use his frame"])
+def test_what_could_go_wrong_said_as_the_question_asks_raises_no_banner(text):
+    assert not [f for f in hear(text, speaker="carer", area="risks", audience="carer") if f.kind == ALERT]
+
+
 @pytest.mark.parametrize("text", ["the milk's piling up on her step and the curtains have been shut for days",
                                   "nobody's seen him for a week, his post is still on the mat"])
 def test_signs_nobody_has_checked_on_someone_are_worth_asking_about(text):
@@ -813,8 +831,8 @@ def test_no_held_out_or_development_sentence_is_in_the_training_corpus():
     checks = texts("check_*.jsonl")
     assert len(training) >= 2000 and len(held_out) >= 500 and len(development) >= 500 and len(checks) >= 600
     assert not training & held_out and not development & held_out
-    assert not (training | development | held_out) & checks
-    # Answers of a word or three ("dunno really") may be written twice by chance; nothing longer.
+    # Answers of a word or three ("dunno really", "fine") may be written twice by chance; nothing longer.
+    assert not {text for text in (training | development | held_out) & checks if len(text.split()) > 3}
     assert not {text for text in training & development if len(text.split()) > 3}
 
 

@@ -70,7 +70,8 @@ def summarise(record: Assessment, languages: tuple[str, ...] = ("en",)) -> Summa
     matters = [
         ThingThatMatters(
             outcome=outcome,
-            answers=grouped([entry for name in _outcome_lists() for entry in getattr(outcome, name)]),
+            answers=grouped([entry for name in _outcome_lists() for entry in getattr(outcome, name)]
+                            + _decisions(outcome, languages)),
             left_out=[skip for skip in record.skipped if skip.outcome == outcome.number],
         )
         for outcome in record.outcomes
@@ -82,6 +83,20 @@ def summarise(record: Assessment, languages: tuple[str, ...] = ("en",)) -> Summa
         left_blank=[_for_you(name, record, languages) for name in record.nothing_said],
         not_reached=[_for_you(name, record, languages) for name in record.not_reached],
     )
+
+
+def _decisions(outcome: PersonalOutcome, languages: tuple[str, ...]) -> list[Entry]:
+    """What was chosen about each risk, and what makes it safer: the draft keeps them with the risk; the
+    carer reads them as answers of their own ("Taking the risk: Not sure yet")."""
+    found: list[Entry] = []
+    for risk in outcome.risks:
+        if (decision := risk.decision) is not None:
+            label = " / ".join(wording.words("summary.risk_choice", language) for language in languages)
+            found.append(Entry(id=decision.id, text=decision.text, source=decision.chosen_by, at=decision.at,
+                               label=label, choice=decision.choice, choice_label=decision.choice_label,
+                               language=risk.language))
+            found += decision.mitigation
+    return found
 
 
 def _outcome_lists() -> list[str]:

@@ -346,3 +346,19 @@ def test_a_carer_closing_an_alert_is_recorded_as_seen_by_the_carer_not_acknowled
         drawn = render(conversation.assessment(), fmt)
         assert "Closed by the carer at" in drawn and "not yet acknowledged by a practitioner" in drawn
         assert "Alert acknowledged at" not in drawn
+
+
+def test_what_you_told_us_has_the_choice_about_a_risk_and_what_makes_it_safer(start):
+    from convo.render import render
+
+    said = {"age": "no", "who-you-care-for": "My dad", "what-matters": "My garden",
+            "if-nothing-changes": "my back might go", "taking-the-risk": "not sure"}
+    conversation = start("carer", audience="carer")
+    asked: set[str] = set()
+    while (prompt := conversation.prompt()) is not None and prompt.stage != "share":
+        conversation.send(said[prompt.stage] if prompt.stage in said and prompt.stage not in asked else "")
+        asked.add(prompt.stage)
+    for fmt, told in (("md", "Taking the risk:\n- Not sure yet"), ("html", "Taking the risk")):
+        summary = render(conversation.assessment(), fmt).split("Draft what-matters record")[0]
+        assert told in summary and "Not sure yet" in summary
+        assert "Taking the risk (about" not in summary  # answered, so not listed as left out

@@ -228,6 +228,11 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args)
     except CliError as error:
         print(f"convo: {error}", file=sys.stderr)
+        if getattr(args, "jsonl", False) and args.command in ("plain", "practice"):
+            # A program reading the JSON lines is told too, in its own form: one error, then the end.
+            from convo.render import json_line
+
+            print(json_line({"type": "error", "text": str(error)}))
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -279,7 +284,10 @@ def _target(args: argparse.Namespace) -> str | Path:
     """The SQLite file or the team database's URL that --db (or $CONVO_DB) names."""
     from convo.services import target
 
-    return target(getattr(args, "db", None))
+    given = getattr(args, "db", None)
+    if given is not None and not given.strip():  # an unset variable in a script: never the default store
+        raise CliError("--db is empty: give a file or a database URL, or leave --db out for your own store")
+    return target(given)
 
 
 def _service(args: argparse.Namespace) -> Service:

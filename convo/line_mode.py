@@ -70,10 +70,12 @@ def run(conversation: Conversation, stdin: TextIO, stdout: TextIO, stderr: TextI
         return 0
     # While the first answer is typed, load what hearing it needs, so the prompt comes no later.
     threading.Thread(target=detector.warm, daemon=True).start()
-    for raw in stdin:
+    for number, raw in enumerate(stdin):
         line = raw[:-1] if raw.endswith("\n") else raw
         if line.endswith("\r"):
             line = line[:-1]
+        if number == 0:
+            line = line.removeprefix("\ufeff")  # a byte-order mark some editors put at a file's start
         try:
             outputs = conversation.send(line)
         except TakenOver as error:

@@ -135,6 +135,20 @@ def test_schema_is_the_json_schema_of_the_record():
 def test_unknown_flow_is_one_line_and_non_zero(db_path):
     result = convo("plain", "--flow", "nonsense", db=db_path)
     assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert result.stdout == ""
+
+
+def test_a_session_that_cannot_start_says_so_in_json_too(db_path):
+    for args in (("--flow", "nonsense"), ("--resume", "no-such-conversation")):
+        result = convo("plain", "--jsonl", *args, db=db_path)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1
+        [said] = jsonl(result.stdout)
+        assert said["type"] == "error" and said["text"] == result.stderr.removeprefix("convo: ").strip()
+
+
+def test_dismiss_with_nothing_waiting_says_so_plainly(db_path):
+    objects = jsonl(convo("plain", "--jsonl", db=db_path, stdin="\n/dismiss\n").stdout)
+    assert [o["text"] for o in objects if o["type"] == "error"] == ["There is no suggestion waiting."]
 
 
 def test_a_process_killed_mid_conversation_loses_nothing_acknowledged(db_path):
@@ -210,3 +224,16 @@ def test_a_line_or_paragraph_separator_in_an_answer_stays_inside_its_json_line(d
     assert lines == result.stdout.split("\n")[:-1]
     captured = [o for o in map(json.loads, lines) if o["type"] == "captured"]
     assert [o["text"] for o in captured] == [said]
+
+
+def test_a_byte_order_mark_before_the_first_line_is_not_part_of_the_answer(db_path):
+    objects = jsonl(convo("plain", "--jsonl", db=db_path, stdin="\ufeff2\nMegan Lloyd\n").stdout)
+    assert not [o for o in objects if o["type"] == "error"]
+    assert [o["text"] for o in objects if o["type"] == "captured"] == ["Megan Lloyd"]
+
+
+def test_an_empty_db_is_refused_rather_than_taken_as_the_default_store(db_path, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "convo.cli", "plain", "--db", ""], input="", capture_output=True,
+                            text=True, timeout=60, env={**os.environ, "HOME": str(tmp_path)})
+    assert result.returncode == 1 and "--db is empty" in result.stderr
+    assert not list(tmp_path.rglob("*.db"))  # nothing was written anywhere

@@ -36,3 +36,11 @@ def test_the_same_in_welsh():
     assert match(_willing("cy"), "ydw, ond ddim cymaint").value == "less"
     assert match(_willing("cy"), "nac ydw, ddim yn siŵr") is None
     assert match(_willing("cy"), "ydw").value == "yes"
+
+
+def test_a_number_alone_picks_the_choice_in_that_place_where_no_choice_is_numbered_in_its_own_words():
+    flow, _ = library.get("what-matters")
+    choices = flow.steps["outcome-kind"].choices  # change, keep, how they're helped: no numbers of their own
+    assert [match(choices, said).value for said in ("1", "2", "3")] == [c.value for c in choices]
+    assert match(choices, str(len(choices) + 1)) is None
+    assert match(_willing(), "2").value == "less"  # numbered in its own words: those numbers stand

@@ -116,6 +116,7 @@ def test_saying_what_happens_next_in_many_wordings(said):
     assert Terms(shipped_coaching().disclosure.next_steps).search(said)
 
 
-@pytest.mark.parametrize("said", ["What do you do next week?", "I'll have a cup of tea, thanks.", "Tell me about Kelly."])
+@pytest.mark.parametrize("said", ["What do you do next week?", "I'll have a cup of tea, thanks.",
+                                  "Tell me about Kelly."])
 def test_what_is_not_saying_what_happens_next(said):
     assert not Terms(shipped_coaching().disclosure.next_steps).search(said)

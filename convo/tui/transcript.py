@@ -52,9 +52,15 @@ def kind_name(kind: str, language: str | None = None) -> str:
 
 
 def _captured_text(kind: str, outcome: int | None, choice: str | None = None,
-                   offered: list[dict[str, str]] | None = None, language: str | None = None) -> str:
-    """What an answer was recorded as; where the question offered choices, the one picked, or that none was."""
+                   offered: list[dict[str, str]] | None = None, language: str | None = None,
+                   carer: bool = False) -> str:
+    """What an answer was recorded as; where the question offered choices, the one picked, or that none was.
+    A carer, writing about their own life, is told it is saved (and the choice it picked), not how the
+    record files it."""
     what, number = kind_name(kind, language), outcome + 1 if outcome is not None else None
+    if carer:
+        label = next((c["label"] for c in offered or () if c["value"] == choice), None)
+        return words("app_log_saved", language, picked=label is not None, label=label or "")
     if offered:
         label = next((c["label"] for c in offered if c["value"] == choice), None)
         if label is None:
@@ -75,7 +81,7 @@ def cue_line(cue_id: str, text: str, language: str | None = None) -> LogLine:
 
 
 def from_outputs(outputs: list[out.Output], offered: list[dict[str, str]] | None = None,
-                 language: str | None = None) -> list[LogLine]:
+                 language: str | None = None, carer: bool = False) -> list[LogLine]:
     """What to add to the log for the outputs of one send (the prompt included); `offered` are the choices
     the question answered offered, if any. convo's own words are in `language` (None: the setting's)."""
     lines: list[LogLine] = []
@@ -83,7 +89,7 @@ def from_outputs(outputs: list[out.Output], offered: list[dict[str, str]] | None
         if isinstance(output, out.Prompt):
             lines.append(LogLine(PROMPT, visible(output.text), "convo ›"))
         elif isinstance(output, out.Captured):
-            recorded = _captured_text(output.kind, output.outcome, output.choice, offered, language)
+            recorded = _captured_text(output.kind, output.outcome, output.choice, offered, language, carer)
             lines.append(LogLine(CAPTURED, recorded, "✓" if output.choice or not offered else "·"))
         elif isinstance(output, out.Cue):
             lines.append(cue_line(output.id, output.text, language))
@@ -116,6 +122,7 @@ def said(line: str, language: str | None = None) -> LogLine:
 def from_events(conversation: Conversation) -> list[LogLine]:
     """The whole history of a saved conversation, in the order it happened, ending with where it stands."""
     flow, language = conversation.flow, conversation.language
+    carer = conversation.audience.value == "carer"
     gone = undone(conversation.events)
     said_at = {e.seq: e.payload for e in conversation.events if e.type in (Answered.KIND, Captured.KIND)}
     lines: list[LogLine] = []
@@ -155,7 +162,7 @@ def from_events(conversation: Conversation) -> list[LogLine]:
                 lines.append(LogLine(ANSWER, visible(answered.text) + struck, words("app_log_you", language)))
                 picked = [{"value": answered.choice, "label": answered.choice_label or ""}] if answered.choice else None
                 lines.append(LogLine(CAPTURED, _captured_text(answered.kind or "", outcome_number(answered.outcome_id),
-                                                              answered.choice, picked, language), "✓"))
+                                                              answered.choice, picked, language, carer), "✓"))
                 for index, cue in enumerate(answered.cues or ()):
                     if cue.kind == "safeguarding":
                         lines.append(alert_line(cue.text, language))
@@ -165,7 +172,7 @@ def from_events(conversation: Conversation) -> list[LogLine]:
                 heading(event)
                 lines.append(LogLine(ANSWER, visible(captured.text) + struck, words("app_log_noted", language)))
                 lines.append(LogLine(CAPTURED, _captured_text(captured.kind, outcome_number(captured.outcome_id),
-                                                              language=language), "✓"))
+                                                              language=language, carer=carer), "✓"))
             case Skipped(skips=skips):
                 for skip in skips:
                     step = flow.steps.get(skip.stage)
@@ -194,5 +201,5 @@ def from_events(conversation: Conversation) -> list[LogLine]:
                 target = next((e for e in conversation.events if e.seq == seq), None)
                 what = visible(getattr(target.payload, "text", "") or target.type) if target else ""
                 lines.append(LogLine(INFO, words("undone", language, what=what), "·"))
-    lines.extend(from_outputs([conversation.prompt()], language=language))
+    lines.extend(from_outputs([conversation.prompt()], language=language, carer=carer))
     return lines

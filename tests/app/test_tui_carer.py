@@ -42,6 +42,30 @@ async def test_a_carer_completes_the_self_assessment_and_sees_what_they_told_us(
                                                                  "A whole night's sleep"]
 
 
+async def test_a_carer_is_told_what_was_saved_in_plain_words_with_no_call_clock(db):
+    from convo.tui.widgets.call_header import CallHeader
+    from tests.app.conftest import log_text
+
+    store = Store(db)
+    conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-3")
+    pass_opening(conversation)
+    app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for line in LINES[:3]:
+            await say(pilot, line)
+        log = log_text(app)
+        assert "saved: No, I'm 18 or over" in log and "✓ saved" in log
+        assert "recorded as" not in log and "circumstance" not in log and "decision" not in log
+        header = app.screen.query_one(CallHeader)
+        assert "Call time" not in str(header.query_one("#time", Static).render())
+    resumed = library.resume(Store(db), "carer-3", clock=frozen_clock)
+    app = ConvoApp(Service(Store(db)), resumed, clock=frozen_clock, blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        log = log_text(app)
+        assert "recorded as" not in log and "saved: No, I'm 18 or over" in log  # read back from the events too
+
+
 async def test_closing_the_app_and_opening_it_again_asks_the_same_next_question(db):
     store = Store(db)
     conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-2")

@@ -173,7 +173,8 @@ class ConversationScreen(Screen):
             # An answer, and the question is still open for more: the box says so, the log asks nothing new.
             shown, open_still = outputs[:-1], prompt
         offered = last.choices if isinstance(last, out.Prompt) else []
-        self.chat.add([said] + transcript.from_outputs(shown, offered, self.language))
+        self.chat.add([said] + transcript.from_outputs(shown, offered, self.language,
+                                                       carer=self.conversation.audience.value == "carer"))
         self.last_prompt = prompt or last
         if isinstance(open_still, out.Prompt):
             self.query_one(AnswerInput).hint(self.words("still_open", question=_ASIDE.sub("", open_still.text)))
@@ -245,7 +246,9 @@ class ConversationScreen(Screen):
             where += f" · {step.title}"
         if conversation.ended:
             where += f" · {self.words('app_header_finished')}"
-        self.query_one(CallHeader).show(where, conversation.state.started_at, language)
+        # A carer's own self-assessment is not a call, and has no clock to beat.
+        timed = conversation.audience.value != "carer"
+        self.query_one(CallHeader).show(where, conversation.state.started_at if timed else None, language)
         if conversation.ended:
             self.query_one(AnswerInput).set_enabled(False, self.words("app_finished_box"))
             self.query_one("#draft").display = True

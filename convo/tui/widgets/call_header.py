@@ -44,7 +44,8 @@ class CallHeader(Horizontal):
         self.tick()
 
     def tick(self) -> None:
-        shown = words("app_call_time", self.language, time=elapsed(self.since, self.clock()))
+        # No start time, no clock: a carer's own self-assessment is not a call.
+        shown = words("app_call_time", self.language, time=elapsed(self.since, self.clock())) if self.since else ""
         if shown != self.shown:
             self.shown = shown
             self.query_one("#time", Static).update(shown, layout=False)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # argparse loads only when there are arguments to parse
     from convo.events import ConversationInfo
     from convo.practice.session import PracticeSession
     from convo.services import Service
+    from convo.tui.app import ConvoApp
 
 EXIT_ERROR = 1
 LIST_LIMIT = 50
@@ -570,7 +571,7 @@ def _carer(args: argparse.Namespace) -> int:
             from convo.tui.app import make_app
 
             # The app asks whether to take it over if another window has it open.
-            return _run(make_app(resume=waiting_id, service=service, take_over=args.take_over))
+            return _run_carer(make_app(resume=waiting_id, service=service, take_over=args.take_over))
         else:
             try:
                 conversation = service.resume(waiting_id, take_over=args.take_over)
@@ -579,7 +580,7 @@ def _carer(args: argparse.Namespace) -> int:
         if in_app:
             from convo.tui.app import ConvoApp
 
-            return _run(ConvoApp(service, conversation))
+            return _run_carer(ConvoApp(service, conversation))
         from convo.language import speaking
 
         with speaking(conversation.language):  # the self-assessment's own language, not the setting's
@@ -590,6 +591,22 @@ def _carer(args: argparse.Namespace) -> int:
         return line_mode.run(conversation, sys.stdin, sys.stdout, sys.stderr, saved=saved)
     finally:
         service.close()  # lets another window carry it on at once
+
+
+def _run_carer(app: ConvoApp) -> int:
+    """The carers' app; once it closes on a self-assessment not yet finished, how to carry it on, in its
+    own language (what was written is saved already)."""
+    from convo import carer
+    from convo.language import speaking
+    from convo.wording import say
+
+    status = _run(app)
+    shown = app.last_opened
+    if shown is not None and not shown.ended:
+        command = f"convo carer --code {shown.id}" if carer.is_code(shown.id) else "convo carer"
+        with speaking(shown.language):
+            print(say("carer_saved", command=command))
+    return status
 
 
 def _carry_on(service: Service, waiting: ConversationInfo) -> bool:

@@ -211,3 +211,19 @@ def test_no_at_the_question_starts_a_new_self_assessment(tmp_path):
     assert "Carry on where you left off? (yes/no)" in out
     with Store(db) as store:
         assert len(store.list()) == 2
+
+
+@pytest.mark.parametrize(("language", "told"), [
+    ("en", "Saved. To carry on where you left off, type: convo carer"),
+    ("cy", "Wedi'i gadw. I barhau o'r man lle gadawoch chi, teipiwch: convo carer")])
+def test_closing_the_carers_app_before_the_end_says_how_to_carry_on(monkeypatch, capsys, language, told):
+    from types import SimpleNamespace
+
+    from convo import cli
+
+    monkeypatch.setattr(cli, "_run", lambda app: 0)
+    shown = SimpleNamespace(id="20261204-abc123", language=language, ended=False)
+    assert cli._run_carer(SimpleNamespace(last_opened=shown)) == 0
+    assert capsys.readouterr().out.strip() == told
+    assert cli._run_carer(SimpleNamespace(last_opened=SimpleNamespace(id="x", language="en", ended=True))) == 0
+    assert capsys.readouterr().out == ""  # finished: nothing to carry on

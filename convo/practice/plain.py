@@ -7,6 +7,8 @@ It needs no terminal. With --jsonl every output is one JSON object a line (`repl
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from pathlib import Path
 from typing import TextIO
 
@@ -48,6 +50,21 @@ def _text(output: out.Output) -> str | None:
     return None
 
 
+def fitted(text: str, stdout: TextIO) -> str:
+    """At a terminal, each line wrapped at spaces to its width, keeping the line's indent (a terminal would
+    cut words in two); anywhere else, as it is."""
+    if not stdout.isatty():
+        return text
+    width = max(20, shutil.get_terminal_size().columns - 1)
+    lines = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        more = "  " if line.lstrip().startswith(("[", "(", "·")) else ""
+        lines.append(textwrap.fill(line, width, subsequent_indent=indent + more, break_long_words=False,
+                                   break_on_hyphens=False) if len(line) > width else line)
+    return "\n".join(lines)
+
+
 def run(session: PracticeSession, stdin: TextIO, stdout: TextIO, stderr: TextIO, *, jsonl: bool = False,
         export: Path | None = None, fmt: str = "md") -> int:
     """Hold the practice until it ends or stdin closes (which ends it too); return the exit status."""
@@ -63,7 +80,7 @@ def run(session: PracticeSession, stdin: TextIO, stdout: TextIO, stderr: TextIO,
             else:
                 line = _text(output)
                 if line is not None:
-                    stdout.write(line + "\n")
+                    stdout.write(fitted(line, stdout) + "\n")
         stdout.flush()
 
     emit(session.opening())
@@ -90,7 +107,7 @@ def list_scenarios(stdout: TextIO, jsonl: bool = False) -> list[LoadedScenario]:
             stdout.write(json_line({"type": "scenario", "id": s.id, "title": s.title, "summary": s.summary,
                                     "person": s.person.name}) + "\n")
         else:
-            stdout.write(f"{number}. {s.id}\t{visible(s.title)}\n   {visible(s.summary)}\n")
+            stdout.write(fitted(f"{number}. {s.id}\t{visible(s.title)}\n   {visible(s.summary)}", stdout) + "\n")
     return scenarios
 
 

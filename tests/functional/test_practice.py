@@ -714,3 +714,23 @@ def test_a_scenario_that_is_not_there_is_named_in_quotes_and_says_how_to_see_the
     result = convo("practice", "no-such-one", stdin="", tmp_path=tmp_path)
     assert result.returncode != 0
     assert "'no-such-one'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_at_a_terminal_the_practice_wraps_at_spaces_and_keeps_each_indent(monkeypatch):
+    import io
+    import shutil
+
+    from convo.practice.plain import fitted
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a, **k: os.terminal_size((41, 24)))
+    said = "Betty Pritchard: Hello, yes, that was me. I just need someone to help me with a shower, really."
+    coach = "  [open question] Open question: it leaves room for their story. Listen for their own words."
+    for text in (said, coach):
+        lines = fitted(text, Terminal()).split("\n")
+        assert all(len(line) <= 40 for line in lines) and " ".join(" ".join(lines).split()) == " ".join(text.split())
+    assert all(line.startswith("  ") for line in fitted(coach, Terminal()).split("\n"))
+    assert fitted(said, io.StringIO()) == said  # a file or a pipe: as it is

@@ -46,6 +46,7 @@ class Tips(Strict):
     disclosure_stayed: str = Field(description="The turn after a disclosure stayed with it")
     returned: str = Field(description="The trainee went back to a disclosure they had passed over")
     asked_again: str = Field(description="The trainee asked something they had asked before")
+    topic_cut: str = Field(default="", description="The trainee cut across the person; {{ term }} is the words")
     guarded: str = Field(description="The person has closed up; {{ name }} is their name")
     language_switch: str = Field(description="The person spoke their first language; {{ language }} names it")
     language_offered: str = Field(description="The trainee offered the person's first language")

@@ -82,8 +82,10 @@ _STOPWORDS = frozenset(
 )
 # MITI's advice: the counsellor's own suggestion, said as a statement rather than asked.
 _ADVICE_OPENING = re.compile(
-    r"(?:you (?:might|may|could|should|need to|ought to|'d better)(?: (?:want|like) to| perhaps| maybe| also)?"
-    r" (?:try|consider|think about|go|talk|speak|ask|call|join|cut|stop|start|use|take|avoid|keep|see)"
+    r"(?:you (?:might|may|could|should|need to|ought to|'d better|must|have to|really (?:should|need to|must))"
+    r"(?: (?:want|like) to| perhaps| maybe| also| really| definitely| honestly| probably| just| seriously)?"
+    r" (?:try|consider|think about|go|talk|speak|ask|call|join|cut|stop|start|use|take|avoid|keep|see|get|let|have"
+    r"|put|ring|phone|book|apply|move|give|sell|buy|look into|sign up|wear|eat|drink|sleep|rest|tell|leave|accept)"
     r"|i(?: would|'d)? (?:recommend|suggest|advise|encourage)|my (?:advice|suggestion|recommendation)"
     r"|(?:try|consider|make sure|don't forget)\b|it (?:might|may|would|could) be (?:a good idea|worth|helpful|best))"
 )

@@ -267,6 +267,11 @@ class SimulatedPerson:
 
     # -- mood -----------------------------------------------------------------------------------
 
+    def cut_across(self, text: str) -> str | None:
+        """The words with which a turn cuts across what the person was saying ("anyway, moving on"), if any."""
+        found = self._cuts.find(text)
+        return found[0] if found else None
+
     def _moved_by(self, codes: Sequence[str], jargon: Sequence[str], text: str, repeated: bool, offered: bool,
                   n: int | None = None) -> Mood:
         """The mood after hearing a turn, before answering it."""

@@ -186,6 +186,9 @@ class PracticeSession:
             notes.append(self.coaching.tip("disclosure_stayed"))
         if turn.kind == "asked_again":
             notes.append(self.coaching.tip("asked_again"))
+        cut = self.person.cut_across(turn.text) if self.coaching.tips.topic_cut else None
+        if cut is not None and turn.kind != "ignored":  # moving on from a disclosure has its own note
+            notes.append(self.coaching.tip("topic_cut", term=cut))
         if turn.kind == "guarded":
             notes.append(self.coaching.tip("guarded", name=self.scenario.person.name.split()[0]))
         language = self.scenario.person.first_language

@@ -401,6 +401,14 @@ def test_a_missed_so_what_is_pointed_out_as_it_happens():
     assert any("get out more" in note for note in coach.notes)
 
 
+def test_cutting_across_the_person_is_named_as_it_happens_and_advice_is_not_a_reflection():
+    session = play("betty-driving", ["What would a good day look like for you?"])
+    coach = next(o for o in session.send("Anyway, moving on. Do you have a walk-in shower?") if o.type == "coach")
+    assert any(note.startswith("You cut across them (“Anyway”)") for note in coach.notes)
+    coach = next(o for o in session.send("You should really get a key safe and a pendant alarm.") if o.type == "coach")
+    assert coach.behaviours == ["persuade"] and not any("cut across" in note for note in coach.notes)
+
+
 def test_areas_explored_so_far_are_shown():
     session = play("betty-driving", [])
     reply, outputs = reply_to(session, "Tell me about the car.")

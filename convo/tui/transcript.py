@@ -104,9 +104,16 @@ def from_outputs(outputs: list[out.Output], offered: list[dict[str, str]] | None
     return lines
 
 
-def did(command: Command, language: str | None = None) -> LogLine:
-    """A command given by key, map or palette, once saved, as line mode would spell it."""
-    return LogLine(COMMAND, visible(spelled(command)), words("app_log_you", language))
+# What a carer is told they did by key, map or palette, in words rather than as line mode spells it.
+_CARER_DID = {"GoTo": "app_did_goto_carer", "Back": "app_did_goto_carer", "Acknowledge": "app_did_ack_carer",
+              "Undo": "app_did_undo_carer", "Skip": "app_did_skip_carer", "End": "app_did_end_carer"}
+
+
+def did(command: Command, language: str | None = None, carer: bool = False) -> LogLine:
+    """A command given by key, map or palette, once saved, as line mode would spell it (for a carer, in words)."""
+    key = _CARER_DID.get(type(command).__name__) if carer else None
+    shown = words(key, language) if key else visible(spelled(command))
+    return LogLine(COMMAND, shown, words("app_log_you", language))
 
 
 def said(line: str, language: str | None = None) -> LogLine:

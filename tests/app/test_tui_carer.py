@@ -58,6 +58,9 @@ async def test_a_carer_is_told_what_was_saved_in_plain_words_with_no_call_clock(
         assert "recorded as" not in log and "circumstance" not in log and "decision" not in log
         header = app.screen.query_one(CallHeader)
         assert "Call time" not in str(header.query_one("#time", Static).render())
+        app.screen.goto("who-you-care-for")  # as the map or the palette does it
+        await pilot.pause()
+        assert "you › went to another question" in log_text(app) and "/goto" not in log_text(app)
     resumed = library.resume(Store(db), "carer-3", clock=frozen_clock)
     app = ConvoApp(Service(Store(db)), resumed, clock=frozen_clock, blink=False)
     async with app.run_test(size=SIZE) as pilot:

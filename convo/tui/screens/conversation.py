@@ -161,7 +161,8 @@ class ConversationScreen(Screen):
             self.notify(self.words("not_saved", problem=_one_line(error)), severity="error", timeout=15, markup=False)
             return None
         self.app.saved(True)
-        return self.show(said or transcript.did(command, self.language), outputs, not isinstance(command, Answer))
+        shown = said or transcript.did(command, self.language, carer=self.conversation.audience.value == "carer")
+        return self.show(shown, outputs, not isinstance(command, Answer))
 
     def show(self, said: transcript.LogLine, outputs: list[out.Output], command: bool) -> list[out.Output]:
         prompt = outputs[-1] if outputs and isinstance(outputs[-1], (out.Prompt, out.Done)) else None

@@ -690,8 +690,8 @@ def test_moving_on_from_an_ordinary_question_leaves_no_safety_question_out(start
     conversation = start()
     conversation.send("Mrs Ellis, 83")
     conversation.send("my grandson takes all my money")
-    for note in ("No immediate danger", "No one else", "She wants it to stop", "Reported to the duty team"):
-        conversation.send(note)
+    for _ in range(4):
+        conversation.send("")  # each safety question passed, none left
     conversation.send("/back")
     [alert] = conversation.assessment().safeguarding
     assert alert.left_out == []

@@ -13,6 +13,9 @@ from convo.flow.schema import Choice
 # What may stand between a choice and the words that follow it: "yes, with her GP", "no — not yet".
 _AFTER_CHOICE = re.compile(r"\s*(?:[,;:(]|\s[-–—]\s?|[–—])\s*")
 _SEVERAL = re.compile(r"\s*(?:[,;/&+]|\band\b)\s*|\s+(?=\d)")
+# Words said around an answer that change nothing of it, in English and Welsh.
+_FILLER = frozenset("really then please thanks ta mate love well um erm er oh so just go on i think suppose guess "
+                    "reckon honestly probably actually like yeah yes".split()) - frozenset(("yeah", "yes"))
 # A word that turns what follows against the choice before it: "yes, but not as much", "ydw, ond llai".
 _CONTRAST = re.compile(r"(?:but|though|only|except|ond|ac eithrio)\b")
 _NUMBERED = re.compile(r"^\s*(?:(?P<before>\d{1,2})\s+(?P<rest>\D.*)|(?P<words>.*\D)\s+(?P<after>\d{1,2}))\s*$")
@@ -58,7 +61,7 @@ def match(choices: tuple[Choice, ...], text: str) -> Choice | None:
         head, tail = plain(text[:apart.start()]), text[apart.end():]
         first = _exactly(choices, head)
         if first is None:
-            return None
+            return _through_filler(choices, said)
         # The words after it may name another choice: "yes, but not as much" is the choice that says so
         # ("Yes, but not as much as now"); "no, not sure" or "yes — no" is said again, never guessed.
         others = [choice for choice in choices if choice is not first and _named_in(tail, choice)]
@@ -67,7 +70,17 @@ def match(choices: tuple[Choice, ...], text: str) -> Choice | None:
         if len(others) == 1 and _CONTRAST.match(plain(tail)) and f"{plain(others[0].label)} ".startswith(f"{head} "):
             return others[0]
         return None
-    return None
+    return _through_filler(choices, said)
+
+
+def _through_filler(choices: tuple[Choice, ...], said: str) -> Choice | None:
+    """The choice named with words around it that change nothing: "dunno really", "yeah go on then", "um, no"."""
+    words = said.split()
+    while words and words[0] in _FILLER:
+        words.pop(0)
+    while words and words[-1] in _FILLER:
+        words.pop()
+    return _exactly(choices, " ".join(words)) if words and len(words) < len(said.split()) else None
 
 
 def _named_in(text: str, choice: Choice) -> bool:

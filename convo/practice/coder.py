@@ -82,7 +82,7 @@ _STOPWORDS = frozenset(
 )
 # MITI's advice: the counsellor's own suggestion, said as a statement rather than asked.
 _ADVICE_OPENING = re.compile(
-    r"(?:you (?:might|may|could|should|need to|ought to|'d better|must|have to|really (?:should|need to|must))"
+    r"(?:you (?:might|may|could|should|need to|ought to|'d better|really (?:should|need to|must))"
     r"(?: (?:want|like) to| perhaps| maybe| also| really| definitely| honestly| probably| just| seriously)?"
     r" (?:try|consider|think about|go|talk|speak|ask|call|join|cut|stop|start|use|take|avoid|keep|see|get|let|have"
     r"|put|ring|phone|book|apply|move|give|sell|buy|look into|sign up|wear|eat|drink|sleep|rest|tell|leave|accept)"

@@ -44,3 +44,17 @@ def test_a_number_alone_picks_the_choice_in_that_place_where_no_choice_is_number
     assert [match(choices, said).value for said in ("1", "2", "3")] == [c.value for c in choices]
     assert match(choices, str(len(choices) + 1)) is None
     assert match(_willing(), "2").value == "less"  # numbered in its own words: those numbers stand
+
+
+@pytest.mark.parametrize(("stage", "said", "value"), [
+    ("willing-and-able", "dunno really", "unsure"),
+    ("carers-assessment", "yeah go on then", "yes"),
+    ("carers-assessment", "um, no", "no"),
+    ("share", "no thanks", "no"),
+    ("willing-and-able", "i think not", None),  # "not" alone is no choice: asked again
+    ("willing-and-able", "really", None),
+])
+def test_a_choice_said_with_words_around_it_that_change_nothing(stage, said, value):
+    flow, _ = library.get("carer")
+    found = match(flow.steps[stage].choices, said)
+    assert (found.value if found else None) == value

@@ -273,8 +273,9 @@ class Acknowledged(Payload):
     KIND = "acknowledged"
     alert: int
     by: str | None = None  # the account (older acknowledgements: not kept)
-    # A carer closed the banner about their own words: they saw it and its help, no practitioner has.
-    by_carer: bool = False
+    # A carer closed the banner about their own words: they saw it and its help, no practitioner has
+    # (None, not False, otherwise: left out of what is written, as older events never had it).
+    by_carer: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -42,7 +42,7 @@ from convo.events import (
     Undone,
     undone,
 )
-from convo.flow.choices import match, numbered, several
+from convo.flow.choices import after_choice, match, numbered, several
 from convo.flow.conditions import all_hold, parse_all
 from convo.flow.loader import END, Flow, Step
 from convo.language import LanguageError, checked, default_language, speaking
@@ -455,11 +455,12 @@ class Conversation:
             # Notes at the safety questions often report what the person went on to say: a new kind
             # of concern there still raises its alert; nothing else in a note does.
             at_check = source == "practitioner" and step.interrupt is not None
-            found = [] if choice else detector.hear(text, speaker="person" if at_check else source,
-                                                    area=str(step.area), audience=self.audience.value,
-                                                    context=self._heard_so_far(), choices=bool(step.choices),
-                                                    plan=at_check or kind in vocabulary.PLANS,
-                                                    language=self.language)
+            # A choice is not heard; the words said after it are ("No, he hits me when I try to leave").
+            heard = after_choice(text) if choice else text
+            found = detector.hear(heard, speaker="person" if at_check else source, area=str(step.area),
+                                  audience=self.audience.value, context=self._heard_so_far(),
+                                  choices=bool(step.choices) and not choice, plan=at_check or kind in vocabulary.PLANS,
+                                  language=self.language) if heard.strip() else []
             if at_check:
                 known = {alert.category for alert in self.state.alerts}
                 found = [f for f in found if f.kind == detector.ALERT and f.category not in known]

@@ -45,11 +45,6 @@ def match(choices: tuple[Choice, ...], text: str) -> Choice | None:
     found = _exactly(choices, said)
     if found is not None:
         return found
-    # A number alone, where no choice's own words name it and the choices are not ages: the choice in
-    # that place in the list, as they are shown ("1" for the first).
-    if said.isdecimal() and not any(choice.ages for choice in choices) and 1 <= int(said) <= len(choices) \
-            and not any(name.isdecimal() for choice in choices for name in _names(choice)):
-        return choices[int(said) - 1]
     if any(choice.ages for choice in choices):
         numbers = exact_numbers(said)
         if len(numbers) == 1:

@@ -82,10 +82,12 @@ _STOPWORDS = frozenset(
 )
 # MITI's advice: the counsellor's own suggestion, said as a statement rather than asked.
 _ADVICE_OPENING = re.compile(
-    r"(?:you (?:might|may|could|should|need to|ought to|'d better|really (?:should|need to|must))"
-    r"(?: (?:want|like) to| perhaps| maybe| also| really| definitely| honestly| probably| just| seriously)?"
-    r" (?:try|consider|think about|go|talk|speak|ask|call|join|cut|stop|start|use|take|avoid|keep|see|get|let|have"
-    r"|put|ring|phone|book|apply|move|give|sell|buy|look into|sign up|wear|eat|drink|sleep|rest|tell|leave|accept)"
+    r"(?:you (?:might|may|could|should|need to|ought to|'d better)(?: (?:want|like) to| perhaps| maybe| also)?"
+    r" (?:try|consider|think about|go|talk|speak|ask|call|join|cut|stop|start|use|take|avoid|keep|see)"
+    # Said firmly, more things to do are advice ("you should really get a key safe"); after "might",
+    # "may" or "could" they are reflections ("you might have felt let down", "you could give up on it").
+    r"|you (?:should|need to|ought to|'d better|really (?:should|need to|must))(?: really| definitely| just)?"
+    r" (?:get|let|put|ring|phone|book|apply|move|sell|buy|look into|sign up|wear|eat|drink|rest|accept)"
     r"|i(?: would|'d)? (?:recommend|suggest|advise|encourage)|my (?:advice|suggestion|recommendation)"
     r"|(?:try|consider|make sure|don't forget)\b|it (?:might|may|would|could) be (?:a good idea|worth|helpful|best))"
 )

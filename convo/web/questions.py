@@ -165,7 +165,8 @@ def without_help_numbers(page: QuestionPage) -> QuestionPage:
 def safety_waiting(conversation: Conversation) -> bool:
     """The conversation is at a safety question an alert brought, not yet answered or passed."""
     here = current(conversation)
-    return here is not None and conversation.flow.steps[here[0]].interrupt is not None
+    interrupt = conversation.flow.steps[here[0]].interrupt if here is not None else None
+    return interrupt is not None and interrupt.on == "safeguarding"
 
 
 def _places_been(conversation: Conversation) -> set[Place]:
@@ -205,7 +206,9 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
     if step.captures == "outcome":
         items = [item for item in state.items.values() if item.kind == "outcome"]
     picked = [item.choice for item in items if item.choice]
-    previous = None if step.interrupt is not None else back(conversation, place)  # asked, so answered or passed
+    # A safety question is asked, so answered or passed: it has no way back.
+    safety = step.interrupt is not None and step.interrupt.on == "safeguarding"
+    previous = None if safety else back(conversation, place)
     return QuestionPage(
         place=place, kind="choice" if step.choices else "list" if step.captures == "outcome" else "text",
         caption=step.part.title if step.part is not None else "", about=about(conversation, outcome),

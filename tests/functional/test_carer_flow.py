@@ -362,3 +362,12 @@ def test_what_you_told_us_has_the_choice_about_a_risk_and_what_makes_it_safer(st
         summary = render(conversation.assessment(), fmt).split("Draft what-matters record")[0]
         assert told in summary and "Not sure yet" in summary
         assert "Taking the risk (about" not in summary  # answered, so not listed as left out
+
+
+def test_words_said_after_a_choice_are_heard_and_the_choice_is_kept(start):
+    conversation = start("carer", audience="carer")
+    while (prompt := conversation.prompt()).stage != "willing-and-able":
+        conversation.send("no" if prompt.stage == "age" else "")
+    said = conversation.send("No, he hits me when I try to leave")
+    assert [o.category for o in said if isinstance(o, out.Alert)] == ["physical"]
+    assert conversation.assessment().decisions[-1].choice == "no"

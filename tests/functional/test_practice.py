@@ -17,6 +17,7 @@ import pytest
 from convo.flow.check import check_paths
 from convo.flow.yamlfile import YamlProblems
 from convo.practice.coaching import shipped_coaching
+from convo.practice.coder import code
 from convo.practice.feedback import count_behaviours, measures, render_feedback
 from convo.practice.scenario import get_scenario, load_scenario, shipped
 from convo.practice.session import PracticeSession
@@ -407,6 +408,8 @@ def test_cutting_across_the_person_is_named_as_it_happens_and_advice_is_not_a_re
     assert any(note.startswith("You cut across them (“Anyway”)") for note in coach.notes)
     coach = next(o for o in session.send("You should really get a key safe and a pendant alarm.") if o.type == "coach")
     assert coach.behaviours == ["persuade"] and not any("cut across" in note for note in coach.notes)
+    for reflection in ("You might have felt really let down by them.", "You could have lost everything."):
+        assert "advice" not in code(reflection) and "persuade" not in code(reflection)
 
 
 def test_areas_explored_so_far_are_shown():

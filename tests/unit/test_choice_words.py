@@ -38,12 +38,12 @@ def test_the_same_in_welsh():
     assert match(_willing("cy"), "ydw").value == "yes"
 
 
-def test_a_number_alone_picks_the_choice_in_that_place_where_no_choice_is_numbered_in_its_own_words():
+def test_a_number_picks_a_choice_only_where_the_question_numbers_its_choices():
     flow, _ = library.get("what-matters")
-    choices = flow.steps["outcome-kind"].choices  # change, keep, how they're helped: no numbers of their own
-    assert [match(choices, said).value for said in ("1", "2", "3")] == [c.value for c in choices]
-    assert match(choices, str(len(choices) + 1)) is None
-    assert match(_willing(), "2").value == "less"  # numbered in its own words: those numbers stand
+    assert match(flow.steps["outcome-kind"].choices, "1") is None  # shown as words: "1" is not guessed
+    assert match(_willing(), "2").value == "less"  # "(1 yes / 2 yes, but not as much as now / …)"
+    carer, _ = library.get("carer")
+    assert match(carer.steps["share"].choices, "1") is None  # consent is never given by a stray digit
 
 
 @pytest.mark.parametrize(("stage", "said", "value"), [

@@ -117,6 +117,6 @@ def test_saying_what_happens_next_in_many_wordings(said):
 
 
 @pytest.mark.parametrize("said", ["What do you do next week?", "I'll have a cup of tea, thanks.",
-                                  "Tell me about Kelly."])
+                                  "Tell me about Kelly.", "I'll let you get on then.", "I'll let you go, thanks Jane."])
 def test_what_is_not_saying_what_happens_next(said):
     assert not Terms(shipped_coaching().disclosure.next_steps).search(said)

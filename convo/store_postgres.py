@@ -268,6 +268,10 @@ _V2 = [
     "DROP POLICY IF EXISTS convo_audit_add ON convo_audit",
     f"""CREATE POLICY convo_audit_add ON convo_audit FOR INSERT
         WITH CHECK ({_MEMBER} AND action NOT IN ({_MEMBER_ACTIONS}))""",
+    # Who was put in or taken out of a team is for its managers to read, as its members list is.
+    "DROP POLICY IF EXISTS convo_audit_read ON convo_audit",
+    f"""CREATE POLICY convo_audit_read ON convo_audit FOR SELECT
+        USING ({_MEMBER} AND (action NOT IN ({_MEMBER_ACTIONS}) OR {_MANAGER}))""",
 ]
 MIGRATIONS: list[tuple[int, list[str]]] = [(1, _V1), (2, _V2)]
 

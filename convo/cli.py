@@ -602,7 +602,8 @@ def _run_carer(app: ConvoApp) -> int:
 
     status = _run(app)
     shown = app.last_opened
-    if shown is not None and not shown.ended:
+    # Only when what was written is saved: not after a crash, a save that failed, or a take-over elsewhere.
+    if shown is not None and not shown.ended and status == 0 and not app.last_save_failed and not app.taken_elsewhere:
         command = f"convo carer --code {shown.id}" if carer.is_code(shown.id) else "convo carer"
         with speaking(shown.language):
             print(say("carer_saved", command=command))

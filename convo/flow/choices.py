@@ -15,9 +15,9 @@ _AFTER_CHOICE = re.compile(r"\s*(?:[,;:(]|\s[-–—]\s?|[–—])\s*")
 _SEVERAL = re.compile(r"\s*(?:[,;/&+]|\band\b)\s*|\s+(?=\d)")
 # Words said around an answer that change nothing of it, in English and Welsh.
 _FILLER = frozenset("really then please thanks ta mate love well um erm er oh so just go on i think suppose guess "
-                    "reckon honestly probably actually like yeah yes".split()) - frozenset(("yeah", "yes"))
+                    "reckon honestly probably actually like wel ym yli sti de ynde diolch plis".split())
 # A word that turns what follows against the choice before it: "yes, but not as much", "ydw, ond llai".
-_CONTRAST = re.compile(r"(?:but|though|only|except|ond|ac eithrio)\b")
+_CONTRAST = re.compile(r"(?:but|ond)\b")
 _NUMBERED = re.compile(r"^\s*(?:(?P<before>\d{1,2})\s+(?P<rest>\D.*)|(?P<words>.*\D)\s+(?P<after>\d{1,2}))\s*$")
 
 

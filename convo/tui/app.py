@@ -51,6 +51,7 @@ class ConvoApp(App):
         # Unless told, as it was left: the setting is kept when it is changed.
         self.high_contrast = config.load().high_contrast if high_contrast is None else high_contrast
         self.last_save_failed = False
+        self.taken_elsewhere = False  # a conversation shown here was taken over by another window
         self.last_opened: Conversation | None = None  # the conversation shown last, to name when the app ends
         self.contested = contested  # a conversation to open that another window holds: asked first
         self.writing: str | None = None  # the conversation this window holds, to let go of when it leaves

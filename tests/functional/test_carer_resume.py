@@ -223,7 +223,15 @@ def test_closing_the_carers_app_before_the_end_says_how_to_carry_on(monkeypatch,
 
     monkeypatch.setattr(cli, "_run", lambda app: 0)
     shown = SimpleNamespace(id="20261204-abc123", language=language, ended=False)
-    assert cli._run_carer(SimpleNamespace(last_opened=shown)) == 0
+
+    def app(last_opened=shown, **state):
+        return SimpleNamespace(last_opened=last_opened, **{"last_save_failed": False, "taken_elsewhere": False,
+                                                            **state})
+
+    assert cli._run_carer(app()) == 0
     assert capsys.readouterr().out.strip() == told
-    assert cli._run_carer(SimpleNamespace(last_opened=SimpleNamespace(id="x", language="en", ended=True))) == 0
+    assert cli._run_carer(app(SimpleNamespace(id="x", language="en", ended=True))) == 0
     assert capsys.readouterr().out == ""  # finished: nothing to carry on
+    for state in ({"last_save_failed": True}, {"taken_elsewhere": True}):
+        assert cli._run_carer(app(**state)) == 0
+        assert capsys.readouterr().out == ""  # the last answer was not saved here: no "Saved."

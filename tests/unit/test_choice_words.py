@@ -58,3 +58,9 @@ def test_a_choice_said_with_words_around_it_that_change_nothing(stage, said, val
     flow, _ = library.get("carer")
     found = match(flow.steps[stage].choices, said)
     assert (found.value if found else None) == value
+
+
+def test_only_but_turns_a_choice_and_welsh_words_around_one_change_nothing():
+    assert match(_willing(), "yes, though some days it's hard") is None  # asked again, not taken as "less"
+    flow, _ = library.get("carer")
+    assert match(flow.in_language("cy").steps["carers-assessment"].choices, "wel ie").value == "yes"

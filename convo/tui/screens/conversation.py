@@ -151,6 +151,7 @@ class ConversationScreen(Screen):
             outputs = self.conversation.handle(command)
         except TakenOver as error:
             self.taken_over = _one_line(error)
+            self.app.taken_elsewhere = True
             why = self.taken_over[:1].upper() + self.taken_over[1:]
             self.chat.add([transcript.LogLine(transcript.ERROR, f"{why}.", "!")])
             self.refuse()

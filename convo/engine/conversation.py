@@ -461,6 +461,8 @@ class Conversation:
                                   audience=self.audience.value, context=self._heard_so_far(),
                                   choices=bool(step.choices) and not choice, plan=at_check or kind in vocabulary.PLANS,
                                   language=self.language) if heard.strip() else []
+            if choice:  # beside a choice, only a concern is raised, never a suggestion about what was said
+                found = [f for f in found if f.kind in (detector.ALERT, detector.CONCERN)]
             if at_check:
                 known = {alert.category for alert in self.state.alerts}
                 found = [f for f in found if f.kind == detector.ALERT and f.category not in known]

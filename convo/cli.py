@@ -402,10 +402,10 @@ def _export(args: argparse.Namespace) -> int:
         fmt = format_for(output or Path(), args.format)
         if output is not None and not args.force:
             refuse_if_taken(output)  # before the store is opened (and a passphrase asked for)
-        service = _service(args)
-        result = service.export(service.open(args.id), fmt, output, redact=args.redact,
-                                plaintext=args.plaintext_export, replace=args.force,
-                                language=getattr(args, "language", None))
+        with _service(args) as service:
+            result = service.export(service.open(args.id), fmt, output, redact=args.redact,
+                                    plaintext=args.plaintext_export, replace=args.force,
+                                    language=getattr(args, "language", None))
     except ExportRefused as error:
         raise CliError(str(error)) from None
     if args.output:
@@ -445,22 +445,24 @@ def _purge(args: argparse.Namespace) -> int:
 
     from convo.clock import utc_now
 
-    service = _service(args)
-    before = utc_now() - timedelta(days=args.older_than)
-    count = service.older_than(before)
-    if count and not args.yes:
-        if not sys.stdin.isatty():
-            raise CliError(f"{count} conversation(s) would be deleted; add --yes to confirm")
-        answer = input(f"Delete {count} conversation(s) not updated for {args.older_than:g} days? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing was deleted.")
-            return 0
-    print(f"Removed {len(service.purge(before))} conversation(s).")
+    with _service(args) as service:
+        before = utc_now() - timedelta(days=args.older_than)
+        count = service.older_than(before)
+        if count and not args.yes:
+            if not sys.stdin.isatty():
+                raise CliError(f"{count} conversation(s) would be deleted; add --yes to confirm")
+            answer = input(f"Delete {count} conversation(s) not updated for {args.older_than:g} days? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing was deleted.")
+                return 0
+        print(f"Removed {len(service.purge(before))} conversation(s).")
     return 0
 
 
 def _audit(args: argparse.Namespace) -> int:
-    for entry in _service(args).audit_log():
+    with _service(args) as service:  # closed at once: a team database's pool is not left to the collector
+        entries = service.audit_log()
+    for entry in entries:
         when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         detail = " ".join(f"{key}={value}" for key, value in sorted(entry.detail.items()))
         print(f"{entry.seq}\t{when}\t{entry.action}\t{entry.conversation or '-'}\t{detail}")

@@ -165,3 +165,14 @@ def test_who_a_concern_was_reported_to_raises_no_alert(text):
 ])
 def test_a_report_beside_a_disclosure_still_alerts(text):
     assert alerts(text), text
+
+
+@pytest.mark.parametrize("said", ["mae hi'n fy mwrw i weithiau, mae gen i gleisiau ar fy mreichiau",
+                                  "ma fe'n 'y mwrw i pan dw i'n ei olchi fe"])
+def test_a_carer_hit_by_the_person_they_look_after_in_welsh_is_physical_harm_as_in_english(said):
+    assert alerts(said, "carer", "carer") == ["physical"]
+
+
+@pytest.mark.parametrize("said", ["mae'r glaw yn bwrw", "mae hi'n bwrw eira ers bore"])
+def test_the_weather_in_welsh_hits_no_one(said):
+    assert alerts(said) == [] and alert_patterns(said) == []

@@ -28,13 +28,15 @@ ALERT, CONCERN = "safeguarding", "concern"
 # they are asked what matters, a wish ("I'm not going anywhere without Mali") reads like control. In
 # these areas the model alone raises the banner only when it is HYPOTHETICAL_BAR times as sure as it
 # must be elsewhere ("He's told me he'll kill me if I ever leave", answering what would happen if the
-# carer were ill); below that it raises "worth asking about". Where a plan of what will be done is asked
-# for, or an answer is given beside a question's choices (the area PLAN), the model alone never raises
-# the banner: "Bethan will keep her bank card for her tonight" is the plan, not the harm. A phrase
+# carer were ill); below that it raises "worth asking about". An answer given beside a question's
+# choices that picks none of them (CHOICES) is held to the same bar: "not sure, some nights I think about
+# just not waking up". Where a plan of what will be done is asked for (PLAN), the model alone never
+# raises the banner: "Bethan will keep her bank card for her tonight" is the plan, not the harm. A phrase
 # pattern raises an alert as anywhere.
 HYPOTHETICAL_BAR = 2.5
-PLAN = "plan"
-_BARS = {"risks": HYPOTHETICAL_BAR, "crisis": HYPOTHETICAL_BAR, "outcomes": HYPOTHETICAL_BAR, PLAN: math.inf}
+PLAN, CHOICES = "plan", "choices"
+_BARS = {"risks": HYPOTHETICAL_BAR, "crisis": HYPOTHETICAL_BAR, "outcomes": HYPOTHETICAL_BAR,
+         CHOICES: HYPOTHETICAL_BAR, PLAN: math.inf}
 # How sure the category head must be before a category's own banner threshold applies, and before the
 # model alone suggests asking about it; and how many words an answer needs before a category's own
 # threshold applies: "Nobody", "no one visits" or "not eating much" means what the question made it mean,
@@ -291,7 +293,7 @@ def hear(text: str, *, speaker: str, area: str, audience: str, context: Context 
     risks are asked, the model needs to be HYPOTHETICAL_BAR times as sure);
     `language` is the one the findings' words are shown in (what is heard does not depend on it).
     """
-    found = [finding for finding in concerns(text, speaker, audience, PLAN if choices or plan else area,
+    found = [finding for finding in concerns(text, speaker, audience, PLAN if plan else CHOICES if choices else area,
                                              language=language, rules=rules)
              if finding.kind != CONCERN or finding.category not in context.raised]  # asked about already
     avoid = set(context.not_support)

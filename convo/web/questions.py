@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from convo.engine.conversation import Conversation
 from convo.engine.state import Item
 from convo.events import Answered, standing
-from convo.flow.loader import END
+from convo.flow.loader import END, Step
 from convo.templating import fill
 
 Place = tuple[str, int | None]  # a stage id, and the index of the thing that matters it is about
@@ -165,8 +165,12 @@ def without_help_numbers(page: QuestionPage) -> QuestionPage:
 def safety_waiting(conversation: Conversation) -> bool:
     """The conversation is at a safety question an alert brought, not yet answered or passed."""
     here = current(conversation)
-    interrupt = conversation.flow.steps[here[0]].interrupt if here is not None else None
-    return interrupt is not None and interrupt.on == "safeguarding"
+    return here is not None and _asks_safety(conversation.flow.steps[here[0]])
+
+
+def _asks_safety(step: Step) -> bool:
+    """A safety question an alert brings (not a risk's own follow-up, which is asked the same way)."""
+    return step.interrupt is not None and step.interrupt.on == "safeguarding"
 
 
 def _places_been(conversation: Conversation) -> set[Place]:
@@ -206,9 +210,7 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
     if step.captures == "outcome":
         items = [item for item in state.items.values() if item.kind == "outcome"]
     picked = [item.choice for item in items if item.choice]
-    # A safety question is asked, so answered or passed: it has no way back.
-    safety = step.interrupt is not None and step.interrupt.on == "safeguarding"
-    previous = None if safety else back(conversation, place)
+    previous = None if _asks_safety(step) else back(conversation, place)  # asked: answered or passed, not left
     return QuestionPage(
         place=place, kind="choice" if step.choices else "list" if step.captures == "outcome" else "text",
         caption=step.part.title if step.part is not None else "", about=about(conversation, outcome),

@@ -371,3 +371,13 @@ def test_words_said_after_a_choice_are_heard_and_the_choice_is_kept(start):
     said = conversation.send("No, he hits me when I try to leave")
     assert [o.category for o in said if isinstance(o, out.Alert)] == ["physical"]
     assert conversation.assessment().decisions[-1].choice == "no"
+
+
+def test_an_answer_beside_the_choices_that_tells_of_not_going_on_raises_the_alert(start):
+    conversation = start("carer", audience="carer")
+    while (prompt := conversation.prompt()).stage != "willing-and-able":
+        conversation.send("no" if prompt.stage == "age" else "")
+    said = conversation.send("not sure, some nights I think about just not waking up")
+    assert [o.category for o in said if isinstance(o, out.Alert)] == ["risk_to_life"]
+    calm = conversation.send("not sure, depends on my back")
+    assert not [o for o in calm if isinstance(o, out.Alert)]

@@ -582,7 +582,7 @@ def _carer(args: argparse.Namespace) -> int:
         if in_app:
             from convo.tui.app import ConvoApp
 
-            return _run_carer(ConvoApp(service, conversation))
+            return _run_carer(ConvoApp(service, conversation, carer=True))
         from convo.language import speaking
 
         with speaking(conversation.language):  # the self-assessment's own language, not the setting's

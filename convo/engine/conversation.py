@@ -17,7 +17,7 @@ from convo import vocabulary
 from convo.clock import Clock, utc_now
 from convo.engine import outputs as out
 from convo.engine.machine import Cursor, FlowMachine
-from convo.engine.state import Item, State, apply, fold, raised_key
+from convo.engine.state import Item, RaisedAlert, State, apply, fold, raised_key
 from convo.events import (
     Acknowledged,
     Answered,
@@ -121,6 +121,9 @@ class Conversation:
         self.cursor = Cursor()
         machine.join(self.cursor)
         self.facts = _Facts(self)
+        # Who closes its alerts: a carer in their own self-assessment, unless the face says a practitioner
+        # is reading it (the practitioners' app, which may open a carer's; `by_practitioner`).
+        self.practitioner_reads = False
 
     @property
     def flow(self) -> Flow:
@@ -226,6 +229,21 @@ class Conversation:
     def audience(self) -> Audience:
         return Audience(self.state.audience)
 
+    def by_practitioner(self) -> Conversation:
+        """Read by a practitioner from here on: acknowledging an alert is theirs, even in a carer's own
+        self-assessment, and an alert the carer closed waits for them."""
+        self.practitioner_reads = True
+        return self
+
+    @property
+    def carer_closes(self) -> bool:
+        """Whether closing an alert here is a carer's seeing it, not a practitioner's acknowledgement."""
+        return self.audience == Audience.carer and not self.practitioner_reads
+
+    def pending_alerts(self) -> list[RaisedAlert]:
+        """The alerts waiting for whoever reads this conversation to close or acknowledge them."""
+        return self.state.pending_alerts(carer=self.carer_closes)
+
     def _already(self, step: Step, pos: Position) -> list[Item]:
         """What is recorded here already: answers to this question, and for a question asked of each thing
         that matters, anything of the kind it asks for (a risk noted when it came up), so it is not asked twice."""
@@ -322,7 +340,7 @@ class Conversation:
 
         kinds = taxonomy()
         waiting: list[WaitingAlert] = []
-        for alert in self.state.pending_alerts():
+        for alert in self.pending_alerts():
             if alert.category in kinds.ids:
                 # Below the first, a banner leaves out the duty and what to do now, which the first says:
                 # two or three whole banners left nothing else on a screen of 80x24.
@@ -840,13 +858,13 @@ class Conversation:
 
     def _acknowledge(self, seq: int | None) -> list[out.Output]:
         """Note that a person has seen a safeguarding alert (the oldest waiting, or the one numbered)."""
-        pending = list(dict.fromkeys(alert.seq for alert in self.state.pending_alerts()))
+        pending = list(dict.fromkeys(alert.seq for alert in self.pending_alerts()))
         if not pending:
             return [out.Error(say("no_alert_waiting"))]
         seq = seq if seq is not None else pending[0]
         if seq not in pending:
             return [out.Error(say("no_such_alert", number=seq, waiting=", ".join(map(str, pending))))]
-        if self.audience.value == "carer":  # the carer has seen it and its help; no practitioner has yet
+        if self.carer_closes:  # the carer has seen it and its help; no practitioner has yet
             self._record(Acknowledged(alert=seq, by_carer=True), self.position)
             return [out.Info(say("alert_seen_by_carer"))]
         self._record(Acknowledged(alert=seq, by=_who()), self.position)

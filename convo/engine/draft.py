@@ -211,15 +211,14 @@ def _alerts(conversation: Conversation, notes: list[Entry]) -> list[Alert]:
         until = next((later.seq for later in alerts if later.seq > alert.seq), None)
         first = index == 0 or alerts[index - 1].seq != alert.seq
         acknowledged = state.acknowledged.get(alert.seq)
-        by_carer = alert.seq in state.seen_by_carer
         found.append(Alert(
             kind="safeguarding", term=alert.term, text=alert.text, at=alert.at, id=alert.seq,
             category=alert.category,
             category_label=kinds.category(alert.category).label if alert.category in kinds.ids else None,
             said_by=alert.source, raised_by_hand=alert.by_hand,
-            acknowledged_at=acknowledged[0] if acknowledged and not by_carer else None,
-            acknowledged_by=acknowledged[1] if acknowledged and not by_carer else None,
-            seen_by_carer_at=acknowledged[0] if acknowledged and by_carer else None,
+            acknowledged_at=acknowledged[0] if acknowledged else None,
+            acknowledged_by=acknowledged[1] if acknowledged else None,
+            seen_by_carer_at=state.seen_by_carer.get(alert.seq),
             notes=[note for note in notes if first and note.id > alert.seq and (until is None or note.id < until)],
             left_out=[skip for seq, skip in left if first and seq > alert.seq and (until is None or seq < until)],
         ))

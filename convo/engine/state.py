@@ -91,7 +91,7 @@ class State:
     moves: list[tuple[int, datetime, Position, str | None]] = field(default_factory=list)
     raised_terms: set[str] = field(default_factory=set)
     acknowledged: dict[int, tuple[datetime, str | None]] = field(default_factory=dict)  # alert seq -> when, by whom
-    seen_by_carer: set[int] = field(default_factory=set)  # of those, the ones a carer closed (no one acknowledged)
+    seen_by_carer: dict[int, datetime] = field(default_factory=dict)  # alert seq -> when a carer closed it
     last_answer: int | None = None
     names: list[str] = field(default_factory=list)  # marked with /name, hidden by export --redact
 
@@ -132,9 +132,11 @@ class State:
     def pending_cues(self) -> list[str]:
         return [cue for cue in self.cues if cue not in self.cue_actions]
 
-    def pending_alerts(self) -> list[RaisedAlert]:
-        """Safeguarding alerts no one has yet said they have seen."""
-        return [alert for alert in self.alerts if alert.seq not in self.acknowledged]
+    def pending_alerts(self, carer: bool = False) -> list[RaisedAlert]:
+        """Safeguarding alerts no practitioner has yet acknowledged; for a carer at the keyboard (`carer`),
+        those the carer has not closed either."""
+        return [alert for alert in self.alerts
+                if alert.seq not in self.acknowledged and not (carer and alert.seq in self.seen_by_carer)]
 
 
 def fold(events: list[Event]) -> State:
@@ -176,9 +178,10 @@ def apply(state: State, event: Event) -> None:
         case SpeakerChanged(source=source):
             state.speaker = source
         case Acknowledged(alert=alert, by=by, by_carer=by_carer):
-            state.acknowledged[alert] = (event.at, by)
             if by_carer:
-                state.seen_by_carer.add(alert)
+                state.seen_by_carer[alert] = event.at
+            else:
+                state.acknowledged[alert] = (event.at, by)
         case Raised() as raised:
             state.alerts.append(RaisedAlert(event.seq, raised.category, raised.text, raised.text, event.at,
                                             raised.source, by_hand=True))

@@ -42,8 +42,12 @@ class ConvoApp(App):
 
     def __init__(self, service: Service, conversation: Conversation | None = None, *, clock: Clock = utc_now,
                  choices: Callable[[], list[Start]] = start_choices, high_contrast: bool | None = None,
-                 new_id: Callable[[], str] | None = None, blink: bool = True, contested: str | None = None):
+                 new_id: Callable[[], str] | None = None, blink: bool = True, contested: str | None = None,
+                 carer: bool = False):
         super().__init__()
+        # The carers' own app (`convo carer`): closing an alert is the carer's seeing it. Anywhere else a
+        # practitioner is at the keyboard, and acknowledges, in a carer's self-assessment too.
+        self.carer = carer
         self.service, self.clock, self.choices, self.new_id = service, clock, choices, new_id
         self.blink = blink  # tests and snapshots turn the cursor's blinking off
         self.opening = conversation
@@ -115,6 +119,8 @@ class ConvoApp(App):
 
         self.writing = conversation.id
         self.last_opened = conversation
+        if not self.carer:
+            conversation.by_practitioner()
         self.push_screen(ConversationScreen(conversation))
 
     def open_claimed(self, conversation: Conversation) -> None:

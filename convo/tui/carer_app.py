@@ -12,7 +12,7 @@ class CarerWebApp(ConvoApp):
     deliver_exports = True  # `convo serve` runs this: a draft is a download, never a file on the server
     def __init__(self, service: Service, **options):
         options.setdefault("new_id", self._take_code)
-        super().__init__(service, None, **options)
+        super().__init__(service, None, carer=True, **options)
 
     def start_screen(self) -> CarerStartScreen:
         # Never the home screen: that lists everyone's conversations, and this app faces the public.

@@ -27,7 +27,7 @@ async def test_a_carer_completes_the_self_assessment_and_sees_what_they_told_us(
     store = Store(db)
     conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-1")
     pass_opening(conversation)  # the offer of Welsh, passed with Enter
-    app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False)
+    app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False, carer=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen)
@@ -49,7 +49,7 @@ async def test_a_carer_is_told_what_was_saved_in_plain_words_with_no_call_clock(
     store = Store(db)
     conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-3")
     pass_opening(conversation)
-    app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False)
+    app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False, carer=True)
     async with app.run_test(size=SIZE) as pilot:
         for line in LINES[:3]:
             await say(pilot, line)
@@ -62,7 +62,7 @@ async def test_a_carer_is_told_what_was_saved_in_plain_words_with_no_call_clock(
         await pilot.pause()
         assert "you › went to another question" in log_text(app) and "/goto" not in log_text(app)
     resumed = library.resume(Store(db), "carer-3", clock=frozen_clock)
-    app = ConvoApp(Service(Store(db)), resumed, clock=frozen_clock, blink=False)
+    app = ConvoApp(Service(Store(db)), resumed, clock=frozen_clock, blink=False, carer=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         log = log_text(app)
@@ -73,7 +73,7 @@ async def test_closing_the_app_and_opening_it_again_asks_the_same_next_question(
     store = Store(db)
     conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-2")
     pass_opening(conversation)  # the offer of Welsh, passed with Enter
-    app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False)
+    app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False, carer=True)
     async with app.run_test(size=SIZE) as pilot:
         for line in LINES[:7]:
             await say(pilot, line)
@@ -179,3 +179,30 @@ async def test_a_browser_tab_that_gains_focus_after_the_start_screen_is_built_fo
         app.post_message(events.AppFocus())
         await pilot.pause()
         assert app.focused is app.screen.query_one("#start", Button)
+
+
+async def test_the_carer_closes_an_alert_and_the_practitioners_app_then_acknowledges_it(db, app_factory):
+    store = Store(db)
+    conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-ack")
+    pass_opening(conversation)
+    conversation.send("no")
+    app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False, carer=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await say(pilot, "My husband. When he gets frustrated he hits me and I have bruises on my arms")
+        assert conversation.pending_alerts()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert conversation.pending_alerts() == []
+    [alert] = conversation.assessment().safeguarding
+    assert alert.seen_by_carer_at is not None and alert.acknowledged_at is None
+    # The practitioners' app, on the same conversation: the alert waits for a practitioner.
+    app = app_factory("carer-ack")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.screen.conversation.pending_alerts()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen.conversation.pending_alerts() == []
+    [alert] = library.resume(store, "carer-ack").assessment().safeguarding
+    assert alert.seen_by_carer_at is not None and alert.acknowledged_at is not None

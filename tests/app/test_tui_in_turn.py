@@ -36,7 +36,7 @@ def carer_app(db) -> tuple[ConvoApp, object]:
     conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-keys")
     pass_opening(conversation)
     conversation.send("no")
-    return ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False), conversation
+    return ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False, carer=True), conversation
 
 
 @pytest.mark.parametrize("bursts, saved", [

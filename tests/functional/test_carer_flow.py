@@ -381,3 +381,29 @@ def test_an_answer_beside_the_choices_that_tells_of_not_going_on_raises_the_aler
     assert [o.category for o in said if isinstance(o, out.Alert)] == ["risk_to_life"]
     calm = conversation.send("not sure, depends on my back")
     assert not [o for o in calm if isinstance(o, out.Alert)]
+
+
+def test_a_practitioner_acknowledges_an_alert_the_carer_closed(start, store, clock):
+    from convo.render import render
+
+    conversation = start("carer", audience="carer")
+    conversation.send("no")
+    conversation.send("My husband. When he gets frustrated he hits me and I have bruises on my arms")
+    conversation.send("/ack")
+    assert conversation.pending_alerts() == []  # closed for the carer: it no longer waits for them
+    assert any(isinstance(o, out.Error) for o in conversation.send("/ack"))
+    # Read again by a practitioner (the practitioners' app), it waits for them, and /ack is theirs.
+    read = library.resume(store, conversation.id, clock=clock).by_practitioner()
+    assert [alert.seq for alert in read.pending_alerts()] == [alert.seq for alert in read.state.alerts]
+    said = read.send("/ack")
+    assert any(isinstance(o, out.Info) and "acknowledged" in o.text.lower() for o in said)
+    assert read.pending_alerts() == []
+    [alert] = read.assessment().safeguarding
+    assert alert.seen_by_carer_at is not None and alert.acknowledged_at is not None
+    assert alert.seen_by_carer_at <= alert.acknowledged_at
+    for fmt in ("md", "html"):
+        drawn = render(read.assessment(), fmt)
+        assert "Closed by the carer at" in drawn and "Alert acknowledged at" in drawn
+        assert "not yet acknowledged" not in drawn
+    # Read again by the carer, nothing waits for them.
+    assert library.resume(store, conversation.id, clock=clock).pending_alerts() == []

@@ -256,7 +256,7 @@ class ConversationScreen(Screen):
             self.query_one("#draft").display = True
         if self.query_one("#draft").display:
             self.query_one(DraftPane).show(self.draft_text())
-        keys = (bool(conversation.state.pending_alerts()), bool(conversation.state.pending_cues()), conversation.ended,
+        keys = (bool(conversation.pending_alerts()), bool(conversation.state.pending_cues()), conversation.ended,
                 language)
         if keys != self.keys_shown:  # the footer is rebuilt only when the keys that matter change
             self.keys_shown = keys
@@ -282,7 +282,7 @@ class ConversationScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.conversation.state
         if action == "acknowledge":
-            return bool(state.pending_alerts())
+            return bool(self.conversation.pending_alerts())
         if action in ("accept_cue", "dismiss_cue"):
             return bool(state.pending_cues()) and not self.conversation.ended
         if action in ("skip", "undo", "refile", "goto"):
@@ -519,7 +519,7 @@ class ConversationScreen(Screen):
                                  partial(self.action_accept_cue, cue_id), text))
                 commands.append((w("app_dismiss_suggestion", id=cue_id, term=term),
                                  partial(self.action_dismiss_cue, cue_id), text))
-        if c.state.pending_alerts():
+        if c.pending_alerts():
             commands.append((w("app_acknowledge_alert"), self.action_acknowledge, "Ctrl+N"))
         if not c.ended and c.audience.value == "practitioner":
             from convo.notice.taxonomy import taxonomy

@@ -109,11 +109,15 @@ def concerns(text: str, speaker: str, audience: str, area: str = "", *, rules: P
     model = model or concern_model.load()
     alerts: dict[str, Finding] = {}
     asks: dict[str, Finding] = {}
+    bar = _BARS.get(area, 1.0)
     for piece in pieces(text):
-        tier, category, said = read(piece, speaker, rules, model, bar=_BARS.get(area, 1.0))
+        tier, category, said = read(piece, speaker, rules, model, bar=bar)
         if tier is None or category is None or category not in kinds.ids:
             continue
-        people = tuple(sorted(relations_in(normalise(said))))
+        # Who it names: in the sentence quoted, or where it took more than one, anywhere in the answer ("My
+        # son's good, he does my shopping. ... The heating's off and he says we can't afford it").
+        one = said in {typed for typed, _ in clauses(piece)}
+        people = tuple(sorted(relations_in(normalise(said if one else piece))))
         if tier == "alert" and category not in alerts:
             alerts[category] = Finding(ALERT, said, kinds.alert_text(category, said, audience, language=language),
                                        category, people)
@@ -156,7 +160,30 @@ def read(piece: str, speaker: str, rules: Patterns, model: concern_model.Concern
             tier, category, said = alone, kind, typed
         elif alone is not None and (alone, kind) == (tier, category) and not matched and said == whole[0]:
             said = typed  # the whole says it, and this sentence says the same alone: quote the sentence
+    if tier is not None and len(sentences) > 2 and said == whole[0]:
+        said = _fewest_sentences(sentences, speaker, rules, model, bar, (tier, category)) or said
     return tier, category, said
+
+
+def _fewest_sentences(sentences: list[tuple[str, str]], speaker: str, rules: Patterns,
+                      model: concern_model.ConcernModel, bar: float, heard: tuple[str, str | None]) -> str | None:
+    """Where no sentence alone says what the whole answer does: the fewest sentences in a row (two or
+    three) that raise as much together, of the same kind if any are, the surest of them, as typed;
+    None if it takes more. The banner quotes
+    them rather than the answer's opening, which in a long answer was often not the worrying part."""
+    for width in (2, 3):
+        found = []
+        for start in range(len(sentences) - width + 1):
+            run = sentences[start:start + width]
+            clean = " ".join(part[1] for part in run)
+            tier, kind, _ = classify(clean, speaker, rules, model, bar)
+            if tier == heard[0]:  # of the same kind first, then the surest
+                weighed = _weigh_recent(clean, speaker, rules, model)
+                found.append((kind == heard[1], weighed.p_concern * weighed.p_alert, -start,
+                              " ".join(part[0] for part in run)))
+        if found:
+            return max(found)[3]
+    return None
 
 
 def _other_alert_patterns(piece: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,

@@ -954,3 +954,19 @@ def test_a_risk_to_life_says_the_urgent_response_not_only_a_report_of_abuse():
         assert kinds.duty["practitioner"][language] not in own_life  # not abuse or neglect by itself
         assert kinds.duty["practitioner"][language] in harm
     assert "urgent risk to life" in kinds.alert_text("risk_to_life", "I feel like ending it", "practitioner")
+
+
+def test_a_long_answer_only_the_whole_of_which_raises_the_banner_quotes_the_sentences_that_do():
+    """Not the answer's opening, which the banner cuts short: the fewest sentences in a row that raise it."""
+    answer = ("We had the grandchildren Sunday, lovely it was. Our Ceri's doing well in school. The heating's "
+              "been off since October and he says we can't afford it. I go to bed in my coat.")
+    [alert] = [f for f in hear(answer, speaker="person", area="", audience="practitioner") if f.kind == ALERT]
+    assert alert.term == "The heating's been off since October and he says we can't afford it. I go to bed in my coat."
+
+
+def test_people_named_outside_the_sentences_quoted_are_still_not_offered_as_support():
+    answer = ("My son's good to me, he does my shopping. We had the grandchildren Sunday. The heating's been off "
+              "since October and he says we can't afford it. I go to bed in my coat.")
+    found = hear(answer, speaker="person", area="", audience="practitioner")
+    assert any(f.kind == ALERT for f in found)
+    assert not [f for f in found if f.kind == "people"]

@@ -36,7 +36,7 @@ def _text_line(output: out.Output, language: str = "en") -> str | None:
             named = language != "en" and has(f"app_kind_{output.kind}")
             what = say(f"app_kind_{output.kind}") if named else output.kind
             outcome = output.outcome + 1 if output.outcome is not None else None
-            return f"  + {say('line_recorded', what=what, outcome=outcome)}"
+            return f"  + {say('line_recorded', what=what, outcome=outcome, own=output.kind == 'outcome')}"
         if isinstance(output, out.Info):
             return visible(output.text)
         if isinstance(output, out.Error):

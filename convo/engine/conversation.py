@@ -665,8 +665,9 @@ class Conversation:
 
     def _captured(self, item_id: int) -> out.Captured:
         item = self.state.items[item_id]
-        return out.Captured(item.id, item.kind, item.area, self.state.outcome_index(item.outcome),
-                            item.text, item.source, item.choice)
+        # An outcome is its own: its index, as the questions about it give it (`prompt`'s `outcome`).
+        outcome = self.state.outcome_index(item.id if item.kind == vocabulary.OUTCOME else item.outcome)
+        return out.Captured(item.id, item.kind, item.area, outcome, item.text, item.source, item.choice)
 
     # -- commands ---------------------------------------------------------------------------------
 

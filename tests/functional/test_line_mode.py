@@ -237,3 +237,18 @@ def test_an_empty_db_is_refused_rather_than_taken_as_the_default_store(db_path, 
                             text=True, timeout=60, env={**os.environ, "HOME": str(tmp_path)})
     assert result.returncode == 1 and "--db is empty" in result.stderr
     assert not list(tmp_path.rglob("*.db"))  # nothing was written anywhere
+
+
+def test_a_captured_outcome_carries_its_own_index(start):
+    from convo.engine import outputs as out
+    from convo.line_mode import _text_line
+
+    conversation = start("what-matters")
+    conversation.send("/goto outcomes")
+    captured = [o for line in ("Getting to chapel on Sundays", "Seeing my grandson")
+                for o in conversation.send(line) if isinstance(o, out.Captured)]
+    assert [(c.kind, c.outcome) for c in captured] == [("outcome", 0), ("outcome", 1)]
+    assert _text_line(captured[1]) == "  + recorded as outcome 2"
+    barrier = [o for o in conversation.send("/goto barriers 1") + conversation.send("The hill up to the chapel")
+               if isinstance(o, out.Captured)]
+    assert [(c.kind, c.outcome) for c in barrier] == [("barrier", 0)]

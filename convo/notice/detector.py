@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from convo.notice import lexicons as lexicon_cues
@@ -35,8 +35,12 @@ ALERT, CONCERN = "safeguarding", "concern"
 # pattern raises an alert as anywhere.
 HYPOTHETICAL_BAR = 2.5
 PLAN, CHOICES = "plan", "choices"
-_BARS = {"risks": HYPOTHETICAL_BAR, "crisis": HYPOTHETICAL_BAR, "outcomes": HYPOTHETICAL_BAR,
-         CHOICES: HYPOTHETICAL_BAR, PLAN: math.inf}
+# A bar for every category, or one for some and another ("*") for the rest. Where a plan is asked for, a
+# risk to a person's own life is held to the risks areas' bar rather than never raised by the model:
+# "I've been thinking of taking all his tablets myself" as the small step for this week is not a plan.
+Bar = float | Mapping[str, float]
+_BARS: dict[str, Bar] = {"risks": HYPOTHETICAL_BAR, "crisis": HYPOTHETICAL_BAR, "outcomes": HYPOTHETICAL_BAR,
+                         CHOICES: HYPOTHETICAL_BAR, PLAN: {"*": math.inf, "risk_to_life": HYPOTHETICAL_BAR}}
 # How sure the category head must be before a category's own banner threshold applies, and before the
 # model alone suggests asking about it; and how many words an answer needs before a category's own
 # threshold applies: "Nobody", "no one visits" or "not eating much" means what the question made it mean,
@@ -137,7 +141,7 @@ _STRENGTH = {"alert": 2, "ask": 1, None: 0}
 
 
 def read(piece: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
-         bar: float = 1.0) -> tuple[str | None, str | None, str]:
+         bar: Bar = 1.0) -> tuple[str | None, str | None, str]:
     """(tier, category, the words it is about as typed): the strongest of what an answer says whole
     and what each of its sentences says on its own.
 
@@ -166,7 +170,7 @@ def read(piece: str, speaker: str, rules: Patterns, model: concern_model.Concern
 
 
 def _fewest_sentences(sentences: list[tuple[str, str]], speaker: str, rules: Patterns,
-                      model: concern_model.ConcernModel, bar: float, heard: tuple[str, str | None]) -> str | None:
+                      model: concern_model.ConcernModel, bar: Bar, heard: tuple[str, str | None]) -> str | None:
     """Where no sentence alone says what the whole answer does: the fewest sentences in a row (two or
     three) that raise as much together, of the same kind if any are, the surest of them, as typed;
     None if it takes more. The banner quotes
@@ -291,7 +295,7 @@ def _weigh_recent(clean: str, speaker: str, rules: Patterns, model: concern_mode
 
 
 def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.ConcernModel,
-             bar: float = 1.0) -> tuple[str | None, str | None, str | None]:
+             bar: Bar = 1.0) -> tuple[str | None, str | None, str | None]:
     """("alert" | "ask" | None, category, the words a pattern matched) for a normalised answer."""
     weighed = _weigh_recent(clean, speaker, rules, model)
     plain, matches, best = weighed.plain, weighed.matches, weighed.best
@@ -299,7 +303,8 @@ def classify(clean: str, speaker: str, rules: Patterns, model: concern_model.Con
         return "alert", match.category, plain[match.start:match.end]
     # The banner needs both heads: how sure it is a concern at all, times how sure it is an alert.
     if weighed.banner(model):
-        return ("alert" if bar == 1.0 or weighed.banner(model, bar) else "ask"), best, None
+        here = bar if isinstance(bar, float | int) else bar.get(best or "", bar["*"])
+        return ("alert" if here == 1.0 or weighed.banner(model, here) else "ask"), best, None
     for match in matches:
         return "ask", match.category, plain[match.start:match.end]
     # A quiet question is about one kind of concern: when the model cannot say which ("nothing",

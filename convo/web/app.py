@@ -691,8 +691,18 @@ def _resume(store: Service, code: str) -> Conversation:
     return store.open(code, machine=FlowMachine(flow))
 
 
+# A possible concern of these kinds opens the next page with where to get help now, as an alert does
+# (without its safety questions): there is no practitioner on these pages to ask the quiet question, and
+# "I don't see the point in going on any more" needs the Samaritans' number, not silence. Not a carer at
+# breaking point: read from a carer's ordinary tiredness far more often.
+HELP_FOR_CONCERNS = frozenset({"risk_to_life"})
+
+
 def _alerted(outputs: list[out.Output]) -> bool:
-    return any(isinstance(output, out.Alert) for output in outputs)
+    """Whether the answer's findings call for the help box: an alert, or a concern in HELP_FOR_CONCERNS."""
+    return any(isinstance(output, out.Alert) or (
+        isinstance(output, out.Cue) and output.kind == "concern" and output.category in HELP_FOR_CONCERNS)
+        for output in outputs)
 
 
 def _just_said(conversation: Conversation, place: Place, lines: list[str]) -> bool:

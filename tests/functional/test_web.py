@@ -22,6 +22,7 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from convo import library
+from convo.notice.detector import hear
 from convo.store import Store
 from convo.web.app import make_app
 from convo.web.codes import WrongCodes
@@ -625,3 +626,22 @@ def test_no_page_heading_or_hint_tells_a_carer_how_to_answer_at_a_terminal(langu
             heading, hints = split(step.title, wording)
             shown = " ".join([heading, *hints]).casefold()
             assert not re.search(r"\benter\b|\bpwyswch\b", shown), (step.id, shown)
+
+
+def test_a_possible_risk_to_life_opens_the_next_page_with_where_to_get_help_but_no_safety_question(app, db):
+    carer = Carer(app).start()
+    carer.answer("no")
+    said = "My dad. I don't see the point in going on any more"
+    carer.answer(said)
+    [finding] = [f for f in hear(said, speaker="carer", area="circumstances", audience="carer")
+                 if f.kind in ("safeguarding", "concern")]
+    assert (finding.kind, finding.category) == ("concern", "risk_to_life")  # worth asking about, not an alert
+    assert "If you need help now" in carer.main() and "116 123" in carer.main()
+    assert carer.path != "/question/safety-check"
+    carer.answer("")
+    assert 'class="safety"' not in carer.text
+    # A carer's ordinary tiredness, a possible concern of another kind, opens no box.
+    carer = Carer(app).start()
+    carer.answer("no").answer("My mum, she has dementia")
+    carer.answer("I'm tired most days but we get by")
+    assert 'class="safety"' not in carer.text

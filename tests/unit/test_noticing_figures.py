@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from convo.notice.detector import ALERT
 from tests.unit.hearing import alert_patterns, alerts
 
 
@@ -176,3 +177,35 @@ def test_a_carer_hit_by_the_person_they_look_after_in_welsh_is_physical_harm_as_
 @pytest.mark.parametrize("said", ["mae'r glaw yn bwrw", "mae hi'n bwrw eira ers bore"])
 def test_the_weather_in_welsh_hits_no_one(said):
     assert alerts(said) == [] and alert_patterns(said) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Sorry I meant £83.70 a week",
+    "Sorry I meant my mum",
+    "oops typo, 40 hours a week",
+    "sorry, wrong box, that was about Dad",
+    "Sori, o'n i'n feddwl Mam",
+])
+def test_a_correction_of_what_was_typed_is_not_guilt_or_despair(text):
+    assert alerts(text, "carer", "carer") == []
+
+
+@pytest.mark.parametrize("text, category", [
+    ("sorry, I meant to say he hits me", "physical"),
+    ("I'm sorry for everything, I meant to be a better wife", "risk_to_life"),
+])
+def test_what_follows_an_apology_is_heard_as_ever(text, category):
+    assert category in alerts(text, "carer", "carer")
+
+
+def test_a_risk_to_ones_own_life_given_as_the_plan_is_held_to_the_risks_bar_not_never_raised():
+    from convo.notice.detector import hear
+
+    def raised(text: str) -> list[str | None]:
+        return [f.category for f in hear(text, speaker="carer", area="closing", audience="carer", plan=True)
+                if f.kind == ALERT]
+
+    assert raised("I've been thinking of taking all his tablets myself") == ["risk_to_life"]
+    for plan in ("Sort out his tablets into the dosette box on Sunday", "Get a lock box for the tablets so he "
+                 "can't take too many", "Bethan will keep her bank card for her tonight"):
+        assert raised(plan) == []

@@ -266,7 +266,7 @@ class CarerPages:
         return {"to": other, "post": bool(session is not None and session.code) or bool(shown_back),
                 "back": shown_back or back, "href": f"{path}?lang={other}"}
 
-    def problem_html(self, status: int, scope: Any = None) -> str:
+    def problem_html(self, status: int, scope: Any = None, typed: str = "") -> str:
         request = Request(scope) if scope is not None and scope.get("type") == "http" else None
         session, lang = None, "en"
         if request is not None:
@@ -276,15 +276,19 @@ class CarerPages:
         other = "cy" if lang == "en" else "en"
         return templates().get_template("problem.html.j2").render(
             status=status, csrf="", out_of_hours=self.out_of_hours, errors=[], safety=False, lang=lang,
-            switch={"to": other, "post": False, "back": "/", "href": f"/?lang={other}"})
+            switch={"to": other, "post": False, "back": "/", "href": f"/?lang={other}"}, typed=typed)
 
     async def http_problem(self, request: Request, error: Exception) -> Response:
         status = error.status_code if isinstance(error, HTTPException) else 500
         shown = status if status in (400, 403, 404, 413) else 404 if status == 405 else 500
         return HTMLResponse(self.problem_html(shown, request.scope), status_code=shown)
 
-    def refused(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(self.problem_html(403, request.scope), status_code=403)
+    def refused(self, request: Request, form: FormData | None = None) -> HTMLResponse:
+        """The page that says a form could not be taken. A form sent from these pages themselves (a
+        restart, or a new self-assessment started in another tab, made its token stale) has its answer
+        shown back to copy; one sent from anywhere else shows nothing it sent."""
+        typed = str(form.get("answer", "")) if form is not None and _same_origin(request) else ""
+        return HTMLResponse(self.problem_html(403, request.scope, typed), status_code=403)
 
     def _sid(self, request: Request) -> tuple[str, bool]:
         """This browser's session id, and whether it is new (so its cookie must be set)."""
@@ -334,7 +338,7 @@ class CarerPages:
         self._sweep()  # before a code is tried, so a lease left idle is free for it
         sid = self.sessions.read(request.cookies.get(COOKIE))
         if not self.sessions.csrf_ok(sid, form.get("csrf")):
-            return self.refused(request)
+            return self.refused(request, form)
         assert sid is not None
         request.scope["convo.sid"] = sid
         return self.sessions.get_or_add(sid), form
@@ -381,7 +385,16 @@ class CarerPages:
 
     async def start_page(self, request: Request) -> Response:
         session = self._session(request)
+        if session is not None and session.finished:
+            # Finished and back at the start: whoever uses this browser next (a shared phone) is not
+            # offered it. The code still brings it back.
+            await run_in_threadpool(self._forget, session)
         return self.render(request, "start.html.j2", carrying_on=bool(session and session.code))
+
+    @staticmethod
+    def _forget(session: Session) -> None:
+        with session.lock:
+            session.forget()
 
     @page(posted=True, hold=False)
     def start(self, request: Request, session: Session, form: FormData) -> Response:
@@ -542,6 +555,7 @@ class CarerPages:
         if not held.ended:
             return self.redirect(request, self._where(held))
         article = render_summary_article(held.assessment(), language=self.language_of(request, session))
+        session.finished = True
         return self.render(request, "done.html.j2", article=Markup(article), code=session.code)
 
     @page()
@@ -696,6 +710,15 @@ def _resume(store: Service, code: str) -> Conversation:
 # "I don't see the point in going on any more" needs the Samaritans' number, not silence. Not a carer at
 # breaking point: read from a carer's ordinary tiredness far more often.
 HELP_FOR_CONCERNS = frozenset({"risk_to_life"})
+
+
+def _same_origin(request: Request) -> bool:
+    """Whether the browser says the request came from a page of this site: Sec-Fetch-Site, else Origin."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("origin")
+    return origin is not None and origin.split("://", 1)[-1] == request.headers.get("host")
 
 
 def _alerted(outputs: list[out.Output]) -> bool:

@@ -106,6 +106,9 @@ class QuestionPage:
     back: str | None  # the address of the previous question, if there is one
     current: bool  # the conversation is at this place (not a page gone back to)
     language: str = "en"  # the language the flow's words on the page are in
+    # The page's title (the tab, the browser's history): the question's short title, never the carer's
+    # words, which a question about one thing that matters quotes ("You said 'Seeing my grandkids'…").
+    title: str = ""
 
     @property
     def key(self) -> str:
@@ -218,6 +221,7 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
         chosen=picked[-1] if picked else None,
         before=[] if step.choices and step.single else [said(conversation, item) for item in items],
         back=url(previous) if previous else None, current=is_current, language=conversation.language,
+        title=step.title,
     )
 
 

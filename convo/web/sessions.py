@@ -73,6 +73,7 @@ class Session:
     saved_code: tuple[str, float] | None = None
     language: str | None = None  # the language the pages are in for this browser (a conversation's wins)
     kept: Kept | None = None  # what was in a page's boxes when its language was changed
+    finished: bool = False  # the end was shown: the start page forgets the conversation (a shared phone)
 
     @property
     def holding(self) -> bool:
@@ -92,7 +93,7 @@ class Session:
         """Let go and forget the code: from now on only the code brings this conversation back."""
         self.let_go()
         self.code = None
-        self.safety, self.notes, self.waiting, self.kept = False, [], None, None
+        self.safety, self.notes, self.waiting, self.kept, self.finished = False, [], None, None, False
 
 
 class Sessions:

@@ -5,6 +5,7 @@ box; a young carer; and the guards: CSRF, cookie flags, plain problem pages, not
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 import subprocess
@@ -645,3 +646,45 @@ def test_a_possible_risk_to_life_opens_the_next_page_with_where_to_get_help_but_
     carer.answer("no").answer("My mum, she has dementia")
     carer.answer("I'm tired most days but we get by")
     assert 'class="safety"' not in carer.text
+
+
+def test_finished_and_back_at_the_start_the_browser_no_longer_offers_what_was_written(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("My husband, he has Parkinson's")
+    carer.through({})
+    carer.post("/finish")
+    assert carer.path == "/done" and "No one has been told about your self-assessment" in carer.main()
+    assert "close this window" in carer.main()
+    carer.go("/")
+    assert "Carry on with the self-assessment you started" not in carer.text
+    assert carer.go("/done").path == "/"  # only the code brings it back now
+    assert carer.go("/download").path == "/"
+
+
+def test_a_question_pages_title_is_the_questions_own_never_the_carers_words(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("My husband").answer("")
+    carer.answer("Singing with the choir on Thursdays")
+    for _ in range(6):
+        title = re.search(r"<title>(.*?)</title>", carer.text, re.S).group(1)
+        assert "choir" not in title.lower(), title
+        if carer.path.startswith("/question/"):
+            carer.answer("")
+
+
+def test_a_form_its_token_gone_stale_shows_its_answer_back_but_only_to_these_pages_own(app, db):
+    carer = Carer(app).start()
+    carer.answer("no")
+    at, stale = carer.field("at"), carer.csrf
+    typed = "Walking the dog round the park <b>every</b> morning"
+    carer.client.post("/start", data={"csrf": stale})  # a new self-assessment started in another tab
+    same = carer.client.post("/question", data={"csrf": stale, "at": at, "answer": typed},
+                             headers={"Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 403 and "This page has expired" in same.text
+    assert "Walking the dog round the park &lt;b&gt;every&lt;/b&gt; morning" in same.text
+    other = carer.client.post("/question", data={"csrf": stale, "at": at, "answer": typed},
+                              headers={"Sec-Fetch-Site": "cross-site"})
+    assert other.status_code == 403 and "Walking the dog" not in other.text
+    with Store(db) as store:
+        assert all(typed not in json.dumps(event.payload.__dict__, default=str)
+                   for info in store.list() for event in store.events(info.id))

@@ -185,6 +185,16 @@ def _places_been(conversation: Conversation) -> set[Place]:
     return been
 
 
+def _passed_over(conversation: Conversation) -> set[tuple[str, int | None]]:
+    """The questions the flow passed over by its own rule (`skip_when`: no risk written down, nothing to
+    decide about it), by stage and outcome id: never asked, so not left out by the carer."""
+    flow = conversation.flow
+    return {(skip.stage, skip.outcome_id) for event in standing(conversation.events)
+            for skip in getattr(event.payload, "skips", ())
+            if (step := flow.steps.get(skip.stage)) is not None and step.skip_when
+            and skip.reason == (step.skip_reason or skip.reason)}
+
+
 def back(conversation: Conversation, here: Place) -> Place | None:
     """The question before this one on the carer's way here: for the question they are on, the last
     other one they answered; for one gone back to, the one answered before they first answered it."""
@@ -213,6 +223,8 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
     if step.captures == "outcome":
         items = [item for item in state.items.values() if item.kind == "outcome"]
     picked = [item.choice for item in items if item.choice]
+    if step.offers_language and state.offered_welsh:
+        picked = [state.language]  # the language chosen is the answer that stands
     previous = None if _asks_safety(step) else back(conversation, place)  # asked: answered or passed, not left
     return QuestionPage(
         place=place, kind="choice" if step.choices else "list" if step.captures == "outcome" else "text",
@@ -244,6 +256,7 @@ def sections(conversation: Conversation) -> list[Section]:
     """Every question the carer has been asked, part by part, with what they said and where to change it."""
     flow, state = conversation.flow, conversation.state
     been = _places_been(conversation)
+    passed_over = _passed_over(conversation)
     found: list[Section] = []
     for part in flow.file.parts:
         section = Section(part.title)
@@ -256,14 +269,19 @@ def sections(conversation: Conversation) -> list[Section]:
                 items = state.at_stage(stage, outcome_id)
                 if step.captures == "outcome":
                     items = [item for item in state.items.values() if item.kind == "outcome"]
+                if not items and (stage, outcome_id) in passed_over and place not in been:
+                    continue  # never asked: nothing written down for it to be about
                 if not items and place not in been and (stage, outcome_id) not in state.skipped:
                     continue
                 if step.single and items:
                     items = items[-1:]  # a one-answer question shows the answer that stands
+                answers = [said(conversation, item) for item in items]
+                if step.offers_language and state.offered_welsh:  # answered by choosing a language
+                    answers = [Said(choice.label, conversation.language)
+                               for choice in step.choices if choice.value == state.language][:1]
                 section.rows.append(Row(
-                    title=step.title, about=about(conversation, outcome),
-                    answers=[said(conversation, item) for item in items],
-                    change=url(place) if visited(conversation, place) else None, left_blank=not items,
+                    title=step.title, about=about(conversation, outcome), answers=answers,
+                    change=url(place) if visited(conversation, place) else None, left_blank=not answers,
                 ))
         if section.rows:
             found.append(section)

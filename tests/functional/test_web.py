@@ -688,3 +688,16 @@ def test_a_form_its_token_gone_stale_shows_its_answer_back_but_only_to_these_pag
     with Store(db) as store:
         assert all(typed not in json.dumps(event.payload.__dict__, default=str)
                    for info in store.list() for event in store.events(info.id))
+
+
+def test_check_your_answers_shows_the_language_chosen_and_leaves_out_questions_never_asked(app, db):
+    carer = Carer(app)
+    carer.post("/start")
+    assert carer.field("at") == "welsh-offer"
+    carer.answer("en")
+    carer.answer("no").answer("My husband, he has Parkinson's")
+    carer.through({"what-matters": "Singing with the choir"})
+    main = carer.main()
+    assert "Cymraeg / Welsh English" in main, main[:400]
+    assert "Taking the risk" not in main  # nothing that could go wrong was written down: never asked
+    assert carer.go("/question/welsh-offer").text.count("checked") == 1

@@ -91,9 +91,10 @@ def _lang_of(context: Any, language: str | None) -> Markup:
 @pass_context
 def _said(context: Any, said: Said) -> Markup:
     """A carer's words inside a sentence of the page's, marked with their own language if it is another."""
+    # In <bdi>: a direction mark typed in the words (U+202E) turns only them, never the page's own around them.
     if not said.language or said.language == context["lang"]:
-        return escape(said.text)
-    return Markup('<span lang="{}">{}</span>').format(said.language, said.text)
+        return Markup("<bdi>{}</bdi>").format(said.text)
+    return Markup('<bdi lang="{}">{}</bdi>').format(said.language, said.text)
 
 
 def make_app(db: str | Path | None = None, *, open_store: StoreOpener | None = None, out_of_hours: str | None = None,

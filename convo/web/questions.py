@@ -109,6 +109,7 @@ class QuestionPage:
     # The page's title (the tab, the browser's history): the question's short title, never the carer's
     # words, which a question about one thing that matters quotes ("You said 'Seeing my grandkids'…").
     title: str = ""
+    bilingual: bool = False  # the Active Offer: asked in both languages, each choice a language
 
     @property
     def key(self) -> str:
@@ -233,7 +234,7 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
         chosen=picked[-1] if picked else None,
         before=[] if step.choices and step.single else [said(conversation, item) for item in items],
         back=url(previous) if previous else None, current=is_current, language=conversation.language,
-        title=step.title,
+        title=step.title, bilingual=step.offers_language,
     )
 
 

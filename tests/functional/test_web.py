@@ -701,3 +701,16 @@ def test_check_your_answers_shows_the_language_chosen_and_leaves_out_questions_n
     assert "Cymraeg / Welsh English" in main, main[:400]
     assert "Taking the risk" not in main  # nothing that could go wrong was written down: never asked
     assert carer.go("/question/welsh-offer").text.count("checked") == 1
+
+
+def test_marks_a_screen_reader_needs_the_offer_in_two_languages_errors_and_the_help_box(app, db):
+    carer = Carer(app)
+    carer.post("/start")
+    assert '<span lang="cy">Hoffech chi gael y sgwrs hon yn Gymraeg?</span> / <span lang="en">' in carer.text
+    assert re.search(r'for="choice-1" lang="cy">Cymraeg<', carer.text)
+    carer.answer("en").answer("no")
+    carer.answer("x" * 10_001)
+    assert 'aria-invalid="true"' in carer.text
+    carer.answer("My husband \u202eevil\u202c. Some days I want to end it all")
+    assert re.search(r"<title>If you need help now – ", carer.text)
+    assert "unicode-bidi: isolate" in carer.client.get("/static/convo.css").text

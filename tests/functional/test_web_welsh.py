@@ -199,7 +199,7 @@ def test_answers_in_another_language_than_the_page_are_marked_with_their_own(app
     assert carer.path == "/check" and html_lang(carer) == "cy" and carer.heading() == "Gwiriwch eich atebion"
     assert '<p class="said" lang="en">My mum Glenys, who has dementia</p>' in carer.text
     assert '<li class="said" lang="en">Singing with the choir on Thursdays</li>' in carer.text
-    assert '(am “<span lang="en">Singing with the choir on Thursdays</span>”)' in carer.text
+    assert '(am “<bdi lang="en">Singing with the choir on Thursdays</bdi>”)' in carer.text
     assert "Nac ydw, rydw i" in carer.main()  # a choice is shown in the page's language, unmarked
     switch(carer, "en")
     assert html_lang(carer) == "en" and 'lang="en"' not in carer.text.split("<main", 1)[1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import re
 import secrets
 import threading
 import time
@@ -481,7 +482,7 @@ class CarerPages:
         """Give the engine this page's answer: the carer's words (one thing a line, where each line is
         one thing that matters), then, unless they are saving to come back later, an empty line to move on."""
         step = conversation.flow.steps[place[0]]
-        if step.captures == "outcome":
+        if step.captures == "outcome" and not _a_letter(typed):
             lines = [line.strip() for line in typed.split("\n") if line.strip()]
         else:
             lines = [typed] if typed.strip() else []
@@ -711,6 +712,21 @@ def _resume(store: Service, code: str) -> Conversation:
 # "I don't see the point in going on any more" needs the Samaritans' number, not silence. Not a carer at
 # breaking point: read from a carer's ordinary tiredness far more often.
 HELP_FOR_CONCERNS = frozenset({"risk_to_life"})
+
+
+# A letter pasted whole ("Dear social worker, … Yours, Margaret") is one thing said, not a thing that
+# matters a line (each of which the pages then ask five questions about): it opens with a greeting and
+# ends with a sign-off, in English or Welsh.
+_GREETING = re.compile(r"^(?:(?:dear|hi|hello|good (?:morning|afternoon|evening)|annwyl|helo|shwmae|s'mae)\b[^\n]{0,40}[,:]"
+                       r"|to whom it may concern:?)$", re.IGNORECASE)
+_SIGN_OFF = re.compile(r"^(?:yours(?: sincerely| faithfully| truly)?|kind regards|regards|best wishes|many thanks"
+                       r"|thank you|thanks|love|all the best|cofion(?: gorau| cynnes)?|yn gywir|diolch(?: yn fawr)?)"
+                       r"\s*(?:[,.!]|$)", re.IGNORECASE)
+
+
+def _a_letter(typed: str) -> bool:
+    lines = [line.strip() for line in typed.split("\n") if line.strip()]
+    return len(lines) > 2 and bool(_GREETING.match(lines[0])) and any(_SIGN_OFF.match(line) for line in lines[-3:])
 
 
 def _same_origin(request: Request) -> bool:

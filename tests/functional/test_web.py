@@ -714,3 +714,18 @@ def test_marks_a_screen_reader_needs_the_offer_in_two_languages_errors_and_the_h
     carer.answer("My husband \u202eevil\u202c. Some days I want to end it all")
     assert re.search(r"<title>If you need help now – ", carer.text)
     assert "unicode-bidi: isolate" in carer.client.get("/static/convo.css").text
+
+
+def test_a_letter_pasted_whole_is_one_thing_said_not_a_thing_that_matters_a_line(app, db):
+    letter = ("Dear social worker,\n\nI am writing about my husband Ifan.\nHe needs help with his tablets.\n"
+              "I would like to get back to the choir.\n\nYours,\nMargaret")
+    carer = Carer(app).start()
+    carer.answer("no").answer("My husband").answer("")
+    assert carer.field("at") == "what-matters"
+    carer.answer(letter)
+    outcomes = record(db, only_code(db)).outcomes
+    assert [o.text for o in outcomes] == [letter.strip()]  # every word kept, as typed
+    from convo.web.app import _a_letter
+
+    assert not _a_letter("Singing with the choir\nA whole night's sleep\nThanks to my sister, a day off")
+    assert not _a_letter("Dear old Dad's garden\nSeeing my friends\nLove to paint")  # one thing a line

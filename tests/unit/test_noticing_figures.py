@@ -209,3 +209,27 @@ def test_a_risk_to_ones_own_life_given_as_the_plan_is_held_to_the_risks_bar_not_
     for plan in ("Sort out his tablets into the dosette box on Sunday", "Get a lock box for the tablets so he "
                  "can't take too many", "Bethan will keep her bank card for her tonight"):
         assert raised(plan) == []
+
+
+@pytest.mark.parametrize("text, category", [
+    ("My dad. I don't see the point in going on any more", "risk_to_life"),
+    ("I can't see the point of living like this", "risk_to_life"),
+    ("Dw i ddim yn gweld pwynt mynd ymlaen", "risk_to_life"),
+    ("Be di'r pwynt byw fel hyn", "risk_to_life"),
+    ("I lock her in her room when I pop to the shop", "carer_breakdown"),
+    ("I've started locking Mum in at night so I can sleep", "carer_breakdown"),
+])
+def test_not_seeing_the_point_of_going_on_and_a_carer_locking_someone_in(text, category):
+    assert category in alerts(text, "carer", "carer")
+
+
+@pytest.mark.parametrize("text", [
+    "I don't see the point in the new bins",
+    "Can't see the point in getting up early on a Sunday, I have a lie-in",
+    "I don't see the point in me going to the day centre",
+    "we lock the door at night because of burglars",
+    "her terrier growls at visitors so we shut him in the kitchen",
+    "I locked him in a hug and wouldn't let go, the soft lump",
+])
+def test_the_same_words_in_their_everyday_senses_raise_no_banner(text):
+    assert alerts(text, "carer", "carer") == []

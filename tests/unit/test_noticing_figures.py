@@ -218,6 +218,8 @@ def test_a_risk_to_ones_own_life_given_as_the_plan_is_held_to_the_risks_bar_not_
     ("Be di'r pwynt byw fel hyn", "risk_to_life"),
     ("I lock her in her room when I pop to the shop", "carer_breakdown"),
     ("I've started locking Mum in at night so I can sleep", "carer_breakdown"),
+    ("Sometimes I think about just driving the car into a wall", "risk_to_life"),
+    ("I picture myself steering into a lorry on the A55", "risk_to_life"),
 ])
 def test_not_seeing_the_point_of_going_on_and_a_carer_locking_someone_in(text, category):
     assert category in alerts(text, "carer", "carer")
@@ -230,6 +232,8 @@ def test_not_seeing_the_point_of_going_on_and_a_carer_locking_someone_in(text, c
     "we lock the door at night because of burglars",
     "her terrier growls at visitors so we shut him in the kitchen",
     "I locked him in a hug and wouldn't let go, the soft lump",
+    "I'm thinking about driving into town tomorrow",
+    "I nearly drove into a wall when I was reversing",
 ])
 def test_the_same_words_in_their_everyday_senses_raise_no_banner(text):
     assert alerts(text, "carer", "carer") == []

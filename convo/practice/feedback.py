@@ -341,11 +341,13 @@ def compute(*, practice_id: str, scenario: Scenario, coaching: Coaching, turns: 
 
 
 def render_feedback(feedback: Feedback, fmt: str) -> str:
-    """The feedback as md, html or json; the md and html come from sandboxed templates."""
+    """The feedback as md, html, json or txt (the Markdown's words without its marks, for a terminal); the
+    md, txt and html come from sandboxed templates."""
     from convo.render import render
 
     if fmt == "json":
         return feedback.model_dump_json(indent=2) + "\n"
-    if fmt not in ("md", "html"):
+    if fmt not in ("md", "html", "txt"):
         raise ValueError(f"unknown format {fmt!r}: choose one of md, html, json")
-    return render(feedback, fmt, template=f"feedback.{fmt}.j2", language="en")  # type: ignore[arg-type]
+    template = "feedback.md.j2" if fmt == "txt" else f"feedback.{fmt}.j2"
+    return render(feedback, fmt, template=template, language="en")  # type: ignore[arg-type]

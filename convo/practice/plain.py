@@ -74,7 +74,9 @@ def run(session: PracticeSession, stdin: TextIO, stdout: TextIO, stderr: TextIO,
             if jsonl:
                 stdout.write(json_line(output.to_json()) + "\n")
             elif isinstance(output, out.Feedback):
-                stdout.write("\n" + render_feedback(Feedback.model_validate(output.feedback), "md"))
+                # At a terminal its words without Markdown's marks, wrapped; a file or a pipe gets Markdown.
+                shown = render_feedback(Feedback.model_validate(output.feedback), "txt" if stdout.isatty() else "md")
+                stdout.write("\n" + fitted(shown, stdout))
             elif isinstance(output, out.Done):
                 stdout.write(f"\n{visible(session.coaching.say('ended'))} ({output.id})\n")
             else:

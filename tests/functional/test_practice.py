@@ -745,3 +745,25 @@ def test_at_a_terminal_the_practice_wraps_at_spaces_and_keeps_each_indent(monkey
         assert all(len(line) <= 40 for line in lines) and " ".join(" ".join(lines).split()) == " ".join(text.split())
     assert all(line.startswith("  ") for line in fitted(coach, Terminal()).split("\n"))
     assert fitted(said, io.StringIO()) == said  # a file or a pipe: as it is
+
+
+def test_at_a_terminal_the_feedback_is_its_words_without_markdowns_marks():
+    import io
+
+    from convo.practice import plain
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    session = PracticeSession.start(get_scenario("betty-driving"))
+    shown = Terminal()
+    plain.run(session, io.StringIO("What matters to you?\n**my own words** # kept\n/end\n"), shown, io.StringIO())
+    text = shown.getvalue()
+    assert "Practice feedback: " in text and "# Practice feedback" not in text
+    assert "\n## " not in text and "\n> " not in text
+    assert "**my own words** # kept" in text  # the trainee's words as typed, marks and all
+    piped = io.StringIO()
+    plain.run(PracticeSession.start(get_scenario("betty-driving")), io.StringIO("What matters to you?\n/end\n"),
+              piped, io.StringIO())
+    assert "# Practice feedback" in piped.getvalue()  # a file or a pipe gets Markdown

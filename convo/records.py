@@ -172,8 +172,8 @@ class Alert(BaseModel):
                                   " account they were logged in as, or the account alone")
     seen_by_carer_at: datetime | None = Field(
         default=None, description="In a carer's own self-assessment: when the carer closed the alert, having been"
-                                  " shown where to get help now. Not an acknowledgement: a practitioner acknowledges it later"
-                                  " (acknowledged_at)")
+                                  " shown where to get help now. Not an acknowledgement: a practitioner acknowledges"
+                                  " it later (acknowledged_at)")
     notes: list[Entry] = Field(
         default=[], description="What was noted after it: immediate danger, others at risk, their view, what was done"
     )

@@ -22,7 +22,7 @@ from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, pass_context
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -717,8 +717,8 @@ HELP_FOR_CONCERNS = frozenset({"risk_to_life"})
 # A letter pasted whole ("Dear social worker, … Yours, Margaret") is one thing said, not a thing that
 # matters a line (each of which the pages then ask five questions about): it opens with a greeting and
 # ends with a sign-off, in English or Welsh.
-_GREETING = re.compile(r"^(?:(?:dear|hi|hello|good (?:morning|afternoon|evening)|annwyl|helo|shwmae|s'mae)\b[^\n]{0,40}[,:]"
-                       r"|to whom it may concern:?)$", re.IGNORECASE)
+_GREETING = re.compile(r"^(?:(?:dear|hi|hello|good (?:morning|afternoon|evening)|annwyl|helo|shwmae|s'mae)"
+                       r"\b[^\n]{0,40}[,:]|to whom it may concern:?)$", re.IGNORECASE)
 _SIGN_OFF = re.compile(r"^(?:yours(?: sincerely| faithfully| truly)?|kind regards|regards|best wishes|many thanks"
                        r"|thank you|thanks|love|all the best|cofion(?: gorau| cynnes)?|yn gywir|diolch(?: yn fawr)?)"
                        r"\s*(?:[,.!]|$)", re.IGNORECASE)

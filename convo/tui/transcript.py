@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from convo import vocabulary
 from convo.engine import outputs as out
 from convo.engine.commands import Command
 from convo.engine.conversation import Conversation
@@ -89,7 +90,9 @@ def from_outputs(outputs: list[out.Output], offered: list[dict[str, str]] | None
         if isinstance(output, out.Prompt):
             lines.append(LogLine(PROMPT, visible(output.text), "convo ›"))
         elif isinstance(output, out.Captured):
-            recorded = _captured_text(output.kind, output.outcome, output.choice, offered, language, carer)
+            # An outcome's own index is not "for outcome N" (the log read back from the events says the same).
+            about = None if output.kind == vocabulary.OUTCOME else output.outcome
+            recorded = _captured_text(output.kind, about, output.choice, offered, language, carer)
             lines.append(LogLine(CAPTURED, recorded, "✓" if output.choice or not offered else "·"))
         elif isinstance(output, out.Cue):
             lines.append(cue_line(output.id, output.text, language))

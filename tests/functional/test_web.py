@@ -632,7 +632,7 @@ def test_no_page_heading_or_hint_tells_a_carer_how_to_answer_at_a_terminal(langu
 def test_a_possible_risk_to_life_opens_the_next_page_with_where_to_get_help_but_no_safety_question(app, db):
     carer = Carer(app).start()
     carer.answer("no")
-    said = "My dad. I don't see the point in going on any more"
+    said = "My dad. I feel so low most days, I don't see any future for me"
     carer.answer(said)
     [finding] = [f for f in hear(said, speaker="carer", area="circumstances", audience="carer")
                  if f.kind in ("safeguarding", "concern")]

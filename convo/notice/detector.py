@@ -165,28 +165,34 @@ def read(piece: str, speaker: str, rules: Patterns, model: concern_model.Concern
         elif alone is not None and (alone, kind) == (tier, category) and not matched and said == whole[0]:
             said = typed  # the whole says it, and this sentence says the same alone: quote the sentence
     if tier is not None and len(sentences) > 2 and said == whole[0]:
-        said = _fewest_sentences(sentences, speaker, rules, model, bar, (tier, category)) or said
+        said = _fewest_sentences(piece, sentences, speaker, rules, model, bar, (tier, category)) or said
     return tier, category, said
 
 
-def _fewest_sentences(sentences: list[tuple[str, str]], speaker: str, rules: Patterns,
+def _fewest_sentences(piece: str, sentences: list[tuple[str, str]], speaker: str, rules: Patterns,
                       model: concern_model.ConcernModel, bar: Bar, heard: tuple[str, str | None]) -> str | None:
     """Where no sentence alone says what the whole answer does: the fewest sentences in a row (two or
-    three) that raise as much together, of the same kind if any are, the surest of them, as typed;
-    None if it takes more. The banner quotes
-    them rather than the answer's opening, which in a long answer was often not the worrying part."""
+    three) that say it together, of the same kind, the surest of them, as typed (the answer's own text
+    from the first to the last, line breaks and all); None if it takes more. The banner quotes them
+    rather than the answer's opening, which in a long answer was often not the worrying part."""
+    starts, at = [], 0
+    for typed, _ in sentences:  # where each sentence is in the answer as typed
+        at = piece.find(typed, at)
+        starts.append(at)
+        at += len(typed)
     for width in (2, 3):
         found = []
         for start in range(len(sentences) - width + 1):
             run = sentences[start:start + width]
             clean = " ".join(part[1] for part in run)
-            tier, kind, _ = classify(clean, speaker, rules, model, bar)
-            if tier == heard[0]:  # of the same kind first, then the surest
+            if classify(clean, speaker, rules, model, bar)[:2] == heard:
                 weighed = _weigh_recent(clean, speaker, rules, model)
-                found.append((kind == heard[1], weighed.p_concern * weighed.p_alert, -start,
-                              " ".join(part[0] for part in run)))
+                first, last = starts[start], starts[start + width - 1]
+                said = (piece[first:last + len(run[-1][0])] if first >= 0 and last >= 0
+                        else " ".join(part[0] for part in run))
+                found.append((weighed.p_concern * weighed.p_alert, -start, said))
         if found:
-            return max(found)[3]
+            return max(found)[2]
     return None
 
 

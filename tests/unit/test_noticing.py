@@ -958,10 +958,13 @@ def test_a_risk_to_life_says_the_urgent_response_not_only_a_report_of_abuse():
 
 def test_a_long_answer_only_the_whole_of_which_raises_the_banner_quotes_the_sentences_that_do():
     """Not the answer's opening, which the banner cuts short: the fewest sentences in a row that raise it."""
-    answer = ("We had the grandchildren Sunday, lovely it was. Our Ceri's doing well in school. The heating's "
-              "been off since October and he says we can't afford it. I go to bed in my coat.")
+    answer = ("Chapel's been good to us. The minister calls on a Tuesday. He's always had a short fuse and I know "
+              "to keep out of his way.\nOnly with my hip I can't get out of the way now.")
     [alert] = [f for f in hear(answer, speaker="person", area="", audience="practitioner") if f.kind == ALERT]
-    assert alert.term == "The heating's been off since October and he says we can't afford it. I go to bed in my coat."
+    # As typed, the line break too; of the kind the banner names.
+    assert alert.term == ("He's always had a short fuse and I know to keep out of his way.\nOnly with my hip I can't "
+                          "get out of the way now.")
+    assert alert.category == "domestic_abuse"
 
 
 def test_people_named_outside_the_sentences_quoted_are_still_not_offered_as_support():

@@ -193,6 +193,7 @@ def test_a_correction_of_what_was_typed_is_not_guilt_or_despair(text):
 @pytest.mark.parametrize("text, category", [
     ("sorry, I meant to say he hits me", "physical"),
     ("I'm sorry for everything, I meant to be a better wife", "risk_to_life"),
+    ("Sorry I put him through all that. I can't live with myself", "carer_breakdown"),
 ])
 def test_what_follows_an_apology_is_heard_as_ever(text, category):
     assert category in alerts(text, "carer", "carer")
@@ -220,20 +221,25 @@ def test_a_risk_to_ones_own_life_given_as_the_plan_is_held_to_the_risks_bar_not_
     ("I've started locking Mum in at night so I can sleep", "carer_breakdown"),
     ("Sometimes I think about just driving the car into a wall", "risk_to_life"),
     ("I picture myself steering into a lorry on the A55", "risk_to_life"),
+    ("Sometimes I think about swerving into oncoming traffic", "risk_to_life"),
+    ("I don't really see the point in going on", "risk_to_life"),
 ])
 def test_not_seeing_the_point_of_going_on_and_a_carer_locking_someone_in(text, category):
     assert category in alerts(text, "carer", "carer")
 
 
 @pytest.mark.parametrize("text", [
-    "I don't see the point in the new bins",
+    "I don't see the point in going on about it, the council never listens",
+    "Mum doesn't see the point in going on the walker, she says she's fine with her stick",
+    "Does dim pwynt codi'n gynnar ar ddydd Sul",
+    "Be di'r pwynt cario ymlaen efo'r ffisio",
     "Can't see the point in getting up early on a Sunday, I have a lie-in",
-    "I don't see the point in me going to the day centre",
-    "we lock the door at night because of burglars",
-    "her terrier growls at visitors so we shut him in the kitchen",
+    "I'm thinking of driving into the bus station to pick her up",
+    "I want to drive into the sea front car park for the views",
+    "I keep his tablets in a box and I lock them in the cupboard at night",
+    "We lock her in the utility room at night, she chews everything",
+    "I lock them in the shed, the bikes got nicked",
     "I locked him in a hug and wouldn't let go, the soft lump",
-    "I'm thinking about driving into town tomorrow",
-    "I nearly drove into a wall when I was reversing",
 ])
 def test_the_same_words_in_their_everyday_senses_raise_no_banner(text):
     assert alerts(text, "carer", "carer") == []

@@ -573,7 +573,7 @@ def _carer(args: argparse.Namespace) -> int:
             from convo.tui.app import make_app
 
             # The app asks whether to take it over if another window has it open.
-            return _run_carer(make_app(resume=waiting_id, service=service, take_over=args.take_over))
+            return _run_carer(make_app(resume=waiting_id, service=service, take_over=args.take_over, carer=True))
         else:
             try:
                 conversation = service.resume(waiting_id, take_over=args.take_over)

@@ -205,8 +205,9 @@ def from_events(conversation: Conversation) -> list[LogLine]:
             case SpeakerChanged(source=source):
                 who = words(f"app_speaker_{source}", language) if has(f"app_speaker_{source}") else source
                 lines.append(LogLine(INFO, words("app_now_speaking", language, who=who) + struck, "·"))
-            case Acknowledged():
-                lines.append(LogLine(INFO, words("app_log_acknowledged", language), "·"))
+            case Acknowledged(by_carer=by_carer):
+                closed = "app_log_closed_by_carer" if by_carer else "app_log_acknowledged"
+                lines.append(LogLine(INFO, words(closed, language), "·"))
             case Undone(event=seq):
                 target = next((e for e in conversation.events if e.seq == seq), None)
                 what = visible(getattr(target.payload, "text", "") or target.type) if target else ""

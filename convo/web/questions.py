@@ -190,10 +190,13 @@ def _passed_over(conversation: Conversation) -> set[tuple[str, int | None]]:
     """The questions the flow passed over by its own rule (`skip_when`: no risk written down, nothing to
     decide about it), by stage and outcome id: never asked, so not left out by the carer."""
     flow = conversation.flow
+    # The reason is kept as worded in the language of the time; the flow's own, in any of its languages.
+    own = {(sid, step.skip_reason) for language in flow.languages
+           for sid, step in flow.in_language(language).steps.items() if step.skip_when and step.skip_reason}
     return {(skip.stage, skip.outcome_id) for event in standing(conversation.events)
             for skip in getattr(event.payload, "skips", ())
             if (step := flow.steps.get(skip.stage)) is not None and step.skip_when
-            and skip.reason == (step.skip_reason or skip.reason)}
+            and (not step.skip_reason or (skip.stage, skip.reason) in own)}
 
 
 def back(conversation: Conversation, here: Place) -> Place | None:
@@ -209,6 +212,9 @@ def back(conversation: Conversation, here: Place) -> Place | None:
     return None
 
 
+_TURNS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def page(conversation: Conversation, place: Place) -> QuestionPage:
     stage, outcome = place
     step = conversation.flow.steps[stage]
@@ -219,6 +225,10 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
     else:  # split before filling in, so the carer's own words never decide where a sentence ends
         values = conversation.values_at(stage, outcome)
         question, hints = split(step.title, step.prompt[conversation.audience])
+        # The carer's words inside the flow's sentence, isolated (U+2068 … U+2069) where they hold a direction
+        # mark (U+202E): it turns only them, never the rest of the question.
+        values = {name: f"\u2068{value}\u2069" if isinstance(value, str) and _TURNS.search(value) else value
+                  for name, value in values.items()}
         question, hints = fill(question, **values), [fill(hint, **values) for hint in hints]
     items = state.at_stage(stage, state.outcome_id(outcome))
     if step.captures == "outcome":

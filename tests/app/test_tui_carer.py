@@ -201,8 +201,28 @@ async def test_the_carer_closes_an_alert_and_the_practitioners_app_then_acknowle
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen)
         assert app.screen.conversation.pending_alerts()
+        from tests.app.conftest import log_text
+
+        assert "closed by the carer (not yet acknowledged by a practitioner)" in log_text(app)
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.screen.conversation.pending_alerts() == []
     [alert] = library.resume(store, "carer-ack").assessment().safeguarding
     assert alert.seen_by_carer_at is not None and alert.acknowledged_at is not None
+
+
+async def test_a_carer_carrying_on_in_the_carers_app_closes_an_alert_as_the_carer(db):
+    from convo.tui.app import make_app
+
+    store = Store(db)
+    conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-back")
+    pass_opening(conversation)
+    conversation.send("no")
+    conversation.send("My husband. When he gets frustrated he hits me and I have bruises on my arms")
+    app = make_app(db, "carer-back", clock=frozen_clock, blink=False, carer=True)  # as `convo carer` carries on
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+    [alert] = library.resume(store, "carer-back").assessment().safeguarding
+    assert alert.seen_by_carer_at is not None and alert.acknowledged_at is None

@@ -712,7 +712,13 @@ def test_marks_a_screen_reader_needs_the_offer_in_two_languages_errors_and_the_h
     carer.answer("x" * 10_001)
     assert 'aria-invalid="true"' in carer.text
     carer.answer("My husband \u202eevil\u202c. Some days I want to end it all")
-    assert re.search(r"<title>If you need help now – ", carer.text)
+    # The box opens the page's main content; the title, kept in the browser's history, does not name it.
+    assert carer.text.split('id="main-content">', 1)[1].lstrip().startswith('<div class="safety"')
+    assert "help" not in re.search(r"<title>(.*?)</title>", carer.text, re.S).group(1).lower()
+    carer = Carer(app).start()
+    carer.answer("no").answer("My husband").answer("")
+    carer.answer("Singing \u202ein the choir")
+    assert "\u2068Singing \u202ein the choir\u2069" in carer.text  # isolated inside the question about it
     assert "unicode-bidi: isolate" in carer.client.get("/static/convo.css").text
 
 

@@ -717,16 +717,18 @@ HELP_FOR_CONCERNS = frozenset({"risk_to_life"})
 # A letter pasted whole ("Dear social worker, … Yours, Margaret") is one thing said, not a thing that
 # matters a line (each of which the pages then ask five questions about): it opens with a greeting and
 # ends with a sign-off, in English or Welsh.
-_GREETING = re.compile(r"^(?:(?:dear|hi|hello|good (?:morning|afternoon|evening)|annwyl|helo|shwmae|s'mae)"
-                       r"\b[^\n]{0,40}[,:]|to whom it may concern:?)$", re.IGNORECASE)
-_SIGN_OFF = re.compile(r"^(?:yours(?: sincerely| faithfully| truly)?|kind regards|regards|best wishes|many thanks"
-                       r"|thank you|thanks|love|all the best|cofion(?: gorau| cynnes)?|yn gywir|diolch(?: yn fawr)?)"
-                       r"\s*(?:[,.!]|$)", re.IGNORECASE)
+_GREETING = re.compile(r"^(?:(?:dear|annwyl|f'annwyl)\b(?:[^\n,:]{1,40}[,:].*|(?:\s+\S+){1,4}\s*)|to whom it may concern\b.*)$",
+                       re.IGNORECASE)
+# A sign-off alone, or followed by a name (capitalised: "Kind regards Margaret", not "Love to paint").
+_SIGN_OFF = re.compile(r"^(?i:yours(?: sincerely| faithfully| truly)?|kind regards|regards|best wishes|many thanks"
+                       r"|with thanks|love|all the best|cofion(?: gorau| cynnes)?|yn gywir|diolch(?: yn fawr)?)"
+                       r"(?:\s*[,.!]|\s*$|(?:,?\s+[A-Z][\w'-]*){1,3}\s*$)")
 
 
 def _a_letter(typed: str) -> bool:
+    """A greeting such as "Dear social worker," first and a sign-off near the end ("Kind regards Margaret")."""
     lines = [line.strip() for line in typed.split("\n") if line.strip()]
-    return len(lines) > 2 and bool(_GREETING.match(lines[0])) and any(_SIGN_OFF.match(line) for line in lines[-3:])
+    return len(lines) > 2 and bool(_GREETING.match(lines[0])) and any(_SIGN_OFF.match(line) for line in lines[-4:])
 
 
 def _same_origin(request: Request) -> bool:

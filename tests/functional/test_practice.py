@@ -761,7 +761,7 @@ def test_at_a_terminal_the_feedback_is_its_words_without_markdowns_marks():
     plain.run(session, io.StringIO("What matters to you?\n**my own words** # kept\n/end\n"), shown, io.StringIO())
     text = shown.getvalue()
     assert "Practice feedback: " in text and "# Practice feedback" not in text
-    assert "\n## " not in text and "\n> " not in text
+    assert "\n## " not in text and "\n> " not in text and "|---" not in text and "_None" not in text
     assert "**my own words** # kept" in text  # the trainee's words as typed, marks and all
     piped = io.StringIO()
     plain.run(PracticeSession.start(get_scenario("betty-driving")), io.StringIO("What matters to you?\n/end\n"),

@@ -735,3 +735,8 @@ def test_a_letter_pasted_whole_is_one_thing_said_not_a_thing_that_matters_a_line
 
     assert not _a_letter("Singing with the choir\nA whole night's sleep\nThanks to my sister, a day off")
     assert not _a_letter("Dear old Dad's garden\nSeeing my friends\nLove to paint")  # one thing a line
+    assert not _a_letter("Hi,\nSeeing my grandchildren\nSinging in the choir\nA night off\nThanks")
+    assert _a_letter("Dear social worker\nI am writing about Ifan.\nHe needs help.\nKind regards Margaret")
+    assert _a_letter("Dear Sir/Madam, I am writing about my husband.\nHe needs help with his tablets.\n"
+                     "Best wishes,\nMargaret\n01234 567890")
+    assert _a_letter("Annwyl weithiwr cymdeithasol,\nDw i'n ysgrifennu am Ifan.\nCofion,\nMair")

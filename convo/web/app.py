@@ -717,8 +717,8 @@ HELP_FOR_CONCERNS = frozenset({"risk_to_life"})
 # A letter pasted whole ("Dear social worker, … Yours, Margaret") is one thing said, not a thing that
 # matters a line (each of which the pages then ask five questions about): it opens with a greeting and
 # ends with a sign-off, in English or Welsh.
-_GREETING = re.compile(r"^(?:(?:dear|annwyl|f'annwyl)\b(?:[^\n,:]{1,40}[,:].*|(?:\s+\S+){1,4}\s*)|to whom it may concern\b.*)$",
-                       re.IGNORECASE)
+_GREETING = re.compile(r"^(?:(?:dear|annwyl|f'annwyl)\b(?:[^\n,:]{1,40}[,:].*|(?:\s+\S+){1,4}\s*)"
+                       r"|to whom it may concern\b.*)$", re.IGNORECASE)
 # A sign-off alone, or followed by a name (capitalised: "Kind regards Margaret", not "Love to paint").
 _SIGN_OFF = re.compile(r"^(?i:yours(?: sincerely| faithfully| truly)?|kind regards|regards|best wishes|many thanks"
                        r"|with thanks|love|all the best|cofion(?: gorau| cynnes)?|yn gywir|diolch(?: yn fawr)?)"

@@ -133,7 +133,8 @@ KINDS: dict[str, Kind] = {kind.id: kind for kind in (
     Kind("decision", "decisions", CLOSING),
 )}
 
-# Kinds that record a plan of what will be done: only a phrase pattern raises an alert in them.
+# Kinds that record a plan of what will be done: only a phrase pattern raises an alert in them (and the model
+# a risk to life, at the risks areas' bar: convo.notice.detector).
 PLANS = frozenset(kind.id for kind in KINDS.values() if kind.plan)
 
 PARTS: dict[int, Part] = {part.number: part for part in (

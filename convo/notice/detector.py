@@ -30,9 +30,9 @@ ALERT, CONCERN = "safeguarding", "concern"
 # must be elsewhere ("He's told me he'll kill me if I ever leave", answering what would happen if the
 # carer were ill); below that it raises "worth asking about". An answer given beside a question's
 # choices that picks none of them (CHOICES) is held to the same bar: "not sure, some nights I think about
-# just not waking up". Where a plan of what will be done is asked for (PLAN), the model alone never
-# raises the banner: "Bethan will keep her bank card for her tonight" is the plan, not the harm. A phrase
-# pattern raises an alert as anywhere.
+# just not waking up". Where a plan of what will be done is asked for (PLAN), the model alone raises the
+# banner only for a risk to life, at that same bar: "Bethan will keep her bank card for her tonight" is the
+# plan, not the harm. A phrase pattern raises an alert as anywhere.
 HYPOTHETICAL_BAR = 2.5
 PLAN, CHOICES = "plan", "choices"
 # A bar for every category, or one for some and another ("*") for the rest. Where a plan is asked for, a
@@ -327,8 +327,8 @@ def hear(text: str, *, speaker: str, area: str, audience: str, context: Context 
 
     `choices` says the question offered options (an answer beside them is read as cautiously as a wish);
     `plan` says it asked what will be done ("she'll keep her bank card with Bethan tonight"), where the
-    words of harm and money are the answer's nature: there only a phrase pattern raises an alert (where
-    risks are asked, the model needs to be HYPOTHETICAL_BAR times as sure);
+    words of harm and money are the answer's nature: there only a phrase pattern raises an alert, but for
+    a risk to life the model may at HYPOTHETICAL_BAR (as where risks are asked);
     `language` is the one the findings' words are shown in (what is heard does not depend on it).
     """
     found = [finding for finding in concerns(text, speaker, audience, PLAN if plan else CHOICES if choices else area,

@@ -709,7 +709,7 @@ def _resume(store: Service, code: str) -> Conversation:
 
 # A possible concern of these kinds opens the next page with where to get help now, as an alert does
 # (without its safety questions): there is no practitioner on these pages to ask the quiet question, and
-# "I don't see the point in going on any more" needs the Samaritans' number, not silence. Not a carer at
+# "I feel so low most days, I don't see any future for me" needs the Samaritans' number, not silence. Not a carer at
 # breaking point: read from a carer's ordinary tiredness far more often.
 HELP_FOR_CONCERNS = frozenset({"risk_to_life"})
 

@@ -343,7 +343,12 @@ def hear(text: str, *, speaker: str, area: str, audience: str, context: Context 
         avoid |= _not_support_in(earlier, audience)
     cues = lexicon_cues.find(text, area, audience, library, language)
     places = [span for cue in cues if cue.kind == "community" for span in _spans(text, cue.term)]
+    # A place named in the words an alert quotes is where the harm was told of, not a resource to suggest
+    # ("I lock him in his room when I go to the shop").
+    alerted = [finding.term.casefold() for finding in found if finding.kind == ALERT]
     for cue in cues:
+        if cue.kind == "community" and any(cue.term.casefold() in words for words in alerted):
+            continue
         if cue.kind == "people" and (not _may_support(cue.term, text, audience, avoid) or all(
                 any(start <= at and end <= stop for start, stop in places) for at, end in _spans(text, cue.term))):
             continue  # someone who cannot be support, or only a word inside a place's name ("Merched y Wawr")

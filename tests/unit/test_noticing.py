@@ -973,3 +973,13 @@ def test_people_named_outside_the_sentences_quoted_are_still_not_offered_as_supp
     found = hear(answer, speaker="person", area="", audience="practitioner")
     assert any(f.kind == ALERT for f in found)
     assert not [f for f in found if f.kind == "people"]
+
+
+def test_a_place_named_in_the_words_of_an_alert_is_not_suggested_as_a_resource():
+    found = hear("My husband. I lock him in his room when I go to the shop, I know it's wrong", speaker="carer",
+                 area="circumstances", audience="carer")
+    assert any(f.kind == ALERT for f in found)
+    assert not [f for f in found if f.kind == "community"]
+    found = hear("I go to the shop most mornings, it gets me out", speaker="carer", area="circumstances",
+                 audience="carer")
+    assert [f.term for f in found if f.kind == "community"]  # the same place, said as a place that helps

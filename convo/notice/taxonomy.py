@@ -77,7 +77,10 @@ class Taxonomy(Strict):
             parts.append(pick(self.help_now[who], language))
         if short:
             return " ".join(part for part in parts if part)
-        parts.append(pick(category.duty.get(who) or self.duty[who.value], language))
+        duty = category.duty.get(who) or self.duty[who.value]
+        if who == Audience.carer and category.help_now and "carer_after_help" in self.duty:
+            duty = self.duty["carer_after_help"]  # 999 and "not alone" were in the help just said
+        parts.append(pick(duty, language))
         if who == Audience.practitioner and "practitioner_move" in self.duty:
             parts.append(fill(pick(self.duty["practitioner_move"], language), can_move=can_move))
         return " ".join(part for part in parts if part)

@@ -74,4 +74,4 @@ def test_a_carer_in_welsh_is_told_where_to_get_help_now_in_welsh(start):
     [alert] = [o for o in said if isinstance(o, out.Alert)]
     assert alert.category == "risk_to_life"
     assert "ffoniwch y Samariaid am ddim ar 116 123, ddydd neu nos" in alert.text
-    assert "Os oes unrhyw un mewn perygl ar hyn o bryd, ffoniwch 999." in alert.text and "/c2" not in alert.text
+    assert "Os oes unrhyw un arall mewn perygl ar hyn o bryd, ffoniwch 999." in alert.text and "/c2" not in alert.text

@@ -983,3 +983,13 @@ def test_a_place_named_in_the_words_of_an_alert_is_not_suggested_as_a_resource()
     found = hear("I go to the shop most mornings, it gets me out", speaker="carer", area="circumstances",
                  audience="carer")
     assert [f.term for f in found if f.kind == "community"]  # the same place, said as a place that helps
+
+
+def test_a_carers_banner_with_help_now_does_not_say_999_and_not_alone_twice():
+    from convo.notice.taxonomy import taxonomy
+
+    for category in ("risk_to_life", "carer_breakdown"):
+        text = taxonomy().alert_text(category, "I can't go on", "carer")
+        assert text.count("alone") == 1 and "116 123" in text and "If anyone else is in danger right now" in text
+    text = taxonomy().alert_text("physical", "he hits me", "carer")
+    assert "If anyone is in danger right now, call 999" in text and "alone" in text

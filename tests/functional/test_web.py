@@ -714,6 +714,7 @@ def test_marks_a_screen_reader_needs_the_offer_in_two_languages_errors_and_the_h
     carer.answer("My husband \u202eevil\u202c. Some days I want to end it all")
     # The box opens the page's main content; the title, kept in the browser's history, does not name it.
     assert carer.text.split('id="main-content">', 1)[1].lstrip().startswith('<div class="safety"')
+    assert re.search(r'<div class="safety"[^>]*tabindex="-1" autofocus>', carer.text)  # said first by a screen reader
     assert "help" not in re.search(r"<title>(.*?)</title>", carer.text, re.S).group(1).lower()
     carer = Carer(app).start()
     carer.answer("no").answer("My husband").answer("")

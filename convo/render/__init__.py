@@ -43,6 +43,8 @@ def visible(text: str) -> str:
 # What may end a line for some readers (the line and paragraph separators), and the marks that turn the
 # direction of the text after them (which could make one title look like another).
 _LINE_BREAKING = re.compile("[\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The marks alone (not the separators): what turns the direction of the text after it.
+DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # The same in JSON text, where the first two and NEL are legal as they are but split a line for readers
 # that break lines as Python's str.splitlines() does.
 _JSON_LINE_BREAKING = re.compile("[\u0085\u2028\u2029]")

@@ -16,6 +16,7 @@ from convo.engine.conversation import Conversation
 from convo.engine.state import Item
 from convo.events import Answered, standing
 from convo.flow.loader import END, Step
+from convo.render import DIRECTION_MARKS
 from convo.templating import fill
 
 Place = tuple[str, int | None]  # a stage id, and the index of the thing that matters it is about
@@ -212,9 +213,6 @@ def back(conversation: Conversation, here: Place) -> Place | None:
     return None
 
 
-_TURNS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def page(conversation: Conversation, place: Place) -> QuestionPage:
     stage, outcome = place
     step = conversation.flow.steps[stage]
@@ -227,7 +225,7 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
         question, hints = split(step.title, step.prompt[conversation.audience])
         # The carer's words inside the flow's sentence, isolated (U+2068 … U+2069) where they hold a direction
         # mark (U+202E): it turns only them, never the rest of the question.
-        values = {name: f"\u2068{value}\u2069" if isinstance(value, str) and _TURNS.search(value) else value
+        values = {name: f"\u2068{value}\u2069" if isinstance(value, str) and DIRECTION_MARKS.search(value) else value
                   for name, value in values.items()}
         question, hints = fill(question, **values), [fill(hint, **values) for hint in hints]
     items = state.at_stage(stage, state.outcome_id(outcome))

@@ -211,18 +211,19 @@ async def test_the_carer_closes_an_alert_and_the_practitioners_app_then_acknowle
     assert alert.seen_by_carer_at is not None and alert.acknowledged_at is not None
 
 
-async def test_a_carer_carrying_on_in_the_carers_app_closes_an_alert_as_the_carer(db):
-    from convo.tui.app import make_app
+def test_convo_carer_carrying_on_opens_the_carers_app_where_closing_an_alert_is_the_carers(db, monkeypatch):
+    """Both ways `convo carer` opens the app (a new self-assessment, and carrying one on) are the carers' app."""
+    from convo import cli
 
     store = Store(db)
-    conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-back")
-    pass_opening(conversation)
-    conversation.send("no")
-    conversation.send("My husband. When he gets frustrated he hits me and I have bruises on my arms")
-    app = make_app(db, "carer-back", clock=frozen_clock, blink=False, carer=True)  # as `convo carer` carries on
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+n")
-        await pilot.pause()
-    [alert] = library.resume(store, "carer-back").assessment().safeguarding
-    assert alert.seen_by_carer_at is not None and alert.acknowledged_at is None
+    waiting = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="20260302-cccccc")
+    pass_opening(waiting)
+    waiting.send("no")
+    waiting.send("My husband")  # a title, so it is offered to carry on
+    store.close()
+    opened = []
+    monkeypatch.setattr(cli, "_run_carer", lambda app: opened.append(app) or 0)
+    assert cli.main(["carer", "--db", str(db), "--app", "--resume"]) == 0
+    assert cli.main(["carer", "--db", str(db), "--app", "--new"]) == 0
+    assert [app.carer for app in opened] == [True, True]
+    assert opened[0].opening is not None and opened[0].opening.id == "20260302-cccccc"

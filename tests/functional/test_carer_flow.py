@@ -364,19 +364,23 @@ def test_what_you_told_us_has_the_choice_about_a_risk_and_what_makes_it_safer(st
         assert "Taking the risk (about" not in summary  # answered, so not listed as left out
 
 
-def test_words_said_after_a_choice_are_heard_and_the_choice_is_kept(start):
+def at_willing_and_able(start):
+    """A carer's self-assessment at *Willing and able*, every question before it passed (an adult carer)."""
     conversation = start("carer", audience="carer")
     while (prompt := conversation.prompt()).stage != "willing-and-able":
         conversation.send("no" if prompt.stage == "age" else "")
+    return conversation
+
+
+def test_words_said_after_a_choice_are_heard_and_the_choice_is_kept(start):
+    conversation = at_willing_and_able(start)
     said = conversation.send("No, he hits me when I try to leave")
     assert [o.category for o in said if isinstance(o, out.Alert)] == ["physical"]
     assert conversation.assessment().decisions[-1].choice == "no"
 
 
 def test_an_answer_beside_the_choices_that_tells_of_not_going_on_raises_the_alert(start):
-    conversation = start("carer", audience="carer")
-    while (prompt := conversation.prompt()).stage != "willing-and-able":
-        conversation.send("no" if prompt.stage == "age" else "")
+    conversation = at_willing_and_able(start)
     said = conversation.send("not sure, some nights I think about just not waking up")
     assert [o.category for o in said if isinstance(o, out.Alert)] == ["risk_to_life"]
     calm = conversation.send("not sure, depends on my back")

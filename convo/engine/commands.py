@@ -113,6 +113,15 @@ class Undo:
 
 
 @dataclass(frozen=True)
+class Rewrite:
+    """Say this instead of what was written at the question in hand: the new words are recorded, then the
+    earlier answers there are taken back (kept in the log as undone; an alert they raised stands). Words
+    the same as those that stand record nothing."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class End:
     """Finish the conversation; it can be read and exported, not added to."""
 
@@ -130,4 +139,4 @@ class Help:
 
 
 Command = (Answer | Skip | Back | GoTo | Refile | Move | Acknowledge | RaiseConcern | Speaker | Accept | Dismiss
-           | Capture | Name | Undo | End | Help | ChooseLanguage)
+           | Capture | Name | Undo | Rewrite | End | Help | ChooseLanguage)

@@ -61,6 +61,10 @@ UNDOABLE = frozenset(kind.KIND for kind in (Answered, Captured, Skipped, Moved, 
                                             Named, LanguageChosen))
 
 
+def _raised_alert(event: Event) -> bool:
+    return isinstance(event.payload, Answered) and any(cue.kind == "safeguarding" for cue in event.payload.cues or ())
+
+
 def new_id(clock: Clock) -> str:
     return clock().strftime("%Y%m%d-") + secrets.token_hex(3)
 
@@ -413,6 +417,8 @@ class Conversation:
                 return self._name(text)
             case do.Undo():
                 return self._undo()
+            case do.Rewrite(text=text):
+                return self._rewrite(text)
             case do.End():
                 return self._end()
             case do.Help():
@@ -896,11 +902,30 @@ class Conversation:
         gone = undone(self.events)
         for event in reversed(self.events):
             if event.type in UNDOABLE and event.seq not in gone and event.before is not None:
-                target = event.before
-                self._record(Undone(event=event.seq), target)
+                # An answer that raised an alert is taken back, but the alert stands (see state.fold), and so
+                # do the safety questions it brought: the conversation stays where it is.
+                alerted = _raised_alert(event)
+                self._record(Undone(event=event.seq), self.position if alerted else event.before)
                 what = getattr(event.payload, "text", "") or event.type
-                return [out.Info(say("undone", what=what))]
+                return [out.Info(say("undone_alert_stands" if alerted else "undone", what=what))]
         return [out.Error(say("nothing_to_undo"))]
+
+    def _rewrite(self, text: str) -> list[out.Output]:
+        step = self.step
+        if step is None or step.choices or step.captures == vocabulary.OUTCOME or step.offers_language:
+            return [out.Error(say("cannot_rewrite"))]  # a choice is chosen again; a thing that matters has its own
+        outcome_id = self._outcome_id_for(step, self.position)
+        earlier = [item for item in self.state.at_stage(step.id, outcome_id) if item.id in self._answers()]
+        if [item.text for item in earlier] == ([text] if text.strip() else []):
+            return []
+        # The new words first: if the taking back fails, both stand, and nothing said is lost.
+        outputs = self._answer_one(text) if text.strip() else []
+        for item in earlier:
+            self._record(Undone(event=item.id), self.position)
+        return outputs
+
+    def _answers(self) -> set[int]:
+        return {event.seq for event in self.events if event.type == Answered.KIND}
 
     def _name(self, text: str) -> list[out.Output]:
         """Mark a name to be hidden when the draft is exported with --redact."""

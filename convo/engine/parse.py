@@ -24,6 +24,7 @@ from convo.engine.commands import (
     Name,
     RaiseConcern,
     Refile,
+    Rewrite,
     Skip,
     Speaker,
     Undo,
@@ -50,6 +51,8 @@ def parse(line: str) -> Command:
         return bare[word]
     if word == "skip":
         return Skip(rest)
+    if word == "rewrite":
+        return Rewrite(line.partition(" ")[2])  # the words exactly as typed
     if word in ("c2", "c3"):
         return Move(int(word[1]), rest)
     if word == "accept":
@@ -121,6 +124,8 @@ def spelled(command: Command) -> str:
             return _words("/name", text)
         case Undo():
             return "/undo"
+        case Rewrite(text=text):
+            return _words("/rewrite", text)
         case End():
             return "/end"
         case Help():

@@ -29,7 +29,7 @@ from convo.events import (
     Skipped,
     SpeakerChanged,
     Started,
-    standing,
+    undone,
 )
 from convo.vocabulary import OUTCOME
 
@@ -64,6 +64,7 @@ class RaisedAlert:
     source: str  # whose words
     by_hand: bool = False
     people: tuple[str, ...] = ()
+    taken_back: bool = False  # the answer that raised it was taken back (/undo, a changed answer): the alert stands
 
 
 @dataclass
@@ -140,10 +141,15 @@ class State:
 
 
 def fold(events: list[Event]) -> State:
-    """Replay a conversation, leaving out whatever was undone."""
+    """Replay a conversation, leaving out whatever was undone, except the safeguarding alerts an answer
+    taken back raised: an alert is never hidden, not even by the person who said the words."""
     state = State()
-    for event in standing(events):
-        apply(state, event)
+    gone = undone(events)
+    for event in events:
+        if event.seq not in gone:
+            apply(state, event)
+        elif isinstance(event.payload, Answered):
+            _cues(state, event, event.payload, taken_back=True)
     return state
 
 
@@ -221,6 +227,12 @@ def _answered(state: State, event: Event, answered: Answered, before: Position |
         state.visited.add(before.stage)
         if answered.nothing:
             state.nothing_said.add((before.stage, answered.outcome_id))
+    _cues(state, event, answered)
+    _skips(state, answered.skips)
+
+
+def _cues(state: State, event: Event, answered: Answered, *, taken_back: bool = False) -> None:
+    """What an answer raised: its alerts, and (unless the answer was taken back) its other findings."""
     for index, cue in enumerate(answered.cues or ()):
         cue_id = f"{event.seq}.{index}"
         if cue.kind == "safeguarding":
@@ -228,13 +240,15 @@ def _answered(state: State, event: Event, answered: Answered, before: Position |
             # too"); they are acknowledged together, as the answer's.
             if not any(alert.seq == event.seq and alert.category == cue.category for alert in state.alerts):
                 state.alerts.append(RaisedAlert(event.seq, cue.category, cue.term, answered.text, event.at,
-                                                answered.source or state.speaker, people=cue.people))
+                                                answered.source or state.speaker, people=cue.people,
+                                                taken_back=taken_back))
+        elif taken_back:
+            continue  # a suggestion about words taken back has nothing left to be about
         else:
             state.cues[cue_id] = (event.seq, cue.kind, cue.term, cue.text)
             if cue.words is not None:
                 state.cue_words[cue_id] = cue.words
         state.raised_terms.add(raised_key(cue.kind, cue.term, cue.category))
-    _skips(state, answered.skips)
 
 
 def raised_key(kind: str, term: str, category: str | None) -> str:

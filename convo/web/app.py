@@ -35,7 +35,7 @@ from starlette.staticfiles import StaticFiles
 
 from convo import carer, library
 from convo.engine import outputs as out
-from convo.engine.commands import Answer, ChooseLanguage, End, GoTo
+from convo.engine.commands import Answer, ChooseLanguage, End, GoTo, Rewrite
 from convo.engine.conversation import Conversation
 from convo.engine.machine import FlowMachine
 from convo.events import Answered
@@ -426,13 +426,16 @@ class CarerPages:
             return self.redirect(request, self._where(held))
         notes, session.notes = session.notes, []
         kept = _kept(session, request.url.path)
-        return self._question_page(request, session, held, place, notes=notes, typed=kept.answer if kept else "",
+        return self._question_page(request, session, held, place, notes=notes, typed=kept.answer if kept else None,
                                    chosen=kept.choice if kept else None)
 
     def _question_page(self, request: Request, session: Session, conversation: Conversation, place: Place, *,
-                       errors: list[tuple[str, str]] | None = None, typed: str = "", status: int = 200,
+                       errors: list[tuple[str, str]] | None = None, typed: str | None = None, status: int = 200,
                        notes: list[str] | None = None, chosen: str | None = None) -> Response:
+        """A question's page; its box holds `typed`, or by default what stands written there, to change."""
         page = questions.page(conversation, place)
+        if typed is None:
+            typed = page.written
         if session.safety:  # the help box opens the page: its numbers are not said again under the question
             page = questions.without_help_numbers(page)
         return self.render(request, "question.html.j2", status=status, page=page, errors=errors or [],
@@ -496,6 +499,13 @@ class CarerPages:
                     return
             earlier, session.waiting = session.waiting, None
             session.safety = False
+            if questions.rewritable(step) and questions.written(conversation, place):
+                # Words written here before: the box held them, and what it holds now stands in their place.
+                count = len(conversation.events)
+                session.safety = _alerted(conversation.handle(Rewrite(lines[0] if lines else "")))
+                if step.single and lines and len(conversation.events) > count:
+                    move_on = False  # a question of one answer has moved on with it
+                lines = []
             self._send(session, conversation, Waiting(place, lines, move_on and (not step.single or not lines)))
             from_safety_question = step.interrupt is not None and earlier is not None and session.waiting is None
             if from_safety_question and earlier is not None and questions.current(conversation) == earlier.place:

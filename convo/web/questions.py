@@ -18,6 +18,7 @@ from convo.events import Answered, standing
 from convo.flow.loader import END, Step
 from convo.render import DIRECTION_MARKS
 from convo.templating import fill
+from convo.vocabulary import OUTCOME
 
 Place = tuple[str, int | None]  # a stage id, and the index of the thing that matters it is about
 
@@ -111,6 +112,8 @@ class QuestionPage:
     # words, which a question about one thing that matters quotes ("You said 'Seeing my grandkids'…").
     title: str = ""
     bilingual: bool = False  # the Active Offer: asked in both languages, each choice a language
+    # A written answer's words as they stand, to change in the box (a "list" page adds to `before` instead).
+    written: str = ""
 
     @property
     def key(self) -> str:
@@ -240,10 +243,24 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
         caption=step.part.title if step.part is not None else "", about=about(conversation, outcome),
         question=question, hints=hints, choices=[Choice(c.value, c.label) for c in step.choices],
         chosen=picked[-1] if picked else None,
-        before=[] if step.choices and step.single else [said(conversation, item) for item in items],
+        before=[] if rewritable(step) or (step.choices and step.single)
+        else [said(conversation, item) for item in items],
+        written="\n".join(item.text for item in items) if rewritable(step) else "",
         back=url(previous) if previous else None, current=is_current, language=conversation.language,
         title=step.title, bilingual=step.offers_language,
     )
+
+
+def rewritable(step: Step) -> bool:
+    """A question answered in words of one's own, whose answer is changed by writing it again: not a
+    choice, and not *what matters*, where each line is a thing of its own with questions of its own."""
+    return not step.choices and step.captures != OUTCOME and not step.offers_language
+
+
+def written(conversation: Conversation, place: Place) -> list[Item]:
+    """What stands written at a question."""
+    stage, outcome = place
+    return conversation.state.at_stage(stage, conversation.state.outcome_id(outcome))
 
 
 def about(conversation: Conversation, outcome: int | None) -> Said | None:

@@ -135,6 +135,11 @@ def record(db: Path, code: str):
         return library.resume(store, code).assessment()
 
 
+def events(db: Path, code: str) -> list:
+    with Store(db) as store:
+        return library.resume(store, code).events
+
+
 def only_code(db: Path) -> str:
     with Store(db) as store:
         ids = [info.id for info in store.list()]
@@ -443,16 +448,45 @@ def test_the_same_form_sent_twice_is_saved_once(app, db):
     assert [e.text for e in record(db, only_code(db)).circumstances] == ["My brother"]
 
 
-def test_back_goes_to_the_previous_question_and_an_answer_there_is_added(app, db):
+def test_back_goes_to_the_previous_question_and_its_answer_is_changed_in_the_box(app, db):
     carer = Carer(app).start()
     carer.answer("no").answer("My dad")
     back = re.search(r'<a href="([^"]+)" class="back-link">Back</a>', carer.text).group(1)
     assert back == "/question/who-you-care-for"
     carer.go(back)
-    assert "My dad" in carer.main()
-    carer.answer("and my uncle next door")
+    assert '<textarea class="textarea" id="answer" name="answer"' in carer.text
+    assert re.search(r'<textarea [^>]*>My dad</textarea>', carer.text)  # the words as they stand, to change
+    assert "You can change it" in carer.main()
+    carer.answer("My dad, and my uncle next door")
     assert carer.path == "/question/caring-day-and-night"
-    assert [e.text for e in record(db, only_code(db)).circumstances] == ["My dad", "and my uncle next door"]
+    assert [e.text for e in record(db, only_code(db)).circumstances] == ["My dad, and my uncle next door"]
+    logged = events(db, only_code(db))
+    assert [e.data["text"] for e in logged if e.type == "answered" and e.data.get("text")][-2:] == [
+        "My dad", "My dad, and my uncle next door"]  # the first words are kept in the log, taken back
+    assert logged[-2].type == "undone"
+
+
+def test_an_answer_sent_back_unchanged_records_nothing_and_an_emptied_box_takes_it_out(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("My dad")
+    count = len(events(db, only_code(db)))
+    carer.go("/question/who-you-care-for").answer("My dad")
+    assert carer.path == "/question/caring-day-and-night"
+    assert len(events(db, only_code(db))) == count  # the same words: nothing recorded
+    carer.go("/question/who-you-care-for").answer("")
+    assert record(db, only_code(db)).circumstances == []
+
+
+def test_a_changed_answer_that_told_of_harm_keeps_its_alert(app, db):
+    carer = Carer(app).start()
+    carer.answer("no").answer("My husband. He hit me last week when I was slow with his tea")
+    assert carer.path == "/question/safety-check"
+    carer.answer("")
+    carer.go("/question/who-you-care-for").answer("My husband")
+    saved = record(db, only_code(db))
+    assert [e.text for e in saved.circumstances] == ["My husband"]
+    [alert] = saved.safeguarding
+    assert alert.answer_taken_back and "He hit me" in alert.text
 
 
 # -- wrong codes ----------------------------------------------------------------------------------------

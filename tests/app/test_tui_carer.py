@@ -227,3 +227,26 @@ def test_convo_carer_carrying_on_opens_the_carers_app_where_closing_an_alert_is_
     assert cli.main(["carer", "--db", str(db), "--app", "--new"]) == 0
     assert [app.carer for app in opened] == [True, True]
     assert opened[0].opening is not None and opened[0].opening.id == "20260302-cccccc"
+
+
+async def test_at_80x24_a_carers_long_banner_scrolls_to_its_last_line_by_keyboard(db):
+    store = Store(db)
+    conversation = library.start(store, "carer", "carer", clock=frozen_clock, conversation_id="carer-9")
+    pass_opening(conversation)
+    app = ConvoApp(Service(store), conversation, clock=frozen_clock, blink=False, carer=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "")  # not a young carer
+        await say(pilot, "My dad. Some nights I think about putting the pillow over his face and then taking every"
+                         " tablet in the house myself so it all just stops")
+        box = app.screen.query_one("#alert-box")
+        assert box.display and box.region.height <= 24 * 0.6 + 1 and box.max_scroll_y > 0
+        assert box.show_vertical_scrollbar  # a sign that there is more
+        for _ in range(6):
+            if app.focused is box:
+                break
+            await pilot.press("shift+tab")
+        assert app.focused is box
+        await pilot.press("end")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y
+        assert app.screen.query_one("#line", Input).region.bottom <= 23  # the answer box stays in sight

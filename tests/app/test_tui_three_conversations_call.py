@@ -241,7 +241,9 @@ async def test_two_banners_quoting_a_long_sentence_leave_the_answer_box_and_name
         first_lines = str(banner.render()).split("\n")[0]
         assert "2 alerts" in first_lines and "Physical" in first_lines and "Financial" in first_lines
         assert "Ctrl+N" in str(banner.render()).split("\n")[0] + str(banner.render()).split("\n")[1]
-        assert banner.region.height <= 24 * 0.6 + 1
+        box = app.screen.query_one("#alert-box")
+        assert box.region.height <= 24 * 0.6 + 1  # what does not fit scrolls, and its scrollbar shows
+        assert box.max_scroll_y > 0 and box.show_vertical_scrollbar
         line = app.screen.query_one("#line", Input)
         assert line.region.height == 3 and line.region.bottom <= 23  # above the footer, on screen
         shown = str(banner.render())

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
@@ -110,7 +110,10 @@ class ConversationScreen(Screen):
         with Horizontal(id="body"):
             yield AreaMap(id="map")
             with Vertical(id="talk"):
-                yield AlertBanner(id="alert")
+                # The banners scroll inside a box that never takes the whole screen, with a scrollbar when
+                # they say more than fits (a carer's banner at 80x24); Tab reaches it to scroll by keyboard.
+                with VerticalScroll(id="alert-box"):
+                    yield AlertBanner(id="alert")
                 yield ChatLog(id="log")
                 yield AnswerInput(self.words(f"answer_box_{self.conversation.audience.value}"), id="answer")
             yield DraftPane(id="draft")
@@ -236,7 +239,13 @@ class ConversationScreen(Screen):
         if language != self.language_shown:
             self.show_language(language)
         self.query_one(AreaMap).show(conversation.overview(), len(conversation.state.outcome_ids()), language)
-        self.query_one(AlertBanner).show(self.pending_alerts(), "Ctrl+N", language)
+        waiting, banner = self.pending_alerts(), self.query_one(AlertBanner)
+        changed = waiting != banner.waiting
+        banner.show(waiting, "Ctrl+N", language)
+        box = self.query_one("#alert-box", VerticalScroll)
+        box.display = bool(waiting)
+        if changed:
+            box.scroll_home(animate=False)  # a new alert is read from its first line
         # The part the conversation is at, as the map shows it (the record's part can lag behind a move).
         shown = self.last_prompt
         number = shown.conversation if isinstance(shown, out.Prompt) and shown.conversation else conversation.part()

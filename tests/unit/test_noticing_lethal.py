@@ -71,3 +71,15 @@ def test_said_plainly_raises_the_banner(text, category):
 ])
 def test_the_everyday_senses_match_no_alert_pattern(text):
     assert alert_patterns(text) == []
+
+
+def test_taking_the_lot_to_be_at_peace_is_heard_where_a_plan_is_asked():
+    from convo.notice.detector import hear
+
+    said = "Finally take the whole packet and get some peace."
+    assert "risk_to_life" in alert_patterns(said)
+    found = hear(said, speaker="carer", area="next_steps", audience="carer", plan=True)
+    assert [f.category for f in found if f.kind == "safeguarding"] == ["risk_to_life"]
+    for everyday in ("Take the lot to the tip on Saturday and be done with it.",
+                     "I'd take the lot of them to the beach and get some peace.", "I take the lot with my porridge."):
+        assert alert_patterns(everyday) == []

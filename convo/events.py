@@ -174,6 +174,10 @@ class Answered(Payload):
     cues: tuple[Heard, ...] | None = None
     skips: tuple[LeftOut, ...] = ()
     language: str | None = None  # the language it was given in (older answers: the conversation's)
+    # Written again (`Rewrite`): the answers these words stand in place of, by their events' numbers. The
+    # first keeps its place in the record with these words; the others leave it. Their events, and any
+    # alert they raised, stand.
+    replaces: tuple[int, ...] | None = None
 
     @property
     def said(self) -> bool:
@@ -194,7 +198,8 @@ class Answered(Payload):
                    area=data.get("area"), source=data.get("source"), label=data.get("label"),
                    choice=data.get("choice"), choice_label=data.get("choice_label"),
                    cues=tuple(Heard.from_data(cue) for cue in cues) if cues is not None else None,
-                   skips=_skips(data), language=data.get("language"))
+                   skips=_skips(data), language=data.get("language"),
+                   replaces=tuple(data["replaces"]) if data.get("replaces") else None)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -167,8 +167,11 @@ class Alert(BaseModel):
     said_by: Source | None = Field(default=None, description="Whose words raised it")
     raised_by_hand: bool = Field(default=False, description="Raised by the practitioner rather than noticed")
     answer_taken_back: bool = Field(
-        default=False, description="The answer that raised it was taken back afterwards (undone, or changed on the"
+        default=False, description="The answer that raised it was taken back afterwards (undone, or emptied on the"
                                    " carers' pages); the alert stands, with the words as they were said")
+    answer_changed: bool = Field(
+        default=False, description="The answer that raised it was written again afterwards (/rewrite, or changed"
+                                   " on the carers' pages); the alert stands, with the words as first said")
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = Field(
         default=None, description="Who acknowledged the alert: the practitioner's name from their settings and the"

@@ -17,7 +17,7 @@ from convo import vocabulary
 from convo.clock import Clock, utc_now
 from convo.engine import outputs as out
 from convo.engine.machine import Cursor, FlowMachine
-from convo.engine.state import Item, RaisedAlert, State, apply, fold, raised_key
+from convo.engine.state import Item, RaisedAlert, State, apply, fold, raised_key, said_at
 from convo.events import (
     Acknowledged,
     Answered,
@@ -439,7 +439,8 @@ class Conversation:
             results += self._answer_one(part)
         return results
 
-    def _answer_one(self, text: str) -> list[out.Output]:
+    def _answer_one(self, text: str, replaces: tuple[int, ...] = ()) -> list[out.Output]:
+        """Record an answer at the question in hand; with `replaces`, in place of those answers (`Rewrite`)."""
         pos, step = self.position, self.step
         if step is None:
             if not text.strip():
@@ -493,10 +494,15 @@ class Conversation:
             elif not vocabulary.area(str(step.area)).suggests:
                 found = [f for f in found if f.kind == detector.ALERT]
             fresh = [c for c in found if raised_key(c.kind, c.term, c.category) not in self.state.raised_terms]
+            if replaces:  # words written again raise an alert only for a kind of harm the first words did not tell
+                told = set().union(*(said_at(self.state, seq) for seq in replaces))
+                known = {alert.category for alert in self.state.alerts if alert.seq in told}
+                fresh = [c for c in fresh if c.kind != detector.ALERT or c.category not in known]
             answer = Answered(text=text, outcome_id=outcome_id, stage=step.id, asked=asked.text, kind=kind,
                               area=str(step.area), source=source, label=step.title,
                               choice=choice.value if choice else None, choice_label=choice.label if choice else None,
-                              cues=tuple(self._heard(c, text) for c in fresh), language=self.language)
+                              cues=tuple(self._heard(c, text) for c in fresh), language=self.language,
+                              replaces=replaces or None)
 
         def where_next(skips: list[LeftOut]) -> Position:
             if unchosen:
@@ -512,7 +518,7 @@ class Conversation:
 
         event = self._record(answer, where_next, **({"title": title} if title else {}))
         if text.strip():
-            results.append(self._captured(event.seq))
+            results.append(self._captured(replaces[0] if replaces else event.seq))  # written again: its own place
         if problem is not None:
             results.append(out.Error(problem))
         elif unchosen:
@@ -915,13 +921,18 @@ class Conversation:
         if step is None or step.choices or step.captures == vocabulary.OUTCOME or step.offers_language:
             return [out.Error(say("cannot_rewrite"))]  # a choice is chosen again; a thing that matters has its own
         outcome_id = self._outcome_id_for(step, self.position)
-        earlier = [item for item in self.state.at_stage(step.id, outcome_id) if item.id in self._answers()]
-        if [item.text for item in earlier] == ([text] if text.strip() else []):
-            return []
-        # The new words first: if the taking back fails, both stand, and nothing said is lost.
+        answers = self._answers()
+        # What was written here and is still filed here (an answer re-filed as a risk has gone elsewhere).
+        earlier = [item for item in self.state.at_stage(step.id, outcome_id)
+                   if item.id in answers and item.kind in {step.captures or "", step.from_carer or ""}]
+        if "\n".join(item.text for item in earlier).strip() == text.strip():
+            return []  # the same words (a browser drops a box's first line break): nothing to record
+        if text.strip() and earlier:
+            return self._answer_one(text, replaces=tuple(item.id for item in earlier))
         outputs = self._answer_one(text) if text.strip() else []
-        for item in earlier:
-            self._record(Undone(event=item.id), self.position)
+        for item in earlier:  # an emptied box: what was written is taken back; an alert it raised stands
+            for seq in sorted(said_at(self.state, item.id)):
+                self._record(Undone(event=seq), self.position)
         return outputs
 
     def _answers(self) -> set[int]:

@@ -216,6 +216,7 @@ def _alerts(conversation: Conversation, notes: list[Entry]) -> list[Alert]:
             category=alert.category,
             category_label=kinds.category(alert.category).label if alert.category in kinds.ids else None,
             said_by=alert.source, raised_by_hand=alert.by_hand, answer_taken_back=alert.taken_back,
+            answer_changed=alert.changed,
             acknowledged_at=acknowledged[0] if acknowledged else None,
             acknowledged_by=acknowledged[1] if acknowledged else None,
             seen_by_carer_at=state.seen_by_carer.get(alert.seq),

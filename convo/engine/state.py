@@ -9,7 +9,7 @@ a conversation's typed events; anything else that shows what happened reads the 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from convo.events import (
@@ -64,7 +64,8 @@ class RaisedAlert:
     source: str  # whose words
     by_hand: bool = False
     people: tuple[str, ...] = ()
-    taken_back: bool = False  # the answer that raised it was taken back (/undo, a changed answer): the alert stands
+    taken_back: bool = False  # the answer that raised it was taken back (/undo, an emptied box): the alert stands
+    changed: bool = False  # the answer that raised it was written again (`Rewrite`): the alert stands as first said
 
 
 @dataclass
@@ -94,6 +95,8 @@ class State:
     acknowledged: dict[int, tuple[datetime, str | None]] = field(default_factory=dict)  # alert seq -> when, by whom
     seen_by_carer: dict[int, datetime] = field(default_factory=dict)  # alert seq -> when a carer closed it
     last_answer: int | None = None
+    # An answer written again: the answer's item, and the events that wrote it again (each raised its own alerts).
+    rewritten: dict[int, tuple[int, ...]] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)  # marked with /name, hidden by export --redact
 
     @property
@@ -218,7 +221,9 @@ def _add_item(state: State, seq: int, at: datetime, before: Position | None, *, 
 
 
 def _answered(state: State, event: Event, answered: Answered, before: Position | None) -> None:
-    if answered.said:
+    if answered.said and answered.replaces and answered.replaces[0] in state.items:
+        _rewritten(state, event, answered)
+    elif answered.said:
         _add_item(state, event.seq, event.at, before, kind=answered.kind or "", area=answered.area or "",
                   stage=answered.stage or None, outcome=answered.outcome_id, text=answered.text,
                   source=answered.source or state.speaker, label=answered.label, choice=answered.choice,
@@ -229,6 +234,29 @@ def _answered(state: State, event: Event, answered: Answered, before: Position |
             state.nothing_said.add((before.stage, answered.outcome_id))
     _cues(state, event, answered)
     _skips(state, answered.skips)
+
+
+def _rewritten(state: State, event: Event, answered: Answered) -> None:
+    """Words in place of earlier answers: the first keeps its place (its number, so what is linked to it, a
+    choice about a risk, stays linked) with these words; the others leave the record. What any of them
+    raised stands, marked as changed. (Were the first no longer in the record, the words are an answer of
+    their own: see `_answered`.)"""
+    first, *others = answered.replaces or ()
+    item = state.items[first]
+    state.items[first] = replace(item, text=answered.text, source=answered.source or item.source,
+                                 language=answered.language or state.language, choice=None, choice_label=None)
+    said = {first, *state.rewritten.get(first, ())}
+    for other in others:
+        if state.items.pop(other, None) is not None:
+            said |= {other, *state.rewritten.pop(other, ())}
+    state.rewritten[first] = (*sorted(said - {first}), event.seq)
+    state.alerts = [replace(alert, changed=True) if alert.seq in said else alert for alert in state.alerts]
+    state.last_answer = first
+
+
+def said_at(state: State, item: int) -> set[int]:
+    """The events whose words an item holds or held: the answer, and each that wrote it again."""
+    return {item, *state.rewritten.get(item, ())}
 
 
 def _cues(state: State, event: Event, answered: Answered, *, taken_back: bool = False) -> None:

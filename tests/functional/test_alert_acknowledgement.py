@@ -38,10 +38,8 @@ def test_undo_does_not_take_back_an_acknowledgement(tmp_path):
     assert conversation.state.pending_alerts() == []
 
 
-def test_an_answer_taken_back_leaves_its_alert_and_safety_questions_standing(tmp_path):
-    store = Store(tmp_path / "c.db")
-    conversation = library.start(store, "three-conversations", "practitioner")
-    pass_opening(conversation)
+def test_an_answer_taken_back_leaves_its_alert_and_safety_questions_standing(store, start):
+    conversation = start()
     conversation.send("Ann")
     conversation.send("my son took my bank card and I never see my pension")
     at_safety = conversation.prompt()
@@ -61,10 +59,8 @@ def test_an_answer_taken_back_leaves_its_alert_and_safety_questions_standing(tmp
     assert "The answer was taken back afterwards; the alert stands." in draft
 
 
-def test_undoing_an_ordinary_answer_goes_back_as_before(tmp_path):
-    store = Store(tmp_path / "c.db")
-    conversation = library.start(store, "three-conversations", "practitioner")
-    pass_opening(conversation)
+def test_undoing_an_ordinary_answer_goes_back_as_before(start):
+    conversation = start()
     before = conversation.prompt()
     conversation.send("Ann")
     said = conversation.send("/undo")

@@ -3,8 +3,6 @@
 from convo import library
 from convo.engine.commands import GoTo, Rewrite
 from convo.engine.parse import parse, spelled
-from convo.store import Store
-from tests.conftest import pass_opening
 
 
 def test_rewrite_is_typed_in_line_mode_with_the_words_exactly():
@@ -13,10 +11,8 @@ def test_rewrite_is_typed_in_line_mode_with_the_words_exactly():
     assert spelled(Rewrite("my sister")) == "/rewrite my sister"
 
 
-def test_the_new_words_stand_in_the_old_ones_place_and_undo_brings_them_back(tmp_path):
-    store = Store(tmp_path / "c.db")
-    conversation = library.start(store, "three-conversations", "practitioner")
-    pass_opening(conversation)
+def test_the_new_words_stand_in_the_old_ones_place_and_undo_brings_them_back(store, start):
+    conversation = start()
     conversation.send("Ann, rang about her mum")
     conversation.send("and her mum's neighbour")
     count = len(conversation.events)
@@ -33,10 +29,8 @@ def test_the_new_words_stand_in_the_old_ones_place_and_undo_brings_them_back(tmp
                                                                        "and her mum's neighbour"]
 
 
-def test_the_same_words_record_nothing_and_none_take_the_answer_out(tmp_path):
-    store = Store(tmp_path / "c.db")
-    conversation = library.start(store, "three-conversations", "practitioner")
-    pass_opening(conversation)
+def test_the_same_words_record_nothing_and_none_take_the_answer_out(start):
+    conversation = start("three-conversations")
     conversation.send("Ann")
     count = len(conversation.events)
     conversation.handle(Rewrite("Ann"))
@@ -45,10 +39,8 @@ def test_the_same_words_record_nothing_and_none_take_the_answer_out(tmp_path):
     assert conversation.assessment().about == []
 
 
-def test_what_matters_and_choices_are_not_written_again(tmp_path):
-    store = Store(tmp_path / "c.db")
-    conversation = library.start(store, "what-matters", "practitioner")
-    pass_opening(conversation)
+def test_what_matters_and_choices_are_not_written_again(start):
+    conversation = start("what-matters")
     while (prompt := conversation.prompt()) is not None and prompt.area != "outcomes":
         conversation.send("")
     conversation.send("Seeing my grandchildren")
@@ -58,10 +50,8 @@ def test_what_matters_and_choices_are_not_written_again(tmp_path):
     assert len(conversation.events) == count
 
 
-def test_a_typo_mended_in_an_answer_that_told_of_harm_raises_no_second_alert(tmp_path):
-    store = Store(tmp_path / "c.db")
-    conversation = library.start(store, "three-conversations", "practitioner")
-    pass_opening(conversation)
+def test_a_typo_mended_in_an_answer_that_told_of_harm_raises_no_second_alert(start):
+    conversation = start("three-conversations")
     conversation.send("Ann, her sonn hits her when he's drunk")
     conversation.send("/ack")
     conversation.handle(GoTo("about"))
@@ -75,10 +65,8 @@ def test_a_typo_mended_in_an_answer_that_told_of_harm_raises_no_second_alert(tmp
     assert [a.category for a in conversation.assessment().safeguarding] == ["physical", "financial"]
 
 
-def test_an_answer_refiled_elsewhere_is_not_written_over(tmp_path):
-    store = Store(tmp_path / "c.db")
-    conversation = library.start(store, "three-conversations", "practitioner")
-    pass_opening(conversation)
+def test_an_answer_refiled_elsewhere_is_not_written_over(start):
+    conversation = start("three-conversations")
     conversation.send("Ann, rang about her mum")
     conversation.send("Her mum keeps falling on the stairs at night")
     conversation.send("/refile risk")

@@ -18,11 +18,18 @@ from convo.notice.needles import Index, Key, Needles, keys, needles
 from convo.paths import flows_dir
 from convo.strict import Strict
 
-_MACRO = re.compile(r"\{([A-Z_]+)\}")
+_MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")  # {OTHER}, {NOT_A_GAME}, {WHO2}; never a count such as {0,40}
 _NEGATION = re.compile(r"(?:\bnot|n't|\bnever|\bnobody|\bno one|\bno-one|\bwouldn't|\bwon't)\W+(?:\w+\W+){0,3}$")
 # "If it wasn't for the dog I'd have ended it": a negation that only names what held someone back.
 _BUT_FOR = re.compile(r"\bif (?:it )?(?:wasn't|weren't|was not|were not|hadn't been|had not been|not) for"
                       r"\W+(?:\w+\W+){0,3}$")
+# Nor a negation in a condition ("if I don't give him money he hits me"), nor one of knowing or telling ("I
+# don't know why he hits me", "I never told anyone he hits me", "nobody knows my son takes my pension").
+_NOT_DENIED = re.compile(
+    r"(?:\b(?:if|when|whenever|unless|until|till|because|cos|as soon as)\b[^.!?,;]{0,40}?)"
+    r"(?:\bnot|n't|\bnever|\bno one|\bnobody|\bwon't|\bwouldn't)\W+(?:\w+\W+){0,3}$"
+    r"|(?:\bnot|n't|\bnever|\bnobody|\bno one|\bno-one)\W+(?:(?:really|even|ever|quite|actually) )?"
+    r"(?:know|knows|knew|tell|tells|told|want anyone to know|dare tell)\b[^.!?]{0,40}$")
 FIGURE = " ~ "  # what a figure of speech leaves behind: no word a pattern or the model reads
 
 
@@ -121,7 +128,8 @@ class Patterns:
         for rule in map(self.rules.__getitem__, self.index.candidates(text)):
             if rule.may_match(text) and (hit := rule.regex.search(text)):
                 before = text[: hit.start()]
-                lowered = rule.tier == "alert" and _NEGATION.search(before) and not _BUT_FOR.search(before)
+                lowered = (rule.tier == "alert" and _NEGATION.search(before) and not _BUT_FOR.search(before)
+                           and not _NOT_DENIED.search(before))
                 found.append(Match(rule.category, "ask" if lowered else rule.tier, hit.start(), hit.end()))
         return found
 
@@ -144,7 +152,9 @@ def load_patterns(path: str | Path) -> Patterns:
         file = PatternFile.model_validate(document.data)
     except ValidationError as error:
         raise YamlProblems(validation_problems(document, error)) from None
-    problems = []
+    problems = [document.problem(("macros", name), f"a macro's name is capital letters, digits and _ (starting "
+                                                   f"with a letter), so that {{{name}}} can be used: {name!r}")
+                for name in file.macros if not _MACRO.fullmatch("{" + name + "}")]
 
     def compiled(pattern: str, where: tuple) -> re.Pattern[str] | None:
         source = _expand(pattern, file.macros)

@@ -169,6 +169,17 @@ def test_a_figure_of_speech_that_captures_is_refused_when_the_file_is_read(tmp_p
         load_patterns(tmp_path / "patterns.yaml")
 
 
+def test_a_macro_named_with_a_digit_is_expanded_and_one_no_pattern_can_use_is_refused(tmp_path):
+    # {WHO2} was once left in the pattern as literal braces, so the rule never matched and nothing said so.
+    (tmp_path / "patterns.yaml").write_text(
+        'macros:\n  WHO2: "(?:my son|the lodger)"\nalert:\n  physical:\n    - "{WHO2} hits me"\n', encoding="utf-8")
+    rules = load_patterns(tmp_path / "patterns.yaml")
+    assert [match.category for match in rules.find("the lodger hits me")] == ["physical"]
+    (tmp_path / "patterns.yaml").write_text('macros:\n  who: "(?:he)"\nalert: {}\n', encoding="utf-8")
+    with pytest.raises(YamlProblems, match="a macro's name is capital letters"):
+        load_patterns(tmp_path / "patterns.yaml")
+
+
 def test_the_model_is_read_once_however_many_threads_ask_for_it_at_once(monkeypatch):
     """The app reads it in the background; a first answer typed meanwhile waits for that reading rather
     than starting another (1.3 s and 150 MiB more)."""

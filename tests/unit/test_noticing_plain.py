@@ -1,7 +1,8 @@
 """Harm said plainly, which the trained model (taught mostly on harm said sideways) scored low, and the end
 of life talked of calmly, which it read as a risk to life: each kind has phrase patterns or figures of
 speech, and these sentences, written for the tests beside them (data/said_plainly.txt,
-data/figures_of_ending.jsonl; how they were written is at the top of the first and in docs/noticing.md),
+data/said_sideways.txt, data/figures_of_ending.jsonl; how they were written is at the top of the first two
+and in docs/noticing.md),
 keep them honest both ways."""
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.hearing import alerts
+from tests.unit.hearing import alert_patterns, alerts
 
 DATA = Path(__file__).parent / "data"
 
 
-def _plain() -> list[tuple[bool, str, str]]:
+def _plain(name: str = "said_plainly.txt") -> list[tuple[bool, str, str]]:
     rows = []
-    for line in (DATA / "said_plainly.txt").read_text(encoding="utf-8").splitlines():
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             sign, rest = line[0], line[1:]
             who, text = rest.split("|", 1)
@@ -40,11 +41,35 @@ def test_said_plainly_raises_the_banner_and_the_same_words_in_everyday_senses_do
     assert bool(_heard(speaker, text)) == disclosure
 
 
+@pytest.mark.parametrize(("disclosure", "speaker", "text"), _plain("said_sideways.txt"))
+def test_said_sideways_raises_the_banner_and_the_same_words_match_no_alert_pattern(disclosure, speaker, text):
+    if disclosure:
+        assert _heard(speaker, text)
+    else:
+        assert alert_patterns(text) == []
+
+
 @pytest.mark.parametrize(("disclosure", "speaker", "text"), _ending())
 def test_the_end_of_life_talked_of_calmly_raises_no_banner_and_a_death_wanted_sooner_does(disclosure, speaker, text):
     assert bool(_heard(speaker, text)) == disclosure
 
 
 def test_both_files_hold_both_kinds():
-    for rows in (_plain(), _ending()):
+    for rows in (_plain(), _plain("said_sideways.txt"), _ending()):
         assert sum(d for d, _, _ in rows) >= 45 and sum(not d for d, _, _ in rows) >= 35
+
+
+@pytest.mark.parametrize(("text", "tier"), [
+    ("If I don't give him money he hits me.", "alert"),
+    ("I don't know why he hits me.", "alert"),
+    ("I never told anyone he hits me.", "alert"),
+    ("Nobody knows my son takes my pension.", "alert"),
+    ("It's not that my son takes my pension, I give it him.", "ask"),  # denied: worth asking about, never dropped
+])
+def test_a_negation_lowers_a_pattern_only_when_it_denies_what_the_pattern_hears(text, tier):
+    from convo.notice.patterns import patterns
+    from convo.notice.text import normalise
+
+    rules = patterns()
+    found = rules.find(rules.without_figures(normalise(text)))
+    assert found and found[0].tier == tier

@@ -1,9 +1,7 @@
-"""Harm said plainly, which the trained model (taught mostly on harm said sideways) scored low, and the end
-of life talked of calmly, which it read as a risk to life: each kind has phrase patterns or figures of
-speech, and these sentences, written for the tests beside them (data/said_plainly.txt,
-data/said_sideways.txt, data/figures_of_ending.jsonl; how they were written is at the top of the first two
-and in docs/noticing.md),
-keep them honest both ways."""
+"""Harm said plainly, said sideways and said in Welsh, which the trained model (taught mostly on English harm
+said sideways) scored low, and the end of life talked of calmly, which it read as a risk to life: each kind
+has phrase patterns or figures of speech, and these sentences, written for the tests beside them (data/;
+how each file was written is at its top, and in docs/noticing.md), keep them honest both ways."""
 
 from __future__ import annotations
 
@@ -41,8 +39,9 @@ def test_said_plainly_raises_the_banner_and_the_same_words_in_everyday_senses_do
     assert bool(_heard(speaker, text)) == disclosure
 
 
-@pytest.mark.parametrize(("disclosure", "speaker", "text"), _plain("said_sideways.txt"))
-def test_said_sideways_raises_the_banner_and_the_same_words_match_no_alert_pattern(disclosure, speaker, text):
+@pytest.mark.parametrize(("disclosure", "speaker", "text"), _plain("said_sideways.txt") + _plain("said_in_welsh.txt"))
+def test_said_sideways_or_in_welsh_raises_the_banner_and_the_same_words_match_no_alert_pattern(disclosure, speaker,
+                                                                                                text):
     if disclosure:
         assert _heard(speaker, text)
     else:
@@ -55,7 +54,7 @@ def test_the_end_of_life_talked_of_calmly_raises_no_banner_and_a_death_wanted_so
 
 
 def test_both_files_hold_both_kinds():
-    for rows in (_plain(), _plain("said_sideways.txt"), _ending()):
+    for rows in (_plain(), _plain("said_sideways.txt"), _plain("said_in_welsh.txt"), _ending()):
         assert sum(d for d, _, _ in rows) >= 45 and sum(not d for d, _, _ in rows) >= 35
 
 

@@ -14,6 +14,8 @@ from tests.unit.hearing import alert_patterns, alerts
 @pytest.mark.parametrize(("text", "category"), [
     # Lethal violence tried or begun, or nearly done.
     ("My ex tried to strangle me with the hoover flex.", "physical"),
+    ("my nephew tried to choke me with my own scarf on Boxing Day", "physical"),
+    ("She tried to smother me with my duvet.", "physical"),
     ("He tried to kill me at Easter and now he's out again.", "physical"),
     ("Her son went to smother her with a cushion.", "physical"),
     ("he smothered me with a pillow till I saw stars", "physical"),
@@ -49,6 +51,7 @@ def test_said_plainly_raises_the_banner(text, category):
 
 @pytest.mark.parametrize("text", [
     "My sister tried to kill me with kindness, three puddings a day.",
+    "My mum tried to kill me with my favourite pudding, three helpings.",
     "My grandson tried to drown me in the pool, we were messing about.",
     "The dog nearly smothered me with licks when I got home.",
     "She nearly choked me with that perfume of hers.",

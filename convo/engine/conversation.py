@@ -916,15 +916,20 @@ class Conversation:
                 return [out.Info(say("undone_alert_stands" if alerted else "undone", what=what))]
         return [out.Error(say("nothing_to_undo"))]
 
+    def written(self, stage: str, outcome: int | None = None) -> list[Item]:
+        """What stands written at a question (`outcome`: the index of the thing that matters it is about), and
+        is still filed there: an answer re-filed as a risk has gone elsewhere. What `Rewrite` writes over."""
+        step = self.flow.steps[stage]
+        answers = {event.seq for event in self.events if event.type == Answered.KIND}
+        outcome_id = self.state.outcome_id(outcome) if step.per_outcome or step.interrupt is not None else None
+        return [item for item in self.state.at_stage(stage, outcome_id)
+                if item.id in answers and item.kind in {step.captures or "", step.from_carer or ""}]
+
     def _rewrite(self, text: str) -> list[out.Output]:
         step = self.step
-        if step is None or step.choices or step.captures == vocabulary.OUTCOME or step.offers_language:
+        if step is None or not step.rewritable:
             return [out.Error(say("cannot_rewrite"))]  # a choice is chosen again; a thing that matters has its own
-        outcome_id = self._outcome_id_for(step, self.position)
-        answers = self._answers()
-        # What was written here and is still filed here (an answer re-filed as a risk has gone elsewhere).
-        earlier = [item for item in self.state.at_stage(step.id, outcome_id)
-                   if item.id in answers and item.kind in {step.captures or "", step.from_carer or ""}]
+        earlier = self.written(step.id, self.position.outcome)
         if "\n".join(item.text for item in earlier).strip() == text.strip():
             return []  # the same words (a browser drops a box's first line break): nothing to record
         if text.strip() and earlier:
@@ -934,9 +939,6 @@ class Conversation:
             for seq in sorted(said_at(self.state, item.id)):
                 self._record(Undone(event=seq), self.position)
         return outputs
-
-    def _answers(self) -> set[int]:
-        return {event.seq for event in self.events if event.type == Answered.KIND}
 
     def _name(self, text: str) -> list[out.Output]:
         """Mark a name to be hidden when the draft is exported with --redact."""

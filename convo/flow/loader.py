@@ -54,6 +54,12 @@ class Step:
         return not self.audiences or audience in self.audiences
 
     @property
+    def rewritable(self) -> bool:
+        """Answered in words of one's own, so an answer is changed by writing it again (`Rewrite`): not a
+        choice (chosen again), and not *what matters*, where each line is a thing with questions of its own."""
+        return not self.choices and self.captures != vocabulary.OUTCOME and not self.offers_language
+
+    @property
     def part_number(self) -> int | None:
         """Which of the three conversations the stage is in (None outside them, as in the closing)."""
         return self.part.conversation if self.part else None

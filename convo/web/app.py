@@ -499,7 +499,7 @@ class CarerPages:
                     return
             earlier, session.waiting = session.waiting, None
             session.safety = False
-            if questions.rewritable(step) and questions.written(conversation, place):
+            if step.rewritable and conversation.written(*place):
                 # Words written here before: the box held them, and what it holds now stands in their place.
                 count = len(conversation.events)
                 session.safety = _alerted(conversation.handle(Rewrite(lines[0] if lines else "")))

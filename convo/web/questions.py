@@ -18,7 +18,6 @@ from convo.events import Answered, standing
 from convo.flow.loader import END, Step
 from convo.render import DIRECTION_MARKS
 from convo.templating import fill
-from convo.vocabulary import OUTCOME
 
 Place = tuple[str, int | None]  # a stage id, and the index of the thing that matters it is about
 
@@ -243,24 +242,12 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
         caption=step.part.title if step.part is not None else "", about=about(conversation, outcome),
         question=question, hints=hints, choices=[Choice(c.value, c.label) for c in step.choices],
         chosen=picked[-1] if picked else None,
-        before=[] if rewritable(step) or (step.choices and step.single)
+        before=[] if step.rewritable or (step.choices and step.single)
         else [said(conversation, item) for item in items],
-        written="\n".join(item.text for item in items) if rewritable(step) else "",
+        written="\n".join(item.text for item in conversation.written(stage, outcome)) if step.rewritable else "",
         back=url(previous) if previous else None, current=is_current, language=conversation.language,
         title=step.title, bilingual=step.offers_language,
     )
-
-
-def rewritable(step: Step) -> bool:
-    """A question answered in words of one's own, whose answer is changed by writing it again: not a
-    choice, and not *what matters*, where each line is a thing of its own with questions of its own."""
-    return not step.choices and step.captures != OUTCOME and not step.offers_language
-
-
-def written(conversation: Conversation, place: Place) -> list[Item]:
-    """What stands written at a question."""
-    stage, outcome = place
-    return conversation.state.at_stage(stage, conversation.state.outcome_id(outcome))
 
 
 def about(conversation: Conversation, outcome: int | None) -> Said | None:

@@ -1,5 +1,6 @@
 """Render the record as Markdown, HTML or plain text with sandboxed Jinja2 templates; JSON comes
-straight from the pydantic models. Templates read only the record.
+straight from the pydantic models. Templates read only the record (and the carer's summary, the choices'
+labels in the page's language, where a face that has the flow gives them).
 
 What a person typed is always escaped for the format and its control characters made visible,
 so a draft can never run, style or hide anything that was typed.
@@ -8,7 +9,7 @@ so a draft can never run, style or hide anything that was typed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -308,29 +309,36 @@ def render(record: Assessment, fmt: str, template: str | None = None, *, languag
     return text if fmt == "html" else _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
 
 
-def render_summary(record: Assessment, fmt: str, *, language: str | None = None) -> str:
-    """Only "What you told us": the answers in the writer's own words, addressed to them (md, html or txt)."""
+def render_summary(record: Assessment, fmt: str, *, language: str | None = None,
+                   choice_labels: Mapping[int, str] | None = None) -> str:
+    """Only "What you told us": the answers in the writer's own words, addressed to them (md, html or txt).
+    `choice_labels` are the choices' labels in the page's language, by the id of the answer that made each
+    (from a face that has the flow): a choice made in another language is shown by it; any other by the label
+    it was chosen by."""
     if fmt not in _CARER_TEMPLATES:
         raise ValueError(f"the summary comes as {', '.join(_CARER_TEMPLATES)}, not {fmt!r}")
-    return _render_summary(record, fmt, with_draft=False, language=language)
+    return _render_summary(record, fmt, with_draft=False, language=language, choice_labels=choice_labels)
 
 
-def render_summary_article(record: Assessment, *, language: str | None = None) -> str:
-    """"What you told us" as an HTML <article> (its own <h1> first), for a page that has its own frame."""
+def render_summary_article(record: Assessment, *, language: str | None = None,
+                           choice_labels: Mapping[int, str] | None = None) -> str:
+    """"What you told us" as an HTML <article> (its own <h1> first), for a page that has its own frame;
+    `choice_labels` as for `render_summary`."""
     from convo.render.summary import summarise
 
     context = _in_language(record, language)
     return _environment("html").get_template("_summary_article.html.j2").render(
-        a=record, s=summarise(record, context["languages"]), **context)
+        a=record, s=summarise(record, context["languages"]), choice_labels=choice_labels or {}, **context)
 
 
-def _render_summary(record: Assessment, fmt: str, with_draft: bool, language: str | None = None) -> str:
+def _render_summary(record: Assessment, fmt: str, with_draft: bool, language: str | None = None,
+                    choice_labels: Mapping[int, str] | None = None) -> str:
     from convo.render.summary import summarise
 
     context = _in_language(record, language)
     text = _environment(fmt).get_template(_CARER_TEMPLATES[fmt]).render(
         a=record, s=summarise(record, context["languages"]), markdown=fmt == "md", with_draft=with_draft,
-        **context)
+        choice_labels=choice_labels or {}, **context)
     return text if fmt == "html" else _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
 
 

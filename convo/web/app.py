@@ -566,14 +566,17 @@ class CarerPages:
     def done(self, request: Request, session: Session, held: Conversation) -> Response:
         if not held.ended:
             return self.redirect(request, self._where(held))
-        article = render_summary_article(held.assessment(), language=self.language_of(request, session))
+        language = self.language_of(request, session)
+        article = render_summary_article(held.assessment(), language=language,
+                                         choice_labels=questions.choice_labels(held, language))
         session.finished = True
         return self.render(request, "done.html.j2", article=Markup(article), code=session.code)
 
     @page()
     def download(self, request: Request, session: Session, held: Conversation) -> Response:
         language = self.language_of(request, session)
-        html = render_summary(held.assessment(), "html", language=language)
+        html = render_summary(held.assessment(), "html", language=language,
+                              choice_labels=questions.choice_labels(held, language))
         store = session.store
         assert store is not None  # held with the conversation
         with WRITES:

@@ -257,12 +257,27 @@ def about(conversation: Conversation, outcome: int | None) -> Said | None:
 
 def said(conversation: Conversation, item: Item) -> Said:
     """An answer as the carer gave it; a choice as its label in the conversation's language now."""
-    step = conversation.flow.steps.get(item.stage or "")
-    if item.choice and step is not None:
-        label = next((choice.label for choice in step.choices if choice.value == item.choice), None)
-        if label is not None:
-            return Said(label, conversation.language)
+    label = choice_label(conversation, item, conversation.language)
+    if label is not None:
+        return Said(label, conversation.language)
     return Said(item.choice_label or item.text, item.language)
+
+
+def choice_label(conversation: Conversation, item: Item, language: str) -> str | None:
+    """A choice's label as the flow words it in `language`; None for an answer that is not a choice, a choice
+    the flow no longer offers, or a flow not written in that language (the choice is shown as it was stored)."""
+    flow = conversation.flow
+    if not item.choice or language not in flow.languages:
+        return None
+    step = flow.in_language(language).steps.get(item.stage or "")
+    return next((choice.label for choice in step.choices if choice.value == item.choice), None) if step else None
+
+
+def choice_labels(conversation: Conversation, language: str) -> dict[int, str]:
+    """Every choice made, by the id of the answer that made it, as its label in `language`: for "What you told
+    us" on a page in another language than the one the choice was made in."""
+    found = {item.id: choice_label(conversation, item, language) for item in conversation.state.items.values()}
+    return {number: label for number, label in found.items() if label is not None}
 
 
 def sections(conversation: Conversation) -> list[Section]:

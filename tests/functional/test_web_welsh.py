@@ -12,8 +12,9 @@ import pytest
 pytest.importorskip("starlette", reason="convo web needs the web extra: pip install 'convo[web]'")
 
 from convo import library
+from convo.render import render_summary, render_summary_article
 from convo.store import Store
-from convo.web import wording
+from convo.web import questions, wording
 from convo.web.app import make_app
 from tests.functional.test_web import SIAN, Carer, only_code, record
 
@@ -204,6 +205,36 @@ def test_answers_in_another_language_than_the_page_are_marked_with_their_own(app
     switch(carer, "en")
     assert html_lang(carer) == "en" and 'lang="en"' not in carer.text.split("<main", 1)[1]
     assert len(record(db, only_code(db)).outcomes) == 2
+
+
+def test_what_you_told_us_shows_a_choice_made_in_english_by_its_welsh_label_on_a_welsh_page(app, db):
+    carer = Carer(app).start()
+    carer.through(SIAN)
+    carer.post("/finish")
+    code = only_code(db)
+    stored = record(db, code)
+    switch(carer, "cy")
+    assert carer.path == "/done" and html_lang(carer) == "cy"
+    for page in (carer.text, carer.client.get("/download").text):
+        assert "<li>Nac ydw, rydw i&#39;n 18 neu&#39;n hŷn</li>" in page  # in the page's language, unmarked
+        assert "<li>Ddim yn siŵr eto</li>" in page  # a choice about a risk, too
+        assert "18 or over" not in page and "Not sure yet" not in page
+    assert record(db, code) == stored  # shown in Welsh, stored as chosen
+    assert [(e.text, e.choice_label) for e in stored.decisions][:1] == [("No, I'm 18 or over", "No, I'm 18 or over")]
+
+
+def test_a_choice_typed_in_words_shows_the_words_marked_and_one_without_a_label_shows_as_stored(start):
+    conversation = start("carer", audience="carer")
+    conversation.send("yes I'm 17")
+    record = conversation.assessment()
+    welsh = render_summary_article(record, language="cy", choice_labels=questions.choice_labels(conversation, "cy"))
+    assert '<li>Ydw, rydw i o dan 18 (ysgrifennoch chi <q lang="en">yes I&#39;m 17</q>)</li>' in welsh
+    as_stored = render_summary_article(record, language="cy")  # no label in the page's language given
+    assert '<li><span lang="en">Yes, I&#39;m under 18 (ysgrifennoch chi <q>yes I&#39;m 17</q>)</span></li>' in as_stored
+    english = render_summary_article(record, language="en", choice_labels=questions.choice_labels(conversation, "en"))
+    assert "<li>Yes, I&#39;m under 18 (you wrote <q>yes I&#39;m 17</q>)</li>" in english  # its own language: as chosen
+    text = render_summary(record, "md", language="cy", choice_labels=questions.choice_labels(conversation, "cy"))
+    assert "- Ydw, rydw i o dan 18 (ysgrifennoch chi “yes I'm 17”)" in text
 
 
 def test_the_switch_is_a_form_with_its_token_once_there_is_a_conversation_and_refused_without(app, db):

@@ -427,12 +427,16 @@ class CarerPages:
         notes, session.notes = session.notes, []
         kept = _kept(session, request.url.path)
         return self._question_page(request, session, held, place, notes=notes, typed=kept.answer if kept else None,
-                                   chosen=kept.choice if kept else None)
+                                   chosen=kept.choice if kept else None,
+                                   changed_elsewhere=kept.shown if kept and kept.shown else None)
 
     def _question_page(self, request: Request, session: Session, conversation: Conversation, place: Place, *,
                        errors: list[tuple[str, str]] | None = None, typed: str | None = None, status: int = 200,
-                       notes: list[str] | None = None, chosen: str | None = None) -> Response:
-        """A question's page; its box holds `typed`, or by default what stands written there, to change."""
+                       notes: list[str] | None = None, chosen: str | None = None,
+                       changed_elsewhere: str | None = None) -> Response:
+        """A question's page; its box holds `typed`, or by default what stands written there, to change.
+        `changed_elsewhere`: the answer was changed in another window since this one was shown, and these are
+        the words typed here instead, shown back to copy."""
         page = questions.page(conversation, place)
         if typed is None:
             typed = page.written
@@ -441,7 +445,7 @@ class CarerPages:
         return self.render(request, "question.html.j2", status=status, page=page, errors=errors or [],
                            typed=typed, notes=notes or [], code=session.code, safety=session.safety,
                            finished_before=questions.reached_end(conversation),
-                           chosen=chosen if chosen is not None else page.chosen)
+                           chosen=chosen if chosen is not None else page.chosen, changed_elsewhere=changed_elsewhere)
 
     @page(posted=True, shown_back="answer")
     def answer(self, request: Request, session: Session, conversation: Conversation, form: FormData) -> Response:
@@ -463,6 +467,9 @@ class CarerPages:
         elif len(typed) > MAX_ANSWER:
             return self._question_page(request, session, conversation, place, typed=typed,
                                        errors=[("answer", "too_long")])
+        if step.rewritable and _changed_elsewhere(conversation, place, form, typed):
+            # Not written over: the words as they stand now in the box, and those typed here shown back to copy.
+            return self._question_page(request, session, conversation, place, status=409, changed_elsewhere=typed)
         try:
             self._say(session, conversation, place, typed, move_on=not saving)
         except TakenOver:
@@ -666,7 +673,8 @@ class CarerPages:
         shown_back = str(form.get("back", ""))
         back = _return_to(shown_back)
         kept = Kept(back, answer=str(form.get("answer", "")), code=str(form.get("code", ""))[:100],
-                    choice=str(form["choice"]) if form.get("choice") is not None else None)
+                    choice=str(form["choice"]) if form.get("choice") is not None else None,
+                    shown=str(form.get("shown", "")))
         if to is not None and session.code is not None:
             held = self._hold(request, session, kept.answer)
             if isinstance(held, Response):
@@ -688,7 +696,7 @@ class CarerPages:
         if shown_back in SHOWN_BACK:  # a page that shows back unsaved words: shown again, words and all
             template, status = SHOWN_BACK[shown_back]
             return self.render(request, template, status=status, typed=str(form.get("shown", "")))
-        session.kept = kept if kept.answer or kept.choice is not None or kept.code else None
+        session.kept = kept if kept.answer or kept.choice is not None or kept.code or kept.shown else None
         return self.redirect(request, back)
 
 
@@ -773,6 +781,17 @@ def _just_said(conversation: Conversation, place: Place, lines: list[str]) -> bo
         if event.before.place != place:
             return False
     return False
+
+
+def _changed_elsewhere(conversation: Conversation, place: Place, form: FormData, typed: str) -> bool:
+    """The form's page showed other words at its question than stand there now (another window of the same
+    browser changed them since), and what it sends would write over them. A form that says nothing of what
+    it showed (a page from before this check) is not held back."""
+    shown = form.get("written_digest")
+    if shown is None:
+        return False
+    now = questions.written_words(conversation, place)
+    return str(shown) != questions.digest(now) and typed.strip() != now.strip()
 
 
 def _last_answered(conversation: Conversation) -> str | None:

@@ -9,6 +9,7 @@ empty line") and the page has its own radios, box and buttons instead.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 
@@ -117,6 +118,11 @@ class QuestionPage:
     @property
     def key(self) -> str:
         return key(self.place)
+
+    @property
+    def written_digest(self) -> str:
+        """The words that stood here when the page was shown, as the form carries them back (`digest`)."""
+        return digest(self.written)
 
 
 @dataclass(frozen=True)
@@ -244,10 +250,22 @@ def page(conversation: Conversation, place: Place) -> QuestionPage:
         chosen=picked[-1] if picked else None,
         before=[] if step.rewritable or (step.choices and step.single)
         else [said(conversation, item) for item in items],
-        written="\n".join(item.text for item in conversation.written(stage, outcome)) if step.rewritable else "",
+        written=written_words(conversation, place) if step.rewritable else "",
         back=url(previous) if previous else None, current=is_current, language=conversation.language,
         title=step.title, bilingual=step.offers_language,
     )
+
+
+def written_words(conversation: Conversation, place: Place) -> str:
+    """The words that stand written at a question answered in words: what its box opens with, to change."""
+    return "\n".join(item.text for item in conversation.written(*place))
+
+
+def digest(words: str) -> str:
+    """Words a page showed, as its form carries them back: a form from a page that showed other words than
+    stand now (changed in another window since) is not written over them. Only a digest: the words are not
+    sent twice."""
+    return hashlib.sha256(words.encode()).hexdigest()
 
 
 def about(conversation: Conversation, outcome: int | None) -> Said | None:

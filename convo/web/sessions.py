@@ -48,12 +48,13 @@ class Waiting:
 
 @dataclass(frozen=True)
 class Kept:
-    """What a page's form held when its language was changed, to show back in the page's boxes: never saved."""
+    """What a page's form held when its language was changed, to show back on the page (in its boxes): never saved."""
 
     path: str  # the page it is shown back on, once
     answer: str = ""
     choice: str | None = None
     code: str = ""
+    shown: str = ""  # words typed in this window that could not be saved, shown back to copy
 
 
 @dataclass

@@ -2,7 +2,7 @@
 Playwright, as tests/e2e/test_browser.py does, with axe-core checking every page of a whole
 self-assessment against WCAG 2.2 AA. Also a keyboard-only run, 320 px and 400% zoom without
 sideways scrolling (screenshots in the test's folder, or $CONVO_SCREENSHOTS), the accessibility
-tree, saving and carrying on elsewhere, two tabs on one code, wrong codes, the download, the
+tree, saving and carrying on elsewhere, two tabs on one code, a stale tab, wrong codes, the download, the
 safety box, a young carer, and the whole thing with scripts turned off.
 
 CI installs what this needs (scripts/test.sh, as root); locally it is skipped with the reason.
@@ -381,6 +381,29 @@ def test_two_tabs_on_one_code_the_second_is_told_kindly_and_may_carry_on_instead
     assert axe(first) == []
     first.context.close()
     second.context.close()
+
+
+def test_a_stale_tab_is_told_its_answer_changed_in_another_and_shown_both_at_320px(server, browser, screenshots):
+    url, _, logged = server
+    first = open_page(browser, url, viewport={"width": 320, "height": 640}, bypass_csp=True)
+    start(first)
+    answer(first, "no")
+    second = first.context.new_page()  # another tab of the same browser
+    second.goto(first.url)
+    answer(first, "My sister Non")
+    typed = "My sister Non, who is blind and lives alone"
+    answer(second, typed)
+    region = second.get_by_role("region", name="This answer was changed in another window")
+    assert region.is_visible()
+    assert second.evaluate("document.activeElement.className") == "banner"  # read out first
+    assert second.get_by_role("textbox", name=re.compile("Who do you look after")).input_value() == "My sister Non"
+    assert second.get_by_role("region", name="What you typed, not saved").inner_text() == typed
+    wide = second.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert wide[0] <= wide[1], wide
+    second.screenshot(path=str(screenshots / "320px-changed-elsewhere.png"), full_page=True)
+    assert axe(second) == []
+    assert typed not in logged.read_text()
+    first.context.close()
 
 
 def test_a_wrong_code_is_cleared_and_said_first_on_the_page(server, browser):

@@ -4,6 +4,7 @@ box; a young carer; and the guards: CSRF, cookie flags, plain problem pages, not
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import logging
@@ -113,7 +114,9 @@ class Carer:
         assert at, f"no question on {self.path}"
         if 'name="choice"' in self.text:
             return self.post("/question", at=at, choice=words, action=action)
-        return self.post("/question", at=at, answer=words, action=action)
+        # What the box was showing, as a browser sends it back (see the two-tab tests).
+        shown = {"written_digest": digest} if (digest := self.field("written_digest")) is not None else {}
+        return self.post("/question", at=at, answer=words, action=action, **shown)
 
     def go(self, url: str) -> Carer:
         self.page = self.client.get(url)
@@ -494,6 +497,60 @@ def test_a_changed_risk_keeps_its_place_and_the_choice_about_it(app, db):
     assert (changed.id, changed.text) == (risk.id, risk.text + ", and stop singing")
     assert changed.decision == risk.decision  # the choice about it is still about it
     assert [e.id for e in after.circumstances] == [e.id for e in before.circumstances]  # the order kept
+
+
+def window(carer: Carer, url: str) -> Carer:
+    """Another tab of the same browser (the same cookie), opened at `url`."""
+    other = copy.copy(carer)
+    return other.go(url)
+
+
+def test_a_stale_window_does_not_write_over_words_changed_in_another_and_loses_nothing(app, db, caplog):
+    carer = Carer(app).start()
+    carer.through(SIAN)
+    code = only_code(db)
+    first, second = window(carer, "/question/who-you-care-for"), window(carer, "/question/who-you-care-for")
+    first.answer("My mum Glenys, who has dementia and lives with us")
+    assert first.path == "/check"
+    count = len(events(db, code))
+    with caplog.at_level(logging.DEBUG):
+        second.answer("My mother, Glenys")
+    assert second.page.status_code == 409 and second.path == "/question"
+    assert len(events(db, code)) == count  # nothing written
+    assert record(db, code).circumstances[0].text == "My mum Glenys, who has dementia and lives with us"
+    assert ("This answer was changed in another window Here it is as it stands now, in the box. "
+            "Nothing from this window was saved.") in second.main()
+    assert re.search(r"<textarea [^>]*>My mum Glenys, who has dementia and lives with us</textarea>", second.text)
+    assert re.search(r'<div class="unsaved" id="unsaved" tabindex="0" role="region" aria-label="What you typed, '
+                     r'not saved">My mother, Glenys</div>', second.text)  # what was typed here, to copy
+    assert re.search(r'<div class="banner" role="region" aria-labelledby="changed-elsewhere-title" tabindex="-1" '
+                     r'autofocus>\s*<h2 class="banner-title" id="changed-elsewhere-title">', second.text)
+    assert "My mother" not in caplog.text and "Traceback" not in caplog.text
+    second.answer("My mother, Glenys")  # the words as they stand now seen: Continue writes over them
+    assert second.path == "/check"
+    assert record(db, code).circumstances[0].text == "My mother, Glenys"
+
+
+def test_a_stale_window_at_the_question_in_hand_does_not_write_over_its_answer_or_an_emptied_box(app, db):
+    carer = Carer(app).start()
+    carer.answer("no")
+    first, second = window(carer, carer.path), window(carer, carer.path)
+    first.answer("My dad, after his stroke")
+    assert first.path == "/question/caring-day-and-night"
+    second.answer("")  # a box left empty here would have taken the answer out
+    assert second.page.status_code == 409 and 'class="unsaved"' not in second.text
+    assert re.search(r"<textarea [^>]*>My dad, after his stroke</textarea>", second.text)
+    assert [e.text for e in record(db, only_code(db)).circumstances] == ["My dad, after his stroke"]
+
+
+def test_a_stale_window_sending_the_words_that_stand_now_goes_on_as_usual(app, db):
+    carer = Carer(app).start()
+    carer.answer("no")
+    first, second = window(carer, carer.path), window(carer, carer.path)
+    first.answer("My dad")
+    second.answer("My dad")  # nothing would be lost: no need to stop
+    assert second.page.status_code == 200 and second.path == "/question/caring-day-and-night"
+    assert [e.text for e in record(db, only_code(db)).circumstances] == ["My dad"]
 
 
 def test_a_changed_answer_that_told_of_harm_keeps_its_alert(app, db):

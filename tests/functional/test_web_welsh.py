@@ -4,6 +4,7 @@ the conversation's. The language link on every page switches, keeping every answ
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
@@ -235,6 +236,25 @@ def test_a_choice_typed_in_words_shows_the_words_marked_and_one_without_a_label_
     assert "<li>Yes, I&#39;m under 18 (you wrote <q>yes I&#39;m 17</q>)</li>" in english  # its own language: as chosen
     text = render_summary(record, "md", language="cy", choice_labels=questions.choice_labels(conversation, "cy"))
     assert "- Ydw, rydw i o dan 18 (ysgrifennoch chi “yes I'm 17”)" in text
+
+
+def test_words_changed_in_another_window_are_said_in_welsh_and_the_switch_keeps_what_was_typed(app, db):
+    carer = Carer(app, headers=WELSH).start()
+    carer.answer("no")
+    first, second = copy.copy(carer).go(carer.path), copy.copy(carer).go(carer.path)
+    first.answer("Fy nhad")
+    second.answer("Fy nhad, ar ôl ei strôc")
+    assert second.page.status_code == 409 and html_lang(second) == "cy"
+    assert "Mae’r ateb hwn wedi’i newid mewn ffenestr arall" in second.main()
+    assert re.search(r"<textarea [^>]*>Fy nhad</textarea>", second.text)
+    assert 'name="shown" value="Fy nhad, ar ôl ei strôc"' in second.text  # the switch carries them
+    assert second.field("back") == "/question/who-you-care-for"
+    switch(second, "en", back=second.field("back"), at="who-you-care-for", answer="Fy nhad",
+           shown="Fy nhad, ar ôl ei strôc")  # the page's form, as the browser sends it
+    assert second.path == "/question/who-you-care-for" and html_lang(second) == "en"
+    assert "This answer was changed in another window" in second.main()
+    assert re.search(r'<div class="unsaved"[^>]*>Fy nhad, ar ôl ei strôc</div>', second.text)
+    assert [e.text for e in record(db, only_code(db)).circumstances] == ["Fy nhad"]
 
 
 def test_the_switch_is_a_form_with_its_token_once_there_is_a_conversation_and_refused_without(app, db):

@@ -373,10 +373,12 @@ def read_model(path: Path | str) -> dict:
 
 
 def write_model(model: dict, path: Path) -> None:
-    """The model in its file's form (`convo.notice.model.joined`), gzipped the same way each time."""
-    from convo.notice.model import joined
+    """The model in its file's form (`convo.notice.model.joined`), gzipped the same way each time, with the
+    digest of the word groups its features were read with."""
+    from convo.notice.model import groups_digest, joined
 
-    data = json.dumps(joined(model), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    data = json.dumps({**joined(model), "word_groups": groups_digest()}, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode()
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:
         handle.write(data)
 

@@ -82,6 +82,7 @@ def warm() -> None:
     patterns()
     taxonomy()
     concern_model.word_classes()
+    concern_model.word_groups()
     lexicon_cues.lexicons()
 
 

@@ -1,5 +1,5 @@
 """The trained part of noticing: a linear model over words, word pairs near and a few apart, letter
-groups and patterns.
+groups, groups of words that mean alike, and patterns.
 
 Standard library only at runtime; `scripts/train_notice.py` fits it on the project's labelled
 corpus (data/notice/) with the same `features` function and writes `concern_model.json.gz`.
@@ -9,6 +9,7 @@ Three heads share the features: is this a concern at all, is it an alert, and wh
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import math
 import threading
@@ -24,6 +25,10 @@ from convo.notice.text import sentences, tokens
 from convo.paths import flows_dir
 
 MODEL_PATH = Path(__file__).with_name("concern_model.json.gz")
+# Words in groups of words that mean alike (made by scripts/word_groups.py): what the model learns of
+# "frightened" carries to "scared", and of one word to another of its group that no training sentence said.
+GROUPS_PATH = Path(__file__).with_name("word_groups.json.gz")
+GROUP_SKIP = 3  # pairs of groups in one clause: a word's group and the next three words' groups
 # Words that say little on their own. Pairs of the other words a few apart in one clause carry who
 # did what to whom where the words between vary ("son ... card", "never ... money", "lads ... flat").
 _GLUE = frozenset(
@@ -55,7 +60,7 @@ def features(clean: str, speaker: str, patterns: Patterns, matches: list[Match] 
         found.update(letter_groups(word))
     for left, right in zip(["<s>", *words], words + ["</s>"], strict=True):
         found[f"b:{left} {right}"] = 1.0
-    classes = word_classes()
+    classes, groups = word_classes(), word_groups()
     for sentence in sentences(clean):
         said = tokens(sentence)
         for index, left in enumerate(said):
@@ -71,6 +76,11 @@ def features(clean: str, speaker: str, patterns: Patterns, matches: list[Match] 
             found[f"k2:{left}>{right}"] = 1.0
         for left, middle, right in zip(seen, seen[1:], seen[2:], strict=False):
             found[f"k3:{left}>{middle}>{right}"] = 1.0
+        grouped = [group for word in said if word not in _GLUE and (group := groups.get(word)) is not None]
+        for index, group in enumerate(grouped):
+            found[f"q:{group}"] = 1.0
+            for other in grouped[index + 1:index + 1 + GROUP_SKIP]:
+                found[f"q2:{group}>{other}"] = 1.0
     for match in patterns.find(clean) if matches is None else matches:
         found[f"p:{match.tier}:{match.category}"] = 1.0
         found[f"p:{match.tier}"] = 1.0
@@ -95,6 +105,22 @@ def word_classes() -> dict[str, str]:
         for word in words:
             table.setdefault(str(word).lower(), str(name))
     return table
+
+
+@cache
+def word_groups() -> dict[str, int]:
+    """Each word's group of words that mean alike, by number (the file keeps the groups in order)."""
+    with gzip.open(GROUPS_PATH, "rt", encoding="utf-8") as handle:
+        groups = json.load(handle)["groups"]
+    return {word: number for number, words in enumerate(groups) for word in words}
+
+
+def groups_digest(path: Path = GROUPS_PATH) -> str:
+    """What the word groups are, in short: the model records the digest of the groups it was trained with,
+    since its weights name groups by number and groups made again would number them otherwise."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        groups = json.load(handle)["groups"]
+    return hashlib.sha256(json.dumps(groups, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 Row = list[float]  # one feature's weights in every head, side by side

@@ -374,11 +374,12 @@ def read_model(path: Path | str) -> dict:
 
 def write_model(model: dict, path: Path) -> None:
     """The model in its file's form (`convo.notice.model.joined`), gzipped the same way each time, with the
-    digest of the word groups its features were read with."""
+    digest of the word groups its features were read with (a model just fitted has none yet: the groups now)."""
     from convo.notice.model import groups_digest, joined
 
-    data = json.dumps({**joined(model), "word_groups": groups_digest()}, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode()
+    # The groups the weights were fitted with: kept when only the thresholds are chosen again.
+    data = json.dumps({**joined(model), "word_groups": model.get("word_groups") or groups_digest()}, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":")).encode()
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:
         handle.write(data)
 

@@ -863,6 +863,14 @@ def test_the_model_was_trained_with_the_word_groups_it_ships_with():
     assert trained_with == concern_model.groups_digest()
 
 
+def test_a_model_fitted_with_other_word_groups_is_refused_when_read(tmp_path):
+    path = tmp_path / "model.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        json.dump({"word_groups": "0" * 16}, handle)
+    with pytest.raises(ValueError, match="other word groups"):
+        concern_model.load(str(path))
+
+
 def test_a_long_paste_is_read_in_bounded_pieces():
     text = "we went to the shops. " * 5000 + "my son takes all my money"
     assert "financial" in alerts(text)

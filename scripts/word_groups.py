@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from convo.notice.model import GROUPS_PATH  # noqa: E402
 from convo.notice.text import normalise, tokens  # noqa: E402
+from train_notice import load  # noqa: E402  (beside this script)
 
 GROUPS = 1000
 SEED = 0
@@ -38,10 +39,8 @@ WEIGHTS, TOKENIZER = "weights/l2_supercat_256.safetensors", "tokenizers/l2_super
 def corpus_words() -> Counter[str]:
     """How often each word is said in the training files (the frozen and development sets are not read)."""
     said: Counter[str] = Counter()
-    for path in sorted((REPO / "data" / "notice").glob("train_*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                said.update(tokens(normalise(json.loads(line)["text"])))
+    for example in load():
+        said.update(tokens(normalise(example.text)))
     return said
 
 

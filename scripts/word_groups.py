@@ -26,9 +26,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from train_notice import load  # noqa: E402  (beside this script)
+
 from convo.notice.model import GROUPS_PATH  # noqa: E402
 from convo.notice.text import normalise, tokens  # noqa: E402
-from train_notice import load  # noqa: E402  (beside this script)
 
 GROUPS = 1000
 SEED = 0

@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
                         ("heldout5.jsonl", "third frozen held-out set, written on 3 December (HELDOUT5.md)"),
                         ("heldout6.jsonl", "fourth frozen held-out set, written on 5 December (HELDOUT6.md)"),
                         ("heldout7.jsonl", "fifth frozen held-out set, written on 5 December (HELDOUT7.md)"),
-                        ("heldout8.jsonl", "sixth frozen held-out set, written on 5 December (HELDOUT8.md)")):
+                        ("heldout8.jsonl", "sixth frozen held-out set, written on 5 December (HELDOUT8.md)"),
+                        ("heldout9.jsonl", "seventh frozen held-out set, written on 5 December (HELDOUT9.md)")):
         if (DATA / name).exists() and not (args.no_heldout and "heldout" in name):
             report(title, judge(load_heldout(DATA / name, name.split(".")[0]), model), quote="heldout" not in name)
     for name in ("suggestions_train.jsonl", "suggestions_dev.jsonl", "suggestions_heldout.jsonl"):

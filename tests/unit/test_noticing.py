@@ -71,6 +71,7 @@ def test_indirect_disclosures_alert_with_their_category(text, category):
     "I'm still here, touch wood, eighty-nine next week",
     "She fleeced me at crib last night, the cheek.",
     "The kids at the club robbed us blind at bingo, lucky devils.",
+    "I stood on the platform for an hour, the train was cancelled.",
 ])
 def test_figures_of_speech_and_accidents_never_alert(text):
     assert alerts(text) == []

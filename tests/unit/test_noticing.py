@@ -43,6 +43,8 @@ DATA = Path(__file__).resolve().parents[2] / "data" / "notice"
     ("I haven't eaten for days and the heating's been off since October", "self_neglect"),
     ("I'm frightened of what I might do to him some nights", "carer_breakdown"),
     ("They fleeced me at cards till my whole pension was gone", "financial"),
+    ("He takes all my money at cards and I can't afford the gas", "financial"),
+    ("I'm done with physio and I'm done with everything else too.", "risk_to_life"),
 ])
 def test_indirect_disclosures_alert_with_their_category(text, category):
     assert category in alerts(text)
@@ -72,6 +74,10 @@ def test_indirect_disclosures_alert_with_their_category(text, category):
     "She fleeced me at crib last night, the cheek.",
     "The kids at the club robbed us blind at bingo, lucky devils.",
     "I stood on the platform for an hour, the train was cancelled.",
+    "My brother took all my money at poker again.",
+    "I'm done with physio, done, I've had my ten weeks and I walk better than I did, so I'm signing myself off.",
+    "I'm finished with Facebook, absolutely finished, my cousin keeps tagging me in photos.",
+    "Lol no I'm not dead yet, just been busy. Can we do this after the quiz?",
 ])
 def test_figures_of_speech_and_accidents_never_alert(text):
     assert alerts(text) == []

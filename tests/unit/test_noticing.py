@@ -74,7 +74,6 @@ def test_indirect_disclosures_alert_with_their_category(text, category):
     "She fleeced me at crib last night, the cheek.",
     "The kids at the club robbed us blind at bingo, lucky devils.",
     "I stood on the platform for an hour, the train was cancelled.",
-    "My brother took all my money at poker again.",
     "I'm done with physio, done, I've had my ten weeks and I walk better than I did, so I'm signing myself off.",
     "I'm finished with Facebook, absolutely finished, my cousin keeps tagging me in photos.",
     "Lol no I'm not dead yet, just been busy. Can we do this after the quiz?",

@@ -26,6 +26,9 @@ class Category(Strict):
     id: str = Field(pattern=r"^[a-z][a-z_]*$")
     names: Wording = Field(alias="label", description="The kind of concern, as an alert names it")
     alert: Wording = Field(description="What an alert says the answer may mean")
+    alert_to: dict[Audience, Wording] = Field(
+        default={}, description="What an alert says the answer may mean, for an audience it says it otherwise to: a "
+                                "carer reads of a risk to their own life as 'your life', not 'their life'")
     ask: dict[Audience, Wording] = Field(description="The sensitive question to ask next, per audience")
     help_now: bool = Field(default=False, description="Whether the alert also says where to get help now")
     duty: dict[Audience, Wording] = Field(
@@ -71,8 +74,9 @@ class Taxonomy(Strict):
         the duty and what to do now (for a banner shown below another that says them), never the help."""
         category = self.category(category_id)
         who = Audience(audience)
+        meaning = category.alert_to.get(who) or category.alert
         parts = [fill(pick(self.frames.alert, language), label=category.label_in(language), said=said.strip(),
-                      meaning=pick(category.alert, language))]
+                      meaning=pick(meaning, language))]
         if category.help_now:
             parts.append(pick(self.help_now[who], language))
         if short:

@@ -16,6 +16,7 @@ from convo.notice.detector import ALERT, CONCERN, Context, hear
 from convo.notice.patterns import load_patterns
 from convo.notice.taxonomy import taxonomy
 from convo.notice.text import normalise
+from convo.records import Audience
 from tests.unit.hearing import alerts
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "notice"
@@ -804,6 +805,7 @@ def test_a_carers_despair_shows_where_to_get_help_now(start):
     outputs = conversation.send("sometimes I think I can't go on")
     [alert] = [o for o in outputs if isinstance(o, out.Alert)]
     assert "116 123" in alert.text and "999" in alert.text and "duty to report" not in alert.text
+    assert "a risk to your life" in alert.text and "their life" not in alert.text  # the carer is the one told
     from convo.render import render_summary
 
     assert "116 123" in render_summary(conversation.assessment(), "md")
@@ -830,6 +832,14 @@ def test_every_category_has_its_wording_for_both_audiences():
             assert kinds.ask_text(category.id, audience, "cy").startswith("Gwerth holi amdano")
             if category.help_now:
                 assert "116 123" in welsh
+    for category_id in ("risk_to_life", "carer_breakdown"):  # said to a carer as "you", to a practitioner as "they"
+        category = kinds.category(category_id)
+        for language in ("en", "cy"):
+            to_carer, to_anyone = category.alert_to[Audience.carer][language], category.alert[language]
+            assert to_carer in kinds.alert_text(category_id, "x", "carer", language=language)
+            assert to_anyone in kinds.alert_text(category_id, "x", "practitioner", language=language)
+            assert to_carer not in kinds.alert_text(category_id, "x", "practitioner", language=language)
+        assert "you" in category.alert_to[Audience.carer]["en"] and "you" not in category.alert["en"]
     assert CONCERN == "concern"
 
 

@@ -81,7 +81,10 @@ def _needs(op: Any, value: Any) -> list[frozenset[str]]:
         return _all_of(inner) if least >= 1 else []
     if op is _sre.ATOMIC_GROUP:
         return _all_of(value)
-    return []  # a class of letters, any letter, an assertion, a back reference: nothing certain
+    if op is _sre.ASSERT:  # a lookahead or lookbehind that must hold: what it needs is in the text too
+        _direction, inner = value
+        return _all_of(inner)
+    return []  # a class of letters, any letter, a negative assertion, a back reference: nothing certain
 
 
 def _group_rank(group: frozenset[str]) -> tuple[int, int]:

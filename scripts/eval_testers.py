@@ -1,6 +1,6 @@
 """Measure noticing on the testers' sentences (data/notice/testers/, README.md there): for each file, how
 many of its disclosures raise the banner (by who speaks, and by category) and how many of its everyday
-answers do, each heard as the app hears an answer (`hear`, no question's area), with the shipped patterns
+answers do, each heard as `scripts/eval_checks.py` hears a sentence (no question's area), with the shipped patterns
 or, with --against, another patterns file beside them:
 
     python scripts/eval_testers.py
@@ -22,24 +22,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from convo.notice.detector import ALERT, hear  # noqa: E402
+sys.path.insert(0, str(REPO / "scripts"))
+
+from eval_checks import heard  # noqa: E402
+
 from convo.notice.patterns import Patterns, load_patterns, patterns  # noqa: E402
 
 TESTERS = REPO / "data" / "notice" / "testers"
 
 
-def banners(row: dict, rules: Patterns) -> list[str]:
-    """The categories of the banners an answer raises."""
-    audience = "carer" if row["speaker"] == "carer" else "practitioner"
-    return [finding.category or "" for finding in hear(row["text"], speaker=row["speaker"], area="",
-                                                       audience=audience, rules=rules) if finding.kind == ALERT]
-
-
-def measure(rows: list[dict], rules: Patterns) -> tuple[Counter, list[tuple[dict, list[str]]]]:
+def measure(rows: list[dict], rules: Patterns) -> tuple[Counter, list[tuple[dict, tuple[str, ...]]]]:
     counts: Counter = Counter()
     wrong = []
     for row in rows:
-        raised = banners(row, rules)
+        raised = heard(row, rules)[1]  # the categories of its banners, heard as the check sets are
         if row["tier"] == "alert":
             counts["disclosures"] += 1
             counts["heard"] += bool(raised)
